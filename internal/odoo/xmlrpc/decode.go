@@ -156,6 +156,7 @@ func (e *decodeError) Unwrap() []error {
 // decodeState is the parser for one document.
 type decodeState struct {
 	dec      *xml.Decoder
+	src      *sourceReader
 	what     string // "call" or "response", for messages
 	maxDepth int
 	buf      []byte            // text of the element being read
@@ -166,10 +167,11 @@ type decodeState struct {
 const maxInterned = 1024
 
 func (d *Decoder) newState(r io.Reader, what string) *decodeState {
-	dec := xml.NewDecoder(r)
+	src := &sourceReader{r: r}
+	dec := xml.NewDecoder(src)
 	dec.Strict = true
 	dec.CharsetReader = charsetReader
-	s := &decodeState{dec: dec, what: what, maxDepth: d.MaxDepth, names: make(map[string]string)}
+	s := &decodeState{dec: dec, src: src, what: what, maxDepth: d.MaxDepth, names: make(map[string]string)}
 	if s.maxDepth <= 0 {
 		s.maxDepth = MaxDepthDefault
 	}
@@ -202,6 +204,10 @@ func (s *decodeState) token() (xml.Token, error) {
 		if err != nil {
 			if err == io.EOF {
 				return nil, io.EOF
+			}
+			if s.src.err != nil && err == s.src.err {
+				// The input failed, not the document.
+				return nil, fmt.Errorf("xmlrpc: decode %s: read: %w", s.what, err)
 			}
 			return nil, &decodeError{msg: fmt.Sprintf("xmlrpc: decode %s: %v", s.what, err), cause: err}
 		}
@@ -632,6 +638,21 @@ func typeName(v any) string {
 	default:
 		return fmt.Sprintf("%T", v)
 	}
+}
+
+// sourceReader remembers the error of the underlying reader, so that a
+// failing connection is not reported as a malformed document.
+type sourceReader struct {
+	r   io.Reader
+	err error
+}
+
+func (s *sourceReader) Read(p []byte) (int, error) {
+	n, err := s.r.Read(p)
+	if err != nil && err != io.EOF {
+		s.err = err
+	}
+	return n, err
 }
 
 // charsetReader supports the encodings expat (and so Python) reads natively

@@ -244,4 +244,3 @@ func valuesEqual(a, b any) bool {
 	}
 	return reflect.DeepEqual(a, b)
 }
-
