@@ -1,0 +1,196 @@
+// Package config loads aicoo's configuration: one TOML file plus AICOO_*
+// environment variables, with defaults for everything, validated at start.
+//
+// Every key has an environment twin: the key "store.postgres_dsn" is
+// AICOO_STORE_POSTGRES_DSN. Secret keys also accept a "_file" twin
+// (AICOO_ODOO_API_KEY_FILE, or odoo.api_key_file in the file) naming a file
+// that holds the value, so secrets never need to sit in the config file.
+// Unknown keys, in the file or in the environment, are an error: a misspelled
+// key would otherwise be silently ignored.
+package config
+
+import (
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"strings"
+	"time"
+)
+
+// Config is aicoo's whole configuration. The zero value is not useful: use
+// Default or Load.
+type Config struct {
+	Server ServerConfig `toml:"server"`
+	Store  StoreConfig  `toml:"store"`
+	Log    LogConfig    `toml:"log"`
+	Jobs   JobsConfig   `toml:"jobs"`
+	Odoo   OdooConfig   `toml:"odoo"`
+}
+
+// ServerConfig configures the web server.
+type ServerConfig struct {
+	Addr            string   `toml:"addr" doc:"Address the web server listens on."`
+	BaseURL         string   `toml:"base_url" doc:"Public URL of the dashboard, used in links sent by email and chat. Empty means http://<addr>."`
+	ShutdownTimeout Duration `toml:"shutdown_timeout" doc:"How long a stopping server waits for requests and running jobs to finish."`
+}
+
+// StoreConfig selects and configures the database.
+type StoreConfig struct {
+	DataDir     string `toml:"data_dir" doc:"Folder for the SQLite database and other local files."`
+	PostgresDSN Secret `toml:"postgres_dsn" doc:"PostgreSQL connection string. When set, PostgreSQL is used instead of SQLite (needed to run several instances)." secret:"true"`
+	MaxOpenConns int   `toml:"max_open_conns" doc:"Maximum open database connections (PostgreSQL; SQLite uses a small fixed pool)."`
+}
+
+// LogConfig configures logging.
+type LogConfig struct {
+	Level  string `toml:"level" doc:"Minimum level logged: debug, info, warn or error."`
+	Format string `toml:"format" doc:"Log format: text or json."`
+}
+
+// JobsConfig configures the job engine.
+type JobsConfig struct {
+	Workers           int      `toml:"workers" doc:"Jobs one process runs at the same time."`
+	JobTimeout        Duration `toml:"job_timeout" doc:"Longest one job may run before it is cancelled and retried."`
+	RescueAfter       Duration `toml:"rescue_after" doc:"A job still marked running this long after it started (its process died) is retried by another instance. Must exceed job_timeout."`
+	MaxAttempts       int      `toml:"max_attempts" doc:"Attempts for one job run before it is given up."`
+	FailureAlertAfter int      `toml:"failure_alert_after" doc:"Consecutive failed runs of a monitoring job that raise a \"monitoring job failing\" alert."`
+	ReloadInterval    Duration `toml:"reload_interval" doc:"How often the monitoring_jobs table is re-read, so edits take effect without restart."`
+}
+
+// OdooConfig describes the Odoo connection created or updated at start.
+// Leave url empty to manage connections only from the dashboard and CLI.
+type OdooConfig struct {
+	Name     string `toml:"name" doc:"Name of this connection in aicoo."`
+	URL      string `toml:"url" doc:"Odoo base URL, e.g. https://mycompany.odoo.com."`
+	Database string `toml:"database" doc:"Odoo database name."`
+	Username string `toml:"username" doc:"Odoo login of the user aicoo acts as."`
+	APIKey   Secret `toml:"api_key" doc:"Odoo API key (or password) of that user." secret:"true"`
+	Protocol string `toml:"protocol" doc:"Wire protocol: auto, json2, jsonrpc or xmlrpc. auto picks by server version."`
+}
+
+// Default returns the configuration used when nothing is set.
+func Default() Config {
+	return Config{
+		Server: ServerConfig{
+			Addr:            "127.0.0.1:8080",
+			ShutdownTimeout: Duration(30 * time.Second),
+		},
+		Store: StoreConfig{
+			DataDir:      "./aicoo-data",
+			MaxOpenConns: 10,
+		},
+		Log: LogConfig{Level: "info", Format: "text"},
+		Jobs: JobsConfig{
+			Workers:           4,
+			JobTimeout:        Duration(10 * time.Minute),
+			RescueAfter:       Duration(time.Hour),
+			MaxAttempts:       3,
+			FailureAlertAfter: 3,
+			ReloadInterval:    Duration(30 * time.Second),
+		},
+		Odoo: OdooConfig{Name: "default", Protocol: "auto"},
+	}
+}
+
+// UsesPostgres reports whether the store is PostgreSQL rather than SQLite.
+func (c *Config) UsesPostgres() bool { return c.Store.PostgresDSN != "" }
+
+// PublicURL returns the dashboard's public URL without a trailing slash.
+func (c *Config) PublicURL() string {
+	if c.Server.BaseURL != "" {
+		return strings.TrimRight(c.Server.BaseURL, "/")
+	}
+	return "http://" + c.Server.Addr
+}
+
+// SlogLevel returns the configured log level.
+func (c *Config) SlogLevel() slog.Level {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(c.Log.Level)) // validated by Validate
+	return l
+}
+
+// Validate checks every value and returns an error naming the first bad key.
+func (c *Config) Validate() error {
+	if _, _, err := net.SplitHostPort(c.Server.Addr); err != nil {
+		return keyError("server.addr", c.Server.Addr, "want host:port, e.g. 127.0.0.1:8080")
+	}
+	if c.Server.BaseURL != "" {
+		u, err := url.Parse(c.Server.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return keyError("server.base_url", c.Server.BaseURL, "want an absolute http(s) URL")
+		}
+	}
+	if c.Server.ShutdownTimeout <= 0 {
+		return keyError("server.shutdown_timeout", c.Server.ShutdownTimeout.String(), "must be positive")
+	}
+	if c.Store.DataDir == "" && !c.UsesPostgres() {
+		return keyError("store.data_dir", "", "must be set when store.postgres_dsn is empty")
+	}
+	if c.UsesPostgres() {
+		dsn := string(c.Store.PostgresDSN)
+		if !strings.HasPrefix(dsn, "postgres://") && !strings.HasPrefix(dsn, "postgresql://") && !strings.Contains(dsn, "=") {
+			return keyError("store.postgres_dsn", "(hidden)", "want a postgres:// URL or key=value connection string")
+		}
+	}
+	if c.Store.MaxOpenConns < 2 {
+		return keyError("store.max_open_conns", fmt.Sprint(c.Store.MaxOpenConns), "must be at least 2")
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(c.Log.Level)); err != nil {
+		return keyError("log.level", c.Log.Level, "want debug, info, warn or error")
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		return keyError("log.format", c.Log.Format, "want text or json")
+	}
+	if c.Jobs.Workers < 1 || c.Jobs.Workers > 1000 {
+		return keyError("jobs.workers", fmt.Sprint(c.Jobs.Workers), "want 1 to 1000")
+	}
+	if c.Jobs.JobTimeout <= 0 {
+		return keyError("jobs.job_timeout", c.Jobs.JobTimeout.String(), "must be positive")
+	}
+	if c.Jobs.RescueAfter <= c.Jobs.JobTimeout {
+		return keyError("jobs.rescue_after", c.Jobs.RescueAfter.String(), "must be longer than jobs.job_timeout ("+c.Jobs.JobTimeout.String()+")")
+	}
+	if c.Jobs.MaxAttempts < 1 || c.Jobs.MaxAttempts > 25 {
+		return keyError("jobs.max_attempts", fmt.Sprint(c.Jobs.MaxAttempts), "want 1 to 25")
+	}
+	if c.Jobs.FailureAlertAfter < 1 {
+		return keyError("jobs.failure_alert_after", fmt.Sprint(c.Jobs.FailureAlertAfter), "must be at least 1")
+	}
+	if c.Jobs.ReloadInterval < Duration(time.Second) || c.Jobs.ReloadInterval > Duration(time.Minute) {
+		return keyError("jobs.reload_interval", c.Jobs.ReloadInterval.String(), "want 1s to 1m (edits must take effect within a minute)")
+	}
+	if c.Odoo.URL != "" {
+		u, err := url.Parse(c.Odoo.URL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return keyError("odoo.url", c.Odoo.URL, "want an absolute http(s) URL such as https://mycompany.odoo.com")
+		}
+		if c.Odoo.Database == "" {
+			return keyError("odoo.database", "", "must be set when odoo.url is set")
+		}
+		if c.Odoo.Username == "" {
+			return keyError("odoo.username", "", "must be set when odoo.url is set")
+		}
+		if c.Odoo.APIKey == "" {
+			return keyError("odoo.api_key", "", "must be set when odoo.url is set (use AICOO_ODOO_API_KEY or odoo.api_key_file)")
+		}
+	}
+	if c.Odoo.Name == "" {
+		return keyError("odoo.name", "", "must not be empty")
+	}
+	switch c.Odoo.Protocol {
+	case "auto", "json2", "jsonrpc", "xmlrpc":
+	default:
+		return keyError("odoo.protocol", c.Odoo.Protocol, "want auto, json2, jsonrpc or xmlrpc")
+	}
+	return nil
+}
+
+func keyError(key, value, why string) error {
+	if value == "" {
+		return fmt.Errorf("config: %s: %s", key, why)
+	}
+	return fmt.Errorf("config: %s = %q: %s", key, value, why)
+}

@@ -1,0 +1,226 @@
+// Package store holds aicoo's schema, migrations and queries over one of two
+// databases: SQLite (the embedded default, pure Go) or PostgreSQL (for
+// several instances). The same SQL runs on both wherever the dialects agree;
+// the few differences live in the migration files, one history per dialect.
+//
+// Every row belongs to a connection (one Odoo database, one tenant).
+// Methods are named entity first, then verb (JobRunStart, AlertRaise), take
+// a context first, and return ErrNotFound rather than sql.ErrNoRows.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" database/sql driver
+)
+
+// Dialect names the SQL database behind a Store.
+type Dialect string
+
+// The two supported dialects.
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// ErrNotFound is returned when a requested row does not exist.
+var ErrNotFound = errors.New("not found")
+
+// SQLiteFileName is the database file created in the data folder.
+const SQLiteFileName = "aicoo.db"
+
+// Config configures Open.
+type Config struct {
+	// PostgresDSN selects PostgreSQL when not empty.
+	PostgresDSN string
+	// DataDir holds the SQLite file when PostgresDSN is empty. It is created
+	// if missing.
+	DataDir string
+	// MaxOpenConns bounds the PostgreSQL pool. Defaults to 10.
+	MaxOpenConns int
+	// Logger receives migration and connection messages. Defaults to a
+	// discarding logger.
+	Logger *slog.Logger
+	// NowFunc returns the current time, for created_at and updated_at.
+	// Defaults to time.Now; tests inject a fixed clock.
+	NowFunc func() time.Time
+}
+
+// querier is what both *sql.DB and *sql.Tx offer.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Store is the database handle. It is safe for concurrent use. A Store
+// returned to the function given to InTx runs its queries in that
+// transaction.
+type Store struct {
+	db      *sql.DB
+	q       querier
+	dialect Dialect
+	logger  *slog.Logger
+	now     func() time.Time
+}
+
+// Open connects to the configured database and checks that it answers. It
+// does not migrate: call Migrate.
+func Open(ctx context.Context, cfg Config) (*Store, error) {
+	s := &Store{logger: cfg.Logger, now: cfg.NowFunc}
+	if s.logger == nil {
+		s.logger = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	var err error
+	if cfg.PostgresDSN != "" {
+		s.dialect = Postgres
+		s.db, err = sql.Open("pgx", cfg.PostgresDSN)
+		if err != nil {
+			return nil, fmt.Errorf("store: open postgres: %w", err)
+		}
+		s.db.SetMaxOpenConns(max(cfg.MaxOpenConns, 2))
+		s.db.SetMaxIdleConns(max(cfg.MaxOpenConns, 2))
+		s.db.SetConnMaxIdleTime(5 * time.Minute)
+	} else {
+		s.dialect = SQLite
+		if cfg.DataDir == "" {
+			return nil, errors.New("store: no data folder and no PostgreSQL DSN configured")
+		}
+		if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+			return nil, fmt.Errorf("store: create data folder: %w", err)
+		}
+		s.db, err = sql.Open("sqlite", SQLiteDSN(filepath.Join(cfg.DataDir, SQLiteFileName)))
+		if err != nil {
+			return nil, fmt.Errorf("store: open sqlite: %w", err)
+		}
+		// WAL lets readers run beside the one writer; every transaction
+		// starts IMMEDIATE (see SQLiteDSN), so writers queue on the busy
+		// timeout instead of failing on a lock upgrade.
+		s.db.SetMaxOpenConns(8)
+		s.db.SetMaxIdleConns(8)
+	}
+	s.q = s.db
+	pingCtx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := s.db.PingContext(pingCtx); err != nil {
+		s.db.Close()
+		return nil, fmt.Errorf("store: connect to %s: %w", s.dialect, err)
+	}
+	return s, nil
+}
+
+// SQLiteDSN returns the modernc.org/sqlite DSN aicoo uses for a file.
+func SQLiteDSN(path string) string {
+	return "file:" + path +
+		"?_pragma=busy_timeout(10000)" +
+		"&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)" +
+		"&_pragma=synchronous(NORMAL)" +
+		"&_txlock=immediate" +
+		"&_time_format=sqlite"
+}
+
+// DB returns the underlying pool, for River's driver.
+func (s *Store) DB() *sql.DB { return s.db }
+
+// Dialect reports which database the store uses.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// Close closes the pool.
+func (s *Store) Close() error { return s.db.Close() }
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	if err := s.db.PingContext(ctx); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
+// InTx runs fn in one transaction, committed when fn returns nil and rolled
+// back otherwise. The Store passed to fn runs its queries in the transaction.
+func (s *Store) InTx(ctx context.Context, fn func(tx *Store) error) error {
+	return s.InSQLTx(ctx, func(_ *sql.Tx, tx *Store) error { return fn(tx) })
+}
+
+// InSQLTx is InTx that also hands fn the *sql.Tx, so another library (River's
+// InsertTx) can write in the same transaction.
+func (s *Store) InSQLTx(ctx context.Context, fn func(sqlTx *sql.Tx, tx *Store) error) error {
+	if _, ok := s.q.(*sql.Tx); ok {
+		return errors.New("store: nested transaction")
+	}
+	sqlTx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	txStore := *s
+	txStore.q = sqlTx
+	if err := fn(sqlTx, &txStore); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}
+
+// timestamp normalises a time for storage: UTC at microsecond precision,
+// which both dialects keep exactly, so a value read back compares equal.
+func timestamp(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+func (s *Store) nowUTC() time.Time { return timestamp(s.now()) }
+
+func nullTime(t time.Time) sql.NullTime {
+	if t.IsZero() {
+		return sql.NullTime{}
+	}
+	return sql.NullTime{Time: timestamp(t), Valid: true}
+}
+
+func timeOrZero(t sql.NullTime) time.Time {
+	if !t.Valid {
+		return time.Time{}
+	}
+	return t.Time.UTC()
+}
+
+func notFound(err error, what string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: %s: %w", what, ErrNotFound)
+	}
+	return fmt.Errorf("store: %s: %w", what, err)
+}
+
+// nullTimeScanner scans a nullable timestamp into a UTC time, zero for NULL.
+type nullTimeScanner struct{ Time time.Time }
+
+// Scan implements sql.Scanner.
+func (n *nullTimeScanner) Scan(src any) error {
+	var nt sql.NullTime
+	if err := nt.Scan(src); err != nil {
+		return err
+	}
+	n.Time = timeOrZero(nt)
+	return nil
+}
+
+// inTxIfNeeded runs fn in a new transaction, or in the current one when the
+// store is already bound to a transaction.
+func (s *Store) inTxIfNeeded(ctx context.Context, fn func(tx *Store) error) error {
+	if _, ok := s.q.(*sql.Tx); ok {
+		return fn(s)
+	}
+	return s.InTx(ctx, fn)
+}
