@@ -37,9 +37,9 @@ type ServerConfig struct {
 
 // StoreConfig selects and configures the database.
 type StoreConfig struct {
-	DataDir     string `toml:"data_dir" doc:"Folder for the SQLite database and other local files."`
-	PostgresDSN Secret `toml:"postgres_dsn" doc:"PostgreSQL connection string. When set, PostgreSQL is used instead of SQLite (needed to run several instances)." secret:"true"`
-	MaxOpenConns int   `toml:"max_open_conns" doc:"Maximum open database connections (PostgreSQL; SQLite uses a small fixed pool)."`
+	DataDir      string `toml:"data_dir" doc:"Folder for the SQLite database and other local files."`
+	PostgresDSN  Secret `toml:"postgres_dsn" doc:"PostgreSQL connection string. When set, PostgreSQL is used instead of SQLite (needed to run several instances)." secret:"true"`
+	MaxOpenConns int    `toml:"max_open_conns" doc:"Maximum open database connections (PostgreSQL; SQLite uses a small fixed pool)."`
 }
 
 // LogConfig configures logging.
