@@ -140,7 +140,11 @@ func parseTime(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	for _, layout := range layouts {
 		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC().Truncate(time.Second), nil
+			t = t.UTC().Truncate(time.Second)
+			if y := t.Year(); y < 0 || y > 9999 {
+				return time.Time{}, errors.New("year outside [0, 9999] in UTC")
+			}
+			return t, nil
 		}
 	}
 	return time.Time{}, errors.New(`want a form of "20060102T15:04:05"`)
