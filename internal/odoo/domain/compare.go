@@ -494,16 +494,57 @@ func newLike(pattern string, exact, fold bool) likeMatcher {
 }
 
 func (m likeMatcher) match(s string) bool {
-	if m.re != nil {
+	switch {
+	case m.re != nil:
 		return m.re.MatchString(s)
+	case !m.fold:
+		if m.exact {
+			return s == m.lit
+		}
+		return strings.Contains(s, m.lit)
+	case isASCII(s) && isASCII(m.lit):
+		// Fast path without allocating a lower-cased copy.
+		if m.exact {
+			return strings.EqualFold(s, m.lit)
+		}
+		return containsFoldASCII(s, m.lit)
 	}
-	if m.fold {
-		s = strings.ToLower(s)
-	}
+	s = strings.ToLower(s)
 	if m.exact {
 		return s == m.lit
 	}
 	return strings.Contains(s, m.lit)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// containsFoldASCII reports whether s contains lower, ignoring ASCII case;
+// lower must be lower case.
+func containsFoldASCII(s, lower string) bool {
+	n := len(lower)
+	for i := 0; i+n <= len(s); i++ {
+		j := 0
+		for ; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != lower[j] {
+				break
+			}
+		}
+		if j == n {
+			return true
+		}
+	}
+	return false
 }
 
 // toID converts a stored many2one value to an id; 0 means not set.

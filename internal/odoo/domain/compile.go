@@ -200,14 +200,16 @@ func (c *compiler) getter(model, name string, f Field) func(int64) any {
 }
 
 // related returns a function listing the ids a relational field of model's
-// records points to.
+// records points to. The returned slice is only valid until the next call.
 func (c *compiler) related(model, name string, f Field) func(int64) []int64 {
 	src := c.src
 	switch {
 	case f.Type == TypeMany2one:
+		buf := make([]int64, 1)
 		return func(id int64) []int64 {
 			if rid := toID(src.Value(model, id, name)); rid != 0 {
-				return []int64{rid}
+				buf[0] = rid
+				return buf
 			}
 			return nil
 		}
@@ -216,12 +218,8 @@ func (c *compiler) related(model, name string, f Field) func(int64) []int64 {
 		return func(id int64) []int64 {
 			idx, ok := c.reverse[key]
 			if !ok {
-				idx = map[int64][]int64{}
-				for _, line := range src.IDs(f.Relation) {
-					if p := toID(src.Value(f.Relation, line, f.InverseName)); p != 0 {
-						idx[p] = append(idx[p], line)
-					}
-				}
+				inverse := c.related(f.Relation, f.InverseName, Field{Type: TypeMany2one})
+				idx = groupBy(src.IDs(f.Relation), inverse)
 				c.reverse[key] = idx
 			}
 			return idx[id]
@@ -312,7 +310,9 @@ func (c *compiler) anyPred(model, name string, f Field, sub Domain) (pred, error
 	if err != nil {
 		return nil, err
 	}
-	if sub.Kind != KindTrue {
+	// Memoise per related record, except through a one2many whose records
+	// each belong to a single parent, so a cache would never hit.
+	if sub.Kind != KindTrue && f.Type != TypeOne2many {
 		inner, memo := sp, map[int64]bool{}
 		sp = func(rid int64) bool {
 			r, ok := memo[rid]
@@ -443,4 +443,32 @@ func typeName(t FieldType) string {
 		return "the display name"
 	}
 	return string(t)
+}
+
+// groupBy indexes ids by the keys each one has, such as a one2many's records
+// by their parent. The slices keys returns are not retained; the index's
+// slices share one backing array.
+func groupBy(ids []int64, keys func(int64) []int64) map[int64][]int64 {
+	type pair struct{ key, id int64 }
+	pairs := make([]pair, 0, len(ids))
+	counts := map[int64]int{}
+	for _, id := range ids {
+		for _, k := range keys(id) {
+			pairs = append(pairs, pair{k, id})
+			counts[k]++
+		}
+	}
+	backing := make([]int64, len(pairs))
+	idx := make(map[int64][]int64, len(counts))
+	off := 0
+	for _, p := range pairs {
+		s, ok := idx[p.key]
+		if !ok {
+			n := counts[p.key]
+			s = backing[off : off : off+n]
+			off += n
+		}
+		idx[p.key] = append(s, p.id)
+	}
+	return idx
 }

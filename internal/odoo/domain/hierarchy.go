@@ -114,12 +114,7 @@ func (c *compiler) children(model, pf string, up func(int64) []int64) map[int64]
 	if idx, ok := c.reverse[key]; ok {
 		return idx
 	}
-	idx := map[int64][]int64{}
-	for _, id := range c.src.IDs(model) {
-		for _, p := range up(id) {
-			idx[p] = append(idx[p], id)
-		}
-	}
+	idx := groupBy(c.src.IDs(model), up)
 	c.reverse[key] = idx
 	return idx
 }
