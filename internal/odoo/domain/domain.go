@@ -197,7 +197,9 @@ func nary(kind Kind, ds []Domain) Domain {
 // Not returns the negation of d. Double negations cancel, constants flip,
 // and a condition on a plain (undotted) field whose operator has an inverse
 // becomes that inverse condition, as Odoo does: Not(Cond("a", "=", 1)) is
-// Cond("a", "!=", 1). A dotted path keeps the NOT node, because
+// Cond("a", "!=", 1). Negated "=like" and "=ilike" keep the NOT node, since
+// "not =like" and "not =ilike" are understood only by Odoo 19. A dotted path
+// keeps the NOT node, because
 // ('order_line.product_id', '!=', 5) means "some line has another product",
 // not "no line has product 5".
 func Not(d Domain) Domain {
@@ -209,7 +211,11 @@ func Not(d Domain) Domain {
 	case KindNot:
 		return d.Children[0]
 	case KindCond:
-		if inv, ok := d.Cond.Op.Inverse(); ok && !strings.Contains(d.Cond.Path, ".") && d.Cond.err == nil {
+		// "=like" and "=ilike" keep the NOT node: their inverses exist on
+		// the wire only since Odoo 19, and Wire must stay valid for 16-18.
+		op := d.Cond.Op
+		if inv, ok := op.Inverse(); ok && op != OpEqLike && op != OpEqILike &&
+			!strings.Contains(d.Cond.Path, ".") && d.Cond.err == nil {
 			c := *d.Cond
 			c.Op = inv
 			return Domain{Kind: KindCond, Cond: &c}
