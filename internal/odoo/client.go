@@ -25,6 +25,8 @@ type Client struct {
 	tr   transport
 	sess *session
 	info *ServerInfo
+	// fields caches the field names of models read with optional fields.
+	fields map[string]map[string]bool
 }
 
 // ServerInfo describes the server and the session found by Connect.
@@ -109,7 +111,7 @@ func (c *Client) Connect(ctx context.Context) (ServerInfo, error) {
 
 	info := &ServerInfo{Version: ver, Protocol: proto, Database: c.cfg.Database, UID: sess.uid}
 	c.mu.Lock()
-	c.tr, c.sess, c.info = tr, sess, info
+	c.tr, c.sess, c.info, c.fields = tr, sess, info, nil
 	c.mu.Unlock()
 
 	modules, err := c.installedModules(ctx)

@@ -74,6 +74,10 @@ type readerSpec[T any] struct {
 	modules []string
 	// fields returns the fields to read for the connected version.
 	fields func(info *ServerInfo) []string
+	// optional lists fields read only when the server has them (checked
+	// once per model with fields_get), for names that vary in ways the
+	// version alone does not settle.
+	optional []string
 	// domain returns the reader's own conditions.
 	domain func(info *ServerInfo) []any
 	// decode turns a record into T.
@@ -105,9 +109,20 @@ func list[T any](c *Client, ctx context.Context, spec readerSpec[T], opts ListOp
 			return errSeq[T](notInstalled(spec.model, m))
 		}
 	}
-	fields := spec.fields(info)
+	fields := slices.Clone(spec.fields(info))
 	if !slices.Contains(fields, "id") {
 		fields = append([]string{"id"}, fields...)
+	}
+	if len(spec.optional) > 0 {
+		have, err := c.modelFields(ctx, spec.model)
+		if err != nil {
+			return errSeq[T](err)
+		}
+		for _, f := range spec.optional {
+			if have[f] && !slices.Contains(fields, f) {
+				fields = append(fields, f)
+			}
+		}
 	}
 	var base []any
 	if spec.domain != nil {
@@ -167,4 +182,30 @@ func pick(cond bool, a, b string) string {
 		return a
 	}
 	return b
+}
+
+// modelFields returns the field names of model, from fields_get, cached for
+// the life of the connection.
+func (c *Client) modelFields(ctx context.Context, model string) (map[string]bool, error) {
+	c.mu.RLock()
+	have, ok := c.fields[model]
+	c.mu.RUnlock()
+	if ok {
+		return have, nil
+	}
+	desc, err := c.FieldsGet(ctx, model, []string{"type"})
+	if err != nil {
+		return nil, err
+	}
+	have = make(map[string]bool, len(desc))
+	for name := range desc {
+		have[name] = true
+	}
+	c.mu.Lock()
+	if c.fields == nil {
+		c.fields = map[string]map[string]bool{}
+	}
+	c.fields[model] = have
+	c.mu.Unlock()
+	return have, nil
 }
