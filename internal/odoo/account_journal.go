@@ -3,6 +3,8 @@ package odoo
 import (
 	"context"
 	"iter"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // Journal is an account.journal.
@@ -19,12 +21,12 @@ type Journal struct {
 	Active         bool
 }
 
-func journalSpec(domain []any) readerSpec[Journal] {
+func journalSpec(dom domain.Domain) readerSpec[Journal] {
 	return readerSpec[Journal]{
 		model:   "account.journal",
 		modules: []string{"account"},
 		fields:  fieldsFor("name", "code", "type", "currency_id", "company_id", "default_account_id", "active"),
-		domain:  func(*ServerInfo) []any { return domain },
+		domain:  func(*ServerInfo) domain.Domain { return dom },
 		decode: func(d *recordDecoder, _ *ServerInfo) Journal {
 			return Journal{
 				ID:             d.id(),
@@ -42,7 +44,7 @@ func journalSpec(domain []any) readerSpec[Journal] {
 
 // Journals reads account.journal records.
 func (c *Client) Journals(ctx context.Context, opts ListOpts) iter.Seq2[Journal, error] {
-	return list(c, ctx, journalSpec(nil), opts)
+	return list(c, ctx, journalSpec(domain.True()), opts)
 }
 
 // JournalBalance is the balance of a bank or cash journal: the posted
@@ -60,11 +62,11 @@ type JournalBalance struct {
 // one grouped read of the posted journal items on the journals' default
 // accounts. opts scopes the journals (companies, extra domain).
 func (c *Client) JournalBalances(ctx context.Context, opts ListOpts) ([]JournalBalance, error) {
-	journals, err := Collect(list(c, ctx, journalSpec([]any{[]any{"type", "in", []any{"bank", "cash"}}}), opts))
+	journals, err := Collect(list(c, ctx, journalSpec(domain.Cond("type", domain.OpIn, []string{"bank", "cash"})), opts))
 	if err != nil {
 		return nil, err
 	}
-	var accounts []any
+	var accounts []int64
 	for _, j := range journals {
 		if !j.DefaultAccount.IsZero() {
 			accounts = append(accounts, j.DefaultAccount.ID)
@@ -77,10 +79,10 @@ func (c *Client) JournalBalances(ctx context.Context, opts ListOpts) ([]JournalB
 		}
 		return out, nil
 	}
-	groups, err := c.ReadGroup(ctx, "account.move.line", []any{
-		[]any{"account_id", "in", accounts},
-		[]any{"parent_state", "=", "posted"},
-	}, ReadGroupParams{
+	groups, err := c.ReadGroup(ctx, "account.move.line", domain.And(
+		domain.Cond("account_id", domain.OpIn, accounts),
+		domain.Cond("parent_state", domain.OpEq, "posted"),
+	), ReadGroupParams{
 		GroupBy:    []string{"account_id", "company_id"},
 		Aggregates: []string{"balance:sum", "amount_currency:sum"},
 		Context:    opts.callContext(),

@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // Move types of account.move.
@@ -80,7 +82,7 @@ func (m Invoice) IsRefund() bool {
 	return m.MoveType == MoveTypeOutRefund || m.MoveType == MoveTypeInRefund
 }
 
-func moveSpec(domain []any) readerSpec[Invoice] {
+func moveSpec(dom domain.Domain) readerSpec[Invoice] {
 	return readerSpec[Invoice]{
 		model:   "account.move",
 		modules: []string{"account"},
@@ -95,7 +97,7 @@ func moveSpec(domain []any) readerSpec[Invoice] {
 				pick(info.Version.AtLeast(18, 0), "checked", "to_check"),
 				"create_date", "write_date"}
 		},
-		domain: func(*ServerInfo) []any { return domain },
+		domain: func(*ServerInfo) domain.Domain { return dom },
 		decode: func(d *recordDecoder, _ *ServerInfo) Invoice {
 			m := Invoice{
 				ID:                          d.id(),
@@ -142,19 +144,19 @@ func moveSpec(domain []any) readerSpec[Invoice] {
 
 // Invoices reads customer invoices and credit notes (move_type out_invoice
 // and out_refund), in every state; add conditions such as
-// []any{"state", "=", "posted"} with opts.Domain.
+// domain.Cond("state", domain.OpEq, "posted") with opts.Domain.
 func (c *Client) Invoices(ctx context.Context, opts ListOpts) iter.Seq2[Invoice, error] {
-	return list(c, ctx, moveSpec([]any{[]any{"move_type", "in", []any{MoveTypeOutInvoice, MoveTypeOutRefund}}}), opts)
+	return list(c, ctx, moveSpec(domain.Cond("move_type", domain.OpIn, []string{MoveTypeOutInvoice, MoveTypeOutRefund})), opts)
 }
 
 // Bills reads vendor bills and vendor credit notes (move_type in_invoice
 // and in_refund).
 func (c *Client) Bills(ctx context.Context, opts ListOpts) iter.Seq2[Invoice, error] {
-	return list(c, ctx, moveSpec([]any{[]any{"move_type", "in", []any{MoveTypeInInvoice, MoveTypeInRefund}}}), opts)
+	return list(c, ctx, moveSpec(domain.Cond("move_type", domain.OpIn, []string{MoveTypeInInvoice, MoveTypeInRefund})), opts)
 }
 
 // Moves reads account.move records of any type, filtered by opts.Domain
 // only.
 func (c *Client) Moves(ctx context.Context, opts ListOpts) iter.Seq2[Invoice, error] {
-	return list(c, ctx, moveSpec(nil), opts)
+	return list(c, ctx, moveSpec(domain.True()), opts)
 }

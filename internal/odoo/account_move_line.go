@@ -42,8 +42,8 @@ type JournalItem struct {
 }
 
 // JournalItems reads account.move.line records. Reports should add
-// []any{"parent_state", "=", "posted"} to opts.Domain; receivables are
-// []any{"account_type", "=", "asset_receivable"}.
+// domain.Cond("parent_state", domain.OpEq, "posted") to opts.Domain;
+// receivables are domain.Cond("account_type", domain.OpEq, "asset_receivable").
 func (c *Client) JournalItems(ctx context.Context, opts ListOpts) iter.Seq2[JournalItem, error] {
 	return list(c, ctx, readerSpec[JournalItem]{
 		model:   "account.move.line",

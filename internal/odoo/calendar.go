@@ -29,7 +29,7 @@ type CalendarEvent struct {
 }
 
 // CalendarEvents reads calendar.event records; narrow them with a date
-// range in opts.Domain, for example []any{"start", ">=", "2025-03-01 00:00:00"}.
+// range in opts.Domain, for example domain.Cond("start", domain.OpGe, "2025-03-01 00:00:00").
 func (c *Client) CalendarEvents(ctx context.Context, opts ListOpts) iter.Seq2[CalendarEvent, error] {
 	return list(c, ctx, readerSpec[CalendarEvent]{
 		model:   "calendar.event",

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // Client is a connection to one Odoo database. It is safe for concurrent
@@ -163,7 +165,7 @@ func (c *Client) chooseProtocol(ctx context.Context, ver Version) (Protocol, err
 
 // installedModules reads the names of the installed modules.
 func (c *Client) installedModules(ctx context.Context) ([]string, error) {
-	recs, err := c.SearchRead(ctx, "ir.module.module", []any{[]any{"state", "=", "installed"}}, SearchReadOpts{Fields: []string{"name"}, Order: "name asc"})
+	recs, err := c.SearchRead(ctx, "ir.module.module", domain.Cond("state", domain.OpEq, "installed"), SearchReadOpts{Fields: []string{"name"}, Order: "name asc"})
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
@@ -162,7 +164,7 @@ func TestCallBeforeConnect(t *testing.T) {
 	t.Parallel()
 	f := newFakeOdoo(t, "17.0")
 	c, _ := f.client(t, nil)
-	_, err := c.SearchRead(context.Background(), "res.partner", nil, SearchReadOpts{})
+	_, err := c.SearchRead(context.Background(), "res.partner", domain.True(), SearchReadOpts{})
 	if !errors.Is(err, ErrNotConnected) {
 		t.Fatalf("err = %v, want ErrNotConnected", err)
 	}
@@ -215,7 +217,7 @@ func TestOperationsOnEveryProtocol(t *testing.T) {
 			c := f.connect(t, p.mod)
 			ctx := context.Background()
 
-			recs, err := c.SearchRead(ctx, "res.partner", []any{[]any{"is_company", "=", true}}, SearchReadOpts{Fields: []string{"name", "parent_id"}, Limit: 10, Order: "id asc"})
+			recs, err := c.SearchRead(ctx, "res.partner", domain.Cond("is_company", domain.OpEq, true), SearchReadOpts{Fields: []string{"name", "parent_id"}, Limit: 10, Order: "id asc"})
 			if err != nil || len(recs) != 2 {
 				t.Fatalf("SearchRead = %v, %v", recs, err)
 			}
@@ -229,10 +231,10 @@ func TestOperationsOnEveryProtocol(t *testing.T) {
 			if sr.Named["limit"] == nil || sr.Named["order"] != "id asc" || sr.Named["domain"] == nil {
 				t.Errorf("search_read args = %+v", sr.Named)
 			}
-			if n, err := c.SearchCount(ctx, "res.partner", nil, nil); err != nil || n != 2 {
+			if n, err := c.SearchCount(ctx, "res.partner", domain.True(), nil); err != nil || n != 2 {
 				t.Errorf("SearchCount = %d, %v", n, err)
 			}
-			if ids, err := c.Search(ctx, "res.partner", nil, SearchReadOpts{Limit: 5}); err != nil || !slices.Equal(ids, []int64{1, 2}) {
+			if ids, err := c.Search(ctx, "res.partner", domain.True(), SearchReadOpts{Limit: 5}); err != nil || !slices.Equal(ids, []int64{1, 2}) {
 				t.Errorf("Search = %v, %v", ids, err)
 			}
 			if recs, err := c.Read(ctx, "res.partner", []int64{2}, []string{"name"}, nil); err != nil || len(recs) != 1 || recs[0].ID() != 2 {
@@ -264,7 +266,7 @@ func TestOperationsOnEveryProtocol(t *testing.T) {
 			if mp.Named["subtype_xmlid"] != "mail.mt_note" || mp.Named["body"] != "hi" || mp.Named["ids"] == nil {
 				t.Errorf("message_post args = %+v", mp.Named)
 			}
-			if got, err := c.NameSearch(ctx, "res.partner", "Az", nil, "", 0); err != nil || len(got) != 1 || got[0].Name != "Azure" {
+			if got, err := c.NameSearch(ctx, "res.partner", "Az", domain.True(), "", 0); err != nil || len(got) != 1 || got[0].Name != "Azure" {
 				t.Errorf("NameSearch = %v, %v", got, err)
 			}
 			if fg, err := c.FieldsGet(ctx, "res.partner", []string{"type", "string"}); err != nil || fg["name"]["type"] != "char" {

@@ -3,6 +3,8 @@ package odoo
 import (
 	"cmp"
 	"context"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // SearchReadOpts are the optional arguments of SearchRead.
@@ -22,18 +24,24 @@ type SearchReadOpts struct {
 	Context map[string]any
 }
 
-// domainArg returns the wire form of a domain: an empty list for nil.
-func domainArg(domain []any) []any {
-	if domain == nil {
-		return []any{}
+// domainArg validates a domain and returns its wire form.
+func domainArg(method, model string, dom domain.Domain) ([]any, error) {
+	if err := dom.Validate(); err != nil {
+		return nil, &Error{Kind: ErrInvalidArgument, Op: method, Model: model, Err: err}
 	}
-	return domain
+	return dom.Wire(), nil
 }
 
-// SearchRead returns the records of model matching domain (Odoo's prefix
-// notation, for example []any{[]any{"state", "=", "posted"}}).
-func (c *Client) SearchRead(ctx context.Context, model string, domain []any, opts SearchReadOpts) ([]Record, error) {
-	r := &request{model: model, method: "search_read", params: []param{{"domain", domainArg(domain)}}, kwargs: map[string]any{}, context: opts.Context}
+// SearchRead returns the records of model matching dom, for example
+// domain.Cond("state", domain.OpEq, "posted"); the zero Domain matches
+// every record. A raw wire domain can be turned into a Domain with
+// domain.Parse.
+func (c *Client) SearchRead(ctx context.Context, model string, dom domain.Domain, opts SearchReadOpts) ([]Record, error) {
+	wire, err := domainArg("search_read", model, dom)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{model: model, method: "search_read", params: []param{{"domain", wire}}, kwargs: map[string]any{}, context: opts.Context}
 	if opts.Fields != nil {
 		r.kwargs["fields"] = opts.Fields
 	}
@@ -54,8 +62,12 @@ func (c *Client) SearchRead(ctx context.Context, model string, domain []any, opt
 }
 
 // SearchCount returns the number of records of model matching domain.
-func (c *Client) SearchCount(ctx context.Context, model string, domain []any, callCtx map[string]any) (int64, error) {
-	r := &request{model: model, method: "search_count", params: []param{{"domain", domainArg(domain)}}, context: callCtx}
+func (c *Client) SearchCount(ctx context.Context, model string, dom domain.Domain, callCtx map[string]any) (int64, error) {
+	wire, err := domainArg("search_count", model, dom)
+	if err != nil {
+		return 0, err
+	}
+	r := &request{model: model, method: "search_count", params: []param{{"domain", wire}}, context: callCtx}
 	v, err := c.execute(ctx, r)
 	if err != nil {
 		return 0, err
@@ -69,8 +81,12 @@ func (c *Client) SearchCount(ctx context.Context, model string, domain []any, ca
 
 // Search returns the ids of the records of model matching domain, with the
 // same paging options as SearchRead (Fields is ignored).
-func (c *Client) Search(ctx context.Context, model string, domain []any, opts SearchReadOpts) ([]int64, error) {
-	r := &request{model: model, method: "search", params: []param{{"domain", domainArg(domain)}}, kwargs: map[string]any{}, context: opts.Context}
+func (c *Client) Search(ctx context.Context, model string, dom domain.Domain, opts SearchReadOpts) ([]int64, error) {
+	wire, err := domainArg("search", model, dom)
+	if err != nil {
+		return nil, err
+	}
+	r := &request{model: model, method: "search", params: []param{{"domain", wire}}, kwargs: map[string]any{}, context: opts.Context}
 	if opts.Order != "" {
 		r.kwargs["order"] = opts.Order
 	}
@@ -208,16 +224,20 @@ func (c *Client) MessagePost(ctx context.Context, model string, id int64, opts M
 }
 
 // NameSearch returns [id, display name] pairs of model whose name matches
-// name with operator (default "ilike"), within domain. limit 0 means Odoo's
+// name with operator (default "ilike"), within dom. limit 0 means Odoo's
 // default of 100.
-func (c *Client) NameSearch(ctx context.Context, model, name string, domain []any, operator string, limit int) ([]Many2One, error) {
+func (c *Client) NameSearch(ctx context.Context, model, name string, dom domain.Domain, operator string, limit int) ([]Many2One, error) {
 	if limit <= 0 {
 		limit = 100
+	}
+	wire, err := domainArg("name_search", model, dom)
+	if err != nil {
+		return nil, err
 	}
 	// The domain parameter is named args in 16/17 and domain in 18+:
 	// legacy protocols send it positionally; JSON-2 (19+) by name.
 	r := &request{model: model, method: "name_search", params: []param{
-		{"name", name}, {"domain", domainArg(domain)}, {"operator", cmp.Or(operator, "ilike")}, {"limit", limit},
+		{"name", name}, {"domain", wire}, {"operator", cmp.Or(operator, "ilike")}, {"limit", limit},
 	}}
 	v, err := c.execute(ctx, r)
 	if err != nil {

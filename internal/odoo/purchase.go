@@ -115,7 +115,7 @@ type PurchaseOrderLine struct {
 }
 
 // PurchaseOrderLines reads purchase.order.line records; filter by order
-// with []any{"order_id", "in", ids} in opts.Domain.
+// with domain.Cond("order_id", domain.OpIn, ids) in opts.Domain.
 func (c *Client) PurchaseOrderLines(ctx context.Context, opts ListOpts) iter.Seq2[PurchaseOrderLine, error] {
 	return list(c, ctx, readerSpec[PurchaseOrderLine]{
 		model:   "purchase.order.line",

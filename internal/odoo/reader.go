@@ -6,6 +6,8 @@ import (
 	"iter"
 	"maps"
 	"slices"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // PageSizeDefault is the number of records a typed reader fetches per call
@@ -18,7 +20,7 @@ const PageSizeDefault = 500
 // concurrent writes, and yields records one by one as an iter.Seq2.
 type ListOpts struct {
 	// Domain is ANDed with the reader's own conditions.
-	Domain []any
+	Domain domain.Domain
 	// PageSize is the number of records per call. Defaults to
 	// PageSizeDefault.
 	PageSize int
@@ -79,7 +81,7 @@ type readerSpec[T any] struct {
 	// version alone does not settle.
 	optional []string
 	// domain returns the reader's own conditions.
-	domain func(info *ServerInfo) []any
+	domain func(info *ServerInfo) domain.Domain
 	// decode turns a record into T.
 	decode func(d *recordDecoder, info *ServerInfo) T
 }
@@ -124,11 +126,10 @@ func list[T any](c *Client, ctx context.Context, spec readerSpec[T], opts ListOp
 			}
 		}
 	}
-	var base []any
+	base := opts.Domain
 	if spec.domain != nil {
-		base = spec.domain(info)
+		base = domain.And(spec.domain(info), opts.Domain)
 	}
-	base = append(slices.Clip(base), opts.Domain...)
 	pageSize := cmp.Or(opts.PageSize, PageSizeDefault)
 	callCtx := opts.callContext()
 	return func(yield func(T, error) bool) {
@@ -136,7 +137,7 @@ func list[T any](c *Client, ctx context.Context, spec readerSpec[T], opts ListOp
 		var last int64
 		n := 0
 		for {
-			dom := append(slices.Clip(base), []any{"id", ">", last})
+			dom := domain.And(base, domain.Cond("id", domain.OpGt, last))
 			limit := pageSize
 			if opts.Limit > 0 {
 				limit = min(limit, opts.Limit-n)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strings"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // ReadGroupParams describes a grouped read.
@@ -39,7 +41,7 @@ type Group struct {
 	Count int64
 	// Domain selects the group's records: the call's domain and the
 	// group's own condition.
-	Domain []any
+	Domain domain.Domain
 }
 
 // Float returns an aggregate as a float64; False (no value) gives 0.
@@ -65,8 +67,12 @@ type GroupKey struct {
 // ReadGroup groups the records of model matching domain. It calls
 // formatted_read_group on 19+ and read_group (lazy=False, with aliased
 // aggregates) on 16-18, and returns the same Group shape for both.
-func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, p ReadGroupParams) ([]Group, error) {
+func (c *Client) ReadGroup(ctx context.Context, model string, dom domain.Domain, p ReadGroupParams) ([]Group, error) {
 	_, _, info, err := c.connected("read_group", model)
+	if err != nil {
+		return nil, err
+	}
+	wire, err := domainArg("read_group", model, dom)
 	if err != nil {
 		return nil, err
 	}
@@ -82,14 +88,14 @@ func (c *Client) ReadGroup(ctx context.Context, model string, domain []any, p Re
 		aggs = append(aggs, a)
 	}
 	if info.Version.AtLeast(19, 0) {
-		return c.formattedReadGroup(ctx, model, domain, p, aggs)
+		return c.formattedReadGroup(ctx, model, dom, wire, p, aggs)
 	}
-	return c.legacyReadGroup(ctx, model, domain, p, aggs)
+	return c.legacyReadGroup(ctx, model, dom, wire, p, aggs)
 }
 
-func (c *Client) formattedReadGroup(ctx context.Context, model string, domain []any, p ReadGroupParams, aggs []string) ([]Group, error) {
+func (c *Client) formattedReadGroup(ctx context.Context, model string, dom domain.Domain, wire []any, p ReadGroupParams, aggs []string) ([]Group, error) {
 	r := &request{model: model, method: "formatted_read_group", params: []param{
-		{"domain", domainArg(domain)},
+		{"domain", wire},
 		{"groupby", nonNil(p.GroupBy)},
 		{"aggregates", append([]string{"__count"}, aggs...)},
 	}, kwargs: map[string]any{}, context: p.Context}
@@ -126,14 +132,17 @@ func (c *Client) formattedReadGroup(ctx context.Context, model string, domain []
 		if g.Count, err = decodeInt(row["__count"]); err != nil {
 			return nil, decodeError(r.method, model, "__count: %w", err)
 		}
-		extra, _ := row["__extra_domain"].([]any)
-		g.Domain = append(append([]any{}, domainArg(domain)...), extra...)
+		extra, err := domain.Parse(orEmpty(row["__extra_domain"]))
+		if err != nil {
+			return nil, decodeError(r.method, model, "__extra_domain: %w", err)
+		}
+		g.Domain = domain.And(dom, extra)
 		out = append(out, g)
 	}
 	return out, nil
 }
 
-func (c *Client) legacyReadGroup(ctx context.Context, model string, domain []any, p ReadGroupParams, aggs []string) ([]Group, error) {
+func (c *Client) legacyReadGroup(ctx context.Context, model string, dom domain.Domain, wire []any, p ReadGroupParams, aggs []string) ([]Group, error) {
 	// "a0:sum(amount_total)" puts the value under "a0", so two
 	// aggregates on one field do not collide.
 	fields := make([]string, len(aggs))
@@ -142,7 +151,7 @@ func (c *Client) legacyReadGroup(ctx context.Context, model string, domain []any
 		fields[i] = fmt.Sprintf("a%d:%s(%s)", i, fn, field)
 	}
 	r := &request{model: model, method: "read_group", params: []param{
-		{"domain", domainArg(domain)},
+		{"domain", wire},
 		{"fields", nonNil(fields)},
 		{"groupby", nonNil(p.GroupBy)},
 	}, kwargs: map[string]any{"lazy": false}, context: p.Context}
@@ -181,10 +190,11 @@ func (c *Client) legacyReadGroup(ctx context.Context, model string, domain []any
 		if g.Count, err = decodeInt(row["__count"]); err != nil {
 			return nil, decodeError(r.method, model, "__count: %w", err)
 		}
-		if d, ok := row["__domain"].([]any); ok {
-			g.Domain = d
-		} else {
-			g.Domain = domainArg(domain)
+		g.Domain = dom
+		if raw, ok := row["__domain"]; ok {
+			if g.Domain, err = domain.Parse(raw); err != nil {
+				return nil, decodeError(r.method, model, "__domain: %w", err)
+			}
 		}
 		out = append(out, g)
 	}
@@ -225,6 +235,14 @@ func isPeriodGranularity(g string) bool {
 		return true
 	}
 	return false
+}
+
+// orEmpty returns v, or an empty list for a missing value.
+func orEmpty(v any) any {
+	if v == nil {
+		return []any{}
+	}
+	return v
 }
 
 func nonNil(s []string) []string {

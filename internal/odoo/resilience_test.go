@@ -13,6 +13,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // failing makes the fake answer the first n requests whose body contains
@@ -115,7 +117,7 @@ func TestRetryPolicy(t *testing.T) {
 			var err error
 			switch tt.method {
 			case "read":
-				_, err = c.SearchRead(context.Background(), "res.partner", nil, SearchReadOpts{Fields: []string{"name"}})
+				_, err = c.SearchRead(context.Background(), "res.partner", domain.True(), SearchReadOpts{Fields: []string{"name"}})
 			case "write":
 				err = c.Write(context.Background(), "res.partner", []int64{1}, map[string]any{"name": "B"}, nil)
 			case "create":
@@ -195,7 +197,7 @@ func TestTimeoutRetriesReadsOnly(t *testing.T) {
 			fl.install(f)
 			var err error
 			if method == "read" {
-				_, err = c.SearchRead(context.Background(), "res.partner", nil, SearchReadOpts{Fields: []string{"name"}})
+				_, err = c.SearchRead(context.Background(), "res.partner", domain.True(), SearchReadOpts{Fields: []string{"name"}})
 				if err != nil {
 					t.Fatalf("read after a timeout: %v", err)
 				}
@@ -253,7 +255,7 @@ func TestCircuitBreaker(t *testing.T) {
 	fl := &failing{n: 3, marker: `"search_read"`, action: status(503, "")}
 	fl.install(f)
 	read := func() error {
-		_, err := c.SearchRead(ctx, "res.partner", nil, SearchReadOpts{Fields: []string{"name"}})
+		_, err := c.SearchRead(ctx, "res.partner", domain.True(), SearchReadOpts{Fields: []string{"name"}})
 		return err
 	}
 	steps := []struct {
@@ -359,7 +361,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	before := clk.Now()
 	for range 4 {
-		if _, err := c.SearchRead(ctx, "res.partner", nil, SearchReadOpts{Fields: []string{"name"}}); err != nil {
+		if _, err := c.SearchRead(ctx, "res.partner", domain.True(), SearchReadOpts{Fields: []string{"name"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -390,7 +392,7 @@ func TestConcurrencyLimit(t *testing.T) {
 	var wg sync.WaitGroup
 	for range 6 {
 		wg.Go(func() {
-			if _, err := c.SearchCount(context.Background(), "res.partner", nil, nil); err != nil {
+			if _, err := c.SearchCount(context.Background(), "res.partner", domain.True(), nil); err != nil {
 				t.Error(err)
 			}
 		})

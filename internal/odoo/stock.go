@@ -4,6 +4,8 @@ import (
 	"context"
 	"iter"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
 // Quant is a stock.quant: stock of a product in a location.
@@ -27,7 +29,7 @@ func (c *Client) Quants(ctx context.Context, opts ListOpts) iter.Seq2[Quant, err
 		modules: []string{"stock"},
 		fields: fieldsFor("product_id", "location_id", "lot_id", "company_id", "quantity",
 			"reserved_quantity", "available_quantity", "in_date"),
-		domain: func(*ServerInfo) []any { return []any{[]any{"location_id.usage", "=", "internal"}} },
+		domain: func(*ServerInfo) domain.Domain { return domain.Cond("location_id.usage", domain.OpEq, "internal") },
 		decode: func(d *recordDecoder, _ *ServerInfo) Quant {
 			return Quant{
 				ID:                d.id(),
