@@ -209,8 +209,13 @@ func Not(d Domain) Domain {
 	case KindFalse:
 		return True()
 	case KindNot:
-		return d.Children[0]
+		if len(d.Children) == 1 {
+			return d.Children[0]
+		}
 	case KindCond:
+		if d.Cond == nil {
+			break
+		}
 		// "=like" and "=ilike" keep the NOT node: their inverses exist on
 		// the wire only since Odoo 19, and Wire must stay valid for 16-18.
 		op := d.Cond.Op
@@ -335,6 +340,9 @@ func (d Domain) appendWire(out []any) []any {
 		}
 		return out
 	case KindCond:
+		if d.Cond == nil { // invalid hand-built node, reported by Validate
+			return True().appendWire(out)
+		}
 		return append(out, d.Cond.wire())
 	}
 	return out

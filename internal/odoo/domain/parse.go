@@ -66,12 +66,7 @@ func ParseJSON(data []byte) (Domain, error) {
 // parseList parses the items of one (sub-)domain list. Errors carry no
 // "domain: " prefix; callers add it.
 func parseList(items []any) (Domain, error) {
-	stack := make([]Domain, 0, len(items))
-	pop := func() Domain {
-		d := stack[len(stack)-1]
-		stack = stack[:len(stack)-1]
-		return d
-	}
+	stack := make([]*rawNode, 0, len(items))
 	for i := len(items) - 1; i >= 0; i-- {
 		pos := i + 1
 		if s, ok := items[i].(string); ok {
@@ -87,14 +82,12 @@ func parseList(items []any) (Domain, error) {
 			if len(stack) < arity {
 				return Domain{}, fmt.Errorf("term %d: operator %q needs %d operands, got %d", pos, s, arity, len(stack))
 			}
-			switch s {
-			case "&":
-				stack = append(stack, And(pop(), pop()))
-			case "|":
-				stack = append(stack, Or(pop(), pop()))
-			default:
-				stack = append(stack, Not(pop()))
+			n := &rawNode{op: s[0], kids: make([]*rawNode, arity)}
+			for k := range n.kids { // the operand nearest the operator is on top
+				n.kids[k] = stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
 			}
+			stack = append(stack, n)
 			continue
 		}
 		term, ok := toList(items[i])
@@ -105,13 +98,60 @@ func parseList(items []any) (Domain, error) {
 		if err != nil {
 			return Domain{}, fmt.Errorf("term %d: %w", pos, err)
 		}
-		stack = append(stack, d)
+		stack = append(stack, &rawNode{term: d})
 	}
 	// The stack holds the top-level items last-first; they are AND-ed.
-	for l, r := 0, len(stack)-1; l < r; l, r = l+1, r-1 {
-		stack[l], stack[r] = stack[r], stack[l]
+	top := &rawNode{op: '&', kids: make([]*rawNode, len(stack))}
+	for k := range stack {
+		top.kids[k] = stack[len(stack)-1-k]
 	}
-	return And(stack...), nil
+	return top.domain(), nil
+}
+
+// rawNode is an item of a prefix list before normalisation. Parsing builds
+// these first so that chains of "&" or "|" (as Odoo's AND() and OR() emit
+// them) are flattened in one pass instead of being copied at every level.
+type rawNode struct {
+	op   byte // '&', '|', '!', or 0 for a term
+	kids []*rawNode
+	term Domain
+}
+
+// domain normalises n with the builder functions.
+func (n *rawNode) domain() Domain {
+	switch n.op {
+	case 0:
+		return n.term
+	case '!':
+		neg := false
+		for n.op == '!' {
+			neg, n = !neg, n.kids[0]
+		}
+		if neg {
+			return Not(n.domain())
+		}
+		return n.domain()
+	}
+	var children []Domain
+	todo := []*rawNode{n}
+	for len(todo) > 0 {
+		m := todo[len(todo)-1]
+		todo = todo[:len(todo)-1]
+		for m.op == '!' && m.kids[0].op == '!' { // !!x is x
+			m = m.kids[0].kids[0]
+		}
+		if m.op == n.op {
+			for k := len(m.kids) - 1; k >= 0; k-- {
+				todo = append(todo, m.kids[k])
+			}
+			continue
+		}
+		children = append(children, m.domain())
+	}
+	if n.op == '|' {
+		return Or(children...)
+	}
+	return And(children...)
 }
 
 func parseTerm(term []any) (Domain, error) {

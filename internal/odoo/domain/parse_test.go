@@ -259,3 +259,44 @@ func TestMentions(t *testing.T) {
 		t.Errorf("Conditions() paths = %v", paths)
 	}
 }
+
+// TestParseLongChains checks that long "&"/"|" chains, in the shapes Odoo's
+// AND()/OR() and hand-written domains use, flatten into one node. With
+// per-level copying these would take quadratic time.
+func TestParseLongChains(t *testing.T) {
+	t.Parallel()
+	const n = 50_000
+	term := func(i int) any { return []any{"id", "=", i} }
+	opsFirst := make([]any, 0, 2*n)    // ["&", "&", ..., A, B, C, ...]
+	interleaved := make([]any, 0, 2*n) // ["|", A, "|", B, ..., Z]
+	implicit := make([]any, 0, n)      // [A, B, C, ...]
+	doubleNot := make([]any, 0, 4*n)   // ["&", "!", "!", "&", "!", "!", ...]
+	for i := 1; i < n; i++ {
+		opsFirst = append(opsFirst, "&")
+		interleaved = append(interleaved, "|", term(i))
+		doubleNot = append(doubleNot, "&", term(i), "!", "!")
+	}
+	for i := 1; i <= n; i++ {
+		opsFirst = append(opsFirst, term(i))
+		implicit = append(implicit, term(i))
+	}
+	interleaved = append(interleaved, term(n))
+	doubleNot = append(doubleNot, term(n))
+	for name, tc := range map[string]struct {
+		wire []any
+		kind Kind
+	}{
+		"ops first":   {opsFirst, KindAnd},
+		"interleaved": {interleaved, KindOr},
+		"implicit":    {implicit, KindAnd},
+		"double not":  {doubleNot, KindAnd},
+	} {
+		d, err := Parse(tc.wire)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d.Kind != tc.kind || len(d.Children) != n {
+			t.Errorf("%s: got kind %d with %d children, want kind %d with %d", name, d.Kind, len(d.Children), tc.kind, n)
+		}
+	}
+}
