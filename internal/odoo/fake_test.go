@@ -326,15 +326,17 @@ func (f *fakeOdoo) serveJSON2(w http.ResponseWriter, r *http.Request, body []byt
 // legacyNames names the positional arguments the client sends over legacy
 // protocols.
 var legacyNames = map[string][]string{
-	"search_read":  {"domain"},
-	"search":       {"domain"},
-	"search_count": {"domain"},
-	"read":         {"ids"},
-	"write":        {"ids", "vals"},
-	"unlink":       {"ids"},
-	"create":       {"vals"},
-	"message_post": {"ids"},
-	"name_search":  {"name", "domain", "operator", "limit"},
+	"search_read":          {"domain"},
+	"search":               {"domain"},
+	"search_count":         {"domain"},
+	"read":                 {"ids"},
+	"write":                {"ids", "vals"},
+	"unlink":               {"ids"},
+	"create":               {"vals"},
+	"message_post":         {"ids"},
+	"name_search":          {"name", "domain", "operator", "limit"},
+	"read_group":           {"domain", "fields", "groupby"},
+	"formatted_read_group": {"domain", "groupby", "aggregates"},
 }
 
 func (f *fakeOdoo) executeKW(p Protocol, args []any) (any, *fakeErr) {
