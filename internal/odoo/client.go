@@ -113,8 +113,19 @@ func (c *Client) Connect(ctx context.Context) (ServerInfo, error) {
 
 	info := &ServerInfo{Version: ver, Protocol: proto, Database: c.cfg.Database, UID: sess.uid}
 	c.mu.Lock()
+	prevTr, prevSess, prevInfo := c.tr, c.sess, c.info
 	c.tr, c.sess, c.info, c.fields = tr, sess, info, nil
 	c.mu.Unlock()
+	ok := false
+	defer func() {
+		if !ok {
+			// Keep the previous connection, if any, when this one fails
+			// half-way.
+			c.mu.Lock()
+			c.tr, c.sess, c.info, c.fields = prevTr, prevSess, prevInfo, nil
+			c.mu.Unlock()
+		}
+	}()
 
 	modules, err := c.installedModules(ctx)
 	switch {
@@ -134,6 +145,7 @@ func (c *Client) Connect(ctx context.Context) (ServerInfo, error) {
 	c.mu.Lock()
 	c.info = info
 	c.mu.Unlock()
+	ok = true
 	c.log.InfoContext(ctx, "odoo: connected", "url", c.cfg.URL, "database", c.cfg.Database,
 		"version", ver.String(), "protocol", string(proto), "uid", sess.uid, "modules", len(modules))
 	return c.infoCopy(), nil
@@ -282,17 +294,23 @@ func (c *Client) do(ctx context.Context, op, model string, attempt func(context.
 		if e.Op == "" {
 			e.Op, e.Model = op, model
 		}
-		// Any answer from the server proves it is up; only transient
-		// failures count towards opening the breaker.
-		c.breaker.record(e.transient)
 		if ctx.Err() != nil {
+			c.breaker.abandon()
 			// The caller gave up: do not retry, but say so.
 			if !read && !e.notSent {
 				return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Err: ctx.Err()}
 			}
 			return nil, &Error{Kind: e.Kind, Op: op, Model: model, Protocol: e.Protocol, Err: ctx.Err()}
 		}
+		// Any answer from the server proves it is up; only transient
+		// failures count towards opening the breaker.
+		c.breaker.record(e.transient)
 		if !e.transient {
+			if !read && errors.Is(e.Kind, ErrServerFault) && e.Status >= 500 && e.Name == "" {
+				// A bare HTTP 5xx (no Odoo error body) does not say
+				// whether the transaction was committed.
+				return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Status: e.Status, Message: e.Message, Err: e}
+			}
 			return nil, e
 		}
 		safe := read || e.notSent || e.Status == 429

@@ -116,10 +116,10 @@ func (r *httpResponse) looksHTML() bool {
 func (r *httpResponse) unexpectedStatus(p Protocol) *Error {
 	e := &Error{Protocol: p, Status: r.status, Message: fmt.Sprintf("HTTP %d", r.status)}
 	switch {
-	case r.status == http.StatusNotFound || r.looksHTML():
-		e.Kind = ErrNotOdoo
 	case r.status >= 500:
 		e.Kind = ErrServerFault
+	case r.status == http.StatusNotFound || r.looksHTML():
+		e.Kind = ErrNotOdoo
 	default:
 		e.Kind = ErrProtocol
 	}

@@ -171,6 +171,17 @@ func (b *breaker) record(transientFailure bool) {
 	}
 }
 
+// abandon reports that an allowed call ended without telling anything about
+// the server (the caller gave up). A probe slot is handed back.
+func (b *breaker) abandon() {
+	if b == nil {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.probing = false
+}
+
 // current returns the state, for logs and tests.
 func (b *breaker) current() breakerState {
 	if b == nil {

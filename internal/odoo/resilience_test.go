@@ -94,6 +94,8 @@ func TestRetryPolicy(t *testing.T) {
 		{name: "dropped connection on read is retried", method: "read", failN: 1, action: dropConnection, wantCalls: 2},
 		{name: "dropped connection on write is not retried", method: "write", failN: 1, action: dropConnection, wantErr: ErrOutcomeUnknown, wantCalls: 1},
 		{name: "dropped connection on JSON-2 create is not retried", version: "19.0", method: "create", failN: 1, action: dropConnection, wantErr: ErrOutcomeUnknown, wantCalls: 1},
+		{name: "bare 500 on read is a server fault", method: "read", failN: 1, action: status(500, ""), wantErr: ErrServerFault, wantCalls: 1},
+		{name: "bare 500 on write leaves the outcome unknown", method: "write", failN: 1, action: status(500, ""), wantErr: ErrOutcomeUnknown, wantCalls: 1},
 		{name: "read gives up after MaxAttempts", method: "read", failN: 10, action: status(503, ""), wantErr: ErrUnavailable, wantCalls: 4},
 		{name: "Retry-After beyond the cap ends the call", method: "read", failN: 1, action: status(429, "3600"), wantErr: ErrUnavailable, wantCalls: 1},
 		{name: "server fault is not retried", method: "read", failN: 1, action: func(w http.ResponseWriter, r *http.Request) {
@@ -299,6 +301,10 @@ func TestBreakerHalfOpenAllowsOneProbe(t *testing.T) {
 	}
 	if b.allow() {
 		t.Fatal("a second call while the probe is out must be refused")
+	}
+	b.abandon() // the probe's caller gave up: the next call probes again
+	if !b.allow() {
+		t.Fatal("after an abandoned probe the next call must probe")
 	}
 	b.record(false)
 	if !b.allow() || b.current() != breakerClosed {
