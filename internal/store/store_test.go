@@ -348,3 +348,32 @@ func TestAuditChain(t *testing.T) {
 		}
 	})
 }
+
+func TestSession(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newConnection(t, s)
+		u, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: c.ID, Username: "ceo", Role: store.RoleCEO})
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+		if err := s.SessionCreate(ctx, store.Session{TokenHash: "h", ConnectionID: c.ID, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.SessionUser(ctx, "h", now.Add(time.Minute))
+		if err != nil || got.ID != u.ID {
+			t.Fatalf("live session: %+v %v", got, err)
+		}
+		if _, err := s.SessionUser(ctx, "h", now.Add(2*time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("expired session: want ErrNotFound, got %v", err)
+		}
+		if n, err := s.SessionDeleteExpired(ctx, now.Add(2*time.Hour)); err != nil || n != 1 {
+			t.Fatalf("delete expired: %d %v", n, err)
+		}
+		if err := s.SessionDelete(ctx, "h"); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
