@@ -309,13 +309,13 @@ func (c *Client) do(ctx context.Context, op, model string, attempt func(context.
 			if !read && errors.Is(e.Kind, ErrServerFault) && e.Status >= 500 && e.Name == "" {
 				// A bare HTTP 5xx (no Odoo error body) does not say
 				// whether the transaction was committed.
-				return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Status: e.Status, Message: e.Message, Err: e}
+				return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Status: e.Status, Message: e.Message, Err: e.cause()}
 			}
 			return nil, e
 		}
 		safe := read || e.notSent || e.Status == 429
 		if !safe {
-			return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Status: e.Status, Message: e.Message, Err: e}
+			return nil, &Error{Kind: ErrOutcomeUnknown, Op: op, Model: model, Protocol: e.Protocol, Status: e.Status, Message: e.Message, Err: e.cause()}
 		}
 		if n >= policy.MaxAttempts {
 			return nil, e

@@ -23,6 +23,22 @@
 //	info, err := c.Connect(ctx)
 //	for inv, err := range c.Invoices(ctx, odoo.ListOpts{CompanyIDs: []int64{1}}) { ... }
 //
+// # Domains
+//
+// Search methods and ListOpts.Domain take a domain.Domain from package
+// domain, built with domain.Cond, domain.And, domain.Or... (the zero Domain
+// matches everything) or parsed from wire form with domain.Parse. Domains
+// are validated before they are sent, and sent in wire form (Domain.Wire).
+//
+// # Calls
+//
+// SearchRead, Search, SearchCount, Read, ReadGroup, FieldsGet, Create,
+// Write, Unlink, MessagePost and NameSearch cover the ORM methods; Call
+// reaches any public method. Arguments are described once and encoded per
+// protocol: positionally with kwargs for XML-RPC and JSON-RPC, by name for
+// JSON-2 (create sends vals_list there, and ReadGroup calls
+// formatted_read_group on 19+ and read_group before).
+//
 // # Errors
 //
 // Every failure from the server or the network is an *Error whose Kind is

@@ -170,6 +170,40 @@ func (e *Error) Unwrap() []error {
 	return errs
 }
 
+// cause returns the kind and cause of e as one error without the hint or
+// the call prefix, for wrapping e inside another *Error.
+func (e *Error) cause() error {
+	return &causeError{kind: e.Kind, err: e.Err}
+}
+
+// causeError is an earlier failure kept inside another *Error.
+type causeError struct {
+	kind error
+	err  error
+}
+
+func (c *causeError) Error() string {
+	msg := "error"
+	if k, ok := c.kind.(*kind); ok {
+		msg = k.msg
+	}
+	if c.err != nil {
+		msg += ": " + c.err.Error()
+	}
+	return msg
+}
+
+func (c *causeError) Unwrap() []error {
+	var errs []error
+	if c.kind != nil {
+		errs = append(errs, c.kind)
+	}
+	if c.err != nil {
+		errs = append(errs, c.err)
+	}
+	return errs
+}
+
 // Temporary reports whether a later retry of the same call may succeed.
 func (e *Error) Temporary() bool { return e.transient }
 

@@ -430,3 +430,20 @@ func TestCallerCancelDuringWrite(t *testing.T) {
 		t.Errorf("server saw %d writes, want 1", fl.count())
 	}
 }
+
+func TestOutcomeUnknownMessage(t *testing.T) {
+	t.Parallel()
+	f := newFakeOdoo(t, "17.0")
+	c := f.connect(t, nil)
+	fl := &failing{n: 1, marker: `"write"`, action: status(502, "")}
+	fl.install(f)
+	err := c.Write(context.Background(), "res.partner", []int64{1}, map[string]any{"name": "B"}, nil)
+	if !errors.Is(err, ErrOutcomeUnknown) || !errors.Is(err, ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrOutcomeUnknown wrapping ErrUnavailable", err)
+	}
+	msg := err.Error()
+	if strings.Count(msg, "odoo: ") != 1 || strings.Contains(msg, "try again later") || !strings.HasPrefix(msg, "odoo: write res.partner: outcome unknown") {
+		t.Errorf("message = %q", msg)
+	}
+	t.Log(msg)
+}
