@@ -1,0 +1,125 @@
+// Package web serves aicoo over HTTP: the dashboard pages, the operational
+// endpoints (/healthz, /readyz, /metrics) and, later, the JSON API.
+package web
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+//go:embed templates/*.html
+var templatesFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Check is one readiness condition, reported by /readyz.
+type Check struct {
+	Name string
+	Func func(ctx context.Context) error
+}
+
+// Config configures a Server.
+type Config struct {
+	Store    *store.Store
+	Logger   *slog.Logger
+	Gatherer prometheus.Gatherer // served on /metrics
+	Checks   []Check             // readiness conditions
+	// Secure marks cookies Secure; set when the dashboard is served over HTTPS.
+	Secure  bool
+	Version string
+	// SessionTTL is how long a sign-in lasts. Defaults to 12 hours.
+	SessionTTL time.Duration
+	NowFunc    func() time.Time
+}
+
+// Server holds the handlers' dependencies.
+type Server struct {
+	cfg   Config
+	pages map[string]*template.Template
+}
+
+// New parses the templates and returns a server.
+func New(cfg Config) (*Server, error) {
+	if cfg.Store == nil {
+		return nil, fmt.Errorf("web: a store is required")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.SessionTTL == 0 {
+		cfg.SessionTTL = 12 * time.Hour
+	}
+	if cfg.NowFunc == nil {
+		cfg.NowFunc = time.Now
+	}
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, pages: pages}, nil
+}
+
+// Handler returns the complete HTTP handler.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.healthz)
+	mux.HandleFunc("GET /readyz", s.readyz)
+	if s.cfg.Gatherer != nil {
+		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+
+	mux.HandleFunc("GET /login", s.showLogin)
+	mux.HandleFunc("POST /login", s.login)
+	mux.HandleFunc("POST /logout", s.logout)
+	mux.Handle("GET /{$}", s.requireUser(http.HandlerFunc(s.showOverview)))
+
+	// Browsers send Sec-Fetch-Site/Origin; cross-site state changes are refused.
+	csrf := http.NewCrossOriginProtection()
+	return s.recoverPanics(securityHeaders(csrf.Handler(mux)))
+}
+
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("X-Frame-Options", "DENY")
+		next.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverPanics(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.cfg.Logger.ErrorContext(r.Context(), "web: panic", "path", r.URL.Path, "panic", v)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// serverError logs err and answers 500 without leaking its text.
+func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	s.cfg.Logger.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "error", err)
+	http.Error(w, "internal error: see the server log", http.StatusInternalServerError)
+}
