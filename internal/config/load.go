@@ -3,6 +3,7 @@ package config
 import (
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"os"
 	"reflect"
@@ -309,4 +310,32 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// Write prints the configuration as TOML with secrets redacted.
+func Write(w io.Writer, cfg *Config) error {
+	root := reflect.ValueOf(cfg).Elem()
+	section := ""
+	for _, o := range Options() {
+		sec, name, _ := strings.Cut(o.Key, ".")
+		if sec != section {
+			if section != "" {
+				fmt.Fprintln(w)
+			}
+			fmt.Fprintf(w, "[%s]\n", sec)
+			section = sec
+		}
+		v := root.FieldByIndex(o.field).Interface()
+		switch x := v.(type) {
+		case Secret:
+			fmt.Fprintf(w, "%s = %q\n", name, x.String())
+		case string:
+			fmt.Fprintf(w, "%s = %q\n", name, x)
+		case Duration:
+			fmt.Fprintf(w, "%s = %q\n", name, x.String())
+		default:
+			fmt.Fprintf(w, "%s = %v\n", name, x)
+		}
+	}
+	return nil
 }

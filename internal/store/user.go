@@ -119,3 +119,23 @@ func (s *Store) UserList(ctx context.Context, connectionID int64) ([]*User, erro
 	}
 	return out, rows.Err()
 }
+
+// UserSetDisabled disables or re-enables a user. Disabling also ends the
+// user's sessions.
+func (s *Store) UserSetDisabled(ctx context.Context, id int64, disabled bool) error {
+	return s.inTxIfNeeded(ctx, func(tx *Store) error {
+		res, err := tx.q.ExecContext(ctx, `UPDATE users SET disabled = $2, updated_at = $3 WHERE id = $1`, id, disabled, tx.nowUTC())
+		if err != nil {
+			return fmt.Errorf("store: disable user %d: %w", id, err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return fmt.Errorf("store: disable user %d: %w", id, ErrNotFound)
+		}
+		if disabled {
+			if _, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return fmt.Errorf("store: end sessions of user %d: %w", id, err)
+			}
+		}
+		return nil
+	})
+}

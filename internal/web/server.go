@@ -39,6 +39,8 @@ type Config struct {
 	// Secure marks cookies Secure; set when the dashboard is served over HTTPS.
 	Secure  bool
 	Version string
+	// OpsOnly serves only /healthz, /readyz and /metrics (aicoo worker).
+	OpsOnly bool
 	// SessionTTL is how long a sign-in lasts. Defaults to 12 hours.
 	SessionTTL time.Duration
 	NowFunc    func() time.Time
@@ -78,6 +80,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.cfg.Gatherer != nil {
 		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+	}
+	if s.cfg.OpsOnly {
+		return s.recoverPanics(mux)
 	}
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))

@@ -1,0 +1,172 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/cookiejar"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/config"
+)
+
+func run(t *testing.T, environ []string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = Run(context.Background(), args, &out, &errb, environ)
+	return code, out.String(), errb.String()
+}
+
+func TestHelpAndUsage(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		args     []string
+		wantCode int
+		want     string // in stdout+stderr
+	}{
+		{[]string{"--help"}, 0, "serve     Run aicoo"},
+		{[]string{}, 2, "Usage: aicoo <command>"},
+		{[]string{"help", "demo"}, 0, "-admin-password"},
+		{[]string{"serve", "--help"}, 0, "-config file"},
+		{[]string{"version"}, 0, "aicoo dev (go1"},
+		{[]string{"--version"}, 0, "aicoo dev"},
+		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
+		{[]string{"serve", "--nope"}, 2, "flag provided but not defined: -nope"},
+		{[]string{"migrate", "extra"}, 2, `unexpected argument "extra"`},
+		{[]string{"user"}, 2, "aicoo user add NAME --role ceo"},
+		{[]string{"config", "--keys"}, 0, "AICOO_STORE_POSTGRES_DSN"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			t.Parallel()
+			code, out, errOut := run(t, nil, tt.args...)
+			if code != tt.wantCode || !strings.Contains(out+errOut, tt.want) {
+				t.Fatalf("exit %d (want %d); output lacks %q:\n%s%s", code, tt.wantCode, tt.want, out, errOut)
+			}
+		})
+	}
+}
+
+func TestHelpListsEveryCommand(t *testing.T) {
+	t.Parallel()
+	_, out, _ := run(t, nil, "--help")
+	for _, c := range commands() {
+		if !strings.Contains(out, "  "+c.name+" ") {
+			t.Errorf("--help does not list %s", c.name)
+		}
+	}
+}
+
+func TestConfigErrorsAreOneLine(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "aicoo.toml")
+	if err := os.WriteFile(path, []byte("[server]\nadr = \"0.0.0.0:80\"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := run(t, nil, "config", "--config", path)
+	if code != 1 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, `unknown key "server.adr" (did you mean "server.addr"?)`) {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	code, _, errOut = run(t, []string{"AICOO_CONFIG=" + path}, "migrate")
+	if code != 1 || !strings.Contains(errOut, "server.adr") {
+		t.Fatalf("AICOO_CONFIG must be read: exit %d, stderr %q", code, errOut)
+	}
+}
+
+func TestConfigPrintsRedacted(t *testing.T) {
+	t.Parallel()
+	code, out, errOut := run(t, []string{"AICOO_STORE_POSTGRES_DSN=postgres://u:hunter2@db/x"}, "config")
+	if code != 0 || strings.Contains(out, "hunter2") || !strings.Contains(out, `postgres_dsn = "********"`) {
+		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := config.Load("", nil); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server goroutine and the test.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// TestDemoServesAndStops runs "aicoo demo" on a free port, checks that it
+// becomes ready and that the printed login works, then stops it as SIGTERM
+// would (by cancelling its context).
+func TestDemoServesAndStops(t *testing.T) {
+	t.Parallel()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	data := t.TempDir()
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123"}, &out, &errOut, nil)
+	}()
+	var url string
+	deadline := time.Now().Add(30 * time.Second)
+	for url == "" {
+		if time.Now().After(deadline) {
+			cancel()
+			t.Fatalf("demo did not print its URL:\n%s\n%s", out.String(), errOut.String())
+		}
+		for _, line := range strings.Split(out.String(), "\n") {
+			if v, ok := strings.CutPrefix(strings.TrimSpace(line), "Dashboard: "); ok {
+				url = v
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(out.String(), "Password:  demo-password-123") {
+		t.Fatalf("demo must print the login:\n%s", out.String())
+	}
+	resp, err := http.Get(url + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep struct{ Status string }
+	json.NewDecoder(resp.Body).Decode(&rep)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || rep.Status != "ready" {
+		t.Fatalf("readyz: %d %+v", resp.StatusCode, rep)
+	}
+	jar, _ := cookiejar.New(nil)
+	client := &http.Client{Jar: jar}
+	resp, err = client.PostForm(url+"/login", map[string][]string{"username": {"admin"}, "password": {"demo-password-123"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || resp.Request.URL.Path != "/" {
+		t.Fatalf("login with the printed password: %d at %s", resp.StatusCode, resp.Request.URL)
+	}
+	cancel()
+	select {
+	case code := <-done:
+		if code != 0 {
+			t.Fatalf("demo exited %d after SIGTERM:\n%s", code, errOut.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("demo did not stop")
+	}
+	if !strings.Contains(errOut.String(), "shutting down") {
+		t.Fatalf("graceful shutdown not logged:\n%s", errOut.String())
+	}
+}

@@ -1,0 +1,91 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"net"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/web"
+)
+
+func serveCommand() command {
+	return command{
+		name: "serve",
+		summary: `Run aicoo: the web dashboard, the scheduler and the job workers.
+Start several on one PostgreSQL database to share the work.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			addr := fs.String("addr", "", "listen `address`, overrides server.addr")
+			return func(ctx context.Context, e *env) error {
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				if *addr != "" {
+					cfg.Server.Addr = *addr
+				}
+				return serve(ctx, e, cfg, true, nil)
+			}
+		},
+	}
+}
+
+func workerCommand() command {
+	return command{
+		name: "worker",
+		summary: `Run the scheduler and job workers without the dashboard, to scale out.
+Needs PostgreSQL (store.postgres_dsn). Serves /healthz, /readyz and /metrics on server.addr.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			addr := fs.String("addr", "", "listen `address` for health and metrics, overrides server.addr")
+			return func(ctx context.Context, e *env) error {
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				if *addr != "" {
+					cfg.Server.Addr = *addr
+				}
+				if !cfg.UsesPostgres() {
+					e.stderr.Write([]byte("aicoo worker: note: on SQLite a separate worker process shares one database file; use PostgreSQL to run workers on other machines\n"))
+				}
+				return serve(ctx, e, cfg, false, nil)
+			}
+		},
+	}
+}
+
+// serve runs an instance until ctx is done. With dashboard false only the
+// operational endpoints are served. started, if not nil, is called with the
+// instance's URL once it accepts requests.
+func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, started func(url string)) error {
+	logger := newLogger(cfg, e.stderr)
+	a, err := startApp(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	shutdown := time.Duration(cfg.Server.ShutdownTimeout)
+	srv, err := web.New(web.Config{
+		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
+		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
+	})
+	if err != nil {
+		a.stop(context.Background())
+		return err
+	}
+	err = serveHTTP(ctx, logger, cfg.Server.Addr, srv.Handler(), shutdown, func(addr net.Addr) {
+		url := "http://" + addr.String()
+		logger.Info("aicoo started", "version", version, "url", url, "store", a.store.Dialect(), "dashboard", dashboard)
+		if started != nil {
+			started(url)
+		}
+	})
+	// Jobs get the shutdown timeout to finish; River retries what is cut off.
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdown)
+	defer cancel()
+	a.stop(stopCtx)
+	return err
+}

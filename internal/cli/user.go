@@ -1,0 +1,152 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+func userCommand() command {
+	return command{
+		name:  "user",
+		usage: " add|list|reset-password|disable|enable [NAME]",
+		summary: `Manage the people who sign in to the dashboard.
+  aicoo user add NAME --role ceo [--email E]   create a user; prints a generated password
+  aicoo user list                              list users
+  aicoo user reset-password NAME               set a new password (generated, or --password-stdin)
+  aicoo user disable NAME / enable NAME        block or allow sign-in
+Roles: admin, ceo, cfo, sales, ops, viewer.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			role := fs.String("role", "viewer", "role of a new user")
+			email := fs.String("email", "", "email of a new user")
+			tz := fs.String("timezone", "UTC", "IANA time zone of a new user, for briefings")
+			fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+			return func(ctx context.Context, e *env) error {
+				args := fs.Args()
+				if len(args) == 0 {
+					return errUsage
+				}
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				if *connName == "" {
+					*connName = cfg.Odoo.Name
+				}
+				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				conn, err := s.ConnectionByName(ctx, *connName)
+				if errors.Is(err, store.ErrNotFound) {
+					return fmt.Errorf("no connection named %q: start aicoo once (serve or demo) or pass --connection", *connName)
+				}
+				if err != nil {
+					return err
+				}
+				password := func() (string, bool, error) {
+					if !*fromStdin {
+						return auth.NewPassword(), true, nil
+					}
+					line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+					if err != nil && !errors.Is(err, io.EOF) {
+						return "", false, fmt.Errorf("read password: %w", err)
+					}
+					return strings.TrimRight(line, "\r\n"), false, nil
+				}
+				name := func() (string, error) {
+					if len(args) != 2 {
+						return "", errUsage
+					}
+					return args[1], nil
+				}
+				switch args[0] {
+				case "list":
+					users, err := s.UserList(ctx, conn.ID)
+					if err != nil {
+						return err
+					}
+					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+					fmt.Fprintln(tw, "USERNAME\tROLE\tEMAIL\tTIMEZONE\tSTATUS")
+					for _, u := range users {
+						status := "active"
+						if u.Disabled {
+							status = "disabled"
+						}
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.Email, u.Timezone, status)
+					}
+					return tw.Flush()
+				case "add":
+					n, err := name()
+					if err != nil {
+						return err
+					}
+					if !store.ValidRole(*role) {
+						return fmt.Errorf("--role %q: want admin, ceo, cfo, sales, ops or viewer", *role)
+					}
+					pw, generated, err := password()
+					if err != nil {
+						return err
+					}
+					hash, err := auth.HashPassword(pw)
+					if err != nil {
+						return err
+					}
+					if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: n, Email: *email, Role: *role, PasswordHash: hash, Timezone: *tz}); err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "user %s (%s) created on %s\n", n, *role, conn.Name)
+					if generated {
+						fmt.Fprintf(e.stdout, "password: %s\n", pw)
+					}
+					return nil
+				case "reset-password", "disable", "enable":
+					n, err := name()
+					if err != nil {
+						return err
+					}
+					u, err := s.UserByUsername(ctx, conn.ID, n)
+					if err != nil {
+						return err
+					}
+					if args[0] != "reset-password" {
+						if err := s.UserSetDisabled(ctx, u.ID, args[0] == "disable"); err != nil {
+							return err
+						}
+						fmt.Fprintf(e.stdout, "user %s %sd\n", n, args[0])
+						return nil
+					}
+					pw, generated, err := password()
+					if err != nil {
+						return err
+					}
+					hash, err := auth.HashPassword(pw)
+					if err != nil {
+						return err
+					}
+					if err := s.UserSetPassword(ctx, u.ID, hash); err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "password of %s changed\n", n)
+					if generated {
+						fmt.Fprintf(e.stdout, "password: %s\n", pw)
+					}
+					return nil
+				}
+				return fmt.Errorf("unknown action %q: want add, list, reset-password, disable or enable", args[0])
+			}
+		},
+	}
+}
