@@ -97,7 +97,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"unknown env", "", []string{"AICOO_SERVER_ADRR=x"}, `unknown environment variable AICOO_SERVER_ADRR (did you mean AICOO_SERVER_ADDR?)`},
 		{"bad env int", "", []string{"AICOO_JOBS_WORKERS=lots"}, `AICOO_JOBS_WORKERS="lots": want a whole number`},
 		{"odoo incomplete", "[odoo]\nurl = \"https://x.odoo.com\"\n", nil, `odoo.database: must be set when odoo.url is set`},
-		{"rescue shorter than timeout", "[jobs]\njob_timeout = \"2h\"\n", nil, `jobs.rescue_after = "1h0m0s": must be longer than jobs.job_timeout`},
+		{"rescue shorter than timeout", "[jobs]\njob_timeout = \"2h\"\n", nil, `jobs.rescue_after = "1h": must be longer than jobs.job_timeout (2h)`},
 		{"missing secret file", "[odoo]\napi_key_file = \"/nonexistent/key\"\n", nil, `odoo.api_key_file: read secret file`},
 	}
 	for _, tt := range tests {
@@ -155,5 +155,32 @@ func TestOptionsDocumented(t *testing.T) {
 	}
 	if !seen["AICOO_ODOO_API_KEY"] || !seen["AICOO_STORE_POSTGRES_DSN"] {
 		t.Fatal("expected secret options missing")
+	}
+}
+
+func TestDurationString(t *testing.T) {
+	t.Parallel()
+	for d, want := range map[time.Duration]string{
+		time.Hour: "1h", 10 * time.Minute: "10m", 30 * time.Second: "30s", 90 * time.Minute: "1h30m",
+		time.Hour + time.Second: "1h0m1s", 1500 * time.Millisecond: "1.5s",
+	} {
+		if got := Duration(d).String(); got != want {
+			t.Errorf("Duration(%s).String() = %q, want %q", time.Duration(d), got, want)
+		}
+	}
+}
+
+// TestREADMEDocumentsEveryKey keeps the README's configuration reference true.
+func TestREADMEDocumentsEveryKey(t *testing.T) {
+	t.Parallel()
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range Options() {
+		row := fmt.Sprintf("| `%s` | `%s` |", o.Key, o.Env)
+		if !strings.Contains(string(readme), row) {
+			t.Errorf("README lacks the row for %s (%s)", o.Key, o.Env)
+		}
 	}
 }

@@ -49,8 +49,18 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // MarshalText writes the duration in Go's format.
 func (d Duration) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// String formats the duration as Go does.
-func (d Duration) String() string { return time.Duration(d).String() }
+// String formats the duration as Go does, without zero trailing units
+// ("1h", not "1h0m0s").
+func (d Duration) String() string {
+	s := time.Duration(d).String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
+	}
+	return s
+}
 
 // Option describes one configuration key, for validation and documentation.
 type Option struct {
