@@ -56,10 +56,24 @@ func (m Meta) Major() int { return MajorVersion(m.OdooVersion) }
 // HasModule reports whether module is installed.
 func (m Meta) HasModule(module string) bool { return slices.Contains(m.Modules, module) }
 
-// table holds the records of one model in id order.
+// table holds the records of one model in id order. Lookups by id use the
+// position when ids are dense (id n at index n-1) and binary search
+// otherwise, so no index map is needed.
 type table struct {
 	records []Record
-	index   map[int64]int
+}
+
+// find returns the position of id, or -1.
+func (t *table) find(id int64) int {
+	n := len(t.records)
+	if id >= 1 && id <= int64(n) && t.records[id-1].ID() == id {
+		return int(id - 1)
+	}
+	i := sort.Search(n, func(i int) bool { return t.records[i].ID() >= id })
+	if i < n && t.records[i].ID() == id {
+		return i
+	}
+	return -1
 }
 
 // Dataset is an in-memory Odoo database: records per model, a manifest and
@@ -115,7 +129,7 @@ func (d *Dataset) Ensure(model string) error {
 		return fmt.Errorf("dataset: unknown model %q", model)
 	}
 	if d.tables[model] == nil {
-		d.tables[model] = &table{index: map[int64]int{}}
+		d.tables[model] = &table{}
 	}
 	return nil
 }
@@ -143,7 +157,7 @@ func (d *Dataset) Get(model string, id int64) Record {
 	if t == nil {
 		return nil
 	}
-	if i, ok := t.index[id]; ok {
+	if i := t.find(id); i >= 0 {
 		return t.records[i]
 	}
 	return nil
@@ -175,7 +189,6 @@ func (d *Dataset) Add(model string, rec Record) (int64, error) {
 	} else if id < next {
 		return 0, fmt.Errorf("dataset: %s: id %d is not above the last id %d", model, id, next-1)
 	}
-	t.index[id] = len(t.records)
 	t.records = append(t.records, rec)
 	d.invalidate()
 	return id, nil
@@ -187,26 +200,39 @@ func (d *Dataset) Delete(model string, id int64) bool {
 	if t == nil {
 		return false
 	}
-	i, ok := t.index[id]
-	if !ok {
+	i := t.find(id)
+	if i < 0 {
 		return false
 	}
 	t.records = slices.Delete(t.records, i, i+1)
-	delete(t.index, id)
-	for j := i; j < len(t.records); j++ {
-		t.index[t.records[j].ID()] = j
-	}
 	d.invalidate()
 	return true
 }
 
+// FillDefaults adds every stored field a record lacks, with its default
+// (see Load), so that all records carry every stored field of their model.
+func (d *Dataset) FillDefaults() {
+	for name, t := range d.tables {
+		m, ok := d.schema.Model(name)
+		if !ok {
+			continue
+		}
+		for _, r := range t.records {
+			for _, f := range m.Fields {
+				if f.Derived {
+					continue
+				}
+				if _, ok := r[f.Name]; !ok {
+					r[f.Name] = emptyValue(f)
+				}
+			}
+		}
+	}
+}
+
 // put inserts records already sorted by id into model, replacing the table.
 func (d *Dataset) put(model string, recs []Record) {
-	t := &table{records: recs, index: make(map[int64]int, len(recs))}
-	for i, r := range recs {
-		t.index[r.ID()] = i
-	}
-	d.tables[model] = t
+	d.tables[model] = &table{records: recs}
 	d.invalidate()
 }
 
@@ -216,7 +242,9 @@ func (d *Dataset) Reindex() { d.invalidate() }
 
 func (d *Dataset) invalidate() {
 	d.mu.Lock()
-	d.inverses = nil
+	if d.inverses != nil {
+		d.inverses = nil
+	}
 	d.mu.Unlock()
 }
 

@@ -127,41 +127,43 @@ func (d *Dataset) checkRecord(c *collector, m *Model, i int, r Record, fix bool)
 	if !ok || id <= 0 {
 		return c.add(&ValidationError{File: file, Index: i, Field: "id", Msg: fmt.Sprintf("want a positive integer id, got %s", describe(r["id"]))})
 	}
-	keys := make([]string, 0, len(r))
-	for k := range r {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		f, ok := m.Field(k)
-		if !ok {
-			if !c.add(&ValidationError{File: file, Index: i, ID: id, Field: k, Msg: "unknown field of " + m.Name}) {
-				return false
-			}
-			continue
-		}
-		v, err := normalize(f, r[k])
-		if err != nil {
-			if !c.add(&ValidationError{File: file, Index: i, ID: id, Field: k, Msg: err.Error()}) {
-				return false
-			}
-			continue
-		}
-		if fix {
-			r[k] = v
-		}
-	}
+	keys := len(r)
+	known := 0
 	for _, f := range m.Fields {
-		if f.Derived {
-			continue
-		}
-		_, present := r[f.Name]
-		if !present && fix {
+		v, present := r[f.Name]
+		if present {
+			known++
+			nv, err := normalize(f, v)
+			if err != nil {
+				if !c.add(&ValidationError{File: file, Index: i, ID: id, Field: f.Name, Msg: err.Error()}) {
+					return false
+				}
+				continue
+			}
+			if fix {
+				r[f.Name] = nv
+			}
+		} else if fix && !f.Derived {
 			r[f.Name] = emptyValue(f)
 			present = true
 		}
-		if f.Required && f.Type != Boolean && f.Type != Integer && f.Type != Float && f.Type != Monetary && (!present || r.IsEmpty(f.Name)) {
+		if f.Required && !f.Derived && f.Type != Boolean && f.Type != Integer && f.Type != Float && f.Type != Monetary &&
+			(!present || r.IsEmpty(f.Name)) {
 			if !c.add(&ValidationError{File: file, Index: i, ID: id, Field: f.Name, Msg: "required field is missing or false"}) {
+				return false
+			}
+		}
+	}
+	if known < keys {
+		var unknown []string
+		for k := range r {
+			if _, ok := m.Field(k); !ok {
+				unknown = append(unknown, k)
+			}
+		}
+		sort.Strings(unknown)
+		for _, k := range unknown {
+			if !c.add(&ValidationError{File: file, Index: i, ID: id, Field: k, Msg: "unknown field of " + m.Name}) {
 				return false
 			}
 		}

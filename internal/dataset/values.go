@@ -57,14 +57,14 @@ func normalize(f *Field, value any) (any, error) {
 		})
 	case Date:
 		return stringOrFalse(value, func(s string) error {
-			if _, err := time.Parse(DateLayout, s); err != nil {
+			if !validDate(s) {
 				return fmt.Errorf("%q is not a date YYYY-MM-DD", s)
 			}
 			return nil
 		})
 	case Datetime:
 		return stringOrFalse(value, func(s string) error {
-			if _, err := time.Parse(DatetimeLayout, s); err != nil {
+			if len(s) != 19 || s[10] != ' ' || !validDate(s[:10]) || !validClock(s[11:]) {
 				return fmt.Errorf("%q is not a datetime YYYY-MM-DD HH:MM:SS (UTC)", s)
 			}
 			return nil
@@ -195,6 +195,44 @@ func describe(value any) string {
 		return "an object"
 	}
 	return fmt.Sprintf("%T", value)
+}
+
+// digits parses s as a non-negative decimal number made of digits only.
+func digits(s string) (int, bool) {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, len(s) > 0
+}
+
+// validDate reports whether s is a calendar date "YYYY-MM-DD".
+func validDate(s string) bool {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return false
+	}
+	y, ok1 := digits(s[:4])
+	m, ok2 := digits(s[5:7])
+	d, ok3 := digits(s[8:])
+	if !ok1 || !ok2 || !ok3 || y == 0 || m < 1 || m > 12 || d < 1 {
+		return false
+	}
+	return d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day()
+}
+
+// validClock reports whether s is a time of day "HH:MM:SS".
+func validClock(s string) bool {
+	if len(s) != 8 || s[2] != ':' || s[5] != ':' {
+		return false
+	}
+	h, ok1 := digits(s[:2])
+	m, ok2 := digits(s[3:5])
+	sec, ok3 := digits(s[6:])
+	return ok1 && ok2 && ok3 && h < 24 && m < 60 && sec < 60
 }
 
 // emptyValue returns the value Load fills in for a field a record omits.
