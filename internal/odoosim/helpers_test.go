@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
@@ -159,6 +160,9 @@ func start(t testing.TB, so startOpts) (*odoosim.Server, string) {
 	if opts.Users == nil {
 		opts.Users = testUsers()
 	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
 	if opts.NowFunc == nil {
 		opts.NowFunc = fixedClock("2025-03-31 12:00:00")
 	}
@@ -276,7 +280,12 @@ func json2(t testing.TB, url, key, model, method string, body map[string]any) (i
 }
 
 // list is a shorthand for []any.
-func list(v ...any) []any { return v }
+func list(v ...any) []any {
+	if v == nil {
+		return []any{}
+	}
+	return v
+}
 
 // kw is a shorthand for map[string]any from key, value pairs.
 func kw(kv ...any) map[string]any {
@@ -290,4 +299,38 @@ func kw(kv ...any) map[string]any {
 // odoosimOptions returns options with db listing disabled or not.
 func odoosimOptions(disableList bool) odoosim.Options {
 	return odoosim.Options{DisableDBList: disableList}
+}
+
+// doJSON posts body with client and decodes the JSON answer as an object.
+func doJSON(t testing.TB, client *http.Client, url string, body any) map[string]any {
+	t.Helper()
+	data, _ := json.Marshal(body)
+	resp, err := client.Post(url, "application/json", bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v map[string]any
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		t.Fatalf("%s: %v", url, err)
+	}
+	return v
+}
+
+// postRaw posts a raw JSON body with an Authorization header and returns
+// the status and body.
+func postRaw(t testing.TB, url, auth, body string) (int, string) {
+	t.Helper()
+	req, _ := http.NewRequest(http.MethodPost, url, bytes.NewReader([]byte(body)))
+	req.Header.Set("Content-Type", "application/json")
+	if auth != "" {
+		req.Header.Set("Authorization", auth)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(raw)
 }
