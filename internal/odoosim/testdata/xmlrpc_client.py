@@ -1,0 +1,87 @@
+"""Odoo's external API documentation examples, run against the simulator.
+
+Usage: python3 xmlrpc_client.py URL DB VERSION
+
+Uses only Python's standard xmlrpc.client, exactly as
+https://www.odoo.com/documentation/17.0/developer/reference/external_api.html
+shows. Prints "ALL OK" when every check passed; any failure raises.
+"""
+import sys
+import xmlrpc.client
+
+url, db, expected_version = sys.argv[1], sys.argv[2], sys.argv[3]
+username, password = "admin", "admin"
+
+common = xmlrpc.client.ServerProxy("{}/xmlrpc/2/common".format(url))
+version = common.version()
+assert version["server_version"] == expected_version, version
+assert version["protocol_version"] == 1, version
+
+uid = common.authenticate(db, username, password, {})
+assert isinstance(uid, int) and uid > 0, uid
+assert common.authenticate(db, username, "wrong", {}) is False
+
+models = xmlrpc.client.ServerProxy("{}/xmlrpc/2/object".format(url))
+assert models.execute_kw(db, uid, password, "res.partner", "check_access_rights", ["read"], {"raise_exception": False}) is True
+
+# List records, with pagination.
+ids = models.execute_kw(db, uid, password, "res.partner", "search", [[["is_company", "=", True]]])
+assert len(ids) >= 3, ids
+page = models.execute_kw(db, uid, password, "res.partner", "search", [[["is_company", "=", True]]], {"offset": 1, "limit": 2})
+assert page == ids[1:3], (page, ids)
+count = models.execute_kw(db, uid, password, "res.partner", "search_count", [[["is_company", "=", True]]])
+assert count == len(ids), (count, ids)
+
+# Read records.
+[record] = models.execute_kw(db, uid, password, "res.partner", "read", [ids[:1]])
+assert record["id"] == ids[0] and "name" in record, record
+fields = models.execute_kw(db, uid, password, "res.partner", "fields_get", [], {"attributes": ["string", "help", "type"]})
+assert fields["name"]["type"] == "char" and fields["country_id"]["type"] == "many2one", fields["country_id"]
+
+# Search and read with a nested domain: Belgian, or not a company.
+domain = ["|", ["country_id.code", "=", "BE"], "!", ["is_company", "=", True]]
+rows = models.execute_kw(db, uid, password, "res.partner", "search_read", [domain], {"fields": ["name", "country_id", "is_company"], "limit": 10})
+assert rows, rows
+for row in rows:
+    assert (row["country_id"] and row["country_id"][1] == "Belgium") or not row["is_company"], row
+    assert set(row) == {"id", "name", "country_id", "is_company"}, row
+names = {r["name"] for r in rows}
+assert "Azure Interior" in names and "Brandon Freeman" in names, names
+
+# Group invoices by partner.
+groups = models.execute_kw(db, uid, password, "account.move", "read_group",
+                           [[["state", "=", "posted"]], ["amount_total:sum"], ["partner_id"]], {"lazy": True})
+by_partner = {g["partner_id"][1]: g for g in groups}
+assert by_partner["Azure Interior"]["amount_total"] == 2000.0, groups
+assert by_partner["Azure Interior"]["partner_id_count"] == 2, groups
+assert "__domain" in by_partner["Azure Interior"], groups
+
+# Create, update, read back, name_search, delete.
+new_id = models.execute_kw(db, uid, password, "res.partner", "create", [{"name": "New Partner"}])
+assert isinstance(new_id, int), new_id
+assert models.execute_kw(db, uid, password, "res.partner", "write", [[new_id], {"name": "Newer partner"}]) is True
+[rec] = models.execute_kw(db, uid, password, "res.partner", "read", [[new_id], ["display_name", "write_date", "create_uid"]])
+assert rec["display_name"] == "Newer partner", rec
+assert rec["create_uid"][0] == uid, rec
+found = models.execute_kw(db, uid, password, "res.partner", "name_search", ["Newer"])
+assert [new_id, "Newer partner"] in found, found
+assert models.execute_kw(db, uid, password, "res.partner", "unlink", [[new_id]]) is True
+assert models.execute_kw(db, uid, password, "res.partner", "search", [[["id", "=", new_id]]]) == []
+
+# An access error for a read-only user.
+viewer = common.authenticate(db, "viewer", "viewer", {})
+try:
+    models.execute_kw(db, viewer, "viewer", "res.partner", "write", [[ids[0]], {"name": "Nope"}])
+    raise AssertionError("the read-only user could write")
+except xmlrpc.client.Fault as fault:
+    assert fault.faultCode == 4, fault
+    assert "You are not allowed to modify 'Contact' (res.partner) records." in fault.faultString, fault
+
+# Wrong credentials on object calls.
+try:
+    models.execute_kw(db, uid, "wrong", "res.partner", "search", [[]])
+    raise AssertionError("wrong password accepted")
+except xmlrpc.client.Fault as fault:
+    assert fault.faultCode == 3 and fault.faultString == "Access Denied", fault
+
+print("ALL OK")
