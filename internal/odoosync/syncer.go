@@ -1,0 +1,264 @@
+package odoosync
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"slices"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/odoo"
+	"github.com/aicoo/aicoo/internal/odoo/domain"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// Defaults for Config fields left at their zero value.
+const (
+	// PageSizeDefault is the number of records fetched per search_read.
+	PageSizeDefault = 1000
+	// SweepIntervalDefault is how often a model's ids are swept.
+	SweepIntervalDefault = time.Hour
+	// SettleDelayDefault is how long after a write date the cursor may pass
+	// it.
+	SettleDelayDefault = 10 * time.Second
+	// SweepPageSizeDefault is the number of ids per search of a sweep.
+	SweepPageSizeDefault = 50_000
+)
+
+// Client is the part of *odoo.Client a Syncer uses. The client must be
+// connected.
+type Client interface {
+	FieldsGet(ctx context.Context, model string, attributes []string) (map[string]odoo.Record, error)
+	SearchRead(ctx context.Context, model string, dom domain.Domain, opts odoo.SearchReadOpts) ([]odoo.Record, error)
+	Search(ctx context.Context, model string, dom domain.Domain, opts odoo.SearchReadOpts) ([]int64, error)
+	SearchCount(ctx context.Context, model string, dom domain.Domain, callCtx map[string]any) (int64, error)
+}
+
+var _ Client = (*odoo.Client)(nil)
+
+// Config configures a Syncer. Store, Client and ConnectionID are required.
+type Config struct {
+	// Store receives the records and the sync state.
+	Store *store.Store
+	// Client reads Odoo. It must be connected.
+	Client Client
+	// ConnectionID is the store connection the records belong to.
+	ConnectionID int64
+	// Models are the models to sync, in order. Defaults to DefaultModels().
+	Models []ModelSpec
+	// CompanyIDs, when set, is sent as allowed_company_ids, which scopes
+	// the records read to these companies. Nil reads what the user's
+	// default companies allow.
+	CompanyIDs []int64
+	// PageSize is the number of records per search_read. Defaults to
+	// PageSizeDefault.
+	PageSize int
+	// SweepInterval is how often each model's ids are swept to find
+	// deleted records. Defaults to SweepIntervalDefault; a negative value
+	// sweeps only on Opts.Full and after a change of fields.
+	SweepInterval time.Duration
+	// SweepPageSize is the number of ids per search during a sweep.
+	// Defaults to SweepPageSizeDefault.
+	SweepPageSize int
+	// SettleDelay is how old (by NowFunc, at the time a page is fetched) a
+	// write date's second must be before the cursor moves past it, on top
+	// of the second being over. It covers transactions that commit after
+	// the write date they stamp and a difference between the clocks of
+	// aicoo and Odoo. Defaults to SettleDelayDefault; a negative value lets
+	// the cursor move over every fetched record.
+	SettleDelay time.Duration
+	// Logger receives one line per model. Defaults to a discarding logger.
+	Logger *slog.Logger
+	// NowFunc returns the current time. Defaults to time.Now; tests inject
+	// a clock.
+	NowFunc func() time.Time
+	// ProgressFunc, when set, is called as the sync advances (see
+	// Progress), from the goroutine running Sync.
+	ProgressFunc func(Progress)
+}
+
+// Syncer syncs the configured models of one connection. Its methods must
+// not be called concurrently; two Syncers of one connection (two
+// processes) are safe but duplicate work.
+type Syncer struct {
+	cfg     Config
+	log     *slog.Logger
+	now     func() time.Time
+	callCtx map[string]any
+}
+
+// New checks cfg and returns a Syncer.
+func New(cfg Config) (*Syncer, error) {
+	if cfg.Store == nil || cfg.Client == nil {
+		return nil, errors.New("odoosync: Config.Store and Config.Client are required")
+	}
+	if cfg.ConnectionID <= 0 {
+		return nil, errors.New("odoosync: Config.ConnectionID is required")
+	}
+	if cfg.Models == nil {
+		cfg.Models = DefaultModels()
+	}
+	seen := map[string]bool{}
+	for _, m := range cfg.Models {
+		if m.Model == "" {
+			return nil, errors.New("odoosync: a model spec has no model name")
+		}
+		if seen[m.Model] {
+			return nil, fmt.Errorf("odoosync: model %s listed twice", m.Model)
+		}
+		seen[m.Model] = true
+	}
+	cfg.PageSize = cmp.Or(cfg.PageSize, PageSizeDefault)
+	cfg.SweepInterval = cmp.Or(cfg.SweepInterval, SweepIntervalDefault)
+	cfg.SweepPageSize = cmp.Or(cfg.SweepPageSize, SweepPageSizeDefault)
+	cfg.SettleDelay = cmp.Or(cfg.SettleDelay, SettleDelayDefault)
+	if cfg.PageSize < 0 || cfg.SweepPageSize < 0 {
+		return nil, errors.New("odoosync: page sizes must be positive")
+	}
+	s := &Syncer{cfg: cfg, log: cfg.Logger, now: cfg.NowFunc}
+	if s.log == nil {
+		s.log = slog.New(slog.DiscardHandler)
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.callCtx = map[string]any{"active_test": false}
+	if len(cfg.CompanyIDs) > 0 {
+		ids := make([]any, len(cfg.CompanyIDs))
+		for i, id := range cfg.CompanyIDs {
+			ids[i] = id
+		}
+		s.callCtx["allowed_company_ids"] = ids
+	}
+	return s, nil
+}
+
+// Models returns the names of the models the Syncer syncs, in order.
+func (s *Syncer) Models() []string {
+	out := make([]string, len(s.cfg.Models))
+	for i, m := range s.cfg.Models {
+		out[i] = m.Model
+	}
+	return out
+}
+
+// Opts are the options of one Sync.
+type Opts struct {
+	// Full fetches every record again and sweeps every model, instead of
+	// fetching what changed since the cursor.
+	Full bool
+	// Models restricts the sync to these configured models; empty means
+	// all of them.
+	Models []string
+}
+
+// Report says what a Sync did.
+type Report struct {
+	StartedAt time.Time
+	Duration  time.Duration
+	Full      bool
+	Models    []ModelReport
+}
+
+// ModelReport says what a Sync did for one model.
+type ModelReport struct {
+	Model string
+	// Status is store.OdooSyncOK, store.OdooSyncFailed or
+	// store.OdooSyncNotInstalled.
+	Status string
+	// Fields is the number of fields synced.
+	Fields int
+	// Fetched counts the records received from Odoo, Upserted those
+	// written to the store (the same records: every fetched record is
+	// written), Deleted the local records removed because their id is gone
+	// from Odoo and Repaired the records a sweep found missing locally.
+	Fetched, Upserted, Deleted, Repaired int64
+	// Total is the number of stored records after the sync.
+	Total int64
+	// Swept reports whether the ids were swept.
+	Swept    bool
+	Duration time.Duration
+	// Err is why the model failed, when Status is store.OdooSyncFailed.
+	Err error
+}
+
+// Fetched returns the number of records fetched over all models.
+func (r *Report) Fetched() int64 {
+	var n int64
+	for _, m := range r.Models {
+		n += m.Fetched
+	}
+	return n
+}
+
+// Failed returns the number of models that failed.
+func (r *Report) Failed() int {
+	n := 0
+	for _, m := range r.Models {
+		if m.Status == store.OdooSyncFailed {
+			n++
+		}
+	}
+	return n
+}
+
+// Err joins the errors of the models that failed, or returns nil.
+func (r *Report) Err() error {
+	var errs []error
+	for _, m := range r.Models {
+		if m.Err != nil {
+			errs = append(errs, m.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Sync runs one cycle over the models: for each, it fetches what changed
+// since its cursor (everything on Opts.Full) and sweeps ids when due. It
+// returns a Report, never nil, and an error joining the errors of the
+// models that failed; a failing model does not stop the others. When ctx
+// is cancelled, Sync stops after the page being stored and returns ctx's
+// error: the pages already stored and their cursors are kept.
+func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
+	rep := &Report{StartedAt: s.now(), Full: opts.Full}
+	specs := s.cfg.Models
+	if len(opts.Models) > 0 {
+		specs = nil
+		for _, name := range opts.Models {
+			i := slices.IndexFunc(s.cfg.Models, func(m ModelSpec) bool { return m.Model == name })
+			if i < 0 {
+				return rep, fmt.Errorf("odoosync: model %s is not configured (configured: %v)", name, s.Models())
+			}
+			specs = append(specs, s.cfg.Models[i])
+		}
+	}
+	for i, spec := range specs {
+		if ctx.Err() != nil {
+			break
+		}
+		mr := s.syncModel(ctx, spec, opts.Full, i, len(specs))
+		rep.Models = append(rep.Models, mr)
+		s.progress(Progress{Model: spec.Model, Index: i, Count: len(specs), Phase: PhaseDone,
+			Done: mr.Fetched, Total: mr.Fetched, Report: &mr})
+		level := slog.LevelInfo
+		if mr.Err != nil {
+			level = slog.LevelWarn
+		}
+		s.log.Log(ctx, level, "odoosync: model synced", "connection", s.cfg.ConnectionID, "model", spec.Model,
+			"status", mr.Status, "fetched", mr.Fetched, "deleted", mr.Deleted, "repaired", mr.Repaired,
+			"swept", mr.Swept, "duration", mr.Duration.Round(time.Millisecond), "error", mr.Err)
+	}
+	rep.Duration = s.now().Sub(rep.StartedAt)
+	if err := ctx.Err(); err != nil {
+		return rep, errors.Join(fmt.Errorf("odoosync: sync interrupted: %w", err), rep.Err())
+	}
+	return rep, rep.Err()
+}
+
+func (s *Syncer) progress(p Progress) {
+	if s.cfg.ProgressFunc != nil {
+		s.cfg.ProgressFunc(p)
+	}
+}
