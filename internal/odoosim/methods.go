@@ -117,6 +117,10 @@ type invocation struct {
 func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err error) {
 	start := time.Now()
 	defer func() {
+		if p := recover(); p != nil {
+			s.log.ErrorContext(ctx, "odoosim: panic in call", "model", inv.model, "method", inv.method, "panic", p)
+			result, err = nil, newErr("builtins.RuntimeError", "odoosim: internal error in %s.%s: %v", inv.model, inv.method, p)
+		}
 		s.log.DebugContext(ctx, "odoosim: call", "model", inv.model, "method", inv.method, "uid", inv.user.uid,
 			"duration", time.Since(start), "error", err)
 	}()

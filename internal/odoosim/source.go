@@ -114,7 +114,7 @@ func (v *view) value(m *modelInfo, rec dataset.Record, f *fieldInfo) any {
 		b, _ := val.(bool)
 		return !b
 	}
-	if f.typ != f.def.Type {
+	if f.def != nil && f.typ != f.def.Type {
 		return retype(val, f.def.Type, f.typ)
 	}
 	return versionValue(v.s.major, m.name, f.key, rec, val)
