@@ -29,7 +29,7 @@ func (v *view) Field(model, name string) (domain.Field, bool) {
 		return domain.Field{}, false
 	}
 	f, ok := m.fields[name]
-	if !ok || name == "display_name" {
+	if !ok || name == "display_name" || name == "id" {
 		return domain.Field{}, false
 	}
 	return domain.Field{Type: domain.FieldType(f.typ), Relation: f.relation, InverseName: f.inverse}, true
@@ -107,12 +107,12 @@ func (v *view) value(m *modelInfo, rec dataset.Record, f *fieldInfo) any {
 		return v.computed(m, rec, f)
 	}
 	val, ok := rec[f.key]
-	if !ok || val == nil {
-		return emptyValue(f.typ)
-	}
 	if f.invert {
 		b, _ := val.(bool)
 		return !b
+	}
+	if !ok || val == nil {
+		return emptyValue(f.typ)
 	}
 	if f.def != nil && f.typ != f.def.Type {
 		return retype(val, f.def.Type, f.typ)
