@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,10 +133,9 @@ func fixedClock(start string) func() time.Time {
 	if err != nil {
 		panic(err)
 	}
-	n := 0
+	var n atomic.Int64
 	return func() time.Time {
-		n++
-		return t0.Add(time.Duration(n) * time.Second)
+		return t0.Add(time.Duration(n.Add(1)) * time.Second)
 	}
 }
 

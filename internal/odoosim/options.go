@@ -93,6 +93,8 @@ type Options struct {
 	// NowFunc gives the current time for create_date, write_date, message
 	// dates and "today". Defaults to time.Now. write_date never goes
 	// backwards, even if NowFunc does or the dataset holds later dates.
+	// NowFunc is called from concurrent requests: it must be safe for
+	// concurrent use.
 	NowFunc func() time.Time
 	// Logger receives one debug line per call and warnings. Defaults to a
 	// Warn-level text logger on stderr.
