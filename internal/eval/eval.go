@@ -59,10 +59,11 @@ type Report struct {
 	Kinds []KindScore
 }
 
-// Score compares the insights of results with the ground truth. Kinds are
-// those of the ground truth plus any kind an analyzer reported. An insight
-// matches a ground-truth item of its kind when it refers to a record of the
-// item's model and ids.
+// Score compares the insights of results with the ground truth. The kinds
+// scored are those the ground truth has items for (problems or near misses);
+// insights of other kinds (informational findings such as upsell
+// candidates) are not scored. An insight matches a ground-truth item of its
+// kind when it refers to a record of the item's model and ids.
 func Score(gt *dataset.GroundTruth, results []*analysis.Result) *Report {
 	insights := map[string][]analysis.Insight{}
 	for _, r := range results {
@@ -74,15 +75,8 @@ func Score(gt *dataset.GroundTruth, results []*analysis.Result) *Report {
 	for _, it := range gt.Items {
 		items[string(it.Kind)] = append(items[string(it.Kind)], it)
 	}
-	kinds := map[string]bool{}
-	for k := range insights {
-		kinds[k] = true
-	}
-	for k := range items {
-		kinds[k] = true
-	}
 	rep := &Report{}
-	for k := range kinds {
+	for k := range items {
 		rep.Kinds = append(rep.Kinds, scoreKind(k, items[k], insights[k]))
 	}
 	sort.Slice(rep.Kinds, func(i, j int) bool { return rep.Kinds[i].Kind < rep.Kinds[j].Kind })
