@@ -1,0 +1,45 @@
+package analysis
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aicoo/aicoo/internal/odoo"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// StoreSource reads the records package odoosync copied into the store for
+// one connection. A model the sync found not installed is unavailable; a
+// model never synced is an error, so an analysis before the first sync fails
+// visibly rather than reporting an empty company.
+type StoreSource struct {
+	Store        *store.Store
+	ConnectionID int64
+}
+
+// Records implements Source.
+func (s StoreSource) Records(ctx context.Context, model string) ([]odoo.Record, error) {
+	st, err := s.Store.OdooSyncStateGet(ctx, s.ConnectionID, model)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("model %s has not been synced from Odoo yet", model)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st.Status == store.OdooSyncNotInstalled {
+		return nil, fmt.Errorf("model %s (module not installed): %w", model, ErrUnavailable)
+	}
+	out := make([]odoo.Record, 0, st.RecordCount)
+	for rec, err := range s.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: s.ConnectionID, Model: model}) {
+		if err != nil {
+			return nil, err
+		}
+		fields, err := rec.Fields()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, odoo.Record(fields))
+	}
+	return out, nil
+}

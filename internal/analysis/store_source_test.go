@@ -1,0 +1,62 @@
+package analysis_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
+)
+
+func TestStoreSource(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		src := analysis.StoreSource{Store: s, ConnectionID: c.ID}
+		if _, err := src.Records(ctx, "res.partner"); err == nil || !strings.Contains(err.Error(), "not been synced") {
+			t.Fatalf("before any sync: %v", err)
+		}
+		now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, "res.partner", []store.OdooRecordParams{
+			{OdooID: 7, WriteDate: now, Active: true, Data: json.RawMessage(`{"id":7,"name":"Azure","country_id":[21,"Belgium"],"credit_limit":1234567890123}`)},
+			{OdooID: 9, WriteDate: now, Active: false, Data: json.RawMessage(`{"id":9,"name":"Old","country_id":false,"active":false}`)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		for _, st := range []*store.OdooSyncState{
+			{ConnectionID: c.ID, Model: "res.partner", Status: store.OdooSyncOK, RecordCount: 2},
+			{ConnectionID: c.ID, Model: "helpdesk.ticket", Status: store.OdooSyncNotInstalled},
+		} {
+			if err := s.OdooSyncStatePut(ctx, st); err != nil {
+				t.Fatal(err)
+			}
+		}
+		recs, err := src.Records(ctx, "res.partner")
+		if err != nil || len(recs) != 2 {
+			t.Fatalf("records: %v %v", recs, err)
+		}
+		country, err := recs[0].Many2One("country_id")
+		if err != nil || country.ID != 21 || country.Name != "Belgium" {
+			t.Fatalf("many2one: %+v %v", country, err)
+		}
+		limit, err := recs[0].Int("credit_limit")
+		if err != nil || limit != 1234567890123 {
+			t.Fatalf("large integers must stay exact: %d %v", limit, err)
+		}
+		if c2, _ := recs[1].Many2One("country_id"); !c2.IsZero() {
+			t.Fatalf("False many2one: %+v", c2)
+		}
+		if _, err := src.Records(ctx, "helpdesk.ticket"); !errors.Is(err, analysis.ErrUnavailable) {
+			t.Fatalf("not installed: want ErrUnavailable, got %v", err)
+		}
+	})
+}
