@@ -1,7 +1,9 @@
 package odoosim
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"sync"
@@ -15,6 +17,7 @@ type faultInjector struct {
 	errorRate   float64
 	timeoutRate float64
 	delay       time.Duration
+	maxBody     int64
 
 	mu  sync.Mutex
 	rng *rand.Rand
@@ -22,7 +25,7 @@ type faultInjector struct {
 
 func newFaultInjector(o Options) *faultInjector {
 	return &faultInjector{
-		latency: o.Latency, errorRate: o.ErrorRate, timeoutRate: o.TimeoutRate, delay: o.TimeoutDelay,
+		latency: o.Latency, errorRate: o.ErrorRate, timeoutRate: o.TimeoutRate, delay: o.TimeoutDelay, maxBody: o.MaxBodyBytes,
 		rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)),
 	}
 }
@@ -63,10 +66,20 @@ func (f *faultInjector) roll() fault {
 func (f *faultInjector) wrap(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
+		verdict := f.roll()
+		if f.latency > 0 || verdict == faultTimeout {
+			// Read the body first: the server notices a client that
+			// gives up (and cancels ctx) only once the body is consumed.
+			body, err := io.ReadAll(io.LimitReader(r.Body, f.maxBody))
+			if err != nil {
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+		}
 		if f.latency > 0 && !sleep(ctx, f.latency) {
 			return
 		}
-		switch f.roll() {
+		switch verdict {
 		case faultTimeout:
 			if !sleep(ctx, f.delay) {
 				return
