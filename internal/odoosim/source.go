@@ -3,7 +3,6 @@ package odoosim
 import (
 	"fmt"
 	"math"
-	"time"
 
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
@@ -466,10 +465,4 @@ func asFloat(v any) (float64, bool) {
 		return float64(x), true
 	}
 	return 0, false
-}
-
-// todayTime returns today's date at midnight UTC.
-func (v *view) todayTime() time.Time {
-	t, _ := time.Parse(dataset.DateLayout, v.today)
-	return t
 }
