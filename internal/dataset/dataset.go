@@ -61,11 +61,18 @@ func (m Meta) HasModule(module string) bool { return slices.Contains(m.Modules, 
 // otherwise, so no index map is needed.
 type table struct {
 	records []Record
+	dense   bool // ids are exactly 1..len(records)
 }
 
 // find returns the position of id, or -1.
 func (t *table) find(id int64) int {
 	n := len(t.records)
+	if t.dense {
+		if id >= 1 && id <= int64(n) {
+			return int(id - 1)
+		}
+		return -1
+	}
 	if id >= 1 && id <= int64(n) && t.records[id-1].ID() == id {
 		return int(id - 1)
 	}
@@ -129,7 +136,7 @@ func (d *Dataset) Ensure(model string) error {
 		return fmt.Errorf("dataset: unknown model %q", model)
 	}
 	if d.tables[model] == nil {
-		d.tables[model] = &table{}
+		d.tables[model] = &table{dense: true}
 	}
 	return nil
 }
@@ -189,6 +196,7 @@ func (d *Dataset) Add(model string, rec Record) (int64, error) {
 	} else if id < next {
 		return 0, fmt.Errorf("dataset: %s: id %d is not above the last id %d", model, id, next-1)
 	}
+	t.dense = t.dense && id == int64(len(t.records))+1
 	t.records = append(t.records, rec)
 	d.invalidate()
 	return id, nil
@@ -205,6 +213,7 @@ func (d *Dataset) Delete(model string, id int64) bool {
 		return false
 	}
 	t.records = slices.Delete(t.records, i, i+1)
+	t.dense = t.dense && i == len(t.records)
 	d.invalidate()
 	return true
 }
@@ -232,7 +241,14 @@ func (d *Dataset) FillDefaults() {
 
 // put inserts records already sorted by id into model, replacing the table.
 func (d *Dataset) put(model string, recs []Record) {
-	d.tables[model] = &table{records: recs}
+	dense := true
+	for i, r := range recs {
+		if r.ID() != int64(i)+1 {
+			dense = false
+			break
+		}
+	}
+	d.tables[model] = &table{records: recs, dense: dense}
 	d.invalidate()
 }
 

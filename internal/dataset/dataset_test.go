@@ -273,6 +273,16 @@ func TestLoadErrors(t *testing.T) {
 			[]string{"res.users.json: record 0 (id 2)", `field "company_ids"`, "res.company id 7 does not exist"}},
 		{"bad date", "account.move.json", `"invoice_date": "2025-01-15"`, `"invoice_date": "15/01/2025"`,
 			[]string{`field "invoice_date"`, "not a date"}},
+		{"impossible date", "account.move.json", `"invoice_date": "2025-01-15"`, `"invoice_date": "2025-02-30"`,
+			[]string{`field "invoice_date"`, "not a date"}},
+		{"nested object", "res.partner.json", `"name": "Acme Corp"`, `"name": {"x": 1}`,
+			[]string{"res.partner.json: record 2 (id 3)", `field "name"`, "want a string or false, got an object"}},
+		{"duplicate key", "res.partner.json", `{"id": 4,`, `{"id": 4, "id": 4,`,
+			[]string{"res.partner.json", "record 3", `"id" appears twice`}},
+		{"trailing data", "res.partner.json", "}\n]", "}\n] x",
+			[]string{"res.partner.json", "unexpected data after the array"}},
+		{"bad number", "account.move.line.json", `"price_unit": 100`, `"price_unit": 01`,
+			[]string{"account.move.line.json", "record 0: line 3", "invalid number"}},
 		{"bad datetime", "account.move.json", `"create_date": "2025-01-15 09:30:00"`, `"create_date": "2025-01-15T09:30:00Z"`,
 			[]string{`field "create_date"`, "not a datetime"}},
 		{"bad selection", "account.move.json", `"state": "posted"`, `"state": "open"`,
@@ -326,6 +336,30 @@ func TestLoadErrors(t *testing.T) {
 				t.Errorf("error lacks the package prefix: %q", err)
 			}
 		})
+	}
+}
+
+func TestParseRecords(t *testing.T) {
+	t.Parallel()
+	in := `[ {"id": 1, "name": "Caf\u00e9 \"Q\"\n\ud83d\ude00", "x": -12.5e1, "ids": [1, 2], "mix": [1, "a"], "n": null, "b": true} ]`
+	recs, err := parseRecords([]byte(in), []string{"id", "name"}, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := recs[0]
+	if r["name"] != "Café \"Q\"\n😀" || r["x"] != -125.0 || r["id"] != int64(1) || r["b"] != true || r["n"] != nil {
+		t.Errorf("parsed %#v", r)
+	}
+	if !reflect.DeepEqual(r["ids"], []int64{1, 2}) || !reflect.DeepEqual(r["mix"], []any{int64(1), "a"}) {
+		t.Errorf("lists: %#v %#v", r["ids"], r["mix"])
+	}
+	for _, bad := range []string{`[`, `[{"id":1}`, `[{"id":1,}]`, `[{"id":tru}]`, `[{"id":"a\x"}]`, `[1]`, `[{"id":1}] 2`, `[{"id":-}]`} {
+		if _, err := parseRecords([]byte(bad), nil, 1); err == nil {
+			t.Errorf("%s: no error", bad)
+		}
+	}
+	if recs, err := parseRecords([]byte(" [ ] "), nil, 1); err != nil || len(recs) != 0 {
+		t.Errorf("empty array: %v %v", recs, err)
 	}
 }
 

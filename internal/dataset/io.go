@@ -6,14 +6,15 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 )
 
@@ -39,32 +40,60 @@ func Load(dir string) (*Dataset, error) {
 	if err != nil {
 		return nil, fmt.Errorf("dataset: load: %w", err)
 	}
+	type job struct {
+		name string
+		m    *Model
+		recs []Record
+		c    collector
+		err  error
+	}
 	c := &collector{}
+	var jobs []*job
 	for _, e := range entries {
 		name := e.Name()
 		if e.IsDir() || !strings.HasSuffix(name, ".json") || name == ManifestFile || name == GroundTruthFile {
 			continue
 		}
-		model := strings.TrimSuffix(name, ".json")
-		m, ok := d.schema.Model(model)
+		m, ok := d.schema.Model(strings.TrimSuffix(name, ".json"))
 		if !ok {
-			c.add(&ValidationError{File: name, Index: -1, Msg: fmt.Sprintf("no model %q in the schema", model)})
+			c.add(&ValidationError{File: name, Index: -1, Msg: fmt.Sprintf("no model %q in the schema", strings.TrimSuffix(name, ".json"))})
 			continue
 		}
-		recs, err := readModelFile(filepath.Join(dir, name))
-		if err != nil {
-			return nil, fmt.Errorf("dataset: load %s: %w", name, err)
-		}
-		for i, r := range recs {
-			if !d.checkRecord(c, m, i, r, true) {
-				break
+		jobs = append(jobs, &job{name: name, m: m})
+	}
+	// Parse and check the files in parallel; the results are merged in file
+	// order so errors come out the same every time.
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			j.recs, j.err = readModelFile(filepath.Join(dir, j.name), j.m)
+			if j.err != nil {
+				return
 			}
+			for i, r := range j.recs {
+				if !d.checkRecord(&j.c, j.m, i, r, true) {
+					break
+				}
+			}
+			recs := j.recs
+			if !sort.SliceIsSorted(recs, func(a, b int) bool { return recs[a].ID() < recs[b].ID() }) {
+				sort.SliceStable(recs, func(a, b int) bool { return recs[a].ID() < recs[b].ID() })
+			}
+		}()
+	}
+	wg.Wait()
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, fmt.Errorf("dataset: load %s: %w", j.name, j.err)
 		}
-		sort.SliceStable(recs, func(i, j int) bool { return recs[i].ID() < recs[j].ID() })
-		d.put(model, recs)
-		if c.full() {
-			break
+		for _, e := range j.c.errs {
+			c.add(e)
 		}
+		d.put(j.m.Name, j.recs)
 	}
 	if !c.full() {
 		d.checkRefs(c)
@@ -117,41 +146,21 @@ func readGroundTruth(dir string) (*GroundTruth, error) {
 	return gt, nil
 }
 
-// readModelFile decodes a JSON array of objects, keeping numbers as
-// json.Number so integers stay exact.
-func readModelFile(path string) ([]Record, error) {
-	f, err := os.Open(path)
+// readModelFile parses a model file: a JSON array of record objects.
+func readModelFile(path string, m *Model) ([]Record, error) {
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	dec := json.NewDecoder(bufio.NewReaderSize(f, 1<<16))
-	dec.UseNumber()
-	tok, err := dec.Token()
-	if err != nil {
-		return nil, fmt.Errorf("want a JSON array of records: %w", err)
-	}
-	if d, ok := tok.(json.Delim); !ok || d != '[' {
-		return nil, errors.New("want a JSON array of records")
-	}
-	var recs []Record
-	for dec.More() {
-		var m map[string]any
-		if err := dec.Decode(&m); err != nil {
-			return nil, fmt.Errorf("record %d: %w", len(recs), err)
+	names := make([]string, 0, len(m.Fields))
+	stored := 0
+	for _, f := range m.Fields {
+		names = append(names, f.Name)
+		if !f.Derived {
+			stored++
 		}
-		if m == nil {
-			return nil, fmt.Errorf("record %d: want an object, got null", len(recs))
-		}
-		recs = append(recs, Record(m))
 	}
-	if _, err := dec.Token(); err != nil {
-		return nil, fmt.Errorf("after record %d: %w", len(recs), err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return nil, errors.New("unexpected data after the array")
-	}
-	return recs, nil
+	return parseRecords(data, names, stored)
 }
 
 // Save writes the dataset to dir (created if needed): manifest.json, one

@@ -140,7 +140,7 @@ func (d *Dataset) checkRecord(c *collector, m *Model, i int, r Record, fix bool)
 				}
 				continue
 			}
-			if fix {
+			if fix && converted(v) {
 				r[f.Name] = nv
 			}
 		} else if fix && !f.Derived {

@@ -235,6 +235,16 @@ func validClock(s string) bool {
 	return ok1 && ok2 && ok3 && h < 24 && m < 60 && sec < 60
 }
 
+// converted reports whether normalize returns a value of another type than
+// v (so Load must store the result).
+func converted(v any) bool {
+	switch v.(type) {
+	case string, bool, float64, []int64:
+		return false
+	}
+	return true
+}
+
 // emptyValue returns the value Load fills in for a field a record omits.
 func emptyValue(f *Field) any {
 	if f.Default != nil {

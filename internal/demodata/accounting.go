@@ -484,6 +484,33 @@ func (g *gen) finishAccounting() {
 	sort.SliceStable(g.payments, func(i, j int) bool { return g.payments[i].rec.ID() < g.payments[j].rec.ID() })
 }
 
+// collections records the follow-up of late customer invoices: a reminder
+// note in the chatter and, for many, a call planned for the accountant.
+func (g *gen) collections() {
+	r := g.rAcc
+	author := g.ds.Get("res.users", g.ref.accountant).M2O("partner_id")
+	for _, it := range g.openItems {
+		late := g.today - it.due
+		if !it.customer || it.resCur == 0 || it.move.Str("move_type") != "out_invoice" || late < 15 {
+			continue
+		}
+		id, name := it.move.ID(), it.move.Str("name")
+		if chance(r, 0.7) {
+			d := min(it.due+day(between(r, 7, 14)), g.today)
+			when := g.dt(d, workTime(r))
+			g.add("mail.message", stamp(Record{"model": "account.move", "res_id": id, "record_name": name, "subject": "Payment reminder: " + name,
+				"body": "<p>Dear customer, our records show that " + name + " is overdue. Please arrange payment.</p>", "author_id": author,
+				"date": when, "message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": []int64{it.partner},
+				"tracking": false}, when, g.ref.accountant))
+		}
+		if chance(r, 0.5) {
+			created := g.today - day(between(r, 1, 10))
+			deadline := max(created, g.today+day(between(r, -5, 7)))
+			g.activity("account.move", id, name, g.ref.actCall, "Call about overdue payment", deadline, g.ref.accountant, g.dt(created, workTime(r)))
+		}
+	}
+}
+
 func (g *gen) setResidual(it *openItem) {
 	it.line["amount_residual"] = money(it.sign * it.resComp)
 	it.line["amount_residual_currency"] = money(it.sign * it.resCur)

@@ -103,6 +103,7 @@ func Generate(ctx context.Context, opt Options) (*dataset.Dataset, *GroundTruth,
 	}{
 		{"finalize", func() {
 			g.finishAccounting()
+			g.collections()
 			g.finishStock()
 			g.finishCRM()
 			g.finishPartners()

@@ -63,6 +63,7 @@ type vendor struct {
 	taxID    int64
 	lead     int // days
 	kind     vendorKind
+	orders   int // purchase orders placed so far
 	products []*product
 	cash     bool // paid from the cash journal
 }

@@ -141,27 +141,45 @@ func (g *gen) plan() {
 	}
 }
 
+// recentRate returns the average daily quantity of p delivered over the 90
+// days ending on d.
+func (g *gen) recentRate(p *product, d day) float64 {
+	var out float64
+	for i := max(0, g.off(d)-89); i <= g.off(d); i++ {
+		out += p.outByDay[i]
+	}
+	return out / 90
+}
+
 // stockoutSwitch switches the reordering rule of a planned stock-out product
-// to manual on the first day when, at its recent consumption, what it has
-// and expects would last until Today with a third of its lead-time demand
-// left: from then on nobody reorders it, so at Today it cannot cover the
-// lead time of a new order.
+// to manual on the first day when, at its recent consumption, its forecast
+// (on hand + incoming - waiting deliveries) would last until Today with a
+// third of its lead-time demand left: from then on nobody reorders it, so
+// at Today it cannot cover the lead time of a new order. Demand is lumpy,
+// so a few days before Today a stock count that finds damaged goods takes
+// the forecast down where it would otherwise still be comfortable.
 func (g *gen) stockoutSwitch(d day) {
 	if d.weekend() || d < g.today-150 {
 		return
 	}
 	for _, p := range g.goods {
-		if !p.stockout || p.manualFrom != 0 {
+		if !p.stockout {
 			continue
 		}
-		var out float64
-		for i := max(0, g.off(d)-89); i <= g.off(d); i++ {
-			out += p.outByDay[i]
+		rate := g.recentRate(p, d)
+		need := rate * float64(p.lead)
+		forecast := p.onHand + p.incoming - p.waiting
+		if p.manualFrom == 0 {
+			if rate > 0 && forecast-rate*float64(g.today-d) >= 0.3*need || d >= g.today-25 {
+				p.manualFrom = d
+			}
+			continue
 		}
-		rate := out / 90
-		projected := p.onHand + p.incoming - p.waiting - rate*float64(g.today-d)
-		if rate > 0 && projected >= 0.3*rate*float64(p.lead) || d >= g.today-25 {
-			p.manualFrom = d
+		if d >= g.today-6 && d <= g.today-2 && !p.counted {
+			p.counted = true
+			if loss := math.Floor(math.Min(p.onHand, forecast-0.3*need)); forecast >= 0.6*need && loss > 0 {
+				g.inventoryLoss(p, loss, d)
+			}
 		}
 	}
 }

@@ -31,6 +31,7 @@ type product struct {
 	quant      Record
 	manualFrom day       // the reordering rule is manual from this day (0: never)
 	stockout   bool      // planned to run short at Today
+	counted    bool      // its stock count was done
 	outByDay   []float64 // delivered quantity per day offset
 }
 

@@ -53,33 +53,36 @@ func (g *gen) replenishDay(d day) {
 }
 
 // vendorDelay returns how many days after the planned date a receipt of v
-// ordered on d arrives.
+// ordered on d arrives. Reliable vendors are late on every twentieth order
+// and the steady one on every fourth, so their on-time rates hardly move
+// from one quarter to the next; the sliding vendor is late more and more
+// often over the last five months.
 func (g *gen) vendorDelay(v *vendor, d day) int {
 	r := g.rStock
+	v.orders++
 	switch v.kind {
 	case vendorSteady:
-		if chance(r, 0.27) {
+		if v.orders%4 == 2 {
 			return between(r, 1, 4)
 		}
 		return 0
 	case vendorSliding:
-		p := 0.08
-		if from := g.today - 210; d > from {
-			p += 0.72 * math.Min(1, float64(d-from)/180)
+		p := 0.06
+		if from := g.today - 150; d > from {
+			p += 0.74 * math.Min(1, float64(d-from)/120)
 		}
 		if chance(r, p) {
 			return between(r, 3, 12)
 		}
 		return 0
 	}
-	switch x := r.Float64(); {
-	case x < 0.10:
-		return -between(r, 1, 2)
-	case x < 0.95:
-		return 0
-	default:
+	if (v.orders+int(v.id))%20 == 0 {
 		return between(r, 1, 2)
 	}
+	if chance(r, 0.1) {
+		return -between(r, 1, 2)
+	}
+	return 0
 }
 
 // purchase confirms a purchase order of ns from v on d with its receipt.

@@ -122,7 +122,7 @@ func (g *gen) placeOrder(r *rand.Rand, c *customer, d day, target float64, lead 
 	so := &saleOrder{cust: c, day: d, usd: c.usd}
 	so.rec = Record{"name": "S" + pad5(g.next("so")), "partner_id": c.id, "partner_invoice_id": c.invoiceTo, "partner_shipping_id": c.id,
 		"date_order": created, "validity_date": g.date(d + 30), "commitment_date": false, "state": "sale", "locked": false,
-		"invoice_status": "to invoice", "delivery_status": false, "currency_id": g.currencyID(c.usd), "user_id": uid, "team_id": g.ref.team,
+		"invoice_status": "no", "delivery_status": false, "currency_id": g.currencyID(c.usd), "user_id": uid, "team_id": g.ref.team,
 		"company_id": g.ref.company, "payment_term_id": g.ref.terms[c.termDays], "warehouse_id": g.ref.wh, "origin": false,
 		"client_order_ref": false, "opportunity_id": m2o(lead), "invoice_ids": []int64{}}
 	if chance(r, 0.4) {
@@ -152,6 +152,7 @@ func (g *gen) placeOrder(r *rand.Rand, c *customer, d day, target float64, lead 
 		if p.service {
 			l.rec["qty_to_invoice"] = l.qty
 			l.rec["invoice_status"] = "to invoice"
+			so.rec["invoice_status"] = "to invoice"
 		}
 		g.add("sale.order.line", stamp(l.rec, created, uid))
 		so.lines = append(so.lines, l)

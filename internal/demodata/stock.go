@@ -53,6 +53,20 @@ func (g *gen) inventoryMove(p *product, qty float64, d day, created string) {
 	}
 }
 
+// inventoryLoss books a stock count that found qty damaged units of p on d.
+func (g *gen) inventoryLoss(p *product, qty float64, d day) {
+	when := g.dt(d, 17*3600)
+	rec := g.stockMoveRec("Product Quantity Updated", "Product Quantity Updated", p, qty, g.ref.locStock, g.ref.locInventory, 0, 0, 0, "done", when)
+	rec["quantity"] = qty
+	rec["picked"] = true
+	rec["is_inventory"] = true
+	g.add("stock.move", stamp(rec, when, g.ref.warehouse))
+	p.onHand -= qty
+	touch(p.quant, when, g.ref.warehouse)
+	p.quant["inventory_quantity"] = p.onHand
+	p.quant["inventory_quantity_set"] = false
+}
+
 // newDelivery creates the outgoing picking of so, waiting for stock.
 func (g *gen) newDelivery(r *rand.Rand, so *saleOrder, d day, created string) {
 	name := "WH/OUT/" + pad5(g.next("out"))

@@ -100,9 +100,10 @@ func (g *gen) stalledTruth() {
 	}
 }
 
-// stockTruth lists the goods whose stock plus open receipts will not cover
-// the average consumption of the last 90 days over the vendor lead time,
-// and as near misses those that are low but covered by an open receipt.
+// stockTruth lists the goods whose forecast (on hand + open receipts - open
+// deliveries) will not cover the average consumption of the last 90 days
+// over the vendor lead time, and as near misses those whose stock on hand
+// is below it but whose open receipts cover it.
 func (g *gen) stockTruth() {
 	out := map[int64]float64{}
 	for _, m := range g.ds.Records("stock.move") {
@@ -116,23 +117,31 @@ func (g *gen) stockTruth() {
 	for _, p := range g.goods {
 		daily := out[p.id] / 90
 		need := daily * float64(p.lead)
-		if daily == 0 || p.onHand >= need {
+		forecast := p.onHand + p.incoming - p.waiting
+		if daily == 0 && p.waiting == 0 {
 			continue
 		}
-		facts := map[string]float64{"qty_on_hand": p.onHand, "incoming_qty": p.incoming, "avg_daily_out_90d": round2(daily),
-			"lead_days": float64(p.lead), "days_of_cover": round2(p.onHand / daily)}
-		if p.onHand+p.incoming >= need {
+		cover := func(q float64) float64 {
+			if daily == 0 {
+				return 0
+			}
+			return round2(q / daily)
+		}
+		facts := map[string]float64{"qty_on_hand": p.onHand, "incoming_qty": p.incoming, "outgoing_qty": p.waiting, "forecast_qty": forecast,
+			"avg_daily_out_90d": round2(daily), "lead_days": float64(p.lead), "days_of_cover": cover(forecast)}
+		switch {
+		case forecast < need:
+			prio := dataset.PriorityHigh
+			if forecast < need/2 {
+				prio = dataset.PriorityCritical
+			}
+			g.item(dataset.KindStockoutRisk, "product.product", []int64{p.id}, prio, false,
+				fmt.Sprintf("[%s] %s: %.0f on hand, %.0f incoming and %.0f to deliver leave %.1f days of cover; the vendor needs %d.",
+					p.code, p.name, p.onHand, p.incoming, p.waiting, cover(forecast), p.lead), facts)
+		case p.onHand < need:
 			g.item(dataset.KindStockoutRisk, "product.product", []int64{p.id}, dataset.PriorityLow, true,
-				fmt.Sprintf("[%s] %s is low (%.0f on hand, %.1f days of cover) but %.0f are on order.", p.code, p.name, p.onHand, p.onHand/daily, p.incoming), facts)
-			continue
+				fmt.Sprintf("[%s] %s is low (%.0f on hand, %.1f days of cover) but %.0f are on order.", p.code, p.name, p.onHand, cover(p.onHand), p.incoming), facts)
 		}
-		prio := dataset.PriorityHigh
-		if p.onHand/daily < float64(p.lead)/2 {
-			prio = dataset.PriorityCritical
-		}
-		g.item(dataset.KindStockoutRisk, "product.product", []int64{p.id}, prio, false,
-			fmt.Sprintf("[%s] %s: %.0f on hand and %.0f incoming cover %.1f days; the vendor needs %d.", p.code, p.name, p.onHand, p.incoming,
-				(p.onHand+p.incoming)/daily, p.lead), facts)
 	}
 }
 
