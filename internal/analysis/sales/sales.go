@@ -1,0 +1,354 @@
+package sales
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/odoo"
+)
+
+// Threshold names (settings of a connection) and their defaults.
+const (
+	// ThresholdStallFactor is how many times the normal time in its stage a
+	// deal must go without stage change or activity to be stalled.
+	ThresholdStallFactor = "sales.stall_factor"
+	// StallFactorDefault is the default of ThresholdStallFactor.
+	StallFactorDefault = 3.0
+
+	// ThresholdStallMinDays is the fewest idle days that can make a deal
+	// stalled, whatever its stage's normal time.
+	ThresholdStallMinDays = "sales.stall_min_days"
+	// StallMinDaysDefault is the default of ThresholdStallMinDays.
+	StallMinDaysDefault = 7.0
+
+	// ThresholdStageMinSamples is how many completed stays a stage needs
+	// before its own normal time is used; with fewer, the normal time of
+	// all stages together is used.
+	ThresholdStageMinSamples = "sales.stage_min_samples"
+	// StageMinSamplesDefault is the default of ThresholdStageMinSamples.
+	StageMinSamplesDefault = 5.0
+
+	// ThresholdStageNormalDays is the normal time in a stage assumed when
+	// the data has no completed stays at all.
+	ThresholdStageNormalDays = "sales.stage_normal_days"
+	// StageNormalDaysDefault is the default of ThresholdStageNormalDays.
+	StageNormalDaysDefault = 14.0
+
+	// ThresholdHighValueDeal is the expected revenue (company currency)
+	// from which a stalled deal has high priority.
+	ThresholdHighValueDeal = "sales.high_value_deal"
+	// HighValueDealDefault is the default of ThresholdHighValueDeal.
+	HighValueDealDefault = 30000.0
+
+	// ThresholdForecastDays is the forecast horizon in days.
+	ThresholdForecastDays = "sales.forecast_days"
+	// ForecastDaysDefault is the default of ThresholdForecastDays.
+	ForecastDaysDefault = 90.0
+
+	// ThresholdForecastZ is the normal quantile of the forecast interval.
+	ThresholdForecastZ = "sales.forecast_z"
+	// ForecastZDefault gives an 80% interval (the 10th to 90th percentile).
+	ForecastZDefault = 1.2816
+
+	// ThresholdOverdueActivityDays is how many days overdue an activity
+	// must be to raise a salesperson's next-action insight to medium.
+	ThresholdOverdueActivityDays = "sales.overdue_activity_days"
+	// OverdueActivityDaysDefault is the default of ThresholdOverdueActivityDays.
+	OverdueActivityDaysDefault = 14.0
+)
+
+// Insight kinds of this analyzer.
+const (
+	KindStalledDeal      = "stalled_deal"
+	KindOverdueActivity  = "sales_overdue_activity"
+	KindNoNextActivity   = "deal_without_next_activity"
+	modelLead            = "crm.lead"
+	modelStage           = "crm.stage"
+	modelActivity        = "mail.activity"
+	modelUser            = "res.users"
+	modelMove            = "account.move"
+	modelLostReason      = "crm.lost.reason"
+	dealOpen, dealWon    = "open", "won"
+	dealLost, dealHidden = "lost", "archived"
+)
+
+// New returns the sales analyzer.
+func New() analysis.Analyzer { return analyzer{} }
+
+type analyzer struct{}
+
+func (analyzer) Area() string { return "sales" }
+
+// stage is a crm.stage.
+type stage struct {
+	id       int64
+	name     string
+	sequence int64
+	won      bool
+}
+
+// deal is a crm.lead of type opportunity with what the analyzer derives.
+type deal struct {
+	id, company, stage, user, reason int64
+	name                             string
+	state                            string // dealOpen, dealWon, dealLost or dealHidden
+	expected, prob                   float64
+	created, stageUpdate, closed     time.Time
+	deadline                         odoo.Date
+	// lastTouch is the latest stage change, done activity, logged message
+	// or past meeting; planned is true with an open activity due today or
+	// later or a meeting to come.
+	lastTouch time.Time
+	planned   bool
+	openActs  []activity
+}
+
+// activity is an open mail.activity on a deal.
+type activity struct {
+	id, user int64
+	deadline odoo.Date
+}
+
+// data is everything the analyzer reads.
+type data struct {
+	stages     map[int64]*stage
+	deals      []*deal
+	byID       map[int64]*deal
+	currency   map[int64]string
+	userNames  map[int64]string
+	reasonName map[int64]string
+	history    bool // stage-change tracking messages were found
+	messages   []odoo.Record
+	moves      []odoo.Record
+	hasMoves   bool
+	hasActs    bool
+}
+
+func (analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Result, error) {
+	res := &analysis.Result{Area: "sales"}
+	d, ok, err := load(ctx, env)
+	if err != nil {
+		return nil, fmt.Errorf("sales: %w", err)
+	}
+	if !ok {
+		res.Metrics = append(res.Metrics, analysis.Metric{Name: "sales.pipeline.count", Unit: "count", Note: "CRM is not installed"})
+		return res, nil
+	}
+	norms := learnNorms(env, d)
+	companies := map[int64]bool{}
+	for _, dl := range d.deals {
+		companies[dl.company] = true
+	}
+	for _, m := range d.moves {
+		companies[m2o(m, "company_id")] = true
+	}
+	ids := make([]int64, 0, len(companies))
+	for c := range companies {
+		ids = append(ids, c)
+	}
+	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	for _, c := range ids {
+		pipelineMetrics(env, d, c, res)
+		progressMetrics(env, d, c, res)
+		winLossMetrics(env, d, c, res)
+		forecastMetrics(env, d, c, res)
+	}
+	stalled := detectStalled(env, d, norms, res)
+	nextActions(env, d, stalled, res)
+	normMetrics(env, d, norms, res)
+	res.Sort()
+	return res, nil
+}
+
+// load reads the records. ok is false when CRM is not installed.
+func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
+	src := env.Source
+	leads, ok, err := optional(ctx, src, modelLead)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	stageRecs, _, err := optional(ctx, src, modelStage)
+	if err != nil {
+		return nil, false, err
+	}
+	d := &data{stages: map[int64]*stage{}, byID: map[int64]*deal{}, userNames: map[int64]string{}, reasonName: map[int64]string{}}
+	for _, s := range stageRecs {
+		won, _ := s.Bool("is_won")
+		seq, _ := s.Int("sequence")
+		d.stages[s.ID()] = &stage{id: s.ID(), name: str(s, "name"), sequence: seq, won: won}
+	}
+	if d.currency, err = companyCurrencies(ctx, src); err != nil {
+		return nil, false, err
+	}
+	users, _, err := optional(ctx, src, modelUser)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, u := range users {
+		d.userNames[u.ID()] = str(u, "name")
+	}
+	reasons, _, err := optional(ctx, src, modelLostReason)
+	if err != nil {
+		return nil, false, err
+	}
+	for _, r := range reasons {
+		d.reasonName[r.ID()] = str(r, "name")
+	}
+	for _, l := range leads {
+		if str(l, "type") == "lead" {
+			continue // a lead is not in the pipeline until converted
+		}
+		dl := &deal{id: l.ID(), company: m2o(l, "company_id"), stage: m2o(l, "stage_id"), user: m2o(l, "user_id"),
+			reason: m2o(l, "lost_reason_id"), name: str(l, "name"), expected: num(l, "expected_revenue"),
+			prob: num(l, "probability"), created: datetime(l, "create_date"), stageUpdate: datetime(l, "date_last_stage_update"),
+			closed: datetime(l, "date_closed"), deadline: date(l, "date_deadline")}
+		if dl.created.IsZero() {
+			dl.created = datetime(l, "date_open")
+		}
+		if dl.stageUpdate.IsZero() {
+			dl.stageUpdate = dl.created
+		}
+		if m := m2oName(l, "user_id"); m != "" && d.userNames[dl.user] == "" {
+			d.userNames[dl.user] = m
+		}
+		if s := d.stages[dl.stage]; s == nil && dl.stage != 0 {
+			d.stages[dl.stage] = &stage{id: dl.stage, name: m2oName(l, "stage_id")}
+		}
+		dl.state = classify(l, d.stages[dl.stage], dl.prob)
+		dl.lastTouch = dl.stageUpdate
+		d.deals = append(d.deals, dl)
+		d.byID[dl.id] = dl
+	}
+	if err := loadActivities(ctx, env, d); err != nil {
+		return nil, false, err
+	}
+	if d.moves, d.hasMoves, err = optional(ctx, src, modelMove); err != nil {
+		return nil, false, err
+	}
+	return d, true, nil
+}
+
+// classify returns the state of a deal: Odoo 19's won_status when present,
+// else won when in a won stage, lost when archived with probability 0,
+// archived (ignored) when archived otherwise, and open.
+func classify(l odoo.Record, s *stage, prob float64) string {
+	switch str(l, "won_status") {
+	case "won":
+		return dealWon
+	case "lost":
+		return dealLost
+	case "pending":
+		if active(l) {
+			return dealOpen
+		}
+		return dealHidden
+	}
+	switch {
+	case s != nil && s.won && (active(l) || prob == 100):
+		return dealWon
+	case !active(l) && prob == 0:
+		return dealLost
+	case !active(l):
+		return dealHidden
+	}
+	return dealOpen
+}
+
+// loadActivities reads the deals' open and done activities, chatter
+// messages and meetings into lastTouch and planned.
+func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
+	src := env.Source
+	today := env.Today
+	acts, ok, err := optional(ctx, src, modelActivity)
+	if err != nil {
+		return err
+	}
+	d.hasActs = ok
+	for _, a := range acts {
+		if str(a, "res_model") != modelLead {
+			continue
+		}
+		rid, _ := a.Int("res_id")
+		dl := d.byID[rid]
+		if dl == nil {
+			continue
+		}
+		if done := date(a, "date_done"); !done.IsZero() || !active(a) {
+			// A done activity (kept archived in 17+) is activity on the deal.
+			if done.IsZero() {
+				continue
+			}
+			touch(dl, done.In(time.UTC))
+			continue
+		}
+		dl.openActs = append(dl.openActs, activity{id: a.ID(), user: m2o(a, "user_id"), deadline: date(a, "date_deadline")})
+		if dl.openActs[len(dl.openActs)-1].deadline.Compare(today) >= 0 {
+			dl.planned = true
+		}
+	}
+	msgs, _, err := optional(ctx, src, "mail.message")
+	if err != nil {
+		return err
+	}
+	for _, m := range msgs {
+		if str(m, "model") != modelLead {
+			continue
+		}
+		rid, _ := m.Int("res_id")
+		dl := d.byID[rid]
+		if dl == nil {
+			continue
+		}
+		if strings.Contains(str(m, "tracking"), "Stage:") {
+			d.messages = append(d.messages, m)
+			continue
+		}
+		// Logged e-mails and comments are contact with the customer;
+		// system notifications are not.
+		if t := str(m, "message_type"); t == "comment" || t == "email" || t == "email_outgoing" {
+			touch(dl, datetime(m, "date"))
+		}
+	}
+	events, _, err := optional(ctx, src, "calendar.event")
+	if err != nil {
+		return err
+	}
+	end := today.AddDays(1).In(time.UTC)
+	for _, e := range events {
+		rid := m2o(e, "opportunity_id")
+		if rid == 0 && str(e, "res_model") == modelLead {
+			id, _ := e.Int("res_id")
+			rid = id
+		}
+		dl := d.byID[rid]
+		if dl == nil || !active(e) {
+			continue
+		}
+		start := datetime(e, "start")
+		if start.IsZero() {
+			start = date(e, "start_date").In(time.UTC)
+		}
+		if !start.Before(today.In(time.UTC)) {
+			dl.planned = true
+		}
+		if start.Before(end) {
+			touch(dl, start)
+		}
+	}
+	return nil
+}
+
+func touch(dl *deal, t time.Time) {
+	if t.After(dl.lastTouch) {
+		dl.lastTouch = t
+	}
+}
+
+// metric builds an available metric.
+func metric(name string, v float64, unit string, company int64, refs ...analysis.Ref) analysis.Metric {
+	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
+}
