@@ -1,0 +1,264 @@
+package finance
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strconv"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/odoo"
+)
+
+// bill is a posted vendor bill with its amount in company currency.
+type bill struct {
+	rec     odoo.Record
+	company int64
+	vendor  int64
+	account int64 // the account of its largest product line: its category
+	date    odoo.Date
+	amount  float64
+}
+
+// vendorOf returns the commercial entity of a move's partner, so bills of a
+// vendor's contacts and addresses count together.
+func vendorOf(m odoo.Record) int64 {
+	if v := ref(m, "commercial_partner_id"); v != 0 {
+		return v
+	}
+	return ref(m, "partner_id")
+}
+
+func billDate(m odoo.Record) odoo.Date {
+	if dt := day(m, "invoice_date"); !dt.IsZero() {
+		return dt
+	}
+	return day(m, "date")
+}
+
+// vendorBills returns the posted vendor bills (in_invoice) with a positive
+// total.
+func vendorBills(d *data) []*bill {
+	var out []*bill
+	idx := map[int64]*bill{}
+	for _, m := range d.moves {
+		if str(m, "move_type") != "in_invoice" || !posted(m) {
+			continue
+		}
+		amt := math.Abs(num(m, "amount_total_signed"))
+		if amt <= 0 {
+			continue
+		}
+		b := &bill{rec: m, company: ref(m, "company_id"), vendor: vendorOf(m), date: billDate(m), amount: amt}
+		out = append(out, b)
+		idx[m.ID()] = b
+	}
+	largest := map[int64]float64{}
+	for _, l := range d.lines {
+		b := idx[ref(l, "move_id")]
+		if b == nil || str(l, "display_type") != "product" {
+			continue
+		}
+		if v := math.Abs(num(l, "balance")); v > largest[b.rec.ID()] {
+			largest[b.rec.ID()] = v
+			b.account = ref(l, "account_id")
+		}
+	}
+	return out
+}
+
+// unusualBills raises an unusual_transaction insight for each vendor bill
+// dated in the lookback window whose amount is at least the factor times
+// the median of the vendor's other bills, at least the robust z-score
+// above them (log amounts, median and MAD) and at least the tail factor
+// times their 90th percentile. A vendor with too few other
+// bills is compared with the other bills booked on the same expense
+// account instead; with too few of those too, the bill is not judged (a
+// first or yearly bill has no "usual" amount). Expenses are judged by the
+// expenses analyzer, never here.
+func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
+	factor := env.Threshold(ThresholdBillFactor, BillFactorDefault)
+	zMin := env.Threshold(ThresholdBillZ, BillZDefault)
+	tail := env.Threshold(ThresholdBillTailFactor, BillTailFactorDefault)
+	minHist := int(env.Threshold(ThresholdBillMinHistory, BillMinHistoryDefault))
+	from := env.Today.AddDays(-int(env.Threshold(ThresholdBillLookbackDays, BillLookbackDaysDefault)) + 1)
+	bills := vendorBills(d)
+	type key struct{ company, id int64 }
+	byVendor := map[key][]*bill{}
+	byAccount := map[key][]*bill{}
+	for _, b := range bills {
+		byVendor[key{b.company, b.vendor}] = append(byVendor[key{b.company, b.vendor}], b)
+		if b.account != 0 {
+			byAccount[key{b.company, b.account}] = append(byAccount[key{b.company, b.account}], b)
+		}
+	}
+	others := func(group []*bill, self *bill) []float64 {
+		out := make([]float64, 0, len(group))
+		for _, b := range group {
+			if b != self {
+				out = append(out, b.amount)
+			}
+		}
+		return out
+	}
+	for _, b := range bills {
+		if b.date.Before(from) || env.Today.Before(b.date) {
+			continue
+		}
+		basis := "the vendor's other bills"
+		xs := others(byVendor[key{b.company, b.vendor}], b)
+		if len(xs) < minHist {
+			basis = "other bills on the same account"
+			xs = others(byAccount[key{b.company, b.account}], b)
+			if len(xs) < minHist {
+				continue
+			}
+		}
+		med := median(xs)
+		if med <= 0 {
+			continue
+		}
+		ratio := b.amount / med
+		z := robustZ(b.amount, xs, 0.1)
+		p90 := quantile(xs, 0.9)
+		if ratio < factor || z < zMin || b.amount < tail*p90 {
+			continue
+		}
+		cur := d.currency(b.company)
+		m := b.rec
+		vendor := d.partners.of(m, "partner_id")
+		res.Insights = append(res.Insights, analysis.Insight{
+			Kind: KindUnusualTransaction, Priority: "high", CompanyID: b.company,
+			Title: fmt.Sprintf("%s from %s is %.1f times the usual amount", str(m, "name"), vendor, ratio),
+			Detail: fmt.Sprintf("%s of %s is %.2f %s; the median of %s (%d) is %.2f %s.",
+				str(m, "name"), b.date, b.amount, cur, basis, len(xs), med, cur),
+			Subject: "account.move:" + strconv.FormatInt(m.ID(), 10),
+			Refs:    []analysis.Ref{env.Ref("account.move", m.ID()), env.Ref("res.partner", b.vendor)},
+			Facts: map[string]float64{"amount_total": round2(b.amount), "median": round2(med), "ratio": round2(ratio),
+				"robust_z": round2(z), "p90": round2(p90), "history": float64(len(xs))},
+			Score: clamp01(ratio / (4 * factor)),
+		})
+	}
+}
+
+// vendorSpend adds the cost-optimization figures: vendors whose spend over
+// the cash window grew faster than revenue against the same window a year
+// earlier (vendor_spend_growth insights), and the recurring monthly spend of
+// vendors billing in at least five of the last six complete months.
+// Spend is the total of posted vendor bills minus vendor credit notes in
+// company currency, by bill date; revenue that of customer invoices minus
+// credit notes.
+func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
+	window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
+	margin := env.Threshold(ThresholdSpendGrowthMargin, SpendGrowthMarginDefault)
+	minShare := env.Threshold(ThresholdSpendMinShare, SpendMinShareDefault)
+	recentFrom := env.Today.AddDays(-window + 1)
+	priorTo := env.Today.AddDays(-365)
+	priorFrom := priorTo.AddDays(-window + 1)
+	in := func(dt, a, b odoo.Date) bool { return !dt.Before(a) && !b.Before(dt) }
+	type key struct{ company, vendor int64 }
+	type spend struct {
+		recent, prior float64
+		bills         []int64
+		months        map[int]bool
+		last3         float64
+	}
+	vend := map[key]*spend{}
+	revRecent, revPrior := map[int64]float64{}, map[int64]float64{}
+	totalRecent := map[int64]float64{}
+	monthIdx := func(dt odoo.Date) int { return dt.Year*12 + int(dt.Month) - 1 }
+	thisMonth := monthIdx(env.Today)
+	for _, m := range d.moves {
+		if !posted(m) {
+			continue
+		}
+		t := str(m, "move_type")
+		cid := ref(m, "company_id")
+		dt := billDate(m)
+		amt := num(m, "amount_total_signed")
+		switch t {
+		case "out_invoice", "out_refund":
+			if in(dt, recentFrom, env.Today) {
+				revRecent[cid] += amt
+			} else if in(dt, priorFrom, priorTo) {
+				revPrior[cid] += amt
+			}
+		case "in_invoice", "in_refund":
+			k := key{cid, vendorOf(m)}
+			s := vend[k]
+			if s == nil {
+				s = &spend{months: map[int]bool{}}
+				vend[k] = s
+			}
+			if in(dt, recentFrom, env.Today) {
+				s.recent -= amt
+				totalRecent[cid] -= amt
+				s.bills = append(s.bills, m.ID())
+			} else if in(dt, priorFrom, priorTo) {
+				s.prior -= amt
+			}
+			if mi := monthIdx(dt); mi < thisMonth && mi >= thisMonth-6 && t == "in_invoice" {
+				s.months[mi] = true
+				if mi >= thisMonth-3 {
+					s.last3 -= amt
+				}
+			}
+		}
+	}
+	recurring := map[int64]float64{}
+	recurringVendors := map[int64][]int64{}
+	keys := make([]key, 0, len(vend))
+	for k := range vend {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if keys[i].company != keys[j].company {
+			return keys[i].company < keys[j].company
+		}
+		return keys[i].vendor < keys[j].vendor
+	})
+	for _, k := range keys {
+		s := vend[k]
+		if len(s.months) >= 5 {
+			recurring[k.company] += s.last3 / 3
+			recurringVendors[k.company] = append(recurringVendors[k.company], k.vendor)
+		}
+		if s.prior <= 0 || revPrior[k.company] <= 0 || s.recent < minShare*totalRecent[k.company] {
+			continue
+		}
+		gv := s.recent/s.prior - 1
+		gr := revRecent[k.company]/revPrior[k.company] - 1
+		if gv-gr < margin {
+			continue
+		}
+		cur := d.currency(k.company)
+		name := d.partners[k.vendor]
+		if name == "" {
+			name = "#" + strconv.FormatInt(k.vendor, 10)
+		}
+		refs := []analysis.Ref{env.Ref("res.partner", k.vendor)}
+		if len(s.bills) > 0 {
+			refs = append(refs, env.Ref("account.move", s.bills...))
+		}
+		res.Insights = append(res.Insights, analysis.Insight{
+			Kind: KindVendorSpendGrowth, Priority: "low", CompanyID: k.company,
+			Title: fmt.Sprintf("Spend with %s grew %.0f%% while revenue changed %+.0f%%", name, gv*100, gr*100),
+			Detail: fmt.Sprintf("%.2f %s billed in the last %d days against %.2f in the same days a year ago; a candidate to renegotiate or review.",
+				s.recent, cur, window, s.prior),
+			Subject: "res.partner:" + strconv.FormatInt(k.vendor, 10) + ":spend_growth",
+			Refs:    refs,
+			Facts: map[string]float64{"spend_recent": round2(s.recent), "spend_prior": round2(s.prior), "spend_growth": round2(gv),
+				"revenue_growth": round2(gr)},
+			Score: clamp01((gv - gr) / 2),
+		})
+	}
+	for cid := range d.companies {
+		m := metric("finance.costs.recurring_monthly", recurring[cid], d.currency(cid), cid)
+		if ids := recurringVendors[cid]; len(ids) > 0 {
+			m.Refs = []analysis.Ref{env.Ref("res.partner", ids...)}
+			m.Note = fmt.Sprintf("%d vendors billing in at least 5 of the last 6 months", len(ids))
+		}
+		res.Metrics = append(res.Metrics, m)
+		res.Metrics = append(res.Metrics, metric("finance.costs.vendor_spend_window", totalRecent[cid], d.currency(cid), cid))
+	}
+}

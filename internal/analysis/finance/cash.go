@@ -1,0 +1,231 @@
+package finance
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+)
+
+// liquidity holds a company's bank and cash journals and their accounts.
+type liquidity struct {
+	journals []int64
+	accounts map[int64]bool
+}
+
+// liquidityAccounts returns, per company, the bank and cash journals and
+// their default (liquidity) accounts. Archived journals count: money on
+// them is still the company's.
+func liquidityAccounts(d *data) map[int64]*liquidity {
+	out := map[int64]*liquidity{}
+	for _, j := range d.journals {
+		if t := str(j, "type"); t != "bank" && t != "cash" {
+			continue
+		}
+		cid := ref(j, "company_id")
+		lq := out[cid]
+		if lq == nil {
+			lq = &liquidity{accounts: map[int64]bool{}}
+			out[cid] = lq
+		}
+		lq.journals = append(lq.journals, j.ID())
+		if acc := ref(j, "default_account_id"); acc != 0 {
+			lq.accounts[acc] = true
+		}
+	}
+	for _, lq := range out {
+		sort.Slice(lq.journals, func(i, j int) bool { return lq.journals[i] < lq.journals[j] })
+	}
+	return out
+}
+
+// cashByCompany returns the cash position per company: the balance (company
+// currency) of posted journal items on the liquidity accounts of the bank
+// and cash journals, which is the "balance in general ledger" Odoo's
+// accounting dashboard shows per journal, summed.
+func cashByCompany(d *data) map[int64]float64 {
+	lq := liquidityAccounts(d)
+	out := map[int64]float64{}
+	for cid := range lq {
+		out[cid] = 0
+	}
+	for _, l := range d.lines {
+		cid := ref(l, "company_id")
+		q := lq[cid]
+		if q == nil || !q.accounts[ref(l, "account_id")] || !linePosted(l) {
+			continue
+		}
+		out[cid] += num(l, "balance")
+	}
+	return out
+}
+
+// cashFlow is the money that left and entered the bank and cash journals in
+// the window, in company currency, both positive.
+type cashFlow struct{ out, in float64 }
+
+// cashFlows measures, per company, the outflows and inflows of the cash
+// window (Today and the window-1 days before). Payments count once each,
+// when they are registered, whether or not the bank has matched them yet
+// (posted, in process or paid; drafts and cancelled ones do not count).
+// Other entries on the liquidity accounts (bank statement lines booked
+// without a payment, fees) count with the net of the entry on those
+// accounts, so a transfer between two bank journals nets out.
+func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
+	window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
+	from := env.Today.AddDays(-window + 1)
+	lq := liquidityAccounts(d)
+	journal := map[int64]bool{}
+	for _, q := range lq {
+		for _, j := range q.journals {
+			journal[j] = true
+		}
+	}
+	out := map[int64]*cashFlow{}
+	get := func(cid int64) *cashFlow {
+		f := out[cid]
+		if f == nil {
+			f = &cashFlow{}
+			out[cid] = f
+		}
+		return f
+	}
+	for cid := range lq {
+		get(cid)
+	}
+	paymentMoves := map[int64]bool{}
+	for _, p := range d.payments {
+		if mid := ref(p, "move_id"); mid != 0 {
+			paymentMoves[mid] = true
+		}
+		switch str(p, "state") {
+		case "draft", "cancel", "canceled", "rejected":
+			continue
+		}
+		if !journal[ref(p, "journal_id")] {
+			continue
+		}
+		dt := day(p, "date")
+		if dt.Before(from) || env.Today.Before(dt) {
+			continue
+		}
+		amt := num(p, "amount_company_currency_signed")
+		if _, ok := p["amount_company_currency_signed"]; !ok {
+			amt = num(p, "amount")
+			if str(p, "payment_type") == "outbound" {
+				amt = -amt
+			}
+		}
+		f := get(ref(p, "company_id"))
+		if amt < 0 {
+			f.out -= amt
+		} else {
+			f.in += amt
+		}
+	}
+	net := map[int64]float64{}
+	netCompany := map[int64]int64{}
+	for _, l := range d.lines {
+		cid := ref(l, "company_id")
+		q := lq[cid]
+		if q == nil || !q.accounts[ref(l, "account_id")] || !linePosted(l) || ref(l, "payment_id") != 0 {
+			continue
+		}
+		mid := ref(l, "move_id")
+		if paymentMoves[mid] {
+			continue
+		}
+		dt := day(l, "date")
+		if dt.Before(from) || env.Today.Before(dt) {
+			continue
+		}
+		net[mid] += num(l, "balance")
+		netCompany[mid] = cid
+	}
+	for mid, v := range net {
+		f := get(netCompany[mid])
+		if v < 0 {
+			f.out -= v
+		} else {
+			f.in += v
+		}
+	}
+	return out
+}
+
+// Runway returns the days of outflows cash covers: cash divided by the
+// average daily outflow of the window. ok is false without outflows.
+func Runway(cash, outflows float64, windowDays int) (days float64, ok bool) {
+	if outflows <= 0 || windowDays <= 0 {
+		return 0, false
+	}
+	return cash / (outflows / float64(windowDays)), true
+}
+
+// cashFigures adds cash position, burn rate and runway per company, and a
+// low_cash_runway insight when the runway is below the threshold.
+func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
+	window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
+	low := env.Threshold(ThresholdRunwayDays, RunwayDaysDefault)
+	critical := env.Threshold(ThresholdRunwayCriticalDays, RunwayCriticalDaysDefault)
+	lq := liquidityAccounts(d)
+	cash := cashByCompany(d)
+	flows := cashFlows(env, d)
+	seen := map[int64]bool{}
+	for cid := range lq {
+		seen[cid] = true
+	}
+	months := float64(window) / 30.4375
+	for _, cid := range d.companyIDs(seen) {
+		cur := d.currency(cid)
+		q := lq[cid]
+		if q == nil {
+			for _, n := range []string{"finance.cash.position", "finance.cash.runway_days", "finance.cash.burn_monthly"} {
+				res.Metrics = append(res.Metrics, analysis.Metric{Name: n, CompanyID: cid, Unit: cur, Available: false, Note: "no bank or cash journal"})
+			}
+			continue
+		}
+		jref := env.Ref("account.journal", q.journals...)
+		f := flows[cid]
+		pos := metric("finance.cash.position", cash[cid], cur, cid)
+		pos.Refs = []analysis.Ref{jref}
+		res.Metrics = append(res.Metrics,
+			pos,
+			metric("finance.cash.outflows_window", f.out, cur, cid),
+			metric("finance.cash.inflows_window", f.in, cur, cid),
+			metric("finance.cash.gross_burn_monthly", f.out/months, cur, cid),
+			metric("finance.cash.burn_monthly", (f.out-f.in)/months, cur, cid),
+		)
+		days, ok := Runway(cash[cid], f.out, window)
+		rm := analysis.Metric{Name: "finance.cash.runway_days", Unit: "days", CompanyID: cid, Available: true, Refs: []analysis.Ref{jref}}
+		if ok {
+			rm.Value = round2(days)
+		} else {
+			rm.Value = 9999
+			rm.Note = "no outflows in the window: the runway is unbounded"
+		}
+		res.Metrics = append(res.Metrics, rm)
+		if net := (f.out - f.in) / float64(window); net > 0 {
+			res.Metrics = append(res.Metrics, metric("finance.cash.net_runway_days", cash[cid]/net, "days", cid))
+		}
+		if !ok || days >= low {
+			continue
+		}
+		prio := "high"
+		if days < critical {
+			prio = "critical"
+		}
+		res.Insights = append(res.Insights, analysis.Insight{
+			Kind: KindLowCashRunway, Priority: prio, CompanyID: cid,
+			Title: fmt.Sprintf("Cash covers %.0f days of outflows", days),
+			Detail: fmt.Sprintf("Cash on bank and cash journals is %.2f %s; outflows over the last %d days were %.2f %s (%.2f a day, inflows %.2f), so cash covers %.0f days, below %.0f.",
+				cash[cid], cur, window, f.out, cur, f.out/float64(window), f.in, days, low),
+			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":cash_runway",
+			Refs:    []analysis.Ref{jref},
+			Facts: map[string]float64{"cash": round2(cash[cid]), "outflow_window": round2(f.out), "inflow_window": round2(f.in),
+				"runway_days": round2(days), "window_days": float64(window)},
+			Score: clamp01(1 - days/low),
+		})
+	}
+}
