@@ -1,0 +1,152 @@
+package expenses
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/odoo"
+)
+
+// policy raises expense_policy insights, one per expense and broken rule,
+// for non-refused expenses in the lookback window that are dated after
+// Today, were filed more than the late-filing days after their date, or
+// exceed the configured per-expense limit (global or per category).
+func (x *run) policy() {
+	late := int(x.env.Threshold(ThresholdLateFilingDays, LateFilingDaysDefault))
+	global := x.env.Threshold(ThresholdMaxAmount, MaxAmountDefault)
+	for _, e := range x.expenses {
+		if e.refused() {
+			continue
+		}
+		cur := x.currency(e.company)
+		var rules []string
+		facts := map[string]float64{"amount": round2(e.amount)}
+		if x.env.Today.Before(e.date) {
+			rules = append(rules, fmt.Sprintf("it is dated %s, after today", e.date))
+			facts["days_ahead"] = float64(analysis.DaysBetween(x.env.Today, e.date))
+		}
+		if !e.created.IsZero() && x.recent(e.created) {
+			if lag := analysis.DaysBetween(e.date, e.created); lag > late {
+				rules = append(rules, fmt.Sprintf("it was filed %d days after the expense (the policy allows %d)", lag, late))
+				facts["filing_lag_days"] = float64(lag)
+			}
+		}
+		if x.recent(e.date) {
+			limit := x.env.Threshold(ThresholdMaxAmount+"."+strconv.FormatInt(e.category, 10), global)
+			if limit > 0 && e.amount > limit {
+				rules = append(rules, fmt.Sprintf("%.2f %s exceeds the limit of %.2f for %s", e.amount, cur, limit, x.category(e)))
+				facts["limit"] = limit
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		x.res.Insights = append(x.res.Insights, analysis.Insight{
+			Kind: KindPolicy, Priority: "low", CompanyID: e.company,
+			Title:   fmt.Sprintf("%s's expense %q breaks the expense policy", x.employee(e), str(e.rec, "name")),
+			Detail:  strings.ToUpper(rules[0][:1]) + rules[0][1:] + joinRest(rules[1:]) + ".",
+			Subject: "hr.expense:" + strconv.FormatInt(e.id, 10) + ":policy",
+			Refs:    []analysis.Ref{x.env.Ref("hr.expense", e.id), x.env.Ref("hr.employee", e.employee)},
+			Facts:   facts,
+			Score:   clamp01(float64(len(rules)) / 3),
+		})
+	}
+}
+
+func joinRest(rest []string) string {
+	if len(rest) == 0 {
+		return ""
+	}
+	return "; " + strings.Join(rest, "; ")
+}
+
+// budgets raises expense_budget_risk insights for running aicoo.budget
+// lines on accounts that expenses are booked to, when the books are still
+// within the plan but adding the claims not yet posted (to report,
+// submitted or approved, dated in the period) would exceed it. Overruns
+// already in the books are the finance analyzer's budget_overrun.
+func (x *run) budgets(ctx context.Context) error {
+	budgets, ok, err := fetch(ctx, x.env.Source, "aicoo.budget")
+	if err != nil || !ok {
+		return err
+	}
+	type key struct{ company, account int64 }
+	type line struct {
+		rec             odoo.Record
+		from, to        odoo.Date
+		planned, actual float64
+		pending         float64
+		pendingIDs      []int64
+	}
+	used := map[key]bool{}
+	for _, e := range x.expenses {
+		if e.account != 0 {
+			used[key{e.company, e.account}] = true
+		}
+	}
+	byKey := map[key][]*line{}
+	var lines []*line
+	for _, b := range budgets {
+		k := key{ref(b, "company_id"), ref(b, "account_id")}
+		l := &line{rec: b, from: day(b, "date_from"), to: day(b, "date_to"), planned: num(b, "planned_amount")}
+		if !active(b) || !used[k] || l.from.IsZero() || l.to.IsZero() || x.env.Today.Before(l.from) || l.to.Before(x.env.Today) {
+			continue
+		}
+		byKey[k] = append(byKey[k], l)
+		lines = append(lines, l)
+	}
+	if len(lines) == 0 {
+		return nil
+	}
+	mls, _, err := fetch(ctx, x.env.Source, "account.move.line")
+	if err != nil {
+		return err
+	}
+	in := func(l *line, d odoo.Date) bool { return !d.Before(l.from) && !l.to.Before(d) }
+	for _, ml := range mls {
+		ls := byKey[key{ref(ml, "company_id"), ref(ml, "account_id")}]
+		if len(ls) == 0 || str(ml, "parent_state") != "posted" {
+			continue
+		}
+		d := day(ml, "date")
+		for _, l := range ls {
+			if in(l, d) {
+				l.actual += num(ml, "balance")
+			}
+		}
+	}
+	for _, e := range x.expenses {
+		if e.refused() || e.posted() {
+			continue
+		}
+		for _, l := range byKey[key{e.company, e.account}] {
+			if in(l, e.date) {
+				l.pending += e.amount
+				l.pendingIDs = append(l.pendingIDs, e.id)
+			}
+		}
+	}
+	for _, l := range lines {
+		if l.planned <= 0 || l.actual > l.planned || l.actual+l.pending <= l.planned {
+			continue
+		}
+		cid := ref(l.rec, "company_id")
+		cur := x.currency(cid)
+		sort.Slice(l.pendingIDs, func(i, j int) bool { return l.pendingIDs[i] < l.pendingIDs[j] })
+		x.res.Insights = append(x.res.Insights, analysis.Insight{
+			Kind: KindBudgetRisk, Priority: "medium", CompanyID: cid,
+			Title: fmt.Sprintf("%s: pending expense claims would exceed the budget", str(l.rec, "name")),
+			Detail: fmt.Sprintf("%.2f %s is booked against %.2f planned; %d claims not yet posted add %.2f, %.2f over.",
+				l.actual, cur, l.planned, len(l.pendingIDs), l.pending, l.actual+l.pending-l.planned),
+			Subject: "aicoo.budget:" + strconv.FormatInt(l.rec.ID(), 10) + ":expenses",
+			Refs:    []analysis.Ref{x.env.Ref("aicoo.budget", l.rec.ID()), x.env.Ref("hr.expense", l.pendingIDs...)},
+			Facts:   map[string]float64{"actual": round2(l.actual), "pending": round2(l.pending), "planned": round2(l.planned)},
+			Score:   clamp01((l.actual + l.pending - l.planned) / l.planned),
+		})
+	}
+	return nil
+}

@@ -1,0 +1,69 @@
+package expenses
+
+import (
+	"math"
+	"slices"
+)
+
+// median returns the median of xs (0 for none); xs is not modified.
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return s[n/2]
+	}
+	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// mad returns the median absolute deviation of xs around m.
+func mad(xs []float64, m float64) float64 {
+	d := make([]float64, len(xs))
+	for i, x := range xs {
+		d[i] = math.Abs(x - m)
+	}
+	return median(d)
+}
+
+// madScale makes the MAD a consistent estimator of the standard deviation
+// of a normal distribution.
+const madScale = 1.4826
+
+// robustZ returns how many robust standard deviations x lies above the
+// distribution of xs, in log space (amounts are roughly log-normal). The
+// spread is floored at floor (in log units) so that a vendor billing the
+// same amount every month does not make a small rise look extreme.
+func robustZ(x float64, xs []float64, floor float64) float64 {
+	logs := make([]float64, 0, len(xs))
+	for _, v := range xs {
+		if v > 0 {
+			logs = append(logs, math.Log(v))
+		}
+	}
+	if len(logs) == 0 || x <= 0 {
+		return 0
+	}
+	m := median(logs)
+	s := max(madScale*mad(logs, m), floor)
+	return (math.Log(x) - m) / s
+}
+
+// quantile returns the q-quantile (0..1) of xs by linear interpolation
+// between order statistics (Hyndman-Fan type 7, as numpy and spreadsheets
+// compute it); 0 for none. xs is not modified.
+func quantile(xs []float64, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	h := q * float64(len(s)-1)
+	lo := int(math.Floor(h))
+	if lo+1 >= len(s) {
+		return s[len(s)-1]
+	}
+	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
+}
