@@ -14,8 +14,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
+	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -27,6 +30,7 @@ type app struct {
 	store    *store.Store
 	metrics  *prometheus.Registry
 	engine   *jobs.Engine
+	creds    *credentials
 	migrated atomic.Bool
 }
 
@@ -53,26 +57,106 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 	return s, nil
 }
 
-// analyzers lists the analyzer types this binary can run.
-func analyzers() (*jobs.Registry, error) {
-	return jobs.NewRegistry()
+// areaAnalyzers lists the business analyzers, one per area.
+func areaAnalyzers() []analysis.Analyzer {
+	return nil
 }
 
-// startApp opens the store, ensures the configured connection and starts
-// the job engine.
-func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
+// analyzers lists the analyzer types this binary can run: the Odoo sync
+// and one per business area. A successful sync triggers the connection's
+// analyses at once, so they see fresh data.
+func (a *app) analyzers() (*jobs.Registry, error) {
+	syncer := odoosync.Analyzer(func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
+		return newSyncer(ctx, a.store, a.creds, a.logger, connectionID, nil)
+	})
+	syncFunc := syncer.Func
+	syncer.Func = func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+		out, err := syncFunc(ctx, run)
+		if err == nil {
+			a.runAnalyses(ctx, run.Job.ConnectionID)
+		}
+		return out, err
+	}
+	list := []jobs.Analyzer{syncer}
+	for _, an := range areaAnalyzers() {
+		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.raiseAlerts))
+	}
+	return jobs.NewRegistry(list...)
+}
+
+// runAnalyses enqueues an immediate run of every enabled analysis job of a
+// connection.
+func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
+	js, err := a.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID, EnabledOnly: true})
+	if err != nil {
+		a.logger.ErrorContext(ctx, "listing analyses to run after sync", "error", err)
+		return
+	}
+	for _, j := range js {
+		if strings.HasPrefix(j.AnalyzerType, analysis.JobTypePrefix) {
+			if err := a.engine.RunNow(ctx, j.ID); err != nil {
+				a.logger.ErrorContext(ctx, "enqueueing analysis after sync", "job", j.Name, "error", err)
+			}
+		}
+	}
+}
+
+// raiseAlerts turns a result's insights into alerts.
+func (a *app) raiseAlerts(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
+	rr, err := alerts.ReconcileInsights(ctx, a.store, job.ConnectionID, 0, res.Area, res.Insights, alerts.MinPriorityDefault)
+	if err != nil {
+		return err
+	}
+	a.logger.InfoContext(ctx, "alerts reconciled", "area", res.Area, "raised", rr.Raised, "updated", rr.Updated, "resolved", rr.Resolved)
+	return nil
+}
+
+// ensureDefaultJobs creates the standard monitoring jobs of a connection
+// when missing (existing ones, and the edits made to them, are kept): an
+// Odoo sync every five minutes, and each area's analysis every hour (and
+// after every sync).
+func (a *app) ensureDefaultJobs(ctx context.Context, conn *store.Connection) error {
+	if conn.OdooURL == "" {
+		return nil
+	}
+	defs := []store.MonitoringJobParams{{Name: "odoo-sync", Schedule: "@every 5m", AnalyzerType: odoosync.AnalyzerType}}
+	for _, an := range areaAnalyzers() {
+		defs = append(defs, store.MonitoringJobParams{Name: an.Area(), Schedule: "@every 1h", AnalyzerType: analysis.JobTypePrefix + an.Area()})
+	}
+	for _, d := range defs {
+		d.ConnectionID, d.Enabled = conn.ID, true
+		if _, created, err := a.store.MonitoringJobEnsure(ctx, d); err != nil {
+			return err
+		} else if created {
+			a.logger.InfoContext(ctx, "monitoring job created", "connection", conn.Name, "job", d.Name, "schedule", d.Schedule)
+		}
+	}
+	return nil
+}
+
+// startApp opens the store, ensures the configured connection and its
+// default jobs, and starts the job engine.
+func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, creds *credentials) (*app, error) {
 	s, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry()}
+	if creds == nil {
+		creds = &credentials{}
+	}
+	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
-	if err := a.ensureConnection(ctx); err != nil {
+	conn, err := a.ensureConnection(ctx)
+	if err != nil {
 		s.Close()
 		return nil, err
 	}
-	reg, err := analyzers()
+	if err := a.ensureDefaultJobs(ctx, conn); err != nil {
+		s.Close()
+		return nil, err
+	}
+	reg, err := a.analyzers()
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -98,13 +182,20 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 }
 
 // ensureConnection creates or updates the connection described by the
-// [odoo] section, so the configuration file stays the source of truth for it.
-func (a *app) ensureConnection(ctx context.Context) error {
+// [odoo] section, so the configuration file stays the source of truth for
+// it, and keeps its API key in memory.
+func (a *app) ensureConnection(ctx context.Context) (*store.Connection, error) {
 	o := a.cfg.Odoo
-	_, err := a.store.ConnectionUpsert(ctx, store.ConnectionUpsertParams{
+	conn, err := a.store.ConnectionUpsert(ctx, store.ConnectionUpsertParams{
 		Name: o.Name, OdooURL: o.URL, OdooDatabase: o.Database, OdooUsername: o.Username, OdooProtocol: o.Protocol,
 	})
-	return err
+	if err != nil {
+		return nil, err
+	}
+	if o.APIKey != "" {
+		a.creds.set(conn.ID, string(o.APIKey))
+	}
+	return conn, nil
 }
 
 // stop stops the engine (running jobs get until ctx is done) and closes
@@ -147,7 +238,7 @@ func (a *app) checks() []web.Check {
 
 // serveHTTP serves h on addr until ctx is done, then shuts down gracefully.
 // ready, if not nil, receives the bound address once listening.
-func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(net.Addr)) error {
+func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(interface{ String() string })) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if strings.Contains(err.Error(), "address already in use") {

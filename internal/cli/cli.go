@@ -55,6 +55,9 @@ func commands() []command {
 		workerCommand(),
 		migrateCommand(),
 		demoCommand(),
+		odooSimCommand(),
+		demoDataCommand(),
+		syncCommand(),
 		userCommand(),
 		configCommand(),
 		versionCommand(),
@@ -153,6 +156,10 @@ func configFlag(fs *flag.FlagSet) func(e *env) (*config.Config, error) {
 		return config.Load(p, e.environ)
 	}
 }
+
+// loadDefaults is the configuration of commands without --config: defaults
+// and AICOO_* variables.
+func loadDefaults(e *env) (*config.Config, error) { return config.Load("", e.environ) }
 
 // newLogger builds the process logger from the configuration.
 func newLogger(cfg *config.Config, w io.Writer) *slog.Logger {

@@ -30,7 +30,7 @@ func TestHelpAndUsage(t *testing.T) {
 		wantCode int
 		want     string // in stdout+stderr
 	}{
-		{[]string{"--help"}, 0, "serve     Run aicoo"},
+		{[]string{"--help"}, 0, "Run aicoo: the web dashboard"},
 		{[]string{}, 2, "Usage: aicoo <command>"},
 		{[]string{"help", "demo"}, 0, "-admin-password"},
 		{[]string{"serve", "--help"}, 0, "-config file"},
@@ -118,10 +118,10 @@ func TestDemoServesAndStops(t *testing.T) {
 	data := t.TempDir()
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123"}, &out, &errOut, nil)
+		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123", "--size", "small"}, &out, &errOut, nil)
 	}()
 	var url string
-	deadline := time.Now().Add(30 * time.Second)
+	deadline := time.Now().Add(120 * time.Second)
 	for url == "" {
 		if time.Now().After(deadline) {
 			cancel()

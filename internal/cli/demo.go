@@ -6,25 +6,41 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/dataset"
+	"github.com/aicoo/aicoo/internal/odoosim"
+	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
 // demoConnection names the connection the demo creates.
 const demoConnection = "demo"
 
+// demoCompanyDir is where, inside the data folder, the demo keeps the
+// simulated Odoo's data between runs.
+const demoCompanyDir = "odoo-sim"
+
 func demoCommand() command {
 	return command{
 		name: "demo",
 		summary: `Run the whole product on built-in defaults, nothing to set up.
-SQLite in a local folder and the dashboard on localhost; prints the address and the admin login.`,
+A built-in Odoo simulator serves a generated company (kept in the data folder between
+runs), aicoo syncs and analyzes it, and the dashboard runs on localhost; prints the
+address and the admin login.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "listen `address` of the dashboard")
 			data := fs.String("data", "aicoo-demo", "data `folder` (created if missing)")
 			password := fs.String("admin-password", "", "password of the admin user (default: generated and printed)")
+			size := fs.String("size", "medium", "size of the generated company on first run: small, medium or large")
+			seed := fs.Uint64("seed", 1, "seed of the generated company on first run")
 			return func(ctx context.Context, e *env) error {
 				cfg, err := config.Load("", e.environ)
 				if err != nil {
@@ -33,10 +49,6 @@ SQLite in a local folder and the dashboard on localhost; prints the address and 
 				cfg.Server.Addr = *addr
 				cfg.Store.DataDir = *data
 				cfg.Store.PostgresDSN = ""
-				cfg.Odoo = config.OdooConfig{Name: demoConnection, Protocol: "auto"}
-				if err := cfg.Validate(); err != nil {
-					return err
-				}
 				pw := *password
 				if pw == "" {
 					pw = auth.NewPassword()
@@ -45,15 +57,96 @@ SQLite in a local folder and the dashboard on localhost; prints the address and 
 				if err != nil {
 					return fmt.Errorf("--admin-password: %w", err)
 				}
+				logger := newLogger(cfg, e.stderr)
+
+				sim, simURL, stopSim, err := startDemoOdoo(ctx, e, logger, filepath.Join(*data, demoCompanyDir), *size, *seed)
+				if err != nil {
+					return err
+				}
+				defer stopSim()
+				cfg.Odoo = config.OdooConfig{Name: demoConnection, URL: simURL, Database: sim.Database(),
+					Username: sim.Login(), APIKey: config.Secret(sim.APIKey()), Protocol: "auto"}
+				if err := cfg.Validate(); err != nil {
+					return err
+				}
 				if err := prepareDemo(ctx, cfg, hash); err != nil {
 					return err
 				}
 				abs, _ := filepath.Abs(cfg.Store.DataDir)
-				return serve(ctx, e, cfg, true, func(url string) {
-					fmt.Fprintf(e.stdout, "\naicoo demo is running.\n\n  Dashboard: %s\n  Login:     admin\n  Password:  %s\n  Data:      %s (SQLite)\n\nPress Ctrl+C to stop.\n\n", url, pw, abs)
+				return serve(ctx, e, cfg, true, nil, func(a *app, url string) {
+					fmt.Fprintf(e.stdout, "\naicoo demo is running.\n\n  Dashboard: %s\n  Login:     admin\n  Password:  %s\n  Data:      %s (SQLite)\n  Odoo:      %s (simulated, database %q, Odoo %s)\n\nThe first sync of the company runs now; the dashboard fills in as it completes.\nPress Ctrl+C to stop.\n\n",
+						url, pw, abs, simURL, sim.Database(), sim.Version())
+					a.syncNow(ctx, demoConnection)
 				})
 			}
 		},
+	}
+}
+
+// startDemoOdoo loads the demo company from dir, or generates and saves it
+// on first run, and serves it on a free loopback port. stop saves what the
+// simulator's clients changed and shuts it down.
+func startDemoOdoo(ctx context.Context, e *env, logger *slog.Logger, dir, size string, seed uint64) (*odoosim.Server, string, func(), error) {
+	src := odoosim.Source{Dir: dir}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintf(e.stdout, "Generating a %s demo company (seed %d); this happens once per data folder...\n", size, seed)
+		src = odoosim.Source{Size: size, Seed: seed, Today: time.Now()}
+	}
+	started := time.Now()
+	sim, err := odoosim.Open(ctx, src, odoosim.Options{Logger: logger.With("component", "odoo-sim")})
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("demo company: %w", err)
+	}
+	if src.Dir == "" {
+		if err := saveDataset(sim, dir); err != nil {
+			return nil, "", nil, err
+		}
+		fmt.Fprintf(e.stdout, "Generated in %s and saved to %s.\n", time.Since(started).Round(100*time.Millisecond), dir)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, "", nil, fmt.Errorf("demo Odoo: %w", err)
+	}
+	srv := &http.Server{Handler: sim, ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	stop := func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		srv.Shutdown(sctx)
+		if err := saveDataset(sim, dir); err != nil {
+			logger.Error("saving the demo company", "error", err)
+		}
+	}
+	return sim, "http://" + ln.Addr().String(), stop, nil
+}
+
+func saveDataset(sim *odoosim.Server, dir string) error {
+	return sim.ReadDataset(func(ds *dataset.Dataset) error {
+		if err := ds.Save(dir); err != nil {
+			return fmt.Errorf("save demo company to %s: %w", dir, err)
+		}
+		return nil
+	})
+}
+
+// syncNow enqueues an immediate run of the connection's Odoo sync job.
+func (a *app) syncNow(ctx context.Context, connection string) {
+	conn, err := a.store.ConnectionByName(ctx, connection)
+	if err != nil {
+		a.logger.Error("sync now", "error", err)
+		return
+	}
+	js, err := a.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: conn.ID, EnabledOnly: true})
+	if err != nil {
+		a.logger.Error("sync now", "error", err)
+		return
+	}
+	for _, j := range js {
+		if j.AnalyzerType == odoosync.AnalyzerType {
+			if err := a.engine.RunNow(ctx, j.ID); err != nil {
+				a.logger.Error("sync now", "error", err)
+			}
+		}
 	}
 }
 
@@ -65,7 +158,8 @@ func prepareDemo(ctx context.Context, cfg *config.Config, passwordHash string) e
 		return err
 	}
 	defer s.Close()
-	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: demoConnection})
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: demoConnection, OdooURL: cfg.Odoo.URL,
+		OdooDatabase: cfg.Odoo.Database, OdooUsername: cfg.Odoo.Username, OdooProtocol: cfg.Odoo.Protocol})
 	if err != nil {
 		return err
 	}

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"flag"
-	"net"
 	"strings"
 	"time"
 
@@ -27,7 +26,7 @@ Start several on one PostgreSQL database to share the work.`,
 				if *addr != "" {
 					cfg.Server.Addr = *addr
 				}
-				return serve(ctx, e, cfg, true, nil)
+				return serve(ctx, e, cfg, true, nil, nil)
 			}
 		},
 	}
@@ -52,7 +51,7 @@ Needs PostgreSQL (store.postgres_dsn). Serves /healthz, /readyz and /metrics on 
 				if !cfg.UsesPostgres() {
 					e.stderr.Write([]byte("aicoo worker: note: on SQLite a separate worker process shares one database file; use PostgreSQL to run workers on other machines\n"))
 				}
-				return serve(ctx, e, cfg, false, nil)
+				return serve(ctx, e, cfg, false, nil, nil)
 			}
 		},
 	}
@@ -61,9 +60,9 @@ Needs PostgreSQL (store.postgres_dsn). Serves /healthz, /readyz and /metrics on 
 // serve runs an instance until ctx is done. With dashboard false only the
 // operational endpoints are served. started, if not nil, is called with the
 // instance's URL once it accepts requests.
-func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, started func(url string)) error {
+func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, creds *credentials, started func(a *app, url string)) error {
 	logger := newLogger(cfg, e.stderr)
-	a, err := startApp(ctx, cfg, logger)
+	a, err := startApp(ctx, cfg, logger, creds)
 	if err != nil {
 		return err
 	}
@@ -76,11 +75,11 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, star
 		a.stop(context.Background())
 		return err
 	}
-	err = serveHTTP(ctx, logger, cfg.Server.Addr, srv.Handler(), shutdown, func(addr net.Addr) {
+	err = serveHTTP(ctx, logger, cfg.Server.Addr, srv.Handler(), shutdown, func(addr interface{ String() string }) {
 		url := "http://" + addr.String()
 		logger.Info("aicoo started", "version", version, "url", url, "store", a.store.Dialect(), "dashboard", dashboard)
 		if started != nil {
-			started(url)
+			started(a, url)
 		}
 	})
 	// Jobs get the shutdown timeout to finish; River retries what is cut off.

@@ -11,6 +11,7 @@ type overviewPage struct {
 	Alerts     []*store.Alert
 	Jobs       []*store.MonitoringJob
 	Runs       []*store.JobRun
+	Sync       []*store.OdooSyncState
 }
 
 // showOverview is the signed-in home page: open alerts, monitoring jobs and
@@ -33,6 +34,10 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if page.Runs, err = s.cfg.Store.JobRunList(ctx, store.JobRunListParams{ConnectionID: conn.ID, Limit: 20}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"strings"
+
+	"github.com/aicoo/aicoo/internal/odoosync"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+func syncCommand() command {
+	return command{
+		name: "sync",
+		summary: `Sync the configured Odoo connection into the store now, with progress.
+Incremental by default (only what changed since the last sync); --full fetches everything
+and sweeps for deleted records.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			full := fs.Bool("full", false, "fetch every record again and sweep for deletions")
+			models := fs.String("models", "", "comma-separated models to sync (default: all)")
+			return func(ctx context.Context, e *env) error {
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				if cfg.Odoo.URL == "" {
+					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key")
+				}
+				logger := newLogger(cfg, e.stderr)
+				s, err := openStore(ctx, cfg, logger)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				o := cfg.Odoo
+				conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: o.Name, OdooURL: o.URL, OdooDatabase: o.Database, OdooUsername: o.Username, OdooProtocol: o.Protocol})
+				if err != nil {
+					return err
+				}
+				creds := &credentials{}
+				creds.set(conn.ID, string(o.APIKey))
+				syncer, err := newSyncer(ctx, s, creds, logger, conn.ID, odoosync.NewProgressPrinter(e.stderr, stderrIsTerminal(e.stderr)))
+				if err != nil {
+					return err
+				}
+				var only []string
+				if *models != "" {
+					only = strings.Split(*models, ",")
+				}
+				rep, err := syncer.Sync(ctx, odoosync.Opts{Full: *full, Models: only})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "synced %d records from %d models in %s (%d failed)\n", rep.Fetched(), len(rep.Models), rep.Duration.Round(1e7), rep.Failed())
+				return rep.Err()
+			}
+		},
+	}
+}
