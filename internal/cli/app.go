@@ -16,6 +16,10 @@ import (
 
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/expenses"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
+	"github.com/aicoo/aicoo/internal/analysis/operations"
+	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/odoosync"
@@ -59,7 +63,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 
 // areaAnalyzers lists the business analyzers, one per area.
 func areaAnalyzers() []analysis.Analyzer {
-	return nil
+	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), expenses.New()}
 }
 
 // analyzers lists the analyzer types this binary can run: the Odoo sync

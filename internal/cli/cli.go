@@ -58,6 +58,8 @@ func commands() []command {
 		odooSimCommand(),
 		demoDataCommand(),
 		syncCommand(),
+		analyzeCommand(),
+		evalCommand(),
 		userCommand(),
 		configCommand(),
 		versionCommand(),

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -26,37 +27,42 @@ and sweeps for deleted records.`,
 				if err != nil {
 					return err
 				}
-				if cfg.Odoo.URL == "" {
-					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key")
-				}
-				logger := newLogger(cfg, e.stderr)
-				s, err := openStore(ctx, cfg, logger)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				o := cfg.Odoo
-				conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: o.Name, OdooURL: o.URL, OdooDatabase: o.Database, OdooUsername: o.Username, OdooProtocol: o.Protocol})
-				if err != nil {
-					return err
-				}
-				creds := &credentials{}
-				creds.set(conn.ID, string(o.APIKey))
-				syncer, err := newSyncer(ctx, s, creds, logger, conn.ID, odoosync.NewProgressPrinter(e.stderr, stderrIsTerminal(e.stderr)))
-				if err != nil {
-					return err
-				}
 				var only []string
 				if *models != "" {
 					only = strings.Split(*models, ",")
 				}
-				rep, err := syncer.Sync(ctx, odoosync.Opts{Full: *full, Models: only})
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(e.stdout, "synced %d records from %d models in %s (%d failed)\n", rep.Fetched(), len(rep.Models), rep.Duration.Round(1e7), rep.Failed())
-				return rep.Err()
+				return runSync(ctx, e, cfg, *full, only)
 			}
 		},
 	}
+}
+
+// runSync syncs the configured connection once, drawing progress on stderr.
+func runSync(ctx context.Context, e *env, cfg *config.Config, full bool, only []string) error {
+	if cfg.Odoo.URL == "" {
+		return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key")
+	}
+	logger := newLogger(cfg, e.stderr)
+	s, err := openStore(ctx, cfg, logger)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	o := cfg.Odoo
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: o.Name, OdooURL: o.URL, OdooDatabase: o.Database, OdooUsername: o.Username, OdooProtocol: o.Protocol})
+	if err != nil {
+		return err
+	}
+	creds := &credentials{}
+	creds.set(conn.ID, string(o.APIKey))
+	syncer, err := newSyncer(ctx, s, creds, logger, conn.ID, odoosync.NewProgressPrinter(e.stderr, stderrIsTerminal(e.stderr)))
+	if err != nil {
+		return err
+	}
+	rep, err := syncer.Sync(ctx, odoosync.Opts{Full: full, Models: only})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "synced %d records from %d models in %s (%d failed)\n", rep.Fetched(), len(rep.Models), rep.Duration.Round(1e7), rep.Failed())
+	return rep.Err()
 }

@@ -1,0 +1,201 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/dataset"
+	"github.com/aicoo/aicoo/internal/demodata"
+	"github.com/aicoo/aicoo/internal/eval"
+	"github.com/aicoo/aicoo/internal/odoo"
+)
+
+func evalCommand() command {
+	return command{
+		name: "eval",
+		summary: `Score every analyzer against the ground truth of a demo company.
+Runs the analyzers over --dataset DIR (from aicoo demo-data) or a company generated from
+--size and --seed, and prints per detector the true and false positives, false negatives,
+precision and recall, then "N passed, M failed" (a detector passes at 0.95 precision and recall).`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			dir := fs.String("dataset", "", "dataset `folder` with ground_truth.json")
+			size := fs.String("size", "small", "size of a generated company when no --dataset is given")
+			seed := fs.Uint64("seed", 1, "seed of a generated company")
+			today := fs.String("today", "2026-06-30", "last day of a generated company's history, YYYY-MM-DD")
+			lowRunway := fs.Bool("low-runway", false, "generate the low cash runway scenario")
+			verbose := fs.Bool("v", false, "list every false positive and missed problem")
+			return func(ctx context.Context, e *env) error {
+				ds, err := evalDataset(ctx, *dir, *size, *seed, *today, *lowRunway)
+				if err != nil {
+					return err
+				}
+				if ds.GroundTruth == nil {
+					return fmt.Errorf("dataset %s has no ground_truth.json to score against", *dir)
+				}
+				day, err := odoo.ParseDate(ds.Meta.Today)
+				if err != nil {
+					return fmt.Errorf("dataset manifest: today %q: %w", ds.Meta.Today, err)
+				}
+				env := &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: day}
+				var results []*analysis.Result
+				for _, a := range areaAnalyzers() {
+					started := time.Now()
+					res, err := a.Analyze(ctx, env)
+					if err != nil {
+						return fmt.Errorf("%s analyzer: %w", a.Area(), err)
+					}
+					fmt.Fprintf(e.stderr, "%-11s %3d metrics %4d insights in %s\n", a.Area(), len(res.Metrics), len(res.Insights), time.Since(started).Round(time.Millisecond))
+					results = append(results, res)
+				}
+				fmt.Fprintf(e.stdout, "%s company, seed %d, today %s: %d known problems\n\n", ds.Meta.Size, ds.Meta.Seed, ds.Meta.Today, countProblems(ds.GroundTruth))
+				rep := eval.Score(ds.GroundTruth, results)
+				if err := rep.Write(e.stdout, *verbose); err != nil {
+					return err
+				}
+				if _, failed := rep.Passed(); failed > 0 {
+					return fmt.Errorf("%d detectors below %.2f precision or recall", failed, eval.MinPrecision)
+				}
+				return nil
+			}
+		},
+	}
+}
+
+func countProblems(gt *dataset.GroundTruth) int {
+	n := 0
+	for _, it := range gt.Items {
+		if !it.NearMiss {
+			n++
+		}
+	}
+	return n
+}
+
+func evalDataset(ctx context.Context, dir, size string, seed uint64, today string, lowRunway bool) (*dataset.Dataset, error) {
+	if dir != "" {
+		return dataset.Load(dir)
+	}
+	sz, err := demodata.ParseSize(size)
+	if err != nil {
+		return nil, fmt.Errorf("--size: %w", err)
+	}
+	day, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return nil, fmt.Errorf("--today %q: want YYYY-MM-DD", today)
+	}
+	ds, gt, err := demodata.Generate(ctx, demodata.Options{Size: sz, Seed: seed, Today: day, LowRunway: lowRunway})
+	if err != nil {
+		return nil, err
+	}
+	ds.GroundTruth = gt
+	return ds, nil
+}
+
+func analyzeCommand() command {
+	return command{
+		name: "analyze",
+		summary: `Sync the configured Odoo connection, run every analyzer once and print what they found.
+Use --json for the full results. Connection flags override the configuration.`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			asJSON := fs.Bool("json", false, "print the results as JSON")
+			url := fs.String("odoo-url", "", "Odoo URL (overrides odoo.url)")
+			db := fs.String("db", "", "Odoo database (overrides odoo.database)")
+			login := fs.String("login", "", "Odoo login (overrides odoo.username)")
+			key := fs.String("api-key", "", "Odoo API key (overrides odoo.api_key; prefer AICOO_ODOO_API_KEY)")
+			return func(ctx context.Context, e *env) error {
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				for _, o := range []struct {
+					dst *string
+					v   string
+				}{{&cfg.Odoo.URL, *url}, {&cfg.Odoo.Database, *db}, {&cfg.Odoo.Username, *login}} {
+					if o.v != "" {
+						*o.dst = o.v
+					}
+				}
+				if *key != "" {
+					cfg.Odoo.APIKey = secretOf(*key)
+				}
+				if err := cfg.Validate(); err != nil {
+					return err
+				}
+				if cfg.Odoo.URL == "" {
+					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key, or pass --odoo-url, --db, --login and --api-key")
+				}
+				if err := runSync(ctx, e, cfg, false, nil); err != nil {
+					return err
+				}
+				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				conn, err := s.ConnectionByName(ctx, cfg.Odoo.Name)
+				if err != nil {
+					return err
+				}
+				env := &analysis.Env{Source: analysis.StoreSource{Store: s, ConnectionID: conn.ID}, Today: odoo.DateOf(time.Now().UTC()), OdooURL: conn.OdooURL}
+				var results []*analysis.Result
+				for _, a := range areaAnalyzers() {
+					res, err := a.Analyze(ctx, env)
+					if err != nil {
+						return fmt.Errorf("%s analyzer: %w", a.Area(), err)
+					}
+					res.Sort()
+					results = append(results, res)
+				}
+				if *asJSON {
+					enc := json.NewEncoder(e.stdout)
+					enc.SetIndent("", "  ")
+					return enc.Encode(results)
+				}
+				printSummary(e.stdout, results)
+				return nil
+			}
+		},
+	}
+}
+
+// printSummary writes each area's figures and its most urgent findings.
+func printSummary(w io.Writer, results []*analysis.Result) {
+	for _, r := range results {
+		fmt.Fprintf(w, "== %s\n", strings.ToUpper(r.Area))
+		for _, m := range r.Metrics {
+			company := ""
+			if m.CompanyID != 0 {
+				company = fmt.Sprintf(" (company %d)", m.CompanyID)
+			}
+			if !m.Available {
+				fmt.Fprintf(w, "  %-40s not available%s\n", m.Name, company)
+				continue
+			}
+			fmt.Fprintf(w, "  %-40s %14.2f %s%s\n", m.Name, m.Value, m.Unit, company)
+		}
+		shown := 0
+		for _, in := range r.Insights {
+			if analysis.PriorityRank(in.Priority) > analysis.PriorityRank("medium") {
+				continue
+			}
+			if shown == 10 {
+				fmt.Fprintf(w, "  ... and more (use --json)\n")
+				break
+			}
+			fmt.Fprintf(w, "  [%s] %s\n", in.Priority, in.Title)
+			shown++
+		}
+		fmt.Fprintln(w)
+	}
+}
+
+func secretOf(s string) config.Secret { return config.Secret(s) }
