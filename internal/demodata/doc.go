@@ -99,8 +99,21 @@
 //
 // # Sizes and cost
 //
-// Measured with one benchmark per size, each in a fresh process (for
-// example DEMODATA_SIZES=1 go test -c -o /tmp/demodata.test
-// ./internal/demodata/ && /usr/bin/time -v /tmp/demodata.test -test.run '^$'
-// -test.bench 'Generate/large' -test.benchtime 1x); see BenchmarkGenerate.
+// Seed 1, on a 2-core machine (CPU time; wall time is close to it on an idle
+// machine), peak RSS of the whole process:
+//
+//	size    customer invoices  journal items  stock moves  CPU    peak RSS
+//	small   ~1,000             ~13,000        ~4,000       0.5 s  90 MB
+//	medium  ~20,000            ~150,000       ~56,000      5 s    1.0 GB
+//	large   ~34,000            ~290,000       ~129,000     10 s   2.0 GB
+//
+// Save writes large in about 4 s (540 MB of JSON) and Load reads it back in
+// 15-25 s. To measure, build the test binary and run one benchmark per
+// process:
+//
+//	go test -c -o /tmp/demodata.test ./internal/demodata/
+//	DEMODATA_SIZES=1 /usr/bin/time -v /tmp/demodata.test -test.run '^$' \
+//	    -test.bench 'Generate/large$' -test.benchtime 1x -test.benchmem
+//
+// DEMODATA_SIZES=1 also enables TestSizes, which checks medium and large.
 package demodata

@@ -193,14 +193,21 @@ func (g *gen) billsDay(d day) {
 }
 
 // vendorBill posts a bill of v on d and plans its payment: the company pays
-// on the due date or a few days before.
+// on the due date or a few days before; a few large goods bills are paid in
+// two halves a few weeks apart.
 func (g *gen) vendorBill(v *vendor, d day, lines []invLine, origin, ref string) *openItem {
+	r := g.rAcc
 	item := g.postInvoice(invoiceSpec{moveType: "in_invoice", partner: v.id, usd: v.usd, day: d, dueDays: v.termDays,
 		termID: g.ref.terms[v.termDays], journal: g.ref.jr.purchase, user: g.ref.buyer, origin: origin, ref: ref, lines: lines})
 	item.vendor = v
-	pay := (item.due - day(between(g.rAcc, 0, 3))).nextWorkday()
+	pay := (item.due - day(between(r, 0, 3))).nextWorkday()
 	if pay < d {
 		pay = d
+	}
+	if len(v.products) > 0 && item.totalCur > 200000 && chance(r, 0.08) {
+		g.schedule(pay, payEvent{item: item, frac: 0.5})
+		g.schedule((pay + day(between(r, 14, 28))).nextWorkday(), payEvent{item: item, frac: 1})
+		return item
 	}
 	g.schedule(pay, payEvent{item: item, frac: 1})
 	return item
