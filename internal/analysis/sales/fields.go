@@ -14,11 +14,11 @@ import (
 // Field readers that treat a missing or undecodable field as empty: synced
 // records only carry the fields the connected Odoo version has.
 
-func str(r odoo.Record, f string) string   { s, _ := r.String(f); return s }
-func num(r odoo.Record, f string) float64  { x, _ := r.Float(f); return x }
-func m2o(r odoo.Record, f string) int64    { m, _ := r.Many2One(f); return m.ID }
-func m2oName(r odoo.Record, f string) string { m, _ := r.Many2One(f); return m.Name }
-func date(r odoo.Record, f string) odoo.Date { d, _ := r.Date(f); return d }
+func str(r odoo.Record, f string) string         { s, _ := r.String(f); return s }
+func num(r odoo.Record, f string) float64        { x, _ := r.Float(f); return x }
+func m2o(r odoo.Record, f string) int64          { m, _ := r.Many2One(f); return m.ID }
+func m2oName(r odoo.Record, f string) string     { m, _ := r.Many2One(f); return m.Name }
+func date(r odoo.Record, f string) odoo.Date     { d, _ := r.Date(f); return d }
 func datetime(r odoo.Record, f string) time.Time { t, _ := r.Datetime(f); return t }
 
 // active reports the "active" field, true when the model has none.
