@@ -16,6 +16,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/customers"
 	"github.com/aicoo/aicoo/internal/analysis/expenses"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/operations"
@@ -63,7 +64,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 
 // areaAnalyzers lists the business analyzers, one per area.
 func areaAnalyzers() []analysis.Analyzer {
-	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), expenses.New()}
+	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New()}
 }
 
 // analyzers lists the analyzer types this binary can run: the Odoo sync

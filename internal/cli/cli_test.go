@@ -170,3 +170,18 @@ func TestDemoServesAndStops(t *testing.T) {
 		t.Fatalf("graceful shutdown not logged:\n%s", errOut.String())
 	}
 }
+
+// TestEvalPassesEveryDetector runs "aicoo eval" on a small company: every
+// detector must find the injected problems without flagging the near misses.
+func TestEvalPassesEveryDetector(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"eval", "--size", "small", "--seed", "1"},
+		{"eval", "--size", "small", "--seed", "2", "--low-runway"},
+	} {
+		code, out, errOut := run(t, nil, args...)
+		if code != 0 || !strings.Contains(out, "9 passed, 0 failed") {
+			t.Errorf("%v: exit %d\n%s\n%s", args, code, out, errOut)
+		}
+	}
+}
