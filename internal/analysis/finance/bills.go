@@ -18,7 +18,15 @@ type bill struct {
 	account int64 // the account of its largest product line: its category
 	date    odoo.Date
 	amount  float64
+	// products and fromPO count its product lines and those that bill a
+	// purchase order line.
+	products, fromPO int
 }
+
+// poBacked reports whether every product line of the bill bills a purchase
+// order line: its amount was approved with the order and is checked
+// against it (Odoo's bill control on received or ordered quantities).
+func (b *bill) poBacked() bool { return b.products > 0 && b.fromPO == b.products }
 
 // vendorOf returns the commercial entity of a move's partner, so bills of a
 // vendor's contacts and addresses count together.
@@ -59,6 +67,10 @@ func vendorBills(d *data) []*bill {
 		if b == nil || str(l, "display_type") != "product" {
 			continue
 		}
+		b.products++
+		if ref(l, "purchase_line_id") != 0 {
+			b.fromPO++
+		}
 		if v := math.Abs(num(l, "balance")); v > largest[b.rec.ID()] {
 			largest[b.rec.ID()] = v
 			b.account = ref(l, "account_id")
@@ -71,7 +83,9 @@ func vendorBills(d *data) []*bill {
 // dated in the lookback window whose amount is at least the factor times
 // the median of the vendor's other bills, at least the robust z-score
 // above them (log amounts, median and MAD) and at least the tail factor
-// times their 90th percentile. A vendor with too few other
+// times their 90th percentile. Bills that only bill purchase order lines
+// are not judged by default: their amounts were approved with the order
+// (they still shape the vendor's distribution). A vendor with too few other
 // bills is compared with the other bills booked on the same expense
 // account instead; with too few of those too, the bill is not judged (a
 // first or yearly bill has no "usual" amount). Expenses are judged by the
@@ -80,6 +94,7 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 	factor := env.Threshold(ThresholdBillFactor, BillFactorDefault)
 	zMin := env.Threshold(ThresholdBillZ, BillZDefault)
 	tail := env.Threshold(ThresholdBillTailFactor, BillTailFactorDefault)
+	judgePO := env.Threshold(ThresholdBillJudgePO, BillJudgePODefault) != 0
 	minHist := int(env.Threshold(ThresholdBillMinHistory, BillMinHistoryDefault))
 	from := env.Today.AddDays(-int(env.Threshold(ThresholdBillLookbackDays, BillLookbackDaysDefault)) + 1)
 	bills := vendorBills(d)
@@ -102,7 +117,7 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 		return out
 	}
 	for _, b := range bills {
-		if b.date.Before(from) || env.Today.Before(b.date) {
+		if b.date.Before(from) || env.Today.Before(b.date) || b.poBacked() && !judgePO {
 			continue
 		}
 		basis := "the vendor's other bills"

@@ -67,6 +67,12 @@ const (
 	ThresholdBillTailFactor = "finance.bill_tail_factor"
 	// BillTailFactorDefault is the default of ThresholdBillTailFactor.
 	BillTailFactorDefault = 3
+	// ThresholdBillJudgePO, when not 0, also judges bills whose every
+	// product line bills a purchase order line; by default they are not
+	// judged because their amount was approved with the order.
+	ThresholdBillJudgePO = "finance.bill_judge_po"
+	// BillJudgePODefault is the default of ThresholdBillJudgePO (off).
+	BillJudgePODefault = 0
 	// ThresholdBillMinHistory is how many other bills a vendor (or, failing
 	// that, an expense account) needs before its distribution is trusted.
 	ThresholdBillMinHistory = "finance.bill_min_history"
