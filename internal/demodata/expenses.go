@@ -67,7 +67,7 @@ func (g *gen) drawExpense(r *rand.Rand, emp *employee, d day) *expense {
 		x -= m.w
 	}
 	e := &expense{emp: emp, prod: g.expenseProduct(key), d: d, qty: 1}
-	city := pick(r, cities["DE"])
+	city := pick(r, cities["DE"][1:]) // not Hamburg, the home town
 	cust := pick(r, g.customers).name
 	switch key {
 	case "travel":
