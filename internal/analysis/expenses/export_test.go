@@ -1,0 +1,4 @@
+package expenses
+
+// Words exposes words to the tests.
+var Words = words
