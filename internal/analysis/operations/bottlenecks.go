@@ -11,7 +11,8 @@ import (
 // team processes, and task stages where work sits.
 
 // bottleneckFigures finds the picking types and task stages of company c
-// where work piles up.
+// where work piles up: transfers due (scheduled on or before Today) and not
+// done, measured in days of the type's recent throughput.
 func (a *run) bottleneckFigures(c int64) {
 	type queue struct {
 		open, ready, waiting []int64
@@ -35,19 +36,23 @@ func (a *run) bottleneckFigures(c int64) {
 				q.doneRecent++
 			}
 		case openState(p.state):
+			// Only transfers already due pile up; one scheduled for
+			// later (a receipt the vendor has not shipped yet) is not
+			// work waiting.
+			since := p.scheduled
+			if since.IsZero() {
+				since = p.created
+			}
+			if since.IsZero() || a.today.Before(since) {
+				continue
+			}
 			q.open = append(q.open, p.id)
 			if p.state == "assigned" {
 				q.ready = append(q.ready, p.id)
 			} else {
 				q.waiting = append(q.waiting, p.id)
 			}
-			since := p.scheduled
-			if since.IsZero() {
-				since = p.created
-			}
-			if !since.IsZero() {
-				q.ages = append(q.ages, float64(max(0, analysis.DaysBetween(since, a.today))))
-			}
+			q.ages = append(q.ages, float64(analysis.DaysBetween(since, a.today)))
 		}
 	}
 	types := make([]int64, 0, len(queues))
@@ -80,8 +85,8 @@ func (a *run) bottleneckFigures(c int64) {
 		}
 		a.res.Insights = append(a.res.Insights, analysis.Insight{
 			Kind: KindBottleneck, Priority: prio, CompanyID: c,
-			Title: fmt.Sprintf("%s: %d open transfers, %.0f days of work at the current pace", pt.name, n, days),
-			Detail: fmt.Sprintf("%d %s transfers are open (%d ready, %d waiting), against %d done in the last %d days; the median open one was scheduled %.0f days ago. %s.",
+			Title: fmt.Sprintf("%s: %d transfers due and not done, %.0f days of work at the current pace", pt.name, n, days),
+			Detail: fmt.Sprintf("%d %s transfers are due and still open (%d ready, %d waiting), against %d done in the last %d days; the median one was due %.0f days ago. %s.",
 				n, pt.name, len(q.ready), len(q.waiting), q.doneRecent, a.throughputDays, median(q.ages), capitalize(cause)),
 			Subject: fmt.Sprintf("stock.picking.type:%d", t),
 			Refs:    []analysis.Ref{a.env.Ref("stock.picking.type", t), a.env.Ref("stock.picking", q.open...)},

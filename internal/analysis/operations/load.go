@@ -148,7 +148,9 @@ func fetch(ctx context.Context, src analysis.Source, model string) ([]odoo.Recor
 }
 
 // load reads and decodes the records of every model the analyzer uses.
-func load(ctx context.Context, src analysis.Source) (*data, error) {
+// Done stock moves dated before since are read only for the product's
+// first stock date; their quantities are not needed.
+func load(ctx context.Context, src analysis.Source, since odoo.Date) (*data, error) {
 	d := &data{}
 	var dec decoder
 	get := func(model string) ([]odoo.Record, bool, error) { return fetch(ctx, src, model) }
@@ -181,7 +183,7 @@ func load(ctx context.Context, src analysis.Source) (*data, error) {
 	if err := d.loadProducts(get, &dec); err != nil {
 		return nil, err
 	}
-	if err := d.loadStock(get, &dec); err != nil {
+	if err := d.loadStock(get, &dec, since); err != nil {
 		return nil, err
 	}
 	if err := d.loadOrders(get, &dec); err != nil {
@@ -275,7 +277,7 @@ func (d *data) convert(qty float64, from, to int64) float64 {
 	return qty / ff * ft
 }
 
-func (d *data) loadStock(get getter, dec *decoder) error {
+func (d *data) loadStock(get getter, dec *decoder, since odoo.Date) error {
 	locs, ok, err := get("stock.location")
 	if err != nil || !ok {
 		return err
@@ -328,10 +330,19 @@ func (d *data) loadStock(get getter, dec *decoder) error {
 	const mm = "stock.move"
 	d.moves = make([]move, 0, len(recs))
 	for _, r := range recs {
-		m := move{id: r.ID(), product: dec.m2o(mm, r, "product_id"), company: dec.m2o(mm, r, "company_id"), src: dec.m2o(mm, r, "location_id"),
-			dst: dec.m2o(mm, r, "location_dest_id"), picking: dec.m2o(mm, r, "picking_id"), purchaseLine: dec.m2o(mm, r, "purchase_line_id"),
-			state: dec.str(mm, r, "state"), date: dec.day(mm, r, "date"), demand: dec.float(mm, r, "product_uom_qty"),
-			inventory: dec.boolOr(mm, r, "is_inventory", false)}
+		m := move{state: dec.str(mm, r, "state")}
+		if m.state == "cancel" || m.state == "draft" {
+			continue
+		}
+		m.product, m.company, m.date = dec.m2o(mm, r, "product_id"), dec.m2o(mm, r, "company_id"), dec.day(mm, r, "date")
+		// The purchase link tells vendor receipts apart, whatever their age.
+		m.picking, m.purchaseLine = dec.m2o(mm, r, "picking_id"), dec.m2o(mm, r, "purchase_line_id")
+		if m.state == "done" && m.date.Before(since) {
+			d.moves = append(d.moves, m) // for the first stock date only
+			continue
+		}
+		m.id, m.src, m.dst = r.ID(), dec.m2o(mm, r, "location_id"), dec.m2o(mm, r, "location_dest_id")
+		m.demand, m.inventory = dec.float(mm, r, "product_uom_qty"), dec.boolOr(mm, r, "is_inventory", false)
 		// The done quantity is quantity on 17+ and quantity_done on 16.
 		switch {
 		case dec.has(r, "quantity"):

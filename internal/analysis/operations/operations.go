@@ -109,12 +109,13 @@ func intThreshold(env *analysis.Env, name string, def int) int {
 
 // Analyze implements analysis.Analyzer.
 func (Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Result, error) {
-	d, err := load(ctx, env.Source)
+	window := max(1, intThreshold(env, ThresholdConsumptionWindow, ConsumptionWindowDaysDefault))
+	d, err := load(ctx, env.Source, env.Today.AddDays(-window))
 	if err != nil {
 		return nil, err
 	}
 	a := &run{env: env, today: env.Today, d: d, res: &analysis.Result{Area: "operations"},
-		window:           max(1, intThreshold(env, ThresholdConsumptionWindow, ConsumptionWindowDaysDefault)),
+		window:           window,
 		minHistory:       max(1, intThreshold(env, ThresholdMinHistory, MinHistoryDaysDefault)),
 		criticalFraction: env.Threshold(ThresholdStockoutCritical, StockoutCriticalFractionDefault),
 		recentDays:       max(1, intThreshold(env, ThresholdSupplierRecent, SupplierRecentDaysDefault)),

@@ -311,16 +311,17 @@ func (a *run) stockoutInsight(r stockout) {
 	stock := fmt.Sprintf("%s on hand, %s incoming and %s to deliver leave %s", fmtQty(r.onHand), fmtQty(r.inc),
 		fmtQty(r.outgoing), fmtQty(r.forecast))
 	var title, detail string
-	if r.daily > 0 {
+	switch {
+	case r.forecast <= 0:
+		title = fmt.Sprintf("%s: open deliveries exceed stock and receipts; %s needs %d days", r.p.label(), vendor, r.lead)
+		detail = fmt.Sprintf("%s: customers already wait for %s more than stock and open receipts cover, and an order placed today arrives in %d days.",
+			stock, fmtQty(-r.forecast), r.lead)
+	default:
 		when := a.today.AddDays(int(math.Floor(r.stockoutDays)))
-		title = fmt.Sprintf("%s runs out in %.0f days; %s needs %d to deliver", r.p.label(), math.Floor(r.stockoutDays), vendor, r.lead)
+		title = fmt.Sprintf("%s runs out in %s; %s needs %d to deliver", r.p.label(), plural(int(math.Floor(r.stockoutDays)), "day", "days"), vendor, r.lead)
 		detail = fmt.Sprintf("%s: %.1f days at the average %s a day of the last %d days, so stock runs out around %s, "+
 			"but an order placed today arrives in %d days (%s short over the lead time).",
 			stock, r.stockoutDays, fmtQty(round2(r.daily)), a.window, when, r.lead, fmtQty(round2(r.need-r.forecast)))
-	} else {
-		title = fmt.Sprintf("%s: open deliveries exceed stock and supply", r.p.label())
-		detail = fmt.Sprintf("%s: customers wait for %s that neither stock nor open receipts cover, and %s needs %d days to deliver.",
-			stock, fmtQty(-r.forecast), vendor, r.lead)
 	}
 	if r.op != nil && r.op.trigger == "manual" {
 		detail += " Its reordering rule is manual, so no order will be created automatically."

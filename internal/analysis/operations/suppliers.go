@@ -46,13 +46,15 @@ func (p *picking) promised() (d odoo.Date, ok bool) {
 }
 
 // isVendorReceipt reports whether a done incoming picking is a vendor
-// delivery: it comes from a purchase order, or (without the purchase app)
-// it has a partner. Customer returns, which are incoming too, are left out.
+// delivery: it comes from a purchase order (one of its moves has a
+// purchase line), or, when no receipt of the database links to purchases
+// (no purchase app), it has a partner. Customer returns, which are incoming
+// too, are left out when purchase links exist.
 func (a *run) isVendorReceipt(p *picking) bool {
 	if p.code != "incoming" || p.state != "done" || p.partner == 0 || p.done.IsZero() {
 		return false
 	}
-	if a.d.purchase && a.purchaseReceipts {
+	if a.purchaseReceipts {
 		return p.purchase
 	}
 	return true
