@@ -249,6 +249,25 @@ func TestStockout(t *testing.T) {
 	}
 }
 
+// TestStockoutArchivedVendor checks that an archived vendor's line is
+// skipped: without its open receipt B (2 on hand, 0.5 a day) is short over
+// the 10 days of its active vendor, not over the archived vendor's 1 day.
+func TestStockoutArchivedVendor(t *testing.T) {
+	t.Parallel()
+	src := stockSource()
+	src["stock.move"] = slices.DeleteFunc(src["stock.move"], func(r rec) bool { return r.ID() == 22 })
+	res := analyze(t, src, nil)
+	for _, in := range insights(res, operations.KindStockoutRisk) {
+		if in.Refs[0].IDs[0] == 20 {
+			if !near(in.Facts["lead_days"], 10) || !near(in.Facts["need_over_lead"], 5) || in.Priority != "critical" {
+				t.Errorf("B facts %v priority %s, want lead 10, need 5, critical (2/0.5 = 4 days < 5)", in.Facts, in.Priority)
+			}
+			return
+		}
+	}
+	t.Error("B not flagged without its receipt")
+}
+
 func TestStockoutThresholds(t *testing.T) {
 	t.Parallel()
 	// A 30-day window runs from 03-02: of A's moves only the 27 of 03-31
