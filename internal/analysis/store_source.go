@@ -10,9 +10,9 @@ import (
 )
 
 // StoreSource reads the records package odoosync copied into the store for
-// one connection. A model the sync found not installed is unavailable; a
-// model never synced is an error, so an analysis before the first sync fails
-// visibly rather than reporting an empty company.
+// one connection. A model the sync found not installed, or does not sync,
+// is unavailable; before the connection's first sync every read is an error,
+// so an analysis then fails visibly rather than reporting an empty company.
 type StoreSource struct {
 	Store        *store.Store
 	ConnectionID int64
@@ -22,7 +22,14 @@ type StoreSource struct {
 func (s StoreSource) Records(ctx context.Context, model string) ([]odoo.Record, error) {
 	st, err := s.Store.OdooSyncStateGet(ctx, s.ConnectionID, model)
 	if errors.Is(err, store.ErrNotFound) {
-		return nil, fmt.Errorf("model %s has not been synced from Odoo yet", model)
+		states, lerr := s.Store.OdooSyncStateList(ctx, s.ConnectionID)
+		if lerr != nil {
+			return nil, lerr
+		}
+		if len(states) == 0 {
+			return nil, fmt.Errorf("nothing has been synced from Odoo yet (reading %s)", model)
+		}
+		return nil, fmt.Errorf("model %s is not synced: %w", model, ErrUnavailable)
 	}
 	if err != nil {
 		return nil, err

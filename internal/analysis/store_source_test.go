@@ -22,7 +22,7 @@ func TestStoreSource(t *testing.T) {
 			t.Fatal(err)
 		}
 		src := analysis.StoreSource{Store: s, ConnectionID: c.ID}
-		if _, err := src.Records(ctx, "res.partner"); err == nil || !strings.Contains(err.Error(), "not been synced") {
+		if _, err := src.Records(ctx, "res.partner"); err == nil || errors.Is(err, analysis.ErrUnavailable) || !strings.Contains(err.Error(), "nothing has been synced") {
 			t.Fatalf("before any sync: %v", err)
 		}
 		now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
@@ -57,6 +57,9 @@ func TestStoreSource(t *testing.T) {
 		}
 		if _, err := src.Records(ctx, "helpdesk.ticket"); !errors.Is(err, analysis.ErrUnavailable) {
 			t.Fatalf("not installed: want ErrUnavailable, got %v", err)
+		}
+		if _, err := src.Records(ctx, "mail.message"); !errors.Is(err, analysis.ErrUnavailable) {
+			t.Fatalf("not synced: want ErrUnavailable, got %v", err)
 		}
 	})
 }

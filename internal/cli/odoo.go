@@ -68,5 +68,5 @@ func newSyncer(ctx context.Context, s *store.Store, creds *credentials, logger *
 	if err != nil {
 		return nil, err
 	}
-	return odoosync.New(odoosync.Config{Store: s, Client: client, ConnectionID: connectionID, Logger: logger, ProgressFunc: progress})
+	return odoosync.New(odoosync.Config{Store: s, Client: client, ConnectionID: connectionID, Models: syncModels(), Logger: logger, ProgressFunc: progress})
 }

@@ -143,6 +143,11 @@ func versionValue(major int, model, key string, rec dataset.Record, val any) any
 		if val == "sale" && rec.Bool("locked") {
 			return "done"
 		}
+	case key == "type" && (model == "product.template" || model == "product.product") && major <= 17:
+		// 16/17 have no is_storable: storable goods are type "product".
+		if val == "consu" && rec.Bool("is_storable") {
+			return "product"
+		}
 	case key == "state" && model == "purchase.order" && major >= 19:
 		if val == "done" {
 			return "purchase"

@@ -1,0 +1,100 @@
+package cli
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/demodata"
+	"github.com/aicoo/aicoo/internal/eval"
+	"github.com/aicoo/aicoo/internal/odoo"
+	"github.com/aicoo/aicoo/internal/odoosim"
+	"github.com/aicoo/aicoo/internal/odoosync"
+	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
+)
+
+// TestPipelineFindsWhatTheDatasetHolds runs the real pipeline on a small
+// company: the Odoo simulator, aicoo's client, the sync into the store, and
+// every analyzer over the synced records. It must find what the analyzers
+// find reading the dataset directly: the sync carries every field they use.
+func TestPipelineFindsWhatTheDatasetHolds(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	today := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	ds, gt, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 4, Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	direct := runAnalyzers(t, &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: odoo.DateOf(today)})
+
+	sim, err := odoosim.New(ds, odoosim.Options{Logger: slog.New(slog.DiscardHandler), NowFunc: func() time.Time { return today.Add(12 * time.Hour) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	s := storetest.Open(t, store.SQLite)
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "sim", OdooURL: srv.URL, OdooDatabase: sim.Database(), OdooUsername: sim.Login()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := odooClient(ctx, conn, sim.APIKey(), slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	syncer, err := odoosync.New(odoosync.Config{Store: s, Client: client, ConnectionID: conn.ID, Models: syncModels()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := syncer.Sync(ctx, odoosync.Opts{Full: true})
+	if err != nil || rep.Err() != nil {
+		t.Fatalf("sync: %v %v", err, rep.Err())
+	}
+	synced := runAnalyzers(t, &analysis.Env{Source: analysis.StoreSource{Store: s, ConnectionID: conn.ID}, Today: odoo.DateOf(today)})
+
+	for i := range direct {
+		want, got := subjects(direct[i]), subjects(synced[i])
+		if !slices.Equal(want, got) {
+			t.Errorf("%s: the synced store gives other findings than the dataset:\n dataset: %v\n synced:  %v", direct[i].Area, want, got)
+		}
+	}
+	r := eval.Score(gt, synced)
+	if _, failed := r.Passed(); failed > 0 {
+		var sb stringsBuilder
+		r.Write(&sb, true)
+		t.Fatalf("eval over the synced store:\n%s", sb.String())
+	}
+}
+
+type stringsBuilder struct{ b []byte }
+
+func (s *stringsBuilder) Write(p []byte) (int, error) { s.b = append(s.b, p...); return len(p), nil }
+func (s *stringsBuilder) String() string              { return string(s.b) }
+
+func runAnalyzers(t *testing.T, env *analysis.Env) []*analysis.Result {
+	t.Helper()
+	var out []*analysis.Result
+	for _, a := range areaAnalyzers() {
+		res, err := a.Analyze(context.Background(), env)
+		if err != nil {
+			t.Fatalf("%s: %v", a.Area(), err)
+		}
+		out = append(out, res)
+	}
+	return out
+}
+
+func subjects(r *analysis.Result) []string {
+	var out []string
+	for _, in := range r.Insights {
+		out = append(out, in.Kind+" "+in.Subject+" "+in.Priority)
+	}
+	slices.Sort(out)
+	return out
+}
