@@ -29,6 +29,15 @@
 // together with the advanced cursor, so a cancelled or failed cycle keeps
 // the pages it committed and the next cycle resumes after them.
 //
+// The first cycle of a model (and Opts.Full, and a change of fields) has no
+// cursor: it scans the model by increasing id instead ("id > last", order
+// "id asc", which Odoo serves from its primary key, where sorting a large
+// table by write_date for every page would not be), resumes after the last
+// stored id when interrupted, and then sets the cursor at the latest write
+// date seen (or, if that second was not settled when the scan began, at the
+// settle limit of the scan's start), so records written during the scan are
+// fetched by the incremental pass that follows.
+//
 // Remembering S lets many records share C (an import writes thousands in one
 // second, across page boundaries) without losing any that arrive later in
 // that second and without fetching the same ones again on every cycle. The

@@ -259,16 +259,28 @@ func (f *fakeOdoo) SearchCount(ctx context.Context, model string, dom domain.Dom
 	return int64(len(ids)), err
 }
 
-// clock is a settable test clock.
+// clock is a settable test clock. A moving clock also advances with real
+// time from when it was made moving.
 type clock struct {
-	mu sync.Mutex
-	t  time.Time
+	mu    sync.Mutex
+	t     time.Time
+	since time.Time // non-zero for a moving clock
 }
 
 func (c *clock) Now() time.Time {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if !c.since.IsZero() {
+		return c.t.Add(time.Since(c.since))
+	}
 	return c.t
+}
+
+// move makes the clock advance with real time.
+func (c *clock) move() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.since = time.Now()
 }
 
 func (c *clock) Set(t time.Time) {

@@ -94,13 +94,22 @@ func (r *modelRun) run(ctx context.Context, full bool) error {
 	if err != nil {
 		return fmt.Errorf("search_count: %w", err)
 	}
-	st.Status, st.LastError, st.StartedAt = store.OdooSyncRunning, "", s.now()
+	st.Status, st.LastError = store.OdooSyncRunning, ""
+	if !r.scanning() {
+		// An initial scan resumed keeps its start: its cursor depends on it.
+		st.StartedAt = s.now()
+	}
 	st.ProgressDone, st.ProgressTotal = 0, total
 	if err := s.cfg.Store.OdooSyncStatePut(ctx, st); err != nil {
 		return err
 	}
 	s.progress(Progress{Model: r.spec.Model, Index: r.index, Count: r.cnt, Phase: PhaseFetch, Total: total})
 
+	if st.CursorWriteDate.IsZero() {
+		if err := r.scan(ctx); err != nil {
+			return err
+		}
+	}
 	if err := r.fetch(ctx); err != nil {
 		return err
 	}
@@ -180,6 +189,104 @@ func cursorDomain(w time.Time, skip []int64, lastID int64) domain.Domain {
 	return domain.Or(domain.Cond("write_date", domain.OpGt, ws), domain.And(same...))
 }
 
+// scanning reports whether an initial scan was interrupted: no cursor yet,
+// and the last id it stored in CursorIDs.
+func (r *modelRun) scanning() bool {
+	return r.st.CursorWriteDate.IsZero() && len(r.st.CursorIDs) == 1 && !r.st.StartedAt.IsZero()
+}
+
+// scan fetches every record by increasing id, which pages through Odoo's
+// primary key instead of sorting the table by write_date for every page.
+// While it runs, the cursor holds no write date and CursorIDs the last id
+// stored, so an interrupted scan resumes there. When it ends, the cursor is
+// set where the incremental fetch takes over: at the latest write date seen
+// (with its ids) when that second was settled before the scan began, and
+// otherwise at the settle limit of the scan's start, so every record
+// written since the scan began is fetched again by the incremental pass.
+func (r *modelRun) scan(ctx context.Context) error {
+	s, st := r.s, r.st
+	resumed := r.scanning()
+	var last int64
+	if resumed {
+		last = st.CursorIDs[0]
+	}
+	var (
+		maxWD  time.Time
+		maxIDs []int64
+	)
+	for {
+		recs, err := s.cfg.Client.SearchRead(ctx, r.spec.Model, domain.Cond("id", domain.OpGt, last), odoo.SearchReadOpts{
+			Fields: r.fields, Order: "id asc", Limit: s.cfg.PageSize, Context: s.callCtx})
+		if err != nil {
+			return fmt.Errorf("search_read: %w", err)
+		}
+		params := make([]store.OdooRecordParams, len(recs))
+		for i, rec := range recs {
+			p, err := r.record(rec)
+			if err != nil {
+				return err
+			}
+			if p.OdooID <= last {
+				return fmt.Errorf("search_read: records out of order at id %d", p.OdooID)
+			}
+			params[i], last = p, p.OdooID
+			switch {
+			case p.WriteDate.After(maxWD):
+				maxWD, maxIDs = p.WriteDate, []int64{p.OdooID}
+			case p.WriteDate.Equal(maxWD):
+				maxIDs = append(maxIDs, p.OdooID)
+			}
+		}
+		if len(recs) > 0 {
+			if err := r.commit(ctx, params, time.Time{}, []int64{last}); err != nil {
+				return err
+			}
+		}
+		if len(recs) < s.cfg.PageSize {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	cursor, ids := maxWD, maxIDs
+	if resumed || maxWD.IsZero() || !r.settled(maxWD, st.StartedAt) {
+		limit := st.StartedAt.Add(-time.Second - max(s.cfg.SettleDelay, 0)).UTC().Truncate(time.Second)
+		cursor, ids = limit, nil
+		if !maxWD.IsZero() && maxWD.Before(limit) {
+			cursor = maxWD // nothing was written between
+		}
+	}
+	return r.commit(ctx, nil, cursor, ids)
+}
+
+// commit stores a page of records with the cursor that follows it in one
+// transaction.
+func (r *modelRun) commit(ctx context.Context, params []store.OdooRecordParams, cursor time.Time, cursorIDs []int64) error {
+	s, st := r.s, r.st
+	err := s.cfg.Store.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.OdooRecordUpsertMany(ctx, s.cfg.ConnectionID, r.spec.Model, params); err != nil {
+			return err
+		}
+		next := *st
+		next.CursorWriteDate, next.CursorIDs = cursor, cursorIDs
+		next.ProgressDone += int64(len(params))
+		return tx.OdooSyncStatePut(ctx, &next)
+	})
+	if err != nil {
+		return err
+	}
+	st.CursorWriteDate, st.CursorIDs = cursor, cursorIDs
+	st.ProgressDone += int64(len(params))
+	r.rep.Fetched += int64(len(params))
+	r.rep.Upserted += int64(len(params))
+	if len(params) > 0 {
+		s.progress(Progress{Model: r.spec.Model, Index: r.index, Count: r.cnt, Phase: PhaseFetch,
+			Done: st.ProgressDone, Total: max(st.ProgressTotal, st.ProgressDone)})
+	}
+	return nil
+}
+
 // fetch pages through the records changed since the cursor, storing each
 // page with the advanced cursor in one transaction.
 func (r *modelRun) fetch(ctx context.Context) error {
@@ -225,24 +332,9 @@ func (r *modelRun) fetch(ctx context.Context) error {
 			}
 			cursorIDs = append(cursorIDs, p.OdooID)
 		}
-		err = s.cfg.Store.InTx(ctx, func(tx *store.Store) error {
-			if err := tx.OdooRecordUpsertMany(ctx, s.cfg.ConnectionID, r.spec.Model, params); err != nil {
-				return err
-			}
-			next := *st
-			next.CursorWriteDate, next.CursorIDs = cursor, cursorIDs
-			next.ProgressDone += int64(len(recs))
-			return tx.OdooSyncStatePut(ctx, &next)
-		})
-		if err != nil {
+		if err := r.commit(ctx, params, cursor, cursorIDs); err != nil {
 			return err
 		}
-		st.CursorWriteDate, st.CursorIDs = cursor, cursorIDs
-		st.ProgressDone += int64(len(recs))
-		r.rep.Fetched += int64(len(recs))
-		r.rep.Upserted += int64(len(recs))
-		s.progress(Progress{Model: r.spec.Model, Index: r.index, Count: r.cnt, Phase: PhaseFetch,
-			Done: st.ProgressDone, Total: max(st.ProgressTotal, st.ProgressDone)})
 		if len(recs) < s.cfg.PageSize {
 			return nil
 		}

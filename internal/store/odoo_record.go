@@ -338,7 +338,9 @@ type OdooSyncState struct {
 	// fetched; zero before the first sync.
 	CursorWriteDate time.Time
 	// CursorIDs are the ids already fetched whose write date equals
-	// CursorWriteDate, so the next sync skips them.
+	// CursorWriteDate, so the next sync skips them. While CursorWriteDate
+	// is zero, an initial scan by id is in progress and CursorIDs holds the
+	// last id it stored.
 	CursorIDs       []int64
 	LastFullSweepAt time.Time // zero when never swept
 	LastSyncedAt    time.Time // when the last sync of the model ended
