@@ -352,8 +352,9 @@ func (d *data) loadStock(get getter, dec *decoder, since odoo.Date) error {
 		default:
 			m.done = m.demand
 		}
-		m.uom = dec.m2o(mm, r, "product_uom")
-		if m.uom == 0 {
+		if dec.has(r, "product_uom") {
+			m.uom = dec.m2o(mm, r, "product_uom")
+		} else {
 			m.uom = dec.m2o(mm, r, "product_uom_id") // 19
 		}
 		d.moves = append(d.moves, m)

@@ -487,3 +487,25 @@ func TestBottleneck(t *testing.T) {
 		t.Errorf("%d bottlenecks with a 7-day threshold", n)
 	}
 }
+
+func TestFastDate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		in   string
+		want string // "" when the slow path must take over
+	}{
+		{"2024-02-29 23:59:59", "2024-02-29"},
+		{"2023-02-29 10:00:00", ""},
+		{"1900-02-29", ""},
+		{"2000-02-29", "2000-02-29"},
+		{"2025-04-31 00:00:00", ""},
+		{"2025-12-31", "2025-12-31"},
+		{"2025-1-31", ""},
+		{"2025-01-31T10:00:00", ""},
+	} {
+		d, ok := operations.FastDate(tc.in)
+		if got := d.String(); ok != (tc.want != "") || got != tc.want {
+			t.Errorf("fastDate(%q) = %q, %v; want %q", tc.in, got, ok, tc.want)
+		}
+	}
+}

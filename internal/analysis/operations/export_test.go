@@ -1,0 +1,4 @@
+package operations
+
+// FastDate exposes fastDate to the tests.
+var FastDate = fastDate
