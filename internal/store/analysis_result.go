@@ -134,3 +134,19 @@ func (s *Store) AnalysisResultList(ctx context.Context, p AnalysisResultListPara
 	}
 	return out, rows.Err()
 }
+
+// AnalysisResultLatest returns the job's most recent successful or partial
+// result scheduled at or before t (the latest overall when t is zero), or
+// ErrNotFound.
+func (s *Store) AnalysisResultLatest(ctx context.Context, jobID int64, t time.Time) (*AnalysisResult, error) {
+	if t.IsZero() {
+		t = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	r, err := scanAnalysisResult(s.q.QueryRowContext(ctx, `SELECT `+analysisResultColumns+` FROM analysis_results
+		WHERE job_id = $1 AND scheduled_at <= $2 AND status IN ('success', 'partial')
+		ORDER BY scheduled_at DESC, id DESC LIMIT 1`, jobID, timestamp(t)))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("latest result of job %d", jobID))
+	}
+	return r, nil
+}

@@ -377,3 +377,30 @@ func TestSession(t *testing.T) {
 		}
 	})
 }
+
+func TestAnalysisResultLatest(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newConnection(t, s)
+		j := newJob(t, s, c.ID, "finance")
+		day := time.Date(2026, 11, 20, 6, 0, 0, 0, time.UTC)
+		for i, status := range []string{store.ResultSuccess, store.ResultSuccess, store.ResultFailed} {
+			at := day.AddDate(0, 0, i)
+			if _, _, err := s.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: c.ID, JobID: j.ID, ScheduledAt: at, RunAt: at, Status: status}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		latest, err := s.AnalysisResultLatest(ctx, j.ID, time.Time{})
+		if err != nil || !latest.ScheduledAt.Equal(day.AddDate(0, 0, 1)) {
+			t.Fatalf("latest skips failed runs: %+v %v", latest, err)
+		}
+		before, err := s.AnalysisResultLatest(ctx, j.ID, day.Add(time.Hour))
+		if err != nil || !before.ScheduledAt.Equal(day) {
+			t.Fatalf("latest before: %+v %v", before, err)
+		}
+		if _, err := s.AnalysisResultLatest(ctx, j.ID, day.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("none before: %v", err)
+		}
+	})
+}

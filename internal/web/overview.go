@@ -12,6 +12,7 @@ type overviewPage struct {
 	Jobs       []*store.MonitoringJob
 	Runs       []*store.JobRun
 	Sync       []*store.OdooSyncState
+	Figures    []figureCard
 }
 
 // showOverview is the signed-in home page: open alerts, monitoring jobs and
@@ -34,6 +35,10 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if page.Runs, err = s.cfg.Store.JobRunList(ctx, store.JobRunListParams{ConnectionID: conn.ID, Limit: 20}); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if page.Figures, err = s.loadFigures(ctx, page.Jobs); err != nil {
 		s.serverError(w, r, err)
 		return
 	}

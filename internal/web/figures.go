@@ -1,0 +1,224 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// keyFigure is a headline metric shown as a card on the overview.
+type keyFigure struct {
+	Label  string
+	Metric string // metric name in the area's results
+	Area   string // the analysis job (area) that computes it
+	// Good says which direction is good: "up", "down" or "" (neutral).
+	Good string
+}
+
+// keyFigures are the overview's cards, in order.
+var keyFigures = []keyFigure{
+	{"Cash", "finance.cash.position", "finance", "up"},
+	{"Cash runway", "finance.cash.runway_days", "finance", "up"},
+	{"Overdue receivables", "finance.ar.overdue", "finance", "down"},
+	{"DSO", "finance.dso_days", "finance", "down"},
+	{"Weighted pipeline", "sales.pipeline.weighted_revenue", "sales", "up"},
+	{"Win rate (12 months)", "sales.win_rate.365d", "sales", "up"},
+	{"Products at stock-out risk", "operations.stock.stockout_risk", "operations", "down"},
+	{"Customers at churn risk", "customers.churn_risk.count", "customers", "down"},
+}
+
+// metricValue is the part of a stored metric a card needs.
+type metricValue struct {
+	Value     float64 `json:"value"`
+	Unit      string  `json:"unit"`
+	Available bool    `json:"available"`
+}
+
+// figureCard is a key figure ready to render.
+type figureCard struct {
+	Label     string
+	Value     string
+	Available bool   // false: not computed yet or not available in this Odoo
+	Note      string // why it is missing
+	Day, Week string // change since yesterday and last week, "" when unknown
+	DayClass  string // "better", "worse" or ""
+	WeekClass string
+	AsOf      time.Time
+}
+
+// loadFigures reads each area's latest result and those of a day and a week
+// before, to show every headline figure with its change.
+func (s *Server) loadFigures(ctx context.Context, jobs []*store.MonitoringJob) ([]figureCard, error) {
+	byArea := map[string]*store.MonitoringJob{}
+	for _, j := range jobs {
+		if area, ok := strings.CutPrefix(j.AnalyzerType, "analysis."); ok {
+			byArea[area] = j
+		}
+	}
+	cache := map[string][3]*snapshot{}
+	load := func(area string) ([3]*snapshot, error) {
+		if snaps, ok := cache[area]; ok {
+			return snaps, nil
+		}
+		var snaps [3]*snapshot
+		j := byArea[area]
+		if j == nil {
+			cache[area] = snaps
+			return snaps, nil
+		}
+		var now time.Time
+		for i, back := range []time.Duration{0, 24 * time.Hour, 7 * 24 * time.Hour} {
+			at := time.Time{}
+			if i > 0 {
+				if now.IsZero() {
+					break
+				}
+				at = now.Add(-back)
+			}
+			r, err := s.cfg.Store.AnalysisResultLatest(ctx, j.ID, at)
+			if errors.Is(err, store.ErrNotFound) {
+				continue
+			}
+			if err != nil {
+				return snaps, err
+			}
+			m := map[string]metricValue{}
+			if err := json.Unmarshal(r.Metrics, &m); err != nil {
+				return snaps, fmt.Errorf("metrics of result %d: %w", r.ID, err)
+			}
+			snaps[i] = &snapshot{at: r.ScheduledAt, metrics: m}
+			if i == 0 {
+				now = r.ScheduledAt
+			}
+		}
+		cache[area] = snaps
+		return snaps, nil
+	}
+	var cards []figureCard
+	for _, kf := range keyFigures {
+		card := figureCard{Label: kf.Label}
+		snaps, err := load(kf.Area)
+		if err != nil {
+			return nil, err
+		}
+		cur, ok := lookupMetric(snaps[0], kf.Metric)
+		switch {
+		case snaps[0] == nil:
+			card.Note = "not computed yet"
+		case !ok:
+			card.Note = "not computed"
+		case !cur.Available:
+			card.Note = "not available in this Odoo"
+		default:
+			card.Available, card.Value, card.AsOf = true, formatMetric(cur), snaps[0].at
+			if prev, ok := lookupMetric(snaps[1], kf.Metric); ok && prev.Available {
+				card.Day, card.DayClass = change(cur, prev, kf.Good)
+			}
+			if prev, ok := lookupMetric(snaps[2], kf.Metric); ok && prev.Available {
+				card.Week, card.WeekClass = change(cur, prev, kf.Good)
+			}
+		}
+		cards = append(cards, card)
+	}
+	return cards, nil
+}
+
+// snapshot is one stored result's metrics.
+type snapshot struct {
+	at      time.Time
+	metrics map[string]metricValue
+}
+
+// lookupMetric finds a metric by name, or as the per-company figure
+// ("name@<company>") of the first company that has it.
+func lookupMetric(snap *snapshot, name string) (metricValue, bool) {
+	if snap == nil {
+		return metricValue{}, false
+	}
+	if m, ok := snap.metrics[name]; ok {
+		return m, true
+	}
+	best := ""
+	for k := range snap.metrics {
+		if strings.HasPrefix(k, name+"@") && (best == "" || k < best) {
+			best = k
+		}
+	}
+	if best == "" {
+		return metricValue{}, false
+	}
+	return snap.metrics[best], true
+}
+
+// formatMetric renders a value with its unit: money without decimals and
+// with thousands separators, ratios as percentages.
+func formatMetric(m metricValue) string {
+	switch m.Unit {
+	case "ratio":
+		return fmt.Sprintf("%.1f%%", m.Value*100)
+	case "percent":
+		return fmt.Sprintf("%.1f%%", m.Value)
+	case "days":
+		return fmt.Sprintf("%s days", thousands(math.Round(m.Value)))
+	case "count":
+		return thousands(math.Round(m.Value))
+	case "":
+		return thousands(m.Value)
+	}
+	return thousands(math.Round(m.Value)) + " " + m.Unit
+}
+
+func thousands(v float64) string {
+	neg := v < 0
+	s := fmt.Sprintf("%.0f", math.Abs(v))
+	if v != math.Trunc(v) {
+		s = fmt.Sprintf("%.2f", math.Abs(v))
+	}
+	intPart, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, c := range intPart {
+		if i > 0 && (len(intPart)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	out := b.String()
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg {
+		out = "-" + out
+	}
+	return out
+}
+
+// change describes cur against prev, and whether that is better or worse
+// given which direction is good.
+func change(cur, prev metricValue, good string) (string, string) {
+	d := cur.Value - prev.Value
+	if math.Abs(d) < 1e-9 {
+		return "no change", ""
+	}
+	sign := "+"
+	if d < 0 {
+		sign = "-"
+	}
+	text := sign + formatMetric(metricValue{Value: math.Abs(d), Unit: cur.Unit})
+	if prev.Value != 0 && cur.Unit != "ratio" && cur.Unit != "percent" {
+		text += fmt.Sprintf(" (%s%.0f%%)", sign, math.Abs(d/prev.Value)*100)
+	}
+	class := ""
+	switch {
+	case good == "up" && d > 0, good == "down" && d < 0:
+		class = "better"
+	case good != "":
+		class = "worse"
+	}
+	return text, class
+}

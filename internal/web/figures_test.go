@@ -1,0 +1,73 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+func TestFormatting(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		m    metricValue
+		want string
+	}{
+		{metricValue{Value: 668784.9, Unit: "EUR"}, "668,785 EUR"},
+		{metricValue{Value: -1234.4, Unit: "USD"}, "-1,234 USD"},
+		{metricValue{Value: 150.17, Unit: "days"}, "150 days"},
+		{metricValue{Value: 0.1337, Unit: "ratio"}, "13.4%"},
+		{metricValue{Value: 7, Unit: "count"}, "7"},
+		{metricValue{Value: 999, Unit: "count"}, "999"},
+		{metricValue{Value: 1000, Unit: "count"}, "1,000"},
+	}
+	for _, tt := range tests {
+		if got := formatMetric(tt.m); got != tt.want {
+			t.Errorf("formatMetric(%+v) = %q, want %q", tt.m, got, tt.want)
+		}
+	}
+	if text, class := change(metricValue{Value: 90, Unit: "days"}, metricValue{Value: 100, Unit: "days"}, "up"); text != "-10 days (-10%)" || class != "worse" {
+		t.Errorf("change = %q %q", text, class)
+	}
+	if text, class := change(metricValue{Value: 5, Unit: "count"}, metricValue{Value: 5, Unit: "count"}, "down"); text != "no change" || class != "" {
+		t.Errorf("no change = %q %q", text, class)
+	}
+}
+
+func TestOverviewShowsKeyFiguresWithChange(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	j, err := b.store.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: b.conn.ID, Name: "finance", Schedule: "@hourly", AnalyzerType: "analysis.finance", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	for _, r := range []struct {
+		at   time.Time
+		cash float64
+	}{{now.Add(-25 * time.Hour), 500000}, {now, 668784.9}} {
+		m, _ := json.Marshal(map[string]metricValue{
+			"finance.cash.position": {Value: r.cash, Unit: "EUR", Available: true},
+			"finance.dso_days":      {Available: false, Unit: "days"},
+		})
+		if _, _, err := b.store.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: b.conn.ID, JobID: j.ID, ScheduledAt: r.at, RunAt: r.at, Status: store.ResultSuccess, Metrics: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c := b.client(t)
+	resp, err := c.PostForm(b.srv.URL+"/login", url.Values{"username": {"admin"}, "password": {"correct horse battery"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := body(t, resp)
+	for _, want := range []string{"668,785 EUR", `<span class="better">&#43;168,785 EUR (&#43;34%)</span> since yesterday`, "not available in this Odoo", "not computed yet"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overview lacks %q", want)
+		}
+	}
+}
