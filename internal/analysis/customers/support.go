@@ -144,7 +144,8 @@ func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) 
 			t.closed = datetime(r, "date_last_stage_update")
 		}
 		if raw, ok := r["date_deadline"].(string); ok && len(raw) == len(odoo.DateLayout) {
-			t.deadline = date(r, "date_deadline").AddDays(1).In(time.UTC) // end of the day (16: a date)
+			// Odoo 16: a date, which lasts to the end of the day.
+			t.deadline = date(r, "date_deadline").In(time.UTC).Add(24*time.Hour - time.Second)
 		} else {
 			t.deadline = datetime(r, "date_deadline")
 		}
@@ -153,13 +154,13 @@ func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) 
 	return s, nil
 }
 
-// breached reports whether an open ticket is past its SLA deadline (before
-// Today, or flagged failed by Odoo).
+// breached reports whether an open ticket is past its SLA deadline (due
+// on a day before Today, or flagged failed by Odoo).
 func breached(env *analysis.Env, t ticket) bool {
 	if t.slaFail {
 		return true
 	}
-	return !t.deadline.IsZero() && t.deadline.Before(env.Today.In(time.UTC))
+	return !t.deadline.IsZero() && dayOf(t.deadline).Before(env.Today)
 }
 
 // slaMet reports whether a closed ticket met its SLA, and whether that is

@@ -19,23 +19,17 @@ const runRateBlocks = 12
 func invoicedBlocks(env *analysis.Env, d *data, c int64) []float64 {
 	blocks := make([]float64, runRateBlocks)
 	oldest := -1
-	for _, m := range d.moves {
-		if m2o(m, "company_id") != c || str(m, "state") != "posted" {
+	for _, inv := range d.invoices {
+		if inv.company != c {
 			continue
 		}
-		if t := str(m, "move_type"); t != "out_invoice" && t != "out_refund" {
-			continue
-		}
-		day := date(m, "invoice_date")
-		if day.IsZero() {
-			day = date(m, "date")
-		}
+		day := inv.day
 		age := analysis.DaysBetween(day, env.Today)
 		if age < 0 {
 			continue
 		}
 		if b := age / blockDays; b < runRateBlocks {
-			blocks[b] += num(m, "amount_untaxed_signed")
+			blocks[b] += inv.untaxed
 			oldest = max(oldest, b)
 		} else {
 			oldest = runRateBlocks - 1

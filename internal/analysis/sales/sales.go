@@ -113,6 +113,13 @@ type activity struct {
 	deadline odoo.Date
 }
 
+// invoice is a posted customer invoice or credit note.
+type invoice struct {
+	company int64
+	day     odoo.Date
+	untaxed float64 // amount_untaxed_signed: company currency, credit notes negative
+}
+
 // data is everything the analyzer reads.
 type data struct {
 	stages     map[int64]*stage
@@ -123,7 +130,7 @@ type data struct {
 	reasonName map[int64]string
 	history    bool // stage-change tracking messages were found
 	messages   []odoo.Record
-	moves      []odoo.Record
+	invoices   []invoice
 	hasMoves   bool
 	hasActs    bool
 }
@@ -143,8 +150,8 @@ func (analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 	for _, dl := range d.deals {
 		companies[dl.company] = true
 	}
-	for _, m := range d.moves {
-		companies[m2o(m, "company_id")] = true
+	for _, inv := range d.invoices {
+		companies[inv.company] = true
 	}
 	ids := make([]int64, 0, len(companies))
 	for c := range companies {
@@ -226,8 +233,23 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	if err := loadActivities(ctx, env, d); err != nil {
 		return nil, false, err
 	}
-	if d.moves, d.hasMoves, err = optional(ctx, src, modelMove); err != nil {
+	moves, hasMoves, err := optional(ctx, src, modelMove)
+	if err != nil {
 		return nil, false, err
+	}
+	d.hasMoves = hasMoves
+	for _, m := range moves {
+		if t := str(m, "move_type"); t != "out_invoice" && t != "out_refund" {
+			continue
+		}
+		if str(m, "state") != "posted" {
+			continue
+		}
+		day := date(m, "invoice_date")
+		if day.IsZero() {
+			day = date(m, "date")
+		}
+		d.invoices = append(d.invoices, invoice{company: m2o(m, "company_id"), day: day, untaxed: num(m, "amount_untaxed_signed")})
 	}
 	return d, true, nil
 }

@@ -187,6 +187,11 @@ func detectStalled(env *analysis.Env, d *data, n norms, res *analysis.Result) ma
 			Score: clamp01(1 - limit/idle),
 		})
 	}
+	for _, dl := range d.deals {
+		if _, seen := count[dl.company]; !seen {
+			count[dl.company] = 0
+		}
+	}
 	for c, k := range count {
 		res.Metrics = append(res.Metrics, metric("sales.deals.stalled", float64(k), "count", c))
 	}
