@@ -38,9 +38,6 @@ func dayOf(t time.Time) odoo.Date {
 	return odoo.DateOf(t.UTC())
 }
 
-// days returns the fractional days from a to b.
-func days(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
-
 // optional reads a model that may be missing: it returns nil and false
 // when the model is unavailable, and the error for anything else.
 func optional(ctx context.Context, src analysis.Source, model string) ([]odoo.Record, bool, error) {

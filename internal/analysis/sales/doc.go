@@ -58,9 +58,9 @@
 // An open opportunity is stalled when nothing is planned (no open activity
 // due Today or later, no meeting to come) and its last stage change or
 // activity — date_last_stage_update, done activities (date_done), logged
-// e-mails and comments, past meetings — is more than sales.stall_factor (3)
-// times the normal time of its stage ago, and at least sales.stall_min_days
-// (7). An overdue activity is not a plan. Priority is high from an expected
+// e-mails and comments, past meetings — is more days ago than the larger
+// of sales.stall_factor (3) times the normal time of its stage and
+// sales.stall_min_days (7). An overdue activity is not a plan. Priority is high from an expected
 // revenue of sales.high_value_deal (30,000), medium otherwise; the insight
 // cites the crm.lead and its stage.
 //
