@@ -2,6 +2,7 @@ package expenses
 
 import (
 	"fmt"
+	"sort"
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -21,35 +22,37 @@ func (x *run) anomalies() map[int64]int {
 	tail := x.env.Threshold(ThresholdAnomalyTailFactor, AnomalyTailFactorDefault)
 	minHist := int(x.env.Threshold(ThresholdAnomalyMinHistory, AnomalyMinHistoryDefault))
 	type key struct{ company, category int64 }
-	byCat := map[key][]*expense{}
+	byCat := map[key][]float64{}
 	for _, e := range x.expenses {
 		if !e.refused() && e.amount > 0 {
-			byCat[key{e.company, e.category}] = append(byCat[key{e.company, e.category}], e)
+			byCat[key{e.company, e.category}] = append(byCat[key{e.company, e.category}], e.amount)
 		}
+	}
+	for _, xs := range byCat {
+		sort.Float64s(xs)
 	}
 	out := map[int64]int{}
 	for _, e := range x.expenses {
 		if e.refused() || e.amount <= 0 || !x.recent(e.date) {
 			continue
 		}
+		// The group holds the expense itself: judge it against the others.
 		group := byCat[key{e.company, e.category}]
-		xs := make([]float64, 0, len(group))
-		for _, o := range group {
-			if o != e {
-				xs = append(xs, o.amount)
-			}
-		}
-		if len(xs) < minHist {
+		if len(group)-1 < minHist {
 			continue
 		}
-		med := median(xs)
+		med := quantileWithout(group, e.amount, 0.5)
 		if med <= 0 {
 			continue
 		}
 		ratio := e.amount / med
+		p90 := quantileWithout(group, e.amount, 0.9)
+		if ratio < factor || e.amount < tail*p90 {
+			continue
+		}
+		xs := withoutOne(group, e.amount)
 		z := robustZ(e.amount, xs, 0.1)
-		p90 := quantile(xs, 0.9)
-		if ratio < factor || z < zMin || e.amount < tail*p90 {
+		if z < zMin {
 			continue
 		}
 		cur := x.currency(e.company)

@@ -3,6 +3,7 @@ package expenses
 import (
 	"math"
 	"slices"
+	"sort"
 )
 
 // median returns the median of xs (0 for none); xs is not modified.
@@ -66,4 +67,47 @@ func quantile(xs []float64, q float64) float64 {
 		return s[len(s)-1]
 	}
 	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
+}
+
+// quantileWithout returns the q-quantile (as quantile computes it) of the
+// sorted values s with one occurrence of x left out, without copying: the
+// leave-one-out distribution a value is judged against. It returns 0 when
+// nothing is left.
+func quantileWithout(s []float64, x, q float64) float64 {
+	skip := sort.SearchFloat64s(s, x)
+	n := len(s)
+	if skip < len(s) && s[skip] == x {
+		n--
+	} else {
+		skip = len(s)
+	}
+	if n <= 0 {
+		return 0
+	}
+	at := func(k int) float64 {
+		if k >= skip {
+			k++
+		}
+		return s[k]
+	}
+	h := q * float64(n-1)
+	lo := int(math.Floor(h))
+	if lo+1 >= n {
+		return at(n - 1)
+	}
+	return at(lo) + (h-float64(lo))*(at(lo+1)-at(lo))
+}
+
+// withoutOne returns a copy of xs without one occurrence of x.
+func withoutOne(xs []float64, x float64) []float64 {
+	out := make([]float64, 0, len(xs))
+	skipped := false
+	for _, v := range xs {
+		if v == x && !skipped {
+			skipped = true
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }

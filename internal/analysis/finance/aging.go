@@ -68,31 +68,29 @@ type Aging struct {
 // payments, credit notes and foreign-currency items (revalued at their
 // booking rate, as Odoo's report does) come out as Odoo shows them.
 func ComputeAging(lines []odoo.Record, accountType string, today odoo.Date) map[int64]*Aging {
+	return aging(decodeLines(lines, nil, nil), accountType, today)
+}
+
+func aging(lines []line, accountType string, today odoo.Date) map[int64]*Aging {
 	sign := 1.0
 	if accountType == "liability_payable" {
 		sign = -1
 	}
 	out := map[int64]*Aging{}
-	for _, l := range lines {
-		if str(l, "account_type") != accountType || !linePosted(l) {
+	for i := range lines {
+		l := &lines[i]
+		if l.accountType != accountType || !l.posted || l.residual == 0 {
 			continue
 		}
-		res := num(l, "amount_residual")
-		if res == 0 {
-			continue
-		}
-		due := day(l, "date_maturity")
-		if due.IsZero() {
-			due = day(l, "date")
-		}
-		b := BucketOf(analysis.DaysBetween(due, today))
-		cid := ref(l, "company_id")
+		res := l.residual
+		b := BucketOf(analysis.DaysBetween(l.due(), today))
+		cid := l.company
 		ag := out[cid]
 		if ag == nil {
 			ag = &Aging{CompanyID: cid, Partners: map[int64]*AgingRow{}}
 			out[cid] = ag
 		}
-		pid := ref(l, "partner_id")
+		pid := l.partner
 		row := ag.Partners[pid]
 		if row == nil {
 			row = &AgingRow{CompanyID: cid, PartnerID: pid}
@@ -103,7 +101,7 @@ func ComputeAging(lines []odoo.Record, accountType string, today odoo.Date) map[
 		row.Total += v
 		ag.Buckets[b] += v
 		ag.Total += v
-		if mid := ref(l, "move_id"); mid != 0 && (len(row.MoveIDs) == 0 || row.MoveIDs[len(row.MoveIDs)-1] != mid) {
+		if mid := l.move; mid != 0 && (len(row.MoveIDs) == 0 || row.MoveIDs[len(row.MoveIDs)-1] != mid) {
 			row.MoveIDs = append(row.MoveIDs, mid)
 		}
 	}
@@ -113,8 +111,8 @@ func ComputeAging(lines []odoo.Record, accountType string, today odoo.Date) map[
 // agingFigures adds the AR and AP aging metrics, the per-partner overdue
 // metrics of the largest debtors, DSO and the payables-due-soon figure.
 func agingFigures(env *analysis.Env, d *data, res *analysis.Result) {
-	ar := ComputeAging(d.lines, "asset_receivable", env.Today)
-	ap := ComputeAging(d.lines, "liability_payable", env.Today)
+	ar := aging(d.lines, "asset_receivable", env.Today)
+	ap := aging(d.lines, "liability_payable", env.Today)
 	seen := map[int64]bool{}
 	for id := range ar {
 		seen[id] = true
@@ -190,19 +188,15 @@ func creditSales(env *analysis.Env, d *data) map[int64]float64 {
 	window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
 	from := env.Today.AddDays(-window + 1)
 	out := map[int64]float64{}
-	for _, m := range d.moves {
-		t := str(m, "move_type")
-		if (t != "out_invoice" && t != "out_refund") || !posted(m) {
+	for i := range d.moves {
+		m := &d.moves[i]
+		if (m.typ != "out_invoice" && m.typ != "out_refund") || !m.posted {
 			continue
 		}
-		dt := day(m, "invoice_date")
-		if dt.IsZero() {
-			dt = day(m, "date")
-		}
-		if dt.Before(from) || env.Today.Before(dt) {
+		if dt := m.docDate(); dt.Before(from) || env.Today.Before(dt) {
 			continue
 		}
-		out[ref(m, "company_id")] += num(m, "amount_total_signed")
+		out[m.company] += m.totalSigned
 	}
 	return out
 }
@@ -214,25 +208,17 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 	horizon := int(env.Threshold(ThresholdAPDueSoonDays, APDueSoonDaysDefault))
 	due := map[int64]float64{}
 	moves := map[int64][]int64{}
-	for _, l := range d.lines {
-		if str(l, "account_type") != "liability_payable" || !linePosted(l) {
+	for i := range d.lines {
+		l := &d.lines[i]
+		if l.accountType != "liability_payable" || !l.posted || l.residual >= 0 {
 			continue
 		}
-		r := -num(l, "amount_residual")
-		if r <= 0 {
-			continue
-		}
-		dm := day(l, "date_maturity")
-		if dm.IsZero() {
-			dm = day(l, "date")
-		}
-		days := analysis.DaysBetween(env.Today, dm)
+		days := analysis.DaysBetween(env.Today, l.due())
 		if days < 0 || days > horizon {
 			continue
 		}
-		cid := ref(l, "company_id")
-		due[cid] += r
-		moves[cid] = append(moves[cid], ref(l, "move_id"))
+		due[l.company] -= l.residual
+		moves[l.company] = append(moves[l.company], l.move)
 	}
 	cash := cashByCompany(d)
 	for cid, amt := range due {
@@ -265,34 +251,26 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 	highDays := int(env.Threshold(ThresholdOverdueHighDays, OverdueHighDaysDefault))
 	topN := int(env.Threshold(ThresholdTopOverdue, TopOverdueDefault))
 	type overdue struct {
-		move       odoo.Record
-		days       int
-		amount     float64 // company currency
-		amountCur  float64 // document currency
-		currencyID int64
+		move      *move
+		days      int
+		amount    float64 // company currency
+		amountCur float64 // document currency
 	}
 	byCompany := map[int64][]overdue{}
-	for _, m := range d.moves {
-		if str(m, "move_type") != "out_invoice" || !posted(m) {
+	for i := range d.moves {
+		m := &d.moves[i]
+		if m.typ != "out_invoice" || !m.posted || m.residual <= 0.005 {
 			continue
 		}
-		resid := num(m, "amount_residual")
-		if resid <= 0.005 {
-			continue
-		}
-		due := day(m, "invoice_date_due")
+		due := m.due
 		if due.IsZero() {
-			due = day(m, "invoice_date")
-		}
-		if due.IsZero() {
-			due = day(m, "date")
+			due = m.docDate()
 		}
 		days := analysis.DaysBetween(due, env.Today)
 		if days <= 0 {
 			continue
 		}
-		cid := ref(m, "company_id")
-		byCompany[cid] = append(byCompany[cid], overdue{move: m, days: days, amount: num(m, "amount_residual_signed"), amountCur: resid})
+		byCompany[m.company] = append(byCompany[m.company], overdue{move: m, days: days, amount: m.residualSigned, amountCur: m.residual})
 	}
 	for cid, list := range byCompany {
 		cur := d.currency(cid)
@@ -308,7 +286,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 			if o.days >= highDays {
 				prio = "high"
 			}
-			m := o.move
+			m := o.move.rec
 			partner := d.partners.of(m, "partner_id")
 			docCur := refName(m, "currency_id")
 			detail := fmt.Sprintf("%s of %s was due on %s and is %d days overdue; %.2f %s is unpaid",
@@ -336,7 +314,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 			if list[i].amount != list[j].amount {
 				return list[i].amount > list[j].amount
 			}
-			return list[i].move.ID() < list[j].move.ID()
+			return list[i].move.id < list[j].move.id
 		})
 		if len(list) > topN {
 			list = list[:topN]
@@ -344,7 +322,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 		ids := make([]int64, len(list))
 		var top float64
 		for i, o := range list {
-			ids[i] = o.move.ID()
+			ids[i] = o.move.id
 			top += o.amount
 		}
 		if len(ids) == 0 {
@@ -355,7 +333,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindTopOverdue, Priority: "low", CompanyID: cid,
 			Title:   fmt.Sprintf("The %d largest overdue invoices total %.2f %s", len(ids), top, cur),
-			Detail:  fmt.Sprintf("Of %.2f %s overdue on customer invoices, the largest is %s (%.2f %s, %d days).", total, cur, str(list[0].move, "name"), list[0].amount, cur, list[0].days),
+			Detail:  fmt.Sprintf("Of %.2f %s overdue on customer invoices, the largest is %s (%.2f %s, %d days).", total, cur, list[0].move.name, list[0].amount, cur, list[0].days),
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":top_overdue",
 			Refs:    []analysis.Ref{env.Ref("account.move", ids...)},
 			Facts:   map[string]float64{"overdue_total": round2(total), "top_total": round2(top)},

@@ -12,7 +12,7 @@ import (
 
 // bill is a posted vendor bill with its amount in company currency.
 type bill struct {
-	rec     odoo.Record
+	rec     *move
 	company int64
 	vendor  int64
 	account int64 // the account of its largest product line: its category
@@ -28,52 +28,41 @@ type bill struct {
 // against it (Odoo's bill control on received or ordered quantities).
 func (b *bill) poBacked() bool { return b.products > 0 && b.fromPO == b.products }
 
-// vendorOf returns the commercial entity of a move's partner, so bills of a
-// vendor's contacts and addresses count together.
-func vendorOf(m odoo.Record) int64 {
-	if v := ref(m, "commercial_partner_id"); v != 0 {
-		return v
-	}
-	return ref(m, "partner_id")
-}
-
-func billDate(m odoo.Record) odoo.Date {
-	if dt := day(m, "invoice_date"); !dt.IsZero() {
-		return dt
-	}
-	return day(m, "date")
-}
-
 // vendorBills returns the posted vendor bills (in_invoice) with a positive
 // total.
 func vendorBills(d *data) []*bill {
 	var out []*bill
 	idx := map[int64]*bill{}
-	for _, m := range d.moves {
-		if str(m, "move_type") != "in_invoice" || !posted(m) {
+	for i := range d.moves {
+		m := &d.moves[i]
+		if m.typ != "in_invoice" || !m.posted {
 			continue
 		}
-		amt := math.Abs(num(m, "amount_total_signed"))
+		amt := math.Abs(m.totalSigned)
 		if amt <= 0 {
 			continue
 		}
-		b := &bill{rec: m, company: ref(m, "company_id"), vendor: vendorOf(m), date: billDate(m), amount: amt}
+		b := &bill{rec: m, company: m.company, vendor: m.vendor, date: m.docDate(), amount: amt}
 		out = append(out, b)
-		idx[m.ID()] = b
+		idx[m.id] = b
 	}
 	largest := map[int64]float64{}
-	for _, l := range d.lines {
-		b := idx[ref(l, "move_id")]
-		if b == nil || str(l, "display_type") != "product" {
+	for i := range d.lines {
+		l := &d.lines[i]
+		if l.displayType != "product" {
+			continue
+		}
+		b := idx[l.move]
+		if b == nil {
 			continue
 		}
 		b.products++
-		if ref(l, "purchase_line_id") != 0 {
+		if l.fromPO {
 			b.fromPO++
 		}
-		if v := math.Abs(num(l, "balance")); v > largest[b.rec.ID()] {
-			largest[b.rec.ID()] = v
-			b.account = ref(l, "account_id")
+		if v := math.Abs(l.balance); v > largest[b.rec.id] {
+			largest[b.rec.id] = v
+			b.account = l.account
 		}
 	}
 	return out
@@ -99,48 +88,49 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 	from := env.Today.AddDays(-int(env.Threshold(ThresholdBillLookbackDays, BillLookbackDaysDefault)) + 1)
 	bills := vendorBills(d)
 	type key struct{ company, id int64 }
-	byVendor := map[key][]*bill{}
-	byAccount := map[key][]*bill{}
+	byVendor := map[key][]float64{}
+	byAccount := map[key][]float64{}
 	for _, b := range bills {
-		byVendor[key{b.company, b.vendor}] = append(byVendor[key{b.company, b.vendor}], b)
+		byVendor[key{b.company, b.vendor}] = append(byVendor[key{b.company, b.vendor}], b.amount)
 		if b.account != 0 {
-			byAccount[key{b.company, b.account}] = append(byAccount[key{b.company, b.account}], b)
+			byAccount[key{b.company, b.account}] = append(byAccount[key{b.company, b.account}], b.amount)
 		}
 	}
-	others := func(group []*bill, self *bill) []float64 {
-		out := make([]float64, 0, len(group))
-		for _, b := range group {
-			if b != self {
-				out = append(out, b.amount)
-			}
+	for _, m := range []map[key][]float64{byVendor, byAccount} {
+		for _, xs := range m {
+			sort.Float64s(xs)
 		}
-		return out
 	}
 	for _, b := range bills {
 		if b.date.Before(from) || env.Today.Before(b.date) || b.poBacked() && !judgePO {
 			continue
 		}
+		// The group holds the bill itself: judge it against the others.
 		basis := "the vendor's other bills"
-		xs := others(byVendor[key{b.company, b.vendor}], b)
-		if len(xs) < minHist {
+		group := byVendor[key{b.company, b.vendor}]
+		if len(group)-1 < minHist {
 			basis = "other bills on the same account"
-			xs = others(byAccount[key{b.company, b.account}], b)
-			if len(xs) < minHist {
+			group = byAccount[key{b.company, b.account}]
+			if len(group)-1 < minHist {
 				continue
 			}
 		}
-		med := median(xs)
+		med := quantileWithout(group, b.amount, 0.5)
 		if med <= 0 {
 			continue
 		}
 		ratio := b.amount / med
+		p90 := quantileWithout(group, b.amount, 0.9)
+		if ratio < factor || b.amount < tail*p90 {
+			continue
+		}
+		xs := withoutOne(group, b.amount)
 		z := robustZ(b.amount, xs, 0.1)
-		p90 := quantile(xs, 0.9)
-		if ratio < factor || z < zMin || b.amount < tail*p90 {
+		if z < zMin {
 			continue
 		}
 		cur := d.currency(b.company)
-		m := b.rec
+		m := b.rec.rec
 		vendor := d.partners.of(m, "partner_id")
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindUnusualTransaction, Priority: "high", CompanyID: b.company,
@@ -183,14 +173,12 @@ func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
 	totalRecent := map[int64]float64{}
 	monthIdx := func(dt odoo.Date) int { return dt.Year*12 + int(dt.Month) - 1 }
 	thisMonth := monthIdx(env.Today)
-	for _, m := range d.moves {
-		if !posted(m) {
+	for i := range d.moves {
+		m := &d.moves[i]
+		if !m.posted {
 			continue
 		}
-		t := str(m, "move_type")
-		cid := ref(m, "company_id")
-		dt := billDate(m)
-		amt := num(m, "amount_total_signed")
+		t, cid, dt, amt := m.typ, m.company, m.docDate(), m.totalSigned
 		switch t {
 		case "out_invoice", "out_refund":
 			if in(dt, recentFrom, env.Today) {
@@ -199,7 +187,7 @@ func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
 				revPrior[cid] += amt
 			}
 		case "in_invoice", "in_refund":
-			k := key{cid, vendorOf(m)}
+			k := key{cid, m.vendor}
 			s := vend[k]
 			if s == nil {
 				s = &spend{months: map[int]bool{}}
@@ -208,7 +196,7 @@ func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
 			if in(dt, recentFrom, env.Today) {
 				s.recent -= amt
 				totalRecent[cid] -= amt
-				s.bills = append(s.bills, m.ID())
+				s.bills = append(s.bills, m.id)
 			} else if in(dt, priorFrom, priorTo) {
 				s.prior -= amt
 			}

@@ -41,16 +41,15 @@ func budgetActuals(d *data) []BudgetLine {
 	if len(out) == 0 {
 		return nil
 	}
-	for _, l := range d.lines {
-		idx := byKey[key{ref(l, "company_id"), ref(l, "account_id")}]
-		if len(idx) == 0 || !linePosted(l) {
+	for j := range d.lines {
+		l := &d.lines[j]
+		if !l.posted {
 			continue
 		}
-		dt := day(l, "date")
-		bal := num(l, "balance")
+		idx := byKey[key{l.company, l.account}]
 		for _, i := range idx {
-			if !dt.Before(out[i].From) && !out[i].To.Before(dt) {
-				out[i].Actual += bal
+			if !l.date.Before(out[i].From) && !out[i].To.Before(l.date) {
+				out[i].Actual += l.balance
 			}
 		}
 	}

@@ -50,13 +50,13 @@ func cashByCompany(d *data) map[int64]float64 {
 	for cid := range lq {
 		out[cid] = 0
 	}
-	for _, l := range d.lines {
-		cid := ref(l, "company_id")
-		q := lq[cid]
-		if q == nil || !q.accounts[ref(l, "account_id")] || !linePosted(l) {
+	for i := range d.lines {
+		l := &d.lines[i]
+		q := lq[l.company]
+		if q == nil || !l.posted || !q.accounts[l.account] {
 			continue
 		}
-		out[cid] += num(l, "balance")
+		out[l.company] += l.balance
 	}
 	return out
 }
@@ -126,22 +126,17 @@ func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
 	}
 	net := map[int64]float64{}
 	netCompany := map[int64]int64{}
-	for _, l := range d.lines {
-		cid := ref(l, "company_id")
-		q := lq[cid]
-		if q == nil || !q.accounts[ref(l, "account_id")] || !linePosted(l) || ref(l, "payment_id") != 0 {
+	for i := range d.lines {
+		l := &d.lines[i]
+		q := lq[l.company]
+		if q == nil || !l.posted || l.payment != 0 || !q.accounts[l.account] || paymentMoves[l.move] {
 			continue
 		}
-		mid := ref(l, "move_id")
-		if paymentMoves[mid] {
+		if l.date.Before(from) || env.Today.Before(l.date) {
 			continue
 		}
-		dt := day(l, "date")
-		if dt.Before(from) || env.Today.Before(dt) {
-			continue
-		}
-		net[mid] += num(l, "balance")
-		netCompany[mid] = cid
+		net[l.move] += l.balance
+		netCompany[l.move] = l.company
 	}
 	for mid, v := range net {
 		f := get(netCompany[mid])

@@ -136,8 +136,8 @@ func (Analyzer) Area() string { return "finance" }
 type data struct {
 	companies map[int64]*company
 	partners  names
-	moves     []odoo.Record
-	lines     []odoo.Record
+	moves     []move
+	lines     []line
 	journals  []odoo.Record
 	payments  []odoo.Record
 	accounts  map[int64]odoo.Record
@@ -147,7 +147,6 @@ type data struct {
 	sheetsOK  bool
 	expenses  []odoo.Record
 	expOK     bool
-	moveByID  map[int64]odoo.Record
 }
 
 // Analyze implements analysis.Analyzer.
@@ -185,16 +184,31 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	if d.companies, err = companies(ctx, src); err != nil {
 		return nil, false, err
 	}
-	var ok bool
-	if d.moves, ok, err = fetch(ctx, src, "account.move"); err != nil || !ok {
+	moves, ok, err := fetch(ctx, src, "account.move")
+	if err != nil || !ok {
 		return nil, false, err
 	}
-	if d.lines, _, err = fetch(ctx, src, "account.move.line"); err != nil {
-		return nil, false, err
-	}
+	d.moves = decodeMoves(moves)
 	if d.journals, _, err = fetch(ctx, src, "account.journal"); err != nil {
 		return nil, false, err
 	}
+	lines, _, err := fetch(ctx, src, "account.move.line")
+	if err != nil {
+		return nil, false, err
+	}
+	liquidity := map[int64]bool{}
+	for _, q := range liquidityAccounts(d) {
+		for acc := range q.accounts {
+			liquidity[acc] = true
+		}
+	}
+	bills := map[int64]bool{}
+	for i := range d.moves {
+		if d.moves[i].typ == "in_invoice" {
+			bills[d.moves[i].id] = true
+		}
+	}
+	d.lines = decodeLines(lines, liquidity, bills)
 	if d.payments, _, err = fetch(ctx, src, "account.payment"); err != nil {
 		return nil, false, err
 	}
@@ -219,10 +233,6 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	}
 	if d.expenses, d.expOK, err = fetch(ctx, src, "hr.expense"); err != nil {
 		return nil, false, err
-	}
-	d.moveByID = make(map[int64]odoo.Record, len(d.moves))
-	for _, m := range d.moves {
-		d.moveByID[m.ID()] = m
 	}
 	return d, true, nil
 }
@@ -252,11 +262,6 @@ func (d *data) currency(companyID int64) string {
 	}
 	return ""
 }
-
-func posted(r odoo.Record) bool { return str(r, "state") == "posted" }
-
-// lineposted reports whether a journal item belongs to a posted entry.
-func linePosted(l odoo.Record) bool { return str(l, "parent_state") == "posted" }
 
 func metric(name string, v float64, unit string, companyID int64) analysis.Metric {
 	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: companyID, Available: true}
