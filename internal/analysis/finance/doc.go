@@ -1,0 +1,129 @@
+// Package finance is aicoo's finance analyzer: receivables and payables
+// aging, cash position, burn and runway, DSO, overdue invoices, budget
+// compliance, expenses waiting for approval, unusual vendor bills and
+// cost-optimization candidates. Every figure is computed in Go from the
+// synced Odoo records, per company and in the company currency (the
+// metric's Unit), and thresholds are read with Env.Threshold (the
+// Threshold* constants, defaults in the matching *Default constants).
+//
+// # Data
+//
+// It reads account.move, account.move.line, account.journal,
+// account.payment, account.account, res.partner, res.company,
+// res.currency, aicoo.budget, and hr.expense.sheet (16-18) or hr.expense
+// (19). Without the accounting module every figure is unavailable, never
+// zero; without budgets the budget figure is unavailable. Journal items are
+// decoded once per run into compact structs. Archived partners and
+// journals count (their open items and money are real); archived
+// aicoo.budget lines do not.
+//
+// # Aging (finance.ar.*, finance.ap.*)
+//
+// As Odoo's Aged Receivable and Aged Payable reports: the open journal
+// items (amount_residual not zero) of posted entries on accounts of type
+// asset_receivable (liability_payable), amount_residual in company currency,
+// bucketed by date_maturity (else the item's date) against Today. Days past
+// due = Today - due date: 0 or less is not_due, then 1_30, 31_60, 61_90 and
+// over_90 (91 and more). A 31st is 30 days after the 1st of the same month
+// and 31 days after the last day of the month before. Partial payments
+// leave their residual; credit notes and unreconciled payments are open
+// items with the opposite sign and count that way, so a partner can be
+// negative. Foreign-currency items count at their company-currency
+// residual (Odoo's report does the same; it revalues nothing). Payables
+// are shown positive when owed, as Odoo shows them. total and overdue
+// (total minus not_due) are per company; partner.<id>.overdue gives the ten
+// partners with the largest overdue balance (by the items' partner_id, as
+// Odoo groups). ComputeAging exposes the per-partner rows.
+//
+// # Overdue invoices (overdue_invoice, finance.ar.top_overdue)
+//
+// One insight per posted customer invoice (out_invoice) with
+// amount_residual > 0 whose invoice_date_due is at least
+// ThresholdOverdueDays (60) before Today; high from
+// ThresholdOverdueHighDays (90), else medium. Refs: the account.move and its
+// partner. The amount is amount_residual_signed (company currency), with
+// the document-currency residual in the detail when it differs.
+// top_overdue_invoices (informational) and finance.ar.top_overdue cite the
+// ThresholdTopOverdue (10) largest overdue invoices of any age.
+//
+// # Cash, burn and runway (finance.cash.*, low_cash_runway)
+//
+// Cash position: the balance of posted items on the default (liquidity)
+// accounts of the bank and cash journals: the "balance in general ledger"
+// of Odoo's accounting dashboard, summed per company. Payments registered
+// but not yet matched with the bank sit on outstanding accounts and are not
+// cash yet. Outflows and inflows over the window (ThresholdCashWindowDays,
+// 90 days ending Today): every payment on a bank or cash journal counted
+// once on its date whatever its bank matching (draft, cancelled and
+// rejected ones left out), plus entries on the liquidity accounts that are
+// not payments (statement lines booked directly, fees), by their net on
+// those accounts so a transfer between two bank journals nets out. Gross
+// burn = outflows per average month (30.4375 days), burn = outflows minus
+// inflows per month. Runway = cash / (outflows / window days); 9999 with a
+// note when nothing went out. net_runway_days uses the net outflow. Below
+// ThresholdRunwayDays (60) a low_cash_runway insight cites the bank and
+// cash journals; critical below ThresholdRunwayCriticalDays (30), else
+// high. Internal transfers registered as two payments (16/17
+// is_internal_transfer) are counted as an outflow and an inflow.
+//
+// # DSO (finance.dso_days)
+//
+// Open receivables (finance.ar.total) / credit sales of the window
+// (amount_total_signed of posted customer invoices minus credit notes by
+// invoice date) * window days. Odoo has no DSO report; this is the
+// textbook count-back-free definition.
+//
+// # Payables due soon (payables_due_soon, finance.ap.due_next_<n>d)
+//
+// Open payable items due from Today to ThresholdAPDueSoonDays (14) days
+// ahead, against cash: medium when they exceed cash, else low.
+//
+// # Budgets (budget_overrun, finance.budget.*)
+//
+// aicoo.budget lines (a flat budget per account and period): actual = the
+// balance of posted journal items of the line's company on its account
+// dated from date_from to date_to inclusive, as the General Ledger filtered
+// on that account and period shows it. One insight per line whose actual
+// exceeds planned_amount, running or ended; high from
+// ThresholdBudgetHighRatio (1.25 = 125%), else medium. Odoo's own budgets
+// (crossovered.budget.lines in 16/17 Enterprise, budget.line in 18+) are
+// not read yet.
+//
+// # Unusual vendor bills (unusual_transaction on account.move)
+//
+// Vendor-bill anomalies live here and expense anomalies in the expenses
+// analyzer, so no record is reported by both. A posted vendor bill
+// (in_invoice) dated in the last ThresholdBillLookbackDays (90) is unusual
+// when its total (company currency) is at least ThresholdBillFactor (5)
+// times the median of the vendor's (commercial partner's) other bills, at
+// least ThresholdBillZ (3.5) robust z-scores above them (log amounts,
+// median and 1.4826*MAD, spread floored at 0.1) and at least
+// ThresholdBillTailFactor (3) times their 90th percentile (vendors of goods
+// bill small and large orders: the median alone does not describe them).
+// A vendor with fewer than ThresholdBillMinHistory (6) other bills is
+// compared with the other bills on the same account (the account of the
+// bill's largest product line); with too few of those too it is not judged,
+// so a first or yearly bill (an annual premium) has no "usual" amount.
+// Bills whose every product line bills a purchase order line are not judged
+// unless ThresholdBillJudgePO is set: their amount was approved with the
+// order and is checked against it. Priority high.
+//
+// # Cost optimization (vendor_spend_growth, finance.costs.*)
+//
+// vendor_spend_growth (informational): vendors whose spend (bills minus
+// vendor credit notes, company currency, by bill date) over the window grew
+// by at least ThresholdSpendGrowthMargin (25 points) more than revenue, both
+// against the same days a year earlier, and who hold at least
+// ThresholdSpendMinShare (2%) of the window's vendor spend.
+// finance.costs.recurring_monthly: the average monthly spend, over the last
+// three complete months, of vendors billing in at least five of the last
+// six complete months (rent, software, telecom...), citing them.
+//
+// # Expenses waiting for approval (finance.expenses.*, expense_approval_backlog)
+//
+// Expense reports in state submit (16-18) or, where hr.expense.sheet does
+// not exist (19), expenses in state submitted: count, total_amount
+// (total_amount_company in 16) and the days the oldest has waited since it
+// was created. Waiting ThresholdApprovalStaleDays (14) or more raises a
+// low-priority backlog insight.
+package finance
