@@ -78,6 +78,9 @@ func TestMeasureSync(t *testing.T) {
 	ctx := context.Background()
 	start := time.Now()
 	sim := serveDemo(t, demodata.Size(size), proto)
+	// A month after the demo's last day, so that every write date is in
+	// the past (the demo company plans some calendar events ahead).
+	sim.clock.Set(demoToday.AddDate(0, 1, 0))
 	sim.clock.move()
 	runtime.GC()
 	var ms runtime.MemStats
@@ -107,10 +110,15 @@ func TestMeasureSync(t *testing.T) {
 	// Steady state: nothing changed.
 	sim.clock.Add(time.Minute)
 	wall = time.Now()
-	if rep, err = s.Sync(ctx, odoosync.Opts{}); err != nil || rep.Fetched() != 0 {
-		t.Fatalf("steady state fetched %d, %v", rep.Fetched(), err)
+	if rep, err = s.Sync(ctx, odoosync.Opts{}); err != nil {
+		t.Fatal(err)
 	}
 	idle := time.Since(wall)
+	for _, m := range rep.Models {
+		if m.Fetched != 0 {
+			t.Errorf("steady state: %s fetched %d", m.Model, m.Fetched)
+		}
+	}
 
 	// 1% of the partners and leads change.
 	changed := 0
