@@ -2,12 +2,14 @@ package cli
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -37,6 +39,9 @@ type app struct {
 	engine   *jobs.Engine
 	creds    *credentials
 	migrated atomic.Bool
+	// syncing holds the connections with a sync running in this process.
+	syncing sync.Map
+	now     func() time.Time
 }
 
 // openStore opens the configured store and applies aicoo's and River's
@@ -76,6 +81,16 @@ func (a *app) analyzers() (*jobs.Registry, error) {
 	})
 	syncFunc := syncer.Func
 	syncer.Func = func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+		// One sync per connection at a time: a long first sync must not be
+		// joined by the next scheduled one doing the same work.
+		if busy, err := a.syncBusy(ctx, run.Job.ConnectionID); err != nil || busy {
+			if err != nil {
+				return jobs.Outcome{}, err
+			}
+			a.logger.InfoContext(ctx, "sync skipped: another sync of this connection is running", "connection_id", run.Job.ConnectionID)
+			return jobs.Outcome{Metrics: json.RawMessage(`{"skipped":"another sync of this connection was running"}`)}, nil
+		}
+		defer a.syncing.Delete(run.Job.ConnectionID)
 		out, err := syncFunc(ctx, run)
 		if err == nil {
 			a.runAnalyses(ctx, run.Job.ConnectionID)
@@ -87,6 +102,27 @@ func (a *app) analyzers() (*jobs.Registry, error) {
 		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.raiseAlerts))
 	}
 	return jobs.NewRegistry(list...)
+}
+
+// syncBusy claims the connection's sync for this process, or reports that
+// a sync is already running: here, or in another instance that updated the
+// connection's sync state within the last two minutes.
+func (a *app) syncBusy(ctx context.Context, connectionID int64) (bool, error) {
+	if _, loaded := a.syncing.LoadOrStore(connectionID, true); loaded {
+		return true, nil
+	}
+	states, err := a.store.OdooSyncStateList(ctx, connectionID)
+	if err != nil {
+		a.syncing.Delete(connectionID)
+		return false, err
+	}
+	for _, st := range states {
+		if st.Status == store.OdooSyncRunning && a.now().Sub(st.UpdatedAt) < 2*time.Minute {
+			a.syncing.Delete(connectionID)
+			return true, nil
+		}
+	}
+	return false, nil
 }
 
 // runAnalyses enqueues an immediate run of every enabled analysis job of a
@@ -149,7 +185,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 	if creds == nil {
 		creds = &credentials{}
 	}
-	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds}
+	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	conn, err := a.ensureConnection(ctx)
