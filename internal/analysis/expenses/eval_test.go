@@ -75,7 +75,7 @@ func TestEval(t *testing.T) {
 					break
 				}
 			}
-			t.Logf("expenses:\n%s", report(t, rep))
+			t.Logf("%s expenses:\n%s", tc.name, report(t, rep))
 
 			// Together with the finance analyzer, unusual_transaction covers
 			// expenses and vendor bills, and no record is reported twice.

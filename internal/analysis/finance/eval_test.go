@@ -80,9 +80,9 @@ func TestEval(t *testing.T) {
 				}
 			}
 			if failed {
-				t.Errorf("finance evaluation failed:\n%s", sb.String())
+				t.Errorf("%s: finance evaluation failed:\n%s", tc.name, sb.String())
 			} else {
-				t.Logf("\n%s", sb.String())
+				t.Logf("%s:\n%s", tc.name, sb.String())
 			}
 		})
 	}
