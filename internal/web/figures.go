@@ -42,19 +42,25 @@ type metricValue struct {
 
 // figureCard is a key figure ready to render.
 type figureCard struct {
-	Label     string
-	Value     string
-	Available bool   // false: not computed yet or not available in this Odoo
-	Note      string // why it is missing
-	Day, Week string // change since yesterday and last week, "" when unknown
-	DayClass  string // "better", "worse" or ""
-	WeekClass string
-	AsOf      time.Time
+	Label     string    `json:"label"`
+	Metric    string    `json:"metric"`
+	Area      string    `json:"area"`
+	Value     string    `json:"value"`
+	Raw       float64   `json:"raw"`
+	Unit      string    `json:"unit"`
+	Available bool      `json:"available"`                  // false: not computed yet or not available in this Odoo
+	Note      string    `json:"note,omitempty"`             // why it is missing
+	Day       string    `json:"change_day,omitempty"`       // change since yesterday, "" when unknown
+	Week      string    `json:"change_week,omitempty"`      // change since last week
+	DayClass  string    `json:"change_day_class,omitempty"` // "better", "worse" or ""
+	WeekClass string    `json:"change_week_class,omitempty"`
+	AsOf      time.Time `json:"as_of"`
 }
 
 // loadFigures reads each area's latest result and those of a day and a week
 // before, to show every headline figure with its change.
-func (s *Server) loadFigures(ctx context.Context, jobs []*store.MonitoringJob) ([]figureCard, error) {
+// Only the figures of areas the role may see are returned.
+func (s *Server) loadFigures(ctx context.Context, role string, jobs []*store.MonitoringJob) ([]figureCard, error) {
 	byArea := map[string]*store.MonitoringJob{}
 	for _, j := range jobs {
 		if area, ok := strings.CutPrefix(j.AnalyzerType, "analysis."); ok {
@@ -102,7 +108,10 @@ func (s *Server) loadFigures(ctx context.Context, jobs []*store.MonitoringJob) (
 	}
 	var cards []figureCard
 	for _, kf := range keyFigures {
-		card := figureCard{Label: kf.Label}
+		if !canSeeArea(role, kf.Area) {
+			continue
+		}
+		card := figureCard{Label: kf.Label, Metric: kf.Metric, Area: kf.Area}
 		snaps, err := load(kf.Area)
 		if err != nil {
 			return nil, err
@@ -117,6 +126,7 @@ func (s *Server) loadFigures(ctx context.Context, jobs []*store.MonitoringJob) (
 			card.Note = "not available in this Odoo"
 		default:
 			card.Available, card.Value, card.AsOf = true, formatMetric(cur), snaps[0].at
+			card.Raw, card.Unit = cur.Value, cur.Unit
 			if prev, ok := lookupMetric(snaps[1], kf.Metric); ok && prev.Available {
 				card.Day, card.DayClass = change(cur, prev, kf.Good)
 			}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 
 	"github.com/aicoo/aicoo/internal/store"
@@ -15,36 +16,103 @@ type overviewPage struct {
 	Figures    []figureCard
 }
 
-// showOverview is the signed-in home page: open alerts, monitoring jobs and
-// their latest runs for the user's connection.
-func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
-	ctx := r.Context()
-	u := userFrom(ctx)
+// loadOverview gathers what the overview shows to u: key figures, open
+// alerts, monitoring jobs and their latest runs, and sync status, each
+// limited to the areas u's role may see.
+func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage, error) {
 	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
+	page := &overviewPage{Connection: conn}
+	if page.Alerts, err = s.listAlerts(ctx, u, alertFilter{Status: "open"}, 50); err != nil {
+		return nil, err
+	}
+	if page.Jobs, err = s.visibleJobs(ctx, u); err != nil {
+		return nil, err
+	}
+	runs, err := s.cfg.Store.JobRunList(ctx, store.JobRunListParams{ConnectionID: conn.ID, Limit: 60})
+	if err != nil {
+		return nil, err
+	}
+	page.Runs = filterRuns(runs, page.Jobs, 20)
+	if page.Figures, err = s.loadFigures(ctx, u.Role, page.Jobs); err != nil {
+		return nil, err
+	}
+	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
+		return nil, err
+	}
+	return page, nil
+}
+
+// showOverview is the signed-in home page.
+func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
+	page, err := s.loadOverview(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	page := overviewPage{Connection: conn}
-	if page.Alerts, err = s.cfg.Store.AlertList(ctx, store.AlertListParams{ConnectionID: conn.ID, OpenOnly: true, Limit: 50}); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if page.Jobs, err = s.cfg.Store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: conn.ID}); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if page.Runs, err = s.cfg.Store.JobRunList(ctx, store.JobRunListParams{ConnectionID: conn.ID, Limit: 20}); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if page.Figures, err = s.loadFigures(ctx, page.Jobs); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
-		s.serverError(w, r, err)
-		return
-	}
 	s.render(w, r, "overview", http.StatusOK, page)
+}
+
+type overviewJSON struct {
+	Connection   string         `json:"connection"`
+	Figures      []figureCard   `json:"figures"`
+	OpenAlerts   int            `json:"open_alerts"`
+	ByPriority   map[string]int `json:"open_alerts_by_priority"`
+	FailingJobs  int            `json:"failing_jobs"`
+	ModelsSynced int            `json:"models_synced"`
+}
+
+func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
+	page, err := s.loadOverview(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.apiServerError(w, r, err)
+		return
+	}
+	out := overviewJSON{Connection: page.Connection.Name, Figures: page.Figures, ByPriority: map[string]int{}}
+	if out.Figures == nil {
+		out.Figures = []figureCard{}
+	}
+	for _, a := range page.Alerts {
+		out.OpenAlerts++
+		out.ByPriority[a.Priority]++
+	}
+	for _, j := range page.Jobs {
+		if j.ConsecutiveFailures > 0 {
+			out.FailingJobs++
+		}
+	}
+	for _, st := range page.Sync {
+		if !st.LastSuccessAt.IsZero() {
+			out.ModelsSynced++
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+type meJSON struct {
+	ID           int64    `json:"id"`
+	Username     string   `json:"username"`
+	Email        string   `json:"email"`
+	Role         string   `json:"role"`
+	ConnectionID int64    `json:"connection_id"`
+	Permissions  []string `json:"permissions"`
+	Areas        []string `json:"areas"`
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	out := meJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, ConnectionID: u.ConnectionID, Permissions: []string{}, Areas: []string{}}
+	for _, p := range []perm{permView, permAlertAct, permJobRun, permAdmin} {
+		if can(u.Role, p) {
+			out.Permissions = append(out.Permissions, string(p))
+		}
+	}
+	for _, a := range knownAreas {
+		if canSeeArea(u.Role, a) {
+			out.Areas = append(out.Areas, a)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 }

@@ -6,12 +6,17 @@ import (
 	"html/template"
 	"net/http"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/store"
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings"}
 
 var funcs = template.FuncMap{
+	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
+	"odoo": odooLink,
+	"list": func(v ...string) []string { return v },
 	"when": func(t time.Time) string {
 		if t.IsZero() {
 			return "never"
@@ -50,4 +55,15 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, cod
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(code)
 	buf.WriteTo(w)
+}
+
+type errorPage struct {
+	Code    int
+	Status  string
+	Message string
+}
+
+// renderError shows an error page with a message for people.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, code int, msg string) {
+	s.render(w, r, "error", code, errorPage{Code: code, Status: http.StatusText(code), Message: msg})
 }

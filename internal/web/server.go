@@ -1,8 +1,7 @@
-// Package web serves aicoo over HTTP: the dashboard pages, the operational
-// endpoints (/healthz, /readyz, /metrics) and, later, the JSON API.
 package web
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,12 +44,37 @@ type Config struct {
 	// SessionTTL is how long a sign-in lasts. Defaults to 12 hours.
 	SessionTTL time.Duration
 	NowFunc    func() time.Time
+
+	// AlertActions acknowledges, resolves and snoozes alerts. Without it
+	// alerts are read-only and those actions answer 501.
+	AlertActions AlertActions
+	// Jobs runs a monitoring job on demand. Without it "run now" answers 501.
+	Jobs JobRunner
+	// Odoo tests a connection from the settings page. Without it the test
+	// answers 501.
+	Odoo ConnectionTester
+	// Broker carries live alert events to open dashboards. Defaults to a
+	// new broker; pass one to publish from elsewhere (notifications).
+	Broker *Broker
+
+	// LoginWindow is the window failed sign-ins are counted over.
+	// Defaults to LoginWindowDefault.
+	LoginWindow time.Duration
+	// LoginMaxPerUser is the failed sign-ins allowed per username within
+	// the window. Defaults to LoginMaxPerUserDefault.
+	LoginMaxPerUser int
+	// LoginMaxPerClient is the failed sign-ins allowed per client address
+	// within the window. Defaults to LoginMaxPerClientDefault.
+	LoginMaxPerClient int
 }
 
 // Server holds the handlers' dependencies.
 type Server struct {
 	cfg   Config
 	pages map[string]*template.Template
+	// done is closed by CloseStreams to end open event streams.
+	done      chan struct{}
+	closeOnce sync.Once
 }
 
 // New parses the templates and returns a server.
@@ -66,11 +91,23 @@ func New(cfg Config) (*Server, error) {
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
 	}
+	if cfg.Broker == nil {
+		cfg.Broker = NewBroker()
+	}
+	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, LoginWindowDefault)
+	cfg.LoginMaxPerUser = cmp.Or(cfg.LoginMaxPerUser, LoginMaxPerUserDefault)
+	cfg.LoginMaxPerClient = cmp.Or(cfg.LoginMaxPerClient, LoginMaxPerClientDefault)
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages}, nil
+	return &Server{cfg: cfg, pages: pages, done: make(chan struct{})}, nil
+}
+
+// CloseStreams ends every open event stream, so a graceful shutdown does
+// not wait for them (register it with http.Server.RegisterOnShutdown).
+func (s *Server) CloseStreams() {
+	s.closeOnce.Do(func() { close(s.done) })
 }
 
 // Handler returns the complete HTTP handler.
@@ -90,7 +127,16 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /login", s.showLogin)
 	mux.HandleFunc("POST /login", s.login)
 	mux.HandleFunc("POST /logout", s.logout)
-	mux.Handle("GET /{$}", s.requireUser(http.HandlerFunc(s.showOverview)))
+	mux.HandleFunc("GET /setup", s.showSetup)
+	mux.HandleFunc("POST /setup", s.setup)
+	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	for _, rt := range s.routes() {
+		mux.Handle(rt.method+" "+rt.pattern, s.guard(rt))
+	}
+	// Unknown API paths answer in the API's error shape.
+	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		s.apiError(w, r, http.StatusNotFound, codeNotFound, "No API endpoint "+r.Method+" "+r.URL.Path+"; see /api/openapi.json.")
+	})
 
 	// Browsers send Sec-Fetch-Site/Origin; cross-site state changes are refused.
 	csrf := http.NewCrossOriginProtection()

@@ -1,0 +1,402 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// alertView is an alert as the API and the pages show it.
+type alertView struct {
+	ID             int64              `json:"id"`
+	Type           string             `json:"type"`
+	Priority       string             `json:"priority"`
+	Status         string             `json:"status"`
+	Title          string             `json:"title"`
+	Description    string             `json:"description"`
+	Fingerprint    string             `json:"fingerprint"`
+	Occurrences    int                `json:"occurrences"`
+	AcknowledgedBy int64              `json:"acknowledged_by,omitempty"`
+	AcknowledgedAt *time.Time         `json:"acknowledged_at,omitempty"`
+	ResolvedAt     *time.Time         `json:"resolved_at,omitempty"`
+	LastSeenAt     time.Time          `json:"last_seen_at"`
+	CreatedAt      time.Time          `json:"created_at"`
+	Refs           []analysis.Ref     `json:"refs"`
+	Facts          map[string]float64 `json:"facts,omitempty"`
+	Open           bool               `json:"-"`
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+func newAlertView(a *store.Alert) alertView {
+	v := alertView{ID: a.ID, Type: a.Type, Priority: a.Priority, Status: a.Status, Title: a.Title, Description: a.Description,
+		Fingerprint: a.Fingerprint, Occurrences: a.Occurrences, AcknowledgedBy: a.AcknowledgedBy,
+		AcknowledgedAt: timePtr(a.AcknowledgedAt), ResolvedAt: timePtr(a.ResolvedAt), LastSeenAt: a.LastSeenAt, CreatedAt: a.CreatedAt,
+		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged}
+	var data struct {
+		Refs  []analysis.Ref     `json:"refs"`
+		Facts map[string]float64 `json:"facts"`
+	}
+	if json.Unmarshal(a.Data, &data) == nil {
+		v.Refs, v.Facts = append(v.Refs, data.Refs...), data.Facts
+	}
+	for i := range v.Refs {
+		v.Refs[i].URL = safeURL(v.Refs[i].URL)
+	}
+	return v
+}
+
+// safeURL keeps http and https links only (Odoo record links).
+func safeURL(u string) string {
+	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		return u
+	}
+	return ""
+}
+
+// alertFilter selects alerts for a list.
+type alertFilter struct {
+	Status   string // open (default), all, new, acknowledged, resolved, dismissed
+	Priority string // empty: every priority
+	Type     string // empty: every type
+}
+
+func parseAlertFilter(r *http.Request) (alertFilter, error) {
+	q := r.URL.Query()
+	f := alertFilter{Status: q.Get("status"), Priority: q.Get("priority"), Type: q.Get("type")}
+	switch f.Status {
+	case "":
+		f.Status = "open"
+	case "open", "all", store.AlertNew, store.AlertAcknowledged, store.AlertResolved, store.AlertDismissed:
+	default:
+		return f, fmt.Errorf("status must be open, all, new, acknowledged, resolved or dismissed, not %q", f.Status)
+	}
+	if f.Priority != "" && store.PriorityRank(f.Priority) == 4 {
+		return f, fmt.Errorf("priority must be critical, high, medium or low, not %q", f.Priority)
+	}
+	return f, nil
+}
+
+// listAlerts returns up to limit alerts the user may see that match f, most
+// urgent and newest first.
+func (s *Server) listAlerts(ctx context.Context, u *store.User, f alertFilter, limit int) ([]*store.Alert, error) {
+	if f.Type != "" && !canSeeArea(u.Role, f.Type) {
+		return nil, nil
+	}
+	all, err := s.cfg.Store.AlertList(ctx, store.AlertListParams{ConnectionID: u.ConnectionID, OpenOnly: f.Status == "open",
+		Type: f.Type, Limit: pageWindowMax + 1})
+	if err != nil {
+		return nil, err
+	}
+	var out []*store.Alert
+	for _, a := range all {
+		if !canSeeArea(u.Role, a.Type) || (f.Priority != "" && a.Priority != f.Priority) {
+			continue
+		}
+		if f.Status != "open" && f.Status != "all" && a.Status != f.Status {
+			continue
+		}
+		out = append(out, a)
+		if len(out) == limit {
+			break
+		}
+	}
+	return out, nil
+}
+
+// alertByID returns the connection's alert with that id. The store has no
+// lookup by id yet, so it scans the connection's alerts (newest first).
+func (s *Server) alertByID(ctx context.Context, connectionID, id int64) (*store.Alert, error) {
+	all, err := s.cfg.Store.AlertList(ctx, store.AlertListParams{ConnectionID: connectionID, Limit: 1 << 30})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range all {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	return nil, fmt.Errorf("web: alert %d: %w", id, store.ErrNotFound)
+}
+
+// pathID reads a positive integer path parameter.
+func pathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, fmt.Errorf("%s must be a positive whole number, not %q", name, r.PathValue(name))
+	}
+	return id, nil
+}
+
+func (s *Server) apiAlertList(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	f, err := parseAlertFilter(r)
+	if err != nil {
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
+	pg, err := parsePage(r)
+	if err != nil {
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
+		return
+	}
+	limit := pg.fetch()
+	if wantCSV(r) {
+		limit = pageWindowMax
+	}
+	alerts, err := s.listAlerts(r.Context(), u, f, limit)
+	if err != nil {
+		s.apiServerError(w, r, err)
+		return
+	}
+	if wantCSV(r) {
+		rows := make([][]string, 0, len(alerts))
+		for _, a := range alerts {
+			rows = append(rows, []string{strconv.FormatInt(a.ID, 10), a.Priority, a.Status, a.Type, a.Title, a.Description,
+				strconv.Itoa(a.Occurrences), a.CreatedAt.Format(time.RFC3339), a.LastSeenAt.Format(time.RFC3339)})
+		}
+		writeCSV(w, "alerts.csv", []string{"id", "priority", "status", "type", "title", "description", "occurrences", "created_at", "last_seen_at"}, rows)
+		return
+	}
+	views := make([]alertView, 0, len(alerts))
+	for _, a := range paginate(alerts, &pg) {
+		views = append(views, newAlertView(a))
+	}
+	writeJSON(w, http.StatusOK, listResponse[alertView]{Data: views, Pagination: pg})
+}
+
+// visibleAlert loads the alert named in the path and checks the user may
+// see it, answering the error itself when not.
+func (s *Server) visibleAlert(w http.ResponseWriter, r *http.Request, api bool) (*store.Alert, bool) {
+	u := userFrom(r.Context())
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.badRequest(w, r, api, err.Error())
+		return nil, false
+	}
+	a, err := s.alertByID(r.Context(), u.ConnectionID, id)
+	if errors.Is(err, store.ErrNotFound) {
+		s.notFound(w, r, api, fmt.Sprintf("There is no alert %d.", id))
+		return nil, false
+	}
+	if err != nil {
+		s.fail(w, r, api, err)
+		return nil, false
+	}
+	if !s.requireArea(w, r, api, a.Type) {
+		return nil, false
+	}
+	return a, true
+}
+
+func (s *Server) apiAlertGet(w http.ResponseWriter, r *http.Request) {
+	if a, ok := s.visibleAlert(w, r, true); ok {
+		writeJSON(w, http.StatusOK, newAlertView(a))
+	}
+}
+
+// alertActionInput is the body of the action endpoints (all fields
+// optional except what the action needs).
+type alertActionInput struct {
+	Note    string    `json:"note"`
+	Until   time.Time `json:"until"`
+	Minutes int       `json:"minutes"`
+}
+
+// doAlertAction runs one lifecycle change and publishes it.
+func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Alert, action string, in alertActionInput) error {
+	if s.cfg.AlertActions == nil {
+		return errNoAlertActions
+	}
+	var err error
+	switch action {
+	case "acknowledge":
+		err = s.cfg.AlertActions.AlertAcknowledge(ctx, u.ConnectionID, a.ID, u.ID)
+	case "resolve":
+		err = s.cfg.AlertActions.AlertResolve(ctx, u.ConnectionID, a.ID, u.ID, in.Note)
+	case "snooze":
+		until := in.Until
+		if until.IsZero() && in.Minutes > 0 {
+			until = s.cfg.NowFunc().Add(time.Duration(in.Minutes) * time.Minute)
+		}
+		if !until.After(s.cfg.NowFunc()) {
+			return errBadSnooze
+		}
+		err = s.cfg.AlertActions.AlertSnooze(ctx, u.ConnectionID, a.ID, u.ID, until)
+	default:
+		return fmt.Errorf("web: unknown alert action %q", action)
+	}
+	if err != nil {
+		return err
+	}
+	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "snooze": "snoozed"}[action]
+	s.cfg.Broker.Publish(Event{Type: "alert", ConnectionID: u.ConnectionID, AlertID: a.ID, Area: a.Type, Status: status, Title: a.Title})
+	return nil
+}
+
+var (
+	errNoAlertActions = errors.New("web: alert actions are not available in this process")
+	errBadSnooze      = errors.New("web: snooze needs a time in the future")
+)
+
+func (s *Server) apiAlertAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.visibleAlert(w, r, true)
+		if !ok {
+			return
+		}
+		var in alertActionInput
+		if r.ContentLength != 0 {
+			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&in); err != nil {
+				s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object with note, until (RFC 3339) or minutes: "+err.Error())
+				return
+			}
+		}
+		u := userFrom(r.Context())
+		if err := s.doAlertAction(r.Context(), u, a, action, in); err != nil {
+			s.alertActionError(w, r, true, err)
+			return
+		}
+		a, err := s.alertByID(r.Context(), u.ConnectionID, a.ID)
+		if err != nil {
+			s.apiServerError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, newAlertView(a))
+	}
+}
+
+func (s *Server) alertActionError(w http.ResponseWriter, r *http.Request, api bool, err error) {
+	switch {
+	case errors.Is(err, errNoAlertActions):
+		if api {
+			s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, "Alert actions are not available in this process.")
+		} else {
+			s.renderError(w, r, http.StatusNotImplemented, "Alert actions are not available in this process.")
+		}
+	case errors.Is(err, errBadSnooze):
+		s.badRequest(w, r, api, "Snooze needs a time in the future (until, or minutes above 0).")
+	case errors.Is(err, ErrAlertState):
+		if api {
+			s.apiError(w, r, http.StatusConflict, codeConflict, "The alert's state does not allow this: "+err.Error())
+		} else {
+			s.renderError(w, r, http.StatusConflict, "The alert's state does not allow this.")
+		}
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r, api, "There is no such alert.")
+	default:
+		s.fail(w, r, api, err)
+	}
+}
+
+func (s *Server) badRequest(w http.ResponseWriter, r *http.Request, api bool, msg string) {
+	if api {
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, msg)
+		return
+	}
+	s.renderError(w, r, http.StatusBadRequest, msg)
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request, api bool, msg string) {
+	if api {
+		s.apiError(w, r, http.StatusNotFound, codeNotFound, msg)
+		return
+	}
+	s.renderError(w, r, http.StatusNotFound, msg)
+}
+
+// alertsPage is the Alerts page.
+type alertsPage struct {
+	Filter  alertFilter
+	Alerts  []alertView
+	Areas   []string
+	CanAct  bool
+	Notice  string
+	Message string
+}
+
+func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
+	u := userFrom(r.Context())
+	f, err := parseAlertFilter(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	alerts, err := s.listAlerts(r.Context(), u, f, 500)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p := alertsPage{Filter: f, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Notice: r.URL.Query().Get("done")}
+	for _, a := range alerts {
+		p.Alerts = append(p.Alerts, newAlertView(a))
+	}
+	for _, a := range knownAreas {
+		if canSeeArea(u.Role, a) {
+			p.Areas = append(p.Areas, a)
+		}
+	}
+	s.render(w, r, "alerts", http.StatusOK, p)
+}
+
+type alertPage struct {
+	Alert  alertView
+	CanAct bool
+}
+
+func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
+	a, ok := s.visibleAlert(w, r, false)
+	if !ok {
+		return
+	}
+	u := userFrom(r.Context())
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: newAlertView(a), CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
+}
+
+// postAlertAction is the form version of the actions: it redirects back to
+// the list (or the page named by "next").
+func (s *Server) postAlertAction(action string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		a, ok := s.visibleAlert(w, r, false)
+		if !ok {
+			return
+		}
+		if err := r.ParseForm(); err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "Bad form.")
+			return
+		}
+		in := alertActionInput{Note: r.PostForm.Get("note")}
+		if m := r.PostForm.Get("minutes"); m != "" {
+			n, err := strconv.Atoi(m)
+			if err != nil || n <= 0 || n > 60*24*90 {
+				s.renderError(w, r, http.StatusBadRequest, "Snooze for a whole number of minutes, up to 90 days.")
+				return
+			}
+			in.Minutes = n
+		}
+		if err := s.doAlertAction(r.Context(), userFrom(r.Context()), a, action, in); err != nil {
+			s.alertActionError(w, r, false, err)
+			return
+		}
+		next := safeNext(r.PostForm.Get("next"))
+		if next == "/" {
+			next = "/alerts"
+		}
+		http.Redirect(w, r, next, http.StatusSeeOther)
+	}
+}

@@ -1,0 +1,385 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// areaResult is the latest analysis of one area, decoded.
+type areaResult struct {
+	Area        string             `json:"area"`
+	JobID       int64              `json:"job_id"`
+	ResultID    int64              `json:"result_id"`
+	ScheduledAt time.Time          `json:"scheduled_at"`
+	Status      string             `json:"status"`
+	Metrics     []metricJSON       `json:"metrics"`
+	Insights    []analysis.Insight `json:"insights"`
+}
+
+// metricJSON is a metric with its stored key ("name" or "name@company")
+// and its value formatted for people.
+type metricJSON struct {
+	Key       string         `json:"key"`
+	Name      string         `json:"name"`
+	Value     float64        `json:"value"`
+	Unit      string         `json:"unit"`
+	Display   string         `json:"display"`
+	CompanyID int64          `json:"company_id,omitempty"`
+	Available bool           `json:"available"`
+	Note      string         `json:"note,omitempty"`
+	Refs      []analysis.Ref `json:"refs"`
+}
+
+var errNoAnalysis = errors.New("web: no analysis yet")
+
+// areaJob returns the monitoring job of an area, or ErrNotFound.
+func (s *Server) areaJob(ctx context.Context, connectionID int64, area string) (*store.MonitoringJob, error) {
+	jobs, err := s.cfg.Store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID})
+	if err != nil {
+		return nil, err
+	}
+	for _, j := range jobs {
+		if jobArea(j) == area {
+			return j, nil
+		}
+	}
+	return nil, fmt.Errorf("web: area %s: %w", area, store.ErrNotFound)
+}
+
+func decodeMetrics(raw json.RawMessage) (map[string]analysis.Metric, error) {
+	m := map[string]analysis.Metric{}
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("web: decode metrics: %w", err)
+	}
+	return m, nil
+}
+
+func newMetricJSON(key string, m analysis.Metric) metricJSON {
+	out := metricJSON{Key: key, Name: m.Name, Value: m.Value, Unit: m.Unit, CompanyID: m.CompanyID, Available: m.Available, Note: m.Note, Refs: []analysis.Ref{}}
+	if out.Name == "" {
+		out.Name = key
+	}
+	if m.Available {
+		out.Display = formatMetric(metricValue{Value: m.Value, Unit: m.Unit, Available: true})
+	} else {
+		out.Display = "not available"
+	}
+	for _, r := range m.Refs {
+		r.URL = safeURL(r.URL)
+		out.Refs = append(out.Refs, r)
+	}
+	return out
+}
+
+// loadArea reads the latest result of an area.
+func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) (*areaResult, error) {
+	j, err := s.areaJob(ctx, connectionID, area)
+	if err != nil {
+		return nil, err
+	}
+	res, err := s.cfg.Store.AnalysisResultLatest(ctx, j.ID, time.Time{})
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNoAnalysis
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := &areaResult{Area: area, JobID: j.ID, ResultID: res.ID, ScheduledAt: res.ScheduledAt, Status: res.Status, Metrics: []metricJSON{}, Insights: []analysis.Insight{}}
+	metrics, err := decodeMetrics(res.Metrics)
+	if err != nil {
+		return nil, err
+	}
+	for k, m := range metrics {
+		out.Metrics = append(out.Metrics, newMetricJSON(k, m))
+	}
+	sort.Slice(out.Metrics, func(i, j int) bool { return out.Metrics[i].Key < out.Metrics[j].Key })
+	if err := json.Unmarshal(res.Insights, &out.Insights); err != nil {
+		return nil, fmt.Errorf("web: decode insights of result %d: %w", res.ID, err)
+	}
+	for i := range out.Insights {
+		for k := range out.Insights[i].Refs {
+			out.Insights[i].Refs[k].URL = safeURL(out.Insights[i].Refs[k].URL)
+		}
+	}
+	return out, nil
+}
+
+// areaFromPath validates the {area} path parameter and the user's right to
+// see it.
+func (s *Server) areaFromPath(w http.ResponseWriter, r *http.Request, api bool) (string, bool) {
+	area := r.PathValue("area")
+	if !isArea(area) {
+		s.notFound(w, r, api, fmt.Sprintf("There is no area %q; areas are finance, expenses, sales, customers and operations.", area))
+		return "", false
+	}
+	return area, s.requireArea(w, r, api, area)
+}
+
+func (s *Server) areaError(w http.ResponseWriter, r *http.Request, api bool, area string, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		s.notFound(w, r, api, "No monitoring job analyzes "+area+" on this connection.")
+	case errors.Is(err, errNoAnalysis):
+		s.notFound(w, r, api, "The "+area+" analysis has not run yet.")
+	default:
+		s.fail(w, r, api, err)
+	}
+}
+
+type areaSummary struct {
+	Area        string     `json:"area"`
+	JobID       int64      `json:"job_id,omitempty"`
+	ScheduledAt *time.Time `json:"scheduled_at,omitempty"`
+	Status      string     `json:"status"`
+	Metrics     int        `json:"metrics"`
+	Insights    int        `json:"insights"`
+}
+
+func (s *Server) areaSummaries(ctx context.Context, u *store.User) ([]areaSummary, error) {
+	out := []areaSummary{}
+	for _, area := range knownAreas {
+		if !canSeeArea(u.Role, area) {
+			continue
+		}
+		sum := areaSummary{Area: area, Status: "no analysis yet"}
+		res, err := s.loadArea(ctx, u.ConnectionID, area)
+		switch {
+		case errors.Is(err, store.ErrNotFound):
+			sum.Status = "no monitoring job"
+		case errors.Is(err, errNoAnalysis):
+		case err != nil:
+			return nil, err
+		default:
+			sum.JobID, sum.ScheduledAt, sum.Status = res.JobID, timePtr(res.ScheduledAt), res.Status
+			sum.Metrics, sum.Insights = len(res.Metrics), len(res.Insights)
+		}
+		out = append(out, sum)
+	}
+	return out, nil
+}
+
+func (s *Server) apiAnalysisList(w http.ResponseWriter, r *http.Request) {
+	out, err := s.areaSummaries(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.apiServerError(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"data": out})
+}
+
+func (s *Server) apiAnalysisArea(w http.ResponseWriter, r *http.Request) {
+	area, ok := s.areaFromPath(w, r, true)
+	if !ok {
+		return
+	}
+	res, err := s.loadArea(r.Context(), userFrom(r.Context()).ConnectionID, area)
+	if err != nil {
+		s.areaError(w, r, true, area, err)
+		return
+	}
+	if wantCSV(r) {
+		var rows [][]string
+		for _, m := range res.Metrics {
+			rows = append(rows, []string{m.Key, strconv.FormatFloat(m.Value, 'f', -1, 64), m.Unit, strconv.FormatBool(m.Available), m.Note})
+		}
+		writeCSV(w, area+"-metrics.csv", []string{"metric", "value", "unit", "available", "note"}, rows)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
+// metricDetail is the drill-down of one figure: its value now, its history
+// and the records behind it, each with a link into Odoo.
+type metricDetail struct {
+	Area    string        `json:"area"`
+	Metric  metricJSON    `json:"metric"`
+	History []metricPoint `json:"history"`
+	Records []recordLink  `json:"records"`
+}
+
+type metricPoint struct {
+	At        time.Time `json:"at"`
+	Value     float64   `json:"value"`
+	Available bool      `json:"available"`
+}
+
+// recordLink is one Odoo record behind a figure.
+type recordLink struct {
+	Model string `json:"model"`
+	ID    int64  `json:"id"`
+	URL   string `json:"url,omitempty"`
+}
+
+// recordLinksMax bounds the records listed for one figure.
+const recordLinksMax = 500
+
+func odooLink(base, model string, id int64) string {
+	if safeURL(base) == "" {
+		return ""
+	}
+	return base + "/web#id=" + strconv.FormatInt(id, 10) + "&model=" + model + "&view_type=form"
+}
+
+func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
+	j, err := s.areaJob(ctx, u.ConnectionID, area)
+	if err != nil {
+		return nil, err
+	}
+	results, err := s.cfg.Store.AnalysisResultList(ctx, store.AnalysisResultListParams{ConnectionID: u.ConnectionID, JobID: j.ID, Limit: 60})
+	if err != nil {
+		return nil, err
+	}
+	if len(results) == 0 {
+		return nil, errNoAnalysis
+	}
+	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
+	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
+	found := false
+	for i, res := range results {
+		metrics, err := decodeMetrics(res.Metrics)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := metrics[key]
+		if !ok {
+			continue
+		}
+		if i == 0 {
+			found, d.Metric = true, newMetricJSON(key, m)
+		}
+		d.History = append(d.History, metricPoint{At: res.ScheduledAt, Value: m.Value, Available: m.Available})
+	}
+	if !found {
+		return nil, fmt.Errorf("web: metric %q: %w", key, errMetricNotFound)
+	}
+	sort.Slice(d.History, func(i, j int) bool { return d.History[i].At.Before(d.History[j].At) })
+	for _, ref := range d.Metric.Refs {
+		for _, id := range ref.IDs {
+			if len(d.Records) == recordLinksMax {
+				break
+			}
+			d.Records = append(d.Records, recordLink{Model: ref.Model, ID: id, URL: odooLink(conn.OdooURL, ref.Model, id)})
+		}
+	}
+	return d, nil
+}
+
+var errMetricNotFound = errors.New("no such metric")
+
+func (s *Server) apiMetric(w http.ResponseWriter, r *http.Request) {
+	area, ok := s.areaFromPath(w, r, true)
+	if !ok {
+		return
+	}
+	key := r.PathValue("metric")
+	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
+	if errors.Is(err, errMetricNotFound) {
+		s.apiError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
+		return
+	}
+	if err != nil {
+		s.areaError(w, r, true, area, err)
+		return
+	}
+	if wantCSV(r) {
+		var rows [][]string
+		for _, rec := range d.Records {
+			rows = append(rows, []string{rec.Model, strconv.FormatInt(rec.ID, 10), rec.URL})
+		}
+		writeCSV(w, key+"-records.csv", []string{"model", "id", "odoo_url"}, rows)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+type analyticsPage struct {
+	Areas  []areaSummary
+	Result *areaResult
+	Detail *metricDetail
+	Spark  string // SVG polyline points of the history
+}
+
+func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
+	areas, err := s.areaSummaries(r.Context(), userFrom(r.Context()))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Areas: areas})
+}
+
+func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
+	area, ok := s.areaFromPath(w, r, false)
+	if !ok {
+		return
+	}
+	res, err := s.loadArea(r.Context(), userFrom(r.Context()).ConnectionID, area)
+	if err != nil {
+		s.areaError(w, r, false, area, err)
+		return
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res})
+}
+
+func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {
+	area, ok := s.areaFromPath(w, r, false)
+	if !ok {
+		return
+	}
+	key := r.PathValue("metric")
+	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
+	if errors.Is(err, errMetricNotFound) {
+		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
+		return
+	}
+	if err != nil {
+		s.areaError(w, r, false, area, err)
+		return
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)})
+}
+
+// sparkline returns SVG polyline points for the available values, scaled
+// into a w x h box, or "" with fewer than two points.
+func sparkline(points []metricPoint, w, h float64) string {
+	var vals []float64
+	for _, p := range points {
+		if p.Available {
+			vals = append(vals, p.Value)
+		}
+	}
+	if len(vals) < 2 {
+		return ""
+	}
+	lo, hi := vals[0], vals[0]
+	for _, v := range vals {
+		lo, hi = min(lo, v), max(hi, v)
+	}
+	out := make([]byte, 0, len(vals)*12)
+	for i, v := range vals {
+		x := float64(i) / float64(len(vals)-1) * w
+		y := h / 2
+		if hi > lo {
+			y = h - (v-lo)/(hi-lo)*h
+		}
+		if i > 0 {
+			out = append(out, ' ')
+		}
+		out = strconv.AppendFloat(out, x, 'f', 1, 64)
+		out = append(out, ',')
+		out = strconv.AppendFloat(out, y, 'f', 1, 64)
+	}
+	return string(out)
+}

@@ -1,0 +1,325 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
+)
+
+// testAlertActions implements AlertActions over the real store for the
+// tests (the alerts package provides the product's implementation).
+type testAlertActions struct{ s *store.Store }
+
+func (a testAlertActions) set(ctx context.Context, connectionID, alertID int64, status string, userID int64) error {
+	res, err := a.s.DB().ExecContext(ctx, `UPDATE alerts SET status = $3, acknowledged_by = $4, acknowledged_at = $5, updated_at = $5
+		WHERE connection_id = $1 AND id = $2`, connectionID, alertID, status, userID, time.Now().UTC())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return store.ErrNotFound
+	}
+	return nil
+}
+
+func (a testAlertActions) AlertAcknowledge(ctx context.Context, connectionID, alertID, userID int64) error {
+	return a.set(ctx, connectionID, alertID, store.AlertAcknowledged, userID)
+}
+
+func (a testAlertActions) AlertResolve(ctx context.Context, connectionID, alertID, userID int64, note string) error {
+	return a.set(ctx, connectionID, alertID, store.AlertResolved, userID)
+}
+
+func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID, userID int64, until time.Time) error {
+	return a.set(ctx, connectionID, alertID, store.AlertAcknowledged, userID)
+}
+
+type testJobs struct {
+	mu  sync.Mutex
+	ran []int64
+}
+
+func (j *testJobs) RunNow(ctx context.Context, id int64) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.ran = append(j.ran, id)
+	return nil
+}
+
+type testOdoo struct{ err error }
+
+func (o testOdoo) TestConnection(ctx context.Context, id int64) (*ConnectionReport, error) {
+	if o.err != nil {
+		return nil, o.err
+	}
+	return &ConnectionReport{ServerVersion: "17.0", Protocol: "jsonrpc", User: "aicoo@acme", Modules: []string{"account", "sale"}, Latency: 12 * time.Millisecond}, nil
+}
+
+// fixture is a server with one user per role (signed in through a session
+// token made directly in the store), a finance and a sales alert, a finance
+// job with a result, and the optional dependencies wired to test doubles.
+type fixture struct {
+	srv      *httptest.Server
+	store    *store.Store
+	conn     *store.Connection
+	tokens   map[string]string // role -> session token
+	users    map[string]*store.User
+	jobs     *testJobs
+	broker   *Broker
+	server   *Server
+	alerts   map[string]int64 // area -> alert id
+	jobIDs   map[string]int64 // area -> job id
+	finished func()
+}
+
+func newFixture(t *testing.T, cfg Config) *fixture {
+	t.Helper()
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme", OdooURL: "https://acme.odoo.com", OdooDatabase: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{store: s, conn: conn, tokens: map[string]string{}, users: map[string]*store.User{}, jobs: &testJobs{},
+		alerts: map[string]int64{}, jobIDs: map[string]int64{}}
+	now := time.Now()
+	for _, role := range []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {
+		u, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: role + "-user", Role: role})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok := auth.NewToken()
+		if err := s.SessionCreate(ctx, store.Session{TokenHash: auth.TokenHash(tok), ConnectionID: conn.ID, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		f.tokens[role], f.users[role] = tok, u
+	}
+	for _, area := range []string{"finance", "sales"} {
+		j, err := s.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: conn.ID, Name: area, Schedule: "@hourly", AnalyzerType: "analysis." + area, Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.jobIDs[area] = j.ID
+		name := area + ".cash.position"
+		if area == "sales" {
+			name = "sales.pipeline.weighted_revenue"
+		}
+		m, _ := json.Marshal(map[string]analysis.Metric{name: {Name: name, Value: 1234, Unit: "EUR", Available: true,
+			Refs: []analysis.Ref{{Model: "account.move", IDs: []int64{7, 8}, URL: "https://acme.odoo.com/web#id=7&model=account.move&view_type=form"}}}})
+		ins, _ := json.Marshal([]analysis.Insight{{Kind: "k", Priority: "high", Title: "Finding <b>" + area + "</b>", Subject: "x:1",
+			Refs: []analysis.Ref{{Model: "res.partner", IDs: []int64{3}, URL: "javascript:alert(1)"}}}})
+		at := now.Add(-time.Minute).UTC().Truncate(time.Second)
+		if _, _, err := s.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: conn.ID, JobID: j.ID, ScheduledAt: at, RunAt: at, Status: store.ResultSuccess, Metrics: m, Insights: ins}); err != nil {
+			t.Fatal(err)
+		}
+		data, _ := json.Marshal(map[string]any{"refs": []analysis.Ref{{Model: "account.move", IDs: []int64{7}, URL: "https://acme.odoo.com/web#id=7&model=account.move&view_type=form"}}})
+		a, _, err := s.AlertRaise(ctx, store.AlertRaiseParams{ConnectionID: conn.ID, Fingerprint: "fp-" + area, Type: area, Priority: store.PriorityHigh,
+			Title: area + " alert <script>alert(1)</script>", Description: "described", Data: data})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.alerts[area] = a.ID
+	}
+	cfg.Store = s
+	cfg.Version = "test"
+	if cfg.AlertActions == nil {
+		cfg.AlertActions = testAlertActions{s}
+	}
+	if cfg.Jobs == nil {
+		cfg.Jobs = f.jobs
+	}
+	if cfg.Odoo == nil {
+		cfg.Odoo = testOdoo{}
+	}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.server, f.broker = srv, srv.cfg.Broker
+	f.srv = httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { srv.CloseStreams(); f.srv.Close() })
+	return f
+}
+
+// do sends a request as role ("" for anonymous), without following
+// redirects.
+func (f *fixture) do(t *testing.T, role, method, path, body string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(method, f.srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if role != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[role]})
+	}
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp
+}
+
+// TestPermissionMatrix checks every role against every route and method:
+// allowed combinations succeed, the others answer 403 (401 or a redirect to
+// the login page when anonymous).
+func TestPermissionMatrix(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	const (
+		all      = "admin ceo cfo sales ops viewer"
+		finance  = "admin ceo cfo viewer"
+		sales    = "admin ceo cfo sales viewer"
+		actFin   = "admin ceo cfo"
+		actSales = "admin ceo cfo sales"
+		runFin   = "admin ceo cfo"
+		admin    = "admin"
+	)
+	fa, sa := f.alerts["finance"], f.alerts["sales"]
+	fj, sj := f.jobIDs["finance"], f.jobIDs["sales"]
+	cases := []struct {
+		method, path string
+		allowed      string
+	}{
+		{"GET", "/", all},
+		{"GET", "/alerts", all},
+		{"GET", fmt.Sprintf("/alerts/%d", fa), finance},
+		{"GET", fmt.Sprintf("/alerts/%d", sa), sales},
+		{"POST", fmt.Sprintf("/alerts/%d/acknowledge", fa), actFin},
+		{"POST", fmt.Sprintf("/alerts/%d/acknowledge", sa), actSales},
+		{"POST", fmt.Sprintf("/alerts/%d/snooze", sa), actSales},
+		{"POST", fmt.Sprintf("/alerts/%d/resolve", sa), actSales},
+		{"POST", fmt.Sprintf("/alerts/%d/snooze", fa), actFin},
+		{"POST", fmt.Sprintf("/alerts/%d/resolve", fa), actFin},
+		{"GET", "/jobs", all},
+		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
+		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
+		{"POST", fmt.Sprintf("/jobs/%d/run", sj), "admin ceo cfo"},
+		{"GET", "/analytics", all},
+		{"GET", "/analytics/finance", finance},
+		{"GET", "/analytics/sales", sales},
+		{"GET", "/analytics/finance/metrics/finance.cash.position", finance},
+		{"GET", "/settings", admin},
+		{"POST", "/settings/test", admin},
+
+		{"GET", "/api/v1/me", all},
+		{"GET", "/api/v1/overview", all},
+		{"GET", "/api/v1/alerts", all},
+		{"GET", "/api/v1/alerts?format=csv", all},
+		{"GET", fmt.Sprintf("/api/v1/alerts/%d", fa), finance},
+		{"GET", fmt.Sprintf("/api/v1/alerts/%d", sa), sales},
+		{"POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", fa), actFin},
+		{"POST", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", sa), actSales},
+		{"POST", fmt.Sprintf("/api/v1/alerts/%d/snooze", fa), actFin},
+		{"POST", fmt.Sprintf("/api/v1/alerts/%d/resolve", fa), actFin},
+		{"GET", "/api/v1/jobs", all},
+		{"GET", fmt.Sprintf("/api/v1/jobs/%d/runs", fj), finance},
+		{"POST", fmt.Sprintf("/api/v1/jobs/%d/run", fj), runFin},
+		{"GET", "/api/v1/analysis", all},
+		{"GET", "/api/v1/analysis/finance", finance},
+		{"GET", "/api/v1/analysis/sales", sales},
+		{"GET", "/api/v1/analysis/finance/metrics/finance.cash.position", finance},
+		{"GET", "/api/v1/sync", all},
+		{"GET", "/api/v1/settings/connection", admin},
+		{"POST", "/api/v1/settings/connection/test", admin},
+		{"GET", "/api/v1/users", admin},
+		// Methods no route accepts are refused for everyone.
+		{"DELETE", fmt.Sprintf("/api/v1/alerts/%d", fa), ""},
+		{"PUT", "/api/v1/settings/connection", ""},
+		{"POST", "/api/v1/users", ""},
+		{"GET", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", fa), ""},
+	}
+	// Every guarded route appears in the matrix.
+	covered := map[string]bool{}
+	for _, c := range cases {
+		covered[c.method+" "+c.path] = true
+	}
+	for _, rt := range f.server.routes() {
+		p := rt.path()
+		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj)).Replace(strings.TrimSuffix(p, "{$}"))
+		if p == "" {
+			p = "/"
+		}
+		if rt.pattern == "/api/v1/events" {
+			continue // a stream; covered by TestLiveEvents
+		}
+		if !covered[rt.method+" "+p] {
+			t.Errorf("route %s %s is missing from the permission matrix", rt.method, p)
+		}
+	}
+	body := map[string]string{"snooze": `{"minutes": 30}`}
+	for _, c := range cases {
+		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {
+			b := ""
+			if strings.HasPrefix(c.path, "/api/") && strings.HasSuffix(c.path, "/snooze") {
+				b = body["snooze"]
+			}
+			form := ""
+			if !strings.HasPrefix(c.path, "/api/") && strings.HasSuffix(c.path, "/snooze") {
+				form = "minutes=30"
+			}
+			var resp *http.Response
+			if form != "" {
+				req, _ := http.NewRequest(c.method, f.srv.URL+c.path, strings.NewReader(form))
+				req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+				if role != "" {
+					req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[role]})
+				}
+				var err error
+				resp, err = (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).Do(req)
+				if err != nil {
+					t.Fatal(err)
+				}
+			} else {
+				resp = f.do(t, role, c.method, c.path, b)
+			}
+			resp.Body.Close()
+			allowed := role != "" && strings.Contains(" "+c.allowed+" ", " "+role+" ")
+			api := strings.HasPrefix(c.path, "/api/")
+			switch {
+			case c.allowed == "":
+				if resp.StatusCode != http.StatusMethodNotAllowed && resp.StatusCode != http.StatusNotFound {
+					t.Errorf("%s %s as %q: %d, want 404 or 405", c.method, c.path, role, resp.StatusCode)
+				}
+			case role == "" && api:
+				if resp.StatusCode != http.StatusUnauthorized {
+					t.Errorf("%s %s anonymous: %d, want 401", c.method, c.path, resp.StatusCode)
+				}
+			case role == "":
+				if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+					t.Errorf("%s %s anonymous: %d %s, want a redirect to /login", c.method, c.path, resp.StatusCode, resp.Header.Get("Location"))
+				}
+			case allowed:
+				if resp.StatusCode >= 400 {
+					t.Errorf("%s %s as %s: %d, want success", c.method, c.path, role, resp.StatusCode)
+				}
+			default:
+				if resp.StatusCode != http.StatusForbidden {
+					t.Errorf("%s %s as %s: %d, want 403", c.method, c.path, role, resp.StatusCode)
+				}
+			}
+		}
+	}
+}
+
+// newServer serves srv for the test and returns its URL.
+func newServer(t *testing.T, srv *Server) string {
+	t.Helper()
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { srv.CloseStreams(); ts.Close() })
+	return ts.URL
+}

@@ -1,0 +1,185 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"reflect"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// opDoc documents an API route: a summary and the name of its response
+// schema (a key of apiSchemas; "" for a stream).
+type opDoc struct {
+	Summary string
+	Schema  string
+}
+
+// apiSchemas maps response schema names to the Go values they describe;
+// the OpenAPI document derives each schema from the type's JSON tags, so
+// the two cannot drift apart.
+var apiSchemas = map[string]any{
+	"Me":        meJSON{},
+	"Overview":  overviewJSON{},
+	"AlertList": listResponse[alertView]{},
+	"Alert":     alertView{},
+	"JobList":   listResponse[jobJSON]{},
+	"RunList":   listResponse[runJSON]{},
+	"Enqueued": struct {
+		JobID  int64  `json:"job_id"`
+		Status string `json:"status"`
+	}{},
+	"AreaList": struct {
+		Data []areaSummary `json:"data"`
+	}{},
+	"AreaResult":   areaResult{},
+	"MetricDetail": metricDetail{},
+	"SyncList": struct {
+		Data []syncJSON `json:"data"`
+	}{},
+	"Connection": connectionJSON{},
+	"ConnectionTest": struct {
+		OK     bool              `json:"ok"`
+		Error  string            `json:"error,omitempty"`
+		Report *ConnectionReport `json:"report,omitempty"`
+	}{},
+	"UserList": listResponse[userJSON]{},
+	"Error":    apiErrorBody{},
+}
+
+var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
+
+// openAPIDoc builds the OpenAPI 3.1 document of the API from the route
+// table.
+func (s *Server) openAPIDoc() map[string]any {
+	paths := map[string]map[string]any{}
+	errResp := func(desc string) map[string]any {
+		return map[string]any{"description": desc, "content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+	}
+	for _, rt := range s.routes() {
+		if !rt.api {
+			continue
+		}
+		p := strings.TrimSuffix(rt.pattern, "{$}")
+		var params []map[string]any
+		for _, m := range pathParam.FindAllStringSubmatch(p, -1) {
+			typ := "string"
+			if m[1] == "id" {
+				typ = "integer"
+			}
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": map[string]any{"type": typ}})
+		}
+		if strings.Contains(rt.doc.Summary, "page, per_page") {
+			params = append(params,
+				map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "default": 1}},
+				map[string]any{"name": "per_page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": PerPageMax, "default": PerPageDefault}})
+		}
+		if strings.Contains(rt.doc.Summary, "format=csv") {
+			params = append(params, map[string]any{"name": "format", "in": "query", "schema": map[string]any{"type": "string", "enum": []string{"json", "csv"}}})
+		}
+		ok := map[string]any{"description": "OK"}
+		switch {
+		case rt.doc.Schema != "":
+			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + rt.doc.Schema}}}
+		default:
+			ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
+		}
+		code := "200"
+		if rt.doc.Schema == "Enqueued" {
+			code = "202"
+		}
+		op := map[string]any{
+			"summary":     rt.doc.Summary,
+			"operationId": strings.ToLower(rt.method) + strings.NewReplacer("/api/v1/", "_", "/", "_", "{", "", "}", "", ".", "_").Replace(p),
+			"responses": map[string]any{code: ok, "400": errResp("Bad input"), "401": errResp("Not signed in, or a bad API token"),
+				"403": errResp("The role may not do this"), "404": errResp("Not found")},
+		}
+		if params != nil {
+			op["parameters"] = params
+		}
+		if rt.method == "POST" && strings.HasPrefix(p, "/api/v1/alerts/") {
+			op["requestBody"] = map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(alertActionInput{}))}}}
+		}
+		if paths[p] == nil {
+			paths[p] = map[string]any{}
+		}
+		paths[p][strings.ToLower(rt.method)] = op
+	}
+	schemas := map[string]any{}
+	for name, v := range apiSchemas {
+		schemas[name] = schemaOf(reflect.TypeOf(v))
+	}
+	return map[string]any{
+		"openapi": "3.1.0",
+		"info": map[string]any{"title": "aicoo API", "version": s.cfg.Version,
+			"description": "The JSON API of the aicoo dashboard. Authenticate with a session cookie or an API token (`aicoo token create --user NAME`) sent as `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\"}}`; lists are `{\"data\": [...], \"pagination\": {\"page\", \"per_page\", \"has_more\"}}`."},
+		"paths":      paths,
+		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}, "session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie}}},
+		"security":   []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},
+	}
+}
+
+var (
+	timeType = reflect.TypeOf(time.Time{})
+	rawType  = reflect.TypeOf(json.RawMessage{})
+)
+
+// schemaOf derives a JSON schema from a Go type's JSON encoding.
+func schemaOf(t reflect.Type) map[string]any {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	switch {
+	case t == timeType:
+		return map[string]any{"type": "string", "format": "date-time"}
+	case t == rawType:
+		return map[string]any{}
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return map[string]any{"type": "boolean"}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return map[string]any{"type": "integer"}
+	case reflect.Float32, reflect.Float64:
+		return map[string]any{"type": "number"}
+	case reflect.String:
+		return map[string]any{"type": "string"}
+	case reflect.Slice, reflect.Array:
+		return map[string]any{"type": "array", "items": schemaOf(t.Elem())}
+	case reflect.Map:
+		return map[string]any{"type": "object", "additionalProperties": schemaOf(t.Elem())}
+	case reflect.Struct:
+		props := map[string]any{}
+		var required []string
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			tag := f.Tag.Get("json")
+			if tag == "-" {
+				continue
+			}
+			name, opts, _ := strings.Cut(tag, ",")
+			if name == "" {
+				name = f.Name
+			}
+			props[name] = schemaOf(f.Type)
+			if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
+				required = append(required, name)
+			}
+		}
+		out := map[string]any{"type": "object", "properties": props}
+		if required != nil {
+			out["required"] = required
+		}
+		return out
+	}
+	return map[string]any{}
+}
+
+func (s *Server) openAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Access-Control-Allow-Origin", "*")
+	writeJSON(w, http.StatusOK, s.openAPIDoc())
+}

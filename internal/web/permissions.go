@@ -1,0 +1,98 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// perm names what a route lets a person do.
+type perm string
+
+const (
+	// permView reads the dashboard: overview, alerts, jobs, analytics, sync
+	// status (each filtered by the areas the role may see).
+	permView perm = "view"
+	// permAlertAct acknowledges, resolves and snoozes alerts.
+	permAlertAct perm = "alerts.act"
+	// permJobRun starts a monitoring job now.
+	permJobRun perm = "jobs.run"
+	// permAdmin reads and changes connections, channels and users, and
+	// tests the Odoo connection.
+	permAdmin perm = "admin"
+)
+
+// roleGrant is what one role may do.
+type roleGrant struct {
+	perms map[perm]bool
+	// areas the role may see; nil means every area.
+	areas map[string]bool
+}
+
+func grant(perms []perm, areas ...string) roleGrant {
+	g := roleGrant{perms: map[perm]bool{}}
+	for _, p := range perms {
+		g.perms[p] = true
+	}
+	if len(areas) > 0 {
+		g.areas = map[string]bool{}
+		for _, a := range areas {
+			g.areas[a] = true
+		}
+	}
+	return g
+}
+
+// roleGrants is the permission table. Areas are the analyzers' areas:
+// finance (cash, receivables and payables), expenses, sales, customers,
+// operations. Alerts that belong to no area (a failing job, say) are seen by
+// every role.
+var roleGrants = map[string]roleGrant{
+	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permAdmin}),
+	store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun}),
+	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun}),
+	store.RoleSales:  grant([]perm{permView, permAlertAct}, "sales", "customers"),
+	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun}, "operations", "expenses"),
+	store.RoleViewer: grant([]perm{permView}),
+}
+
+// knownAreas are the analyzers' areas, the unit of visibility.
+var knownAreas = []string{"finance", "expenses", "sales", "customers", "operations"}
+
+// can reports whether role holds p. An unknown role holds nothing.
+func can(role string, p perm) bool {
+	return roleGrants[role].perms[p]
+}
+
+// canSeeArea reports whether role may see figures, results and alerts of an
+// area. Names outside knownAreas (alert types like "job") are seen by every
+// role that can view.
+func canSeeArea(role, area string) bool {
+	g, ok := roleGrants[role]
+	if !ok || !g.perms[permView] {
+		return false
+	}
+	if g.areas == nil || !isArea(area) {
+		return true
+	}
+	return g.areas[area]
+}
+
+func isArea(a string) bool {
+	for _, k := range knownAreas {
+		if k == a {
+			return true
+		}
+	}
+	return false
+}
+
+// jobArea returns the area of a monitoring job ("analysis.finance" is
+// finance), or "" for jobs that belong to no area (the Odoo sync).
+func jobArea(j *store.MonitoringJob) string {
+	area, ok := strings.CutPrefix(j.AnalyzerType, "analysis.")
+	if !ok {
+		return ""
+	}
+	return area
+}

@@ -1,0 +1,73 @@
+package web
+
+import "net/http"
+
+// route is one guarded endpoint: its method and pattern, the permission it
+// needs ("" for any signed-in user), whether it is part of the JSON API,
+// and, for the API, its OpenAPI description.
+type route struct {
+	method  string
+	pattern string
+	perm    perm
+	api     bool
+	handler http.HandlerFunc
+	// example is a concrete path for tests and docs when the pattern has
+	// parameters.
+	example string
+	doc     opDoc
+}
+
+// routes lists every guarded endpoint. The permission matrix test walks
+// this list, so a route added here is tested for every role.
+func (s *Server) routes() []route {
+	page := func(method, pattern string, p perm, h http.HandlerFunc, example string) route {
+		return route{method: method, pattern: pattern, perm: p, handler: h, example: example}
+	}
+	api := func(method, pattern string, p perm, h http.HandlerFunc, example string, d opDoc) route {
+		return route{method: method, pattern: pattern, perm: p, api: true, handler: h, example: example, doc: d}
+	}
+	return []route{
+		page("GET", "/{$}", permView, s.showOverview, "/"),
+		page("GET", "/alerts", permView, s.showAlerts, ""),
+		page("GET", "/alerts/{id}", permView, s.showAlert, "/alerts/1"),
+		page("POST", "/alerts/{id}/acknowledge", permAlertAct, s.postAlertAction("acknowledge"), "/alerts/1/acknowledge"),
+		page("POST", "/alerts/{id}/resolve", permAlertAct, s.postAlertAction("resolve"), "/alerts/1/resolve"),
+		page("POST", "/alerts/{id}/snooze", permAlertAct, s.postAlertAction("snooze"), "/alerts/1/snooze"),
+		page("GET", "/jobs", permView, s.showJobs, ""),
+		page("GET", "/jobs/{id}", permView, s.showJob, "/jobs/1"),
+		page("POST", "/jobs/{id}/run", permJobRun, s.postJobRun, "/jobs/1/run"),
+		page("GET", "/analytics", permView, s.showAnalytics, ""),
+		page("GET", "/analytics/{area}", permView, s.showArea, "/analytics/finance"),
+		page("GET", "/analytics/{area}/metrics/{metric}", permView, s.showMetric, "/analytics/finance/metrics/finance.cash.position"),
+		page("GET", "/settings", permAdmin, s.showSettings, ""),
+		page("POST", "/settings/test", permAdmin, s.postConnectionTest, ""),
+
+		api("GET", "/api/v1/me", "", s.apiMe, "", opDoc{"Who am I: user, role, permissions and visible areas", "Me"}),
+		api("GET", "/api/v1/overview", permView, s.apiOverview, "", opDoc{"Key figures with their change, open alert counts", "Overview"}),
+		api("GET", "/api/v1/alerts", permView, s.apiAlertList, "", opDoc{"Alerts (status=open|all|new|acknowledged|resolved|dismissed, priority, type; page, per_page; format=csv)", "AlertList"}),
+		api("GET", "/api/v1/alerts/{id}", permView, s.apiAlertGet, "/api/v1/alerts/1", opDoc{"One alert with the Odoo records behind it", "Alert"}),
+		api("POST", "/api/v1/alerts/{id}/acknowledge", permAlertAct, s.apiAlertAction("acknowledge"), "/api/v1/alerts/1/acknowledge", opDoc{"Acknowledge an alert", "Alert"}),
+		api("POST", "/api/v1/alerts/{id}/resolve", permAlertAct, s.apiAlertAction("resolve"), "/api/v1/alerts/1/resolve", opDoc{"Resolve an alert (body: {\"note\": ...})", "Alert"}),
+		api("POST", "/api/v1/alerts/{id}/snooze", permAlertAct, s.apiAlertAction("snooze"), "/api/v1/alerts/1/snooze", opDoc{"Snooze an alert (body: {\"until\": RFC 3339} or {\"minutes\": n})", "Alert"}),
+		api("GET", "/api/v1/jobs", permView, s.apiJobList, "", opDoc{"Monitoring jobs with their schedule and last run (format=csv)", "JobList"}),
+		api("GET", "/api/v1/jobs/{id}/runs", permView, s.apiJobRuns, "/api/v1/jobs/1/runs", opDoc{"Run history of a job, newest first (page, per_page; format=csv)", "RunList"}),
+		api("POST", "/api/v1/jobs/{id}/run", permJobRun, s.apiJobRun, "/api/v1/jobs/1/run", opDoc{"Run a monitoring job now", "Enqueued"}),
+		api("GET", "/api/v1/analysis", permView, s.apiAnalysisList, "", opDoc{"Latest analysis of each visible area", "AreaList"}),
+		api("GET", "/api/v1/analysis/{area}", permView, s.apiAnalysisArea, "/api/v1/analysis/finance", opDoc{"Latest result of an area: metrics and insights with their Odoo records (format=csv for metrics)", "AreaResult"}),
+		api("GET", "/api/v1/analysis/{area}/metrics/{metric}", permView, s.apiMetric, "/api/v1/analysis/finance/metrics/finance.cash.position", opDoc{"Drill-down of one figure: history and the Odoo records behind it (format=csv for records)", "MetricDetail"}),
+		api("GET", "/api/v1/sync", permView, s.apiSync, "", opDoc{"Sync status per Odoo model", "SyncList"}),
+		api("GET", "/api/v1/events", permView, s.events, "", opDoc{"Live alert changes as Server-Sent Events", ""}),
+		api("GET", "/api/v1/settings/connection", permAdmin, s.apiConnection, "", opDoc{"The Odoo connection (no secrets)", "Connection"}),
+		api("POST", "/api/v1/settings/connection/test", permAdmin, s.apiConnectionTest, "", opDoc{"Test the Odoo connection: version and installed modules", "ConnectionTest"}),
+		api("GET", "/api/v1/users", permAdmin, s.apiUsers, "", opDoc{"Users of the connection", "UserList"}),
+	}
+}
+
+// path returns the route's example path, or its pattern when it has no
+// parameters.
+func (rt route) path() string {
+	if rt.example != "" {
+		return rt.example
+	}
+	return rt.pattern
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// noUsers reports whether nobody can sign in yet: no connection has a user.
+func (s *Server) noUsers(ctx context.Context) (bool, error) {
+	conns, err := s.cfg.Store.Connections(ctx)
+	if err != nil {
+		return false, err
+	}
+	for _, c := range conns {
+		us, err := s.cfg.Store.UserList(ctx, c.ID)
+		if err != nil {
+			return false, err
+		}
+		if len(us) > 0 {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+type setupPage struct {
+	Error      string
+	Username   string
+	Email      string
+	Connection string
+	MinLength  int
+}
+
+// errSetupDone is returned when a user appeared while the form was filled.
+var errSetupDone = errors.New("web: setup already done")
+
+// showSetup asks the first visitor to create the administrator, while no
+// user exists. Afterwards it sends visitors to the login page.
+func (s *Server) showSetup(w http.ResponseWriter, r *http.Request) {
+	conn, ok := s.setupConnection(w, r)
+	if !ok {
+		return
+	}
+	s.render(w, r, "setup", http.StatusOK, setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength})
+}
+
+// setupConnection returns the connection the first admin belongs to, or
+// redirects to the login page when setup is over.
+func (s *Server) setupConnection(w http.ResponseWriter, r *http.Request) (*store.Connection, bool) {
+	none, err := s.noUsers(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	if !none {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil, false
+	}
+	conns, err := s.cfg.Store.Connections(r.Context())
+	if err != nil {
+		s.serverError(w, r, err)
+		return nil, false
+	}
+	if len(conns) == 0 {
+		s.renderError(w, r, http.StatusServiceUnavailable, "No Odoo connection is configured yet. Start aicoo with an [odoo] section in its configuration, then reload this page.")
+		return nil, false
+	}
+	return conns[0], true
+}
+
+// setup creates the administrator and signs them in. Only possible while
+// no user exists; the check and the insert share one transaction.
+func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
+	conn, ok := s.setupConnection(w, r)
+	if !ok {
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		http.Error(w, "bad form", http.StatusBadRequest)
+		return
+	}
+	page := setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength,
+		Username: strings.TrimSpace(r.PostForm.Get("username")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
+	password := r.PostForm.Get("password")
+	switch {
+	case page.Username == "":
+		page.Error = "Choose a username."
+	case password != r.PostForm.Get("password2"):
+		page.Error = "The two passwords differ."
+	}
+	var hash string
+	if page.Error == "" {
+		var err error
+		if hash, err = auth.HashPassword(password); err != nil {
+			page.Error = strings.TrimPrefix(err.Error(), "auth: ") + "."
+		}
+	}
+	if page.Error != "" {
+		s.render(w, r, "setup", http.StatusUnprocessableEntity, page)
+		return
+	}
+	var u *store.User
+	err := s.cfg.Store.InTx(r.Context(), func(tx *store.Store) error {
+		us, err := tx.UserList(r.Context(), conn.ID)
+		if err != nil {
+			return err
+		}
+		if len(us) > 0 {
+			return errSetupDone
+		}
+		u, err = tx.UserCreate(r.Context(), store.UserCreateParams{ConnectionID: conn.ID, Username: page.Username, Email: page.Email,
+			Role: store.RoleAdmin, PasswordHash: hash})
+		return err
+	})
+	if errors.Is(err, errSetupDone) {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return
+	}
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.cfg.Logger.InfoContext(r.Context(), "web: first administrator created", "username", u.Username, "connection", conn.Name)
+	if err := s.startSession(w, r, u); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

@@ -1,0 +1,54 @@
+// aicoo dashboard: progressive enhancement only. Every action also works
+// as a plain form post without this file.
+"use strict";
+
+(function () {
+  // Live alerts: on a page with [data-live], listen to the event stream and
+  // reload the alert list (#alert-list) when an alert changes.
+  const live = document.querySelector("[data-live]");
+  if (!live || !window.EventSource) {
+    return;
+  }
+  const list = document.getElementById("alert-list");
+  let reloading = false;
+
+  async function reloadList() {
+    if (reloading || !list) {
+      return;
+    }
+    reloading = true;
+    try {
+      const resp = await fetch(window.location.href, { credentials: "same-origin", headers: { Accept: "text/html" } });
+      if (!resp.ok) {
+        return;
+      }
+      const doc = new DOMParser().parseFromString(await resp.text(), "text/html");
+      const fresh = doc.getElementById("alert-list");
+      if (fresh) {
+        list.replaceChildren(...fresh.childNodes);
+      }
+    } finally {
+      reloading = false;
+    }
+  }
+
+  const es = new EventSource(live.dataset.live);
+  es.addEventListener("open", function () {
+    live.textContent = "Live: changes appear as they happen.";
+    live.dataset.state = "open";
+  });
+  es.addEventListener("alert", function (ev) {
+    let e = {};
+    try {
+      e = JSON.parse(ev.data);
+    } catch (err) {
+      return;
+    }
+    live.textContent = "Alert " + (e.title || e.alert_id) + " is now " + (e.status || "changed") + ".";
+    reloadList();
+  });
+  es.addEventListener("error", function () {
+    live.textContent = "Live updates paused; reconnecting…";
+    live.dataset.state = "reconnecting";
+  });
+})();
