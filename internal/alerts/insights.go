@@ -1,6 +1,3 @@
-// Package alerts turns findings into alerts: one open alert per lasting
-// condition (a fingerprint), raised while the condition holds and resolved
-// when it clears.
 package alerts
 
 import (

@@ -156,7 +156,7 @@ func TestAlertRuleStore(t *testing.T) {
 		if _, err := s.AlertRuleStateHold(ctx, c.ID, r.ID, "res.company:2", t0); err != nil {
 			t.Fatal(err)
 		}
-		if n, err := s.AlertRuleStateClear(ctx, r.ID, []string{"res.company:2"}); err != nil || n != 1 {
+		if n, err := s.AlertRuleStateClear(ctx, r.ID, "res.", []string{"res.company:2"}); err != nil || n != 1 {
 			t.Fatalf("clear: %d %v", n, err)
 		}
 		if err := s.AlertRuleDelete(ctx, r.ID); err != nil {

@@ -284,22 +284,23 @@ func (s *Store) AlertRuleStateHold(ctx context.Context, connectionID, ruleID int
 	return &st, nil
 }
 
-// AlertRuleStateClear forgets the pending states of a rule except for the
-// subjects in keep, and returns how many it removed.
-func (s *Store) AlertRuleStateClear(ctx context.Context, ruleID int64, keep []string) (int64, error) {
+// AlertRuleStateClear forgets the pending states of a rule whose subject
+// starts with prefix, except for the subjects in keep, and returns how many
+// it removed.
+func (s *Store) AlertRuleStateClear(ctx context.Context, ruleID int64, prefix string, keep []string) (int64, error) {
 	keepJSON, err := json.Marshal(nonNil(keep))
 	if err != nil {
 		return 0, err
 	}
 	var q string
 	if s.dialect == Postgres {
-		q = `DELETE FROM alert_rule_states WHERE rule_id = $1
+		q = `DELETE FROM alert_rule_states WHERE rule_id = $1 AND substr(subject, 1, length($3::text)) = $3::text
 			AND subject NOT IN (SELECT jsonb_array_elements_text($2::jsonb))`
 	} else {
-		q = `DELETE FROM alert_rule_states WHERE rule_id = $1
+		q = `DELETE FROM alert_rule_states WHERE rule_id = $1 AND substr(subject, 1, length($3)) = $3
 			AND subject NOT IN (SELECT value FROM json_each($2))`
 	}
-	res, err := s.q.ExecContext(ctx, q, ruleID, string(keepJSON))
+	res, err := s.q.ExecContext(ctx, q, ruleID, string(keepJSON), prefix)
 	if err != nil {
 		return 0, fmt.Errorf("store: clear alert rule %d states: %w", ruleID, err)
 	}

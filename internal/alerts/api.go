@@ -1,0 +1,296 @@
+package alerts
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// The functions the CLI and the API call.
+
+func (e *Engine) checkRefs(ctx context.Context, connectionID int64, sp RuleSpec) error {
+	if sp.UserID != 0 {
+		users, err := e.s.UserList(ctx, connectionID)
+		if err != nil {
+			return err
+		}
+		if !slices.ContainsFunc(users, func(u *store.User) bool { return u.ID == sp.UserID }) {
+			return fmt.Errorf("alerts: rule %q: user %d does not exist in this connection", sp.Name, sp.UserID)
+		}
+	}
+	if sp.EscalationPolicyID != 0 {
+		p, err := e.s.EscalationPolicyByID(ctx, sp.EscalationPolicyID)
+		if err != nil || p.ConnectionID != connectionID {
+			return fmt.Errorf("alerts: rule %q: escalation policy %d does not exist in this connection", sp.Name, sp.EscalationPolicyID)
+		}
+	}
+	return nil
+}
+
+// RuleCreate compiles and stores a user-defined rule; a rule that does not
+// compile is rejected with the reason.
+func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec) (*store.AlertRule, error) {
+	if _, err := Compile(sp); err != nil {
+		return nil, err
+	}
+	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
+		return nil, err
+	}
+	if _, err := e.s.AlertRuleByName(ctx, connectionID, sp.Name); err == nil {
+		return nil, fmt.Errorf("alerts: a rule named %q already exists", sp.Name)
+	}
+	return e.s.AlertRuleCreate(ctx, sp.params(connectionID, ""))
+}
+
+// RuleUpdate compiles and stores a new definition of a rule. A built-in
+// rule keeps its source and insight kind.
+func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp RuleSpec) (*store.AlertRule, error) {
+	cur, err := e.rule(ctx, connectionID, id)
+	if err != nil {
+		return nil, err
+	}
+	if cur.Builtin != "" && (sp.Source != cur.Source || sp.InsightKind != cur.InsightKind) {
+		return nil, fmt.Errorf("alerts: rule %q is built in: its source and insight kind cannot change", cur.Name)
+	}
+	if cur.Source != store.RuleSourceAlert {
+		if _, err := Compile(sp); err != nil {
+			return nil, err
+		}
+	}
+	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
+		return nil, err
+	}
+	return e.s.AlertRuleUpdate(ctx, id, sp.params(connectionID, cur.Builtin))
+}
+
+func (e *Engine) rule(ctx context.Context, connectionID, id int64) (*store.AlertRule, error) {
+	r, err := e.s.AlertRuleByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	if r.ConnectionID != connectionID {
+		return nil, fmt.Errorf("alerts: rule %d: %w", id, store.ErrNotFound)
+	}
+	return r, nil
+}
+
+// RuleSetEnabled enables or disables a rule.
+func (e *Engine) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool) error {
+	if _, err := e.rule(ctx, connectionID, id); err != nil {
+		return err
+	}
+	return e.s.AlertRuleSetEnabled(ctx, id, enabled)
+}
+
+// RuleDelete deletes a user-defined rule; built-in rules can only be
+// disabled.
+func (e *Engine) RuleDelete(ctx context.Context, connectionID, id int64) error {
+	r, err := e.rule(ctx, connectionID, id)
+	if err != nil {
+		return err
+	}
+	if r.Builtin != "" {
+		return fmt.Errorf("alerts: rule %q is built in: disable it instead of deleting it", r.Name)
+	}
+	return e.s.AlertRuleDelete(ctx, id)
+}
+
+// RuleList lists a connection's rules.
+func (e *Engine) RuleList(ctx context.Context, connectionID int64) ([]*store.AlertRule, error) {
+	return e.s.AlertRuleList(ctx, connectionID, false)
+}
+
+// RuleTest answers "what would fire now": it evaluates a rule (saved or
+// not) against the latest stored result of every analysis job of the
+// connection, without writing anything. Pending periods are ignored.
+func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) ([]Firing, error) {
+	p, err := Compile(sp)
+	if err != nil {
+		return nil, err
+	}
+	results, err := e.LatestResults(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	r := &store.AlertRule{Name: sp.Name, Description: sp.Description, Source: sp.Source, InsightKind: sp.InsightKind,
+		Expression: sp.Expression, Threshold: sp.Threshold, Priority: sp.Priority}
+	var out []Firing
+	var errs []string
+	for _, res := range results {
+		if !appliesTo(p, res.Area) {
+			continue
+		}
+		f, ee, _ := fires(r, p, res)
+		out = append(out, f...)
+		errs = append(errs, ee...)
+	}
+	if len(errs) > 0 {
+		return out, fmt.Errorf("alerts: test rule %q: %s", sp.Name, strings.Join(errs, "; "))
+	}
+	return out, nil
+}
+
+// LatestResults returns the latest successful result of each analysis job
+// of the connection, decoded.
+func (e *Engine) LatestResults(ctx context.Context, connectionID int64) ([]*analysis.Result, error) {
+	jobs, err := e.s.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID})
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	var out []*analysis.Result
+	for _, j := range jobs {
+		area, ok := strings.CutPrefix(j.AnalyzerType, analysis.JobTypePrefix)
+		if !ok {
+			continue
+		}
+		sr, err := e.s.AnalysisResultLatest(ctx, j.ID, time.Time{})
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("alerts: %w", err)
+		}
+		res, err := DecodeResult(area, sr)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, res)
+	}
+	return out, nil
+}
+
+// DecodeResult turns a stored analysis result back into an analysis.Result.
+func DecodeResult(area string, sr *store.AnalysisResult) (*analysis.Result, error) {
+	res := &analysis.Result{Area: area}
+	var metrics map[string]analysis.Metric
+	if len(sr.Metrics) > 0 {
+		if err := json.Unmarshal(sr.Metrics, &metrics); err != nil {
+			return nil, fmt.Errorf("alerts: result %d metrics: %w", sr.ID, err)
+		}
+	}
+	for _, k := range sortedKeys(metrics) {
+		res.Metrics = append(res.Metrics, metrics[k])
+	}
+	if len(sr.Insights) > 0 {
+		if err := json.Unmarshal(sr.Insights, &res.Insights); err != nil {
+			return nil, fmt.Errorf("alerts: result %d insights: %w", sr.ID, err)
+		}
+	}
+	return res, nil
+}
+
+// Actor names who acts on an alert.
+type Actor struct {
+	UserID   int64
+	Username string
+}
+
+func (a Actor) params(connectionID, alertID int64, note string, at time.Time) store.AlertActParams {
+	name := a.Username
+	if name == "" {
+		name = "system"
+	}
+	return store.AlertActParams{ConnectionID: connectionID, AlertID: alertID, UserID: a.UserID, Actor: name, Note: note, At: at}
+}
+
+// Acknowledge acknowledges a new alert, which stops its escalation. With
+// ackTimeout > 0 the alert returns to new if still open after it.
+func (e *Engine) Acknowledge(ctx context.Context, connectionID, alertID int64, by Actor, note string, ackTimeout time.Duration) (*store.AlertDetail, error) {
+	return e.s.AlertAcknowledge(ctx, by.params(connectionID, alertID, note, e.now()), ackTimeout)
+}
+
+// Resolve resolves an open alert; why is required.
+func (e *Engine) Resolve(ctx context.Context, connectionID, alertID int64, by Actor, why string) (*store.AlertDetail, error) {
+	if strings.TrimSpace(why) == "" {
+		return nil, errors.New("alerts: resolve: say why (a note is required)")
+	}
+	return e.s.AlertResolve(ctx, by.params(connectionID, alertID, why, e.now()))
+}
+
+// Dismiss dismisses an open alert; why is required.
+func (e *Engine) Dismiss(ctx context.Context, connectionID, alertID int64, by Actor, why string) (*store.AlertDetail, error) {
+	if strings.TrimSpace(why) == "" {
+		return nil, errors.New("alerts: dismiss: say why (a note is required)")
+	}
+	return e.s.AlertDismiss(ctx, by.params(connectionID, alertID, why, e.now()))
+}
+
+// Snooze keeps one alert quiet for d.
+func (e *Engine) Snooze(ctx context.Context, connectionID, alertID int64, by Actor, d time.Duration, note string) (*store.AlertDetail, error) {
+	if d <= 0 || d > 30*24*time.Hour {
+		return nil, fmt.Errorf("alerts: snooze: %s is not between 0 and 30 days", d)
+	}
+	now := e.now()
+	return e.s.AlertSnooze(ctx, by.params(connectionID, alertID, note, now), now.Add(d))
+}
+
+// SilenceMaxDuration bounds a silence: silences are time-boxed.
+const SilenceMaxDuration = 90 * 24 * time.Hour
+
+// SilenceCreate validates and stores a silence. A zero start means now.
+func (e *Engine) SilenceCreate(ctx context.Context, p store.SilenceParams) (*store.Silence, error) {
+	if _, err := compileSilence(p.Matchers); err != nil {
+		return nil, fmt.Errorf("alerts: silence: %w", err)
+	}
+	if p.StartsAt.IsZero() {
+		p.StartsAt = e.now()
+	}
+	if !p.EndsAt.After(p.StartsAt) || p.EndsAt.Sub(p.StartsAt) > SilenceMaxDuration {
+		return nil, fmt.Errorf("alerts: silence: it must end after it starts and last at most %s", SilenceMaxDuration)
+	}
+	return e.s.SilenceCreate(ctx, p)
+}
+
+// EscalationPolicyCreate validates and stores an escalation policy.
+func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams) (*store.EscalationPolicy, error) {
+	if err := e.checkPolicy(ctx, p); err != nil {
+		return nil, err
+	}
+	return e.s.EscalationPolicyCreate(ctx, p)
+}
+
+func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams) error {
+	var errs []error
+	if strings.TrimSpace(p.Name) == "" {
+		errs = append(errs, errors.New("name is empty"))
+	}
+	if len(p.Levels) == 0 {
+		errs = append(errs, errors.New("a policy needs at least one level"))
+	}
+	if p.Repeat < 0 || p.Repeat > 10 {
+		errs = append(errs, fmt.Errorf("repeat %d is not between 0 and 10", p.Repeat))
+	}
+	users, err := e.s.UserList(ctx, p.ConnectionID)
+	if err != nil {
+		return err
+	}
+	for i, l := range p.Levels {
+		if len(l.UserIDs) == 0 {
+			errs = append(errs, fmt.Errorf("level %d names nobody", i+1))
+		}
+		for _, id := range l.UserIDs {
+			if !slices.ContainsFunc(users, func(u *store.User) bool { return u.ID == id }) {
+				errs = append(errs, fmt.Errorf("level %d: user %d does not exist in this connection", i+1, id))
+			}
+		}
+		if time.Duration(l.Timeout) < time.Minute {
+			errs = append(errs, fmt.Errorf("level %d: timeout %s is under a minute", i+1, time.Duration(l.Timeout)))
+		}
+		for _, c := range l.Channels {
+			if err := CheckChannel(c); err != nil {
+				errs = append(errs, fmt.Errorf("level %d: %w", i+1, err))
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("alerts: escalation policy %q: %w", p.Name, errors.Join(errs...))
+	}
+	return nil
+}
