@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/riverqueue/river"
+
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
@@ -209,4 +211,65 @@ func TestQuietUntil(t *testing.T) {
 			t.Errorf("%s: %v %v, want %v %v", c.name, quiet, until, c.quiet, c.until)
 		}
 	}
+}
+
+// TestExecuteRereadsPolicy: quiet hours snooze the job; a policy narrowed
+// after the policy approved an action sends it back to the queue, and
+// never cancels it. No Odoo is reached.
+func TestExecuteRereadsPolicy(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2025, 4, 1, 21, 30, 0, 0, time.UTC)
+	storetest.Each(t, func(t *testing.T, st *store.Store) {
+		ctx := context.Background()
+		conn, err := st.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "c", OdooURL: "http://x", OdooDatabase: "x"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		svc, err := actions.New(actions.Config{Store: st, OdooFunc: noOdoo, NowFunc: func() time.Time { return now }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		admin := actions.Actor{Username: "ann", Role: store.RoleAdmin}
+		set := func(p actions.Policy) {
+			t.Helper()
+			p.Type = actions.TypeChatterNote
+			if err := svc.SetPolicy(ctx, conn.ID, admin, p); err != nil {
+				t.Fatal(err)
+			}
+		}
+		set(actions.Policy{Mode: actions.ModeAuto, QuietStart: "21:00", QuietEnd: "06:30"})
+		a, _, err := svc.Propose(ctx, conn.ID, noteProposal("account.move:1", 1, 0))
+		if err != nil || a.Status != store.ActionApproved {
+			t.Fatalf("propose: %+v %v", a, err)
+		}
+		w := &actions.Worker{Service: svc}
+		job := &river.Job[actions.ExecuteArgs]{Args: actions.ExecuteArgs{ConnectionID: conn.ID, ActionID: a.ID}}
+		var quiet *actions.QuietHoursError
+		if _, err := svc.Execute(ctx, conn.ID, a.ID); !errors.As(err, &quiet) || !quiet.Until.Equal(time.Date(2025, 4, 2, 6, 30, 0, 0, time.UTC)) {
+			t.Fatalf("quiet hours: %v", err)
+		}
+		var snooze *river.JobSnoozeError
+		if err := w.Work(ctx, job); !errors.As(err, &snooze) {
+			t.Fatalf("worker in quiet hours: %v", err)
+		}
+		set(actions.Policy{Mode: actions.ModeApprove})
+		if a, err = svc.Execute(ctx, conn.ID, a.ID); !errors.Is(err, actions.ErrNotExecutable) || a.Status != store.ActionPending {
+			t.Fatalf("narrowed to approve: %+v %v", a, err)
+		}
+		b, _, err := svc.Propose(ctx, conn.ID, noteProposal("account.move:2", 1, 0))
+		if err != nil || b.Status != store.ActionPending {
+			t.Fatalf("propose under approve: %+v %v", b, err)
+		}
+		if _, err := svc.Approve(ctx, conn.ID, b.ID, admin); err == nil {
+			t.Fatal("approved without being able to check the facts in Odoo")
+		}
+		set(actions.Policy{Mode: actions.ModeNever})
+		if _, err := svc.Approve(ctx, conn.ID, a.ID, admin); !errors.Is(err, actions.ErrBlocked) {
+			t.Fatalf("approve under never: %v", err)
+		}
+		var cancel *river.JobCancelError
+		if err := w.Work(ctx, job); !errors.As(err, &cancel) {
+			t.Fatalf("worker on a pending action: %v", err)
+		}
+	})
 }
