@@ -152,6 +152,9 @@ func TestDemoCompanyEndToEnd(t *testing.T) {
 		if len(enqueued) != rep.ByStatus[store.ActionApproved] || len(enqueued) == 0 {
 			t.Fatalf("enqueued %d, approved by policy %d", len(enqueued), rep.ByStatus[store.ActionApproved])
 		}
+		if runnable, err := svc.Runnable(ctx, e.conn); err != nil || len(runnable) != len(enqueued) || runnable[0] != enqueued[0] {
+			t.Fatalf("runnable %v, enqueued %v: %v", runnable, enqueued, err)
+		}
 		w := &actions.Worker{Service: svc}
 		for _, id := range enqueued {
 			if err := w.Work(ctx, &river.Job[actions.ExecuteArgs]{Args: actions.ExecuteArgs{ConnectionID: e.conn, ActionID: id}}); err != nil {

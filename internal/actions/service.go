@@ -254,9 +254,25 @@ func (s *Service) enqueue(ctx context.Context, a *store.Action) {
 		return
 	}
 	if err := s.cfg.EnqueueFunc(ctx, a.ConnectionID, a.ID); err != nil {
-		// The action stays approved; ExecuteApproved picks it up.
+		// The action stays approved; Runnable lists it for a later enqueue.
 		s.cfg.Logger.ErrorContext(ctx, "actions: enqueue execution", "action", a.ID, "error", err)
 	}
+}
+
+// Runnable returns the ids of the connection's actions that are approved
+// or were cut off while executing, oldest first, so a periodic job can
+// enqueue any whose enqueue was lost. Executing one twice is harmless.
+func (s *Service) Runnable(ctx context.Context, connectionID int64) ([]int64, error) {
+	list, err := s.cfg.Store.ActionList(ctx, store.ActionListParams{ConnectionID: connectionID,
+		Statuses: []string{store.ActionApproved, store.ActionExecuting}, Limit: 10000})
+	if err != nil {
+		return nil, fmt.Errorf("actions: runnable: %w", err)
+	}
+	ids := make([]int64, len(list))
+	for i, a := range list {
+		ids[len(list)-1-i] = a.ID
+	}
+	return ids, nil
 }
 
 // Approve approves a pending action for actor, after checking the actor's
