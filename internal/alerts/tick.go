@@ -355,8 +355,20 @@ func (e *Engine) flushGroups(ctx context.Context, tx *store.Store, connectionID 
 			return err
 		}
 		if len(pending) > 0 && g.NextFlushAt.IsZero() {
-			if g.LastFlushAt.IsZero() || st.now.Sub(g.LastFlushAt) >= interval {
-				g.NextFlushAt = st.now.Add(wait)
+			// Group wait counts from when the earliest pending alert became
+			// pending (raised, or back after a snooze or an expired ack).
+			since := st.now
+			for _, a := range pending {
+				t := a.UpdatedAt
+				if a.NotifiedAt.IsZero() {
+					t = a.CreatedAt
+				}
+				if t.Before(since) {
+					since = t
+				}
+			}
+			if g.LastFlushAt.IsZero() || since.Sub(g.LastFlushAt) >= interval {
+				g.NextFlushAt = since.Add(wait)
 			} else {
 				g.NextFlushAt = g.LastFlushAt.Add(interval)
 			}

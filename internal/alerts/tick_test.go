@@ -1,0 +1,249 @@
+package alerts_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+func tick(t *testing.T, b *bundle) alerts.TickResult {
+	t.Helper()
+	tr, err := b.e.Tick(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
+
+func TestTickGroupsAndRepeats(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		res := &analysis.Result{Area: "finance", Insights: []analysis.Insight{overdue("1", 95, 500, "high"), overdue("2", 61, 300, "medium")}}
+		if _, err := b.e.Evaluate(ctx, b.conn, res); err != nil {
+			t.Fatal(err)
+		}
+		// Group wait: nothing yet, then one message for both alerts per user.
+		if tr := tick(t, b); tr.Notifications != 0 {
+			t.Fatalf("before group wait: %+v", tr)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := b.out.take()
+		if len(got) != 2 || len(got[0].AlertIDs) != 2 || got[0].Kind != alerts.KindAlert || got[0].MessageKey != got[1].MessageKey ||
+			got[0].Priority != "high" || got[0].Link == "" {
+			t.Fatalf("first flush: %+v", got)
+		}
+		// A new alert within the group interval waits for it.
+		res.Insights = append(res.Insights, overdue("3", 100, 900, "high"))
+		if _, err := b.e.Evaluate(ctx, b.conn, res); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(time.Minute)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 0 {
+			t.Fatalf("inside group interval: %+v", got)
+		}
+		b.clk.Add(alerts.GroupIntervalDefault)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 2 || len(got[0].AlertIDs) != 3 {
+			t.Fatalf("after group interval: %+v", got)
+		}
+		// Nothing new: the next message is the repeat, for unacknowledged alerts only.
+		open, _ := b.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: b.conn, OpenOnly: true})
+		if _, err := b.e.Acknowledge(ctx, b.conn, open[0].ID, alerts.Actor{UserID: b.ann, Username: "ann"}, "on it", 0); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(time.Hour)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 0 {
+			t.Fatalf("nothing new: %+v", got)
+		}
+		b.clk.Add(alerts.RepeatIntervalDefault)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 2 || got[0].Kind != alerts.KindRepeat || len(got[0].AlertIDs) != 2 {
+			t.Fatalf("repeat: %+v", got)
+		}
+	})
+}
+
+func TestTickSilenceSnoozeInhibit(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		// A user rule on the same subject as the built-in runway rule, less urgent.
+		if _, err := b.e.RuleCreate(ctx, b.conn, alerts.RuleSpec{Name: "Runway watch", Source: "insight", InsightKind: "low_cash_runway",
+			Priority: "medium", Channels: []string{"email"}, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+		res := &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical"), overdue("1", 95, 500, "high")}}
+		if _, err := b.e.Evaluate(ctx, b.conn, res); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.SilenceCreate(ctx, store.SilenceParams{ConnectionID: b.conn, EndsAt: b.clk.Now().Add(time.Hour),
+			Matchers: []store.SilenceMatcher{{Name: "kind", Op: "=~", Value: "overdue_.*"}}}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.SilenceCreate(ctx, store.SilenceParams{ConnectionID: b.conn, EndsAt: b.clk.Now().Add(time.Hour),
+			Matchers: []store.SilenceMatcher{{Name: "kind", Op: "~", Value: "x"}}}); err == nil {
+			t.Fatal("a bad matcher must be rejected")
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := b.out.take()
+		// Only the critical runway alert: the invoice is silenced, the medium twin inhibited.
+		if len(got) != 2 || got[0].Priority != "critical" || len(got[0].AlertIDs) != 1 {
+			t.Fatalf("first flush: %+v", got)
+		}
+		// The critical alert resolves: the twin goes out (on email, to everyone).
+		critical := got[0].AlertID
+		if _, err := b.e.Resolve(ctx, b.conn, critical, alerts.Actor{UserID: b.bob, Username: "bob"}, "cash came in"); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got = b.out.take()
+		if len(got) != 2 || got[0].Priority != "medium" || got[0].Channel != "email" {
+			t.Fatalf("after inhibition: %+v", got)
+		}
+		// The silence ends: the invoice alert goes out, unless snoozed.
+		inv, _ := b.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: b.conn, OpenOnly: true, Subject: "account.move:1"})
+		if _, err := b.e.Snooze(ctx, b.conn, inv[0].ID, alerts.Actor{UserID: b.ann, Username: "ann"}, 2*time.Hour, "after the meeting"); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(time.Hour)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 0 {
+			t.Fatalf("snoozed: %+v", got)
+		}
+		b.clk.Add(time.Hour)
+		if tr := tick(t, b); tr.Unsnoozed != 1 {
+			t.Fatalf("unsnooze: %+v", tr)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		if got := b.out.take(); len(got) != 2 || got[0].AlertID != inv[0].ID {
+			t.Fatalf("after snooze: %+v", got)
+		}
+	})
+}
+
+func TestTickEscalationAndAckTimeout(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		pol, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "cash", Repeat: 1,
+			Levels: []store.EscalationLevel{
+				{UserIDs: []int64{b.ann}, Channels: []string{"email"}, Timeout: store.JSONDuration(15 * time.Minute)},
+				{UserIDs: []int64{b.bob}, Channels: []string{"sms"}, Timeout: store.JSONDuration(15 * time.Minute)}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "bad",
+			Levels: []store.EscalationLevel{{UserIDs: []int64{999}, Timeout: store.JSONDuration(time.Second)}}}); err == nil {
+			t.Fatal("a bad policy must be rejected")
+		}
+		rules, _ := b.e.RuleList(ctx, b.conn)
+		for _, r := range rules {
+			if r.Builtin == "low_cash_runway" {
+				sp := alerts.SpecOf(r)
+				sp.EscalationPolicyID = pol.ID
+				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical")}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := b.out.take()
+		if len(got) != 1 || got[0].UserID != b.ann || got[0].Channel != "email" {
+			t.Fatalf("level 1: %+v", got)
+		}
+		alertID := got[0].AlertID
+		b.clk.Add(15 * time.Minute)
+		if tr := tick(t, b); tr.Escalations != 1 {
+			t.Fatalf("escalation: %+v", tr)
+		}
+		got = b.out.take()
+		if len(got) != 1 || got[0].UserID != b.bob || got[0].Channel != "sms" || got[0].Kind != alerts.KindEscalation {
+			t.Fatalf("level 2: %+v", got)
+		}
+		// Acknowledged: no more escalation, until the acknowledgement times out.
+		if _, err := b.e.Acknowledge(ctx, b.conn, alertID, alerts.Actor{UserID: b.bob, Username: "bob"}, "calling the bank", time.Hour); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(30 * time.Minute)
+		if tr := tick(t, b); tr.Escalations != 0 {
+			t.Fatalf("acknowledged: %+v", tr)
+		}
+		b.clk.Add(30 * time.Minute)
+		tr := tick(t, b)
+		if tr.AckExpired != 1 || tr.Escalations != 1 {
+			t.Fatalf("ack timeout: %+v", tr)
+		}
+		// Resumed past the last level: round 2 starts at level 1.
+		got = b.out.take()
+		var esc []alerts.Notification
+		for _, n := range got {
+			if n.Kind == alerts.KindEscalation {
+				esc = append(esc, n)
+			}
+		}
+		if len(esc) != 1 || esc[0].UserID != b.ann {
+			t.Fatalf("resumed: %+v", got)
+		}
+		b.clk.Add(15 * time.Minute)
+		tick(t, b)
+		b.clk.Add(15 * time.Minute)
+		tick(t, b) // repeat 1 exhausted: the ladder ends
+		evs, _ := b.s.AlertEventList(ctx, alertID)
+		if last := evs[len(evs)-1]; last.Action != store.AlertEventEscalationEnded {
+			t.Fatalf("last event: %+v", last)
+		}
+	})
+}
+
+func TestTickDailyCapAndDigest(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		e := alerts.New(b.s, alerts.Config{Notifier: b.out, Now: b.clk.Now, DailyCap: 1})
+		// Separate rules so each alert is its own group.
+		for _, in := range []analysis.Insight{
+			{Kind: "stalled_deal", Priority: "medium", Subject: "crm.lead:1", Title: "deal", Facts: map[string]float64{"expected_revenue": 10}},
+			{Kind: "churn_risk", Priority: "high", Subject: "res.partner:1", Title: "churn"},
+		} {
+			area := map[string]string{"stalled_deal": "sales", "churn_risk": "customers"}[in.Kind]
+			if _, err := e.Evaluate(ctx, b.conn, &analysis.Result{Area: area, Insights: []analysis.Insight{in}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tr, err := e.Tick(ctx)
+		if err != nil || tr.Notifications != 2 || tr.Held != 2 {
+			t.Fatalf("capped tick: %+v %v", tr, err)
+		}
+		b.out.take()
+		b.clk.Add(24 * time.Hour)
+		tr, err = e.Tick(ctx)
+		if err != nil || tr.Digests != 2 {
+			t.Fatalf("digest tick: %+v %v", tr, err)
+		}
+		var digests int
+		for _, n := range b.out.take() {
+			if n.Kind == alerts.KindDigest {
+				digests++
+			}
+		}
+		if digests != 2 {
+			t.Fatalf("digests: %d", digests)
+		}
+	})
+}
