@@ -2,6 +2,8 @@ package alerts_test
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
@@ -29,7 +31,10 @@ func (c *clock) Add(d time.Duration) {
 // outbox records what the engine enqueues, as a delivery outbox would.
 type outbox struct{ got []alerts.Notification }
 
-func (o *outbox) Enqueue(_ context.Context, _ *store.Store, n alerts.Notification) error {
+func (o *outbox) Enqueue(_ context.Context, sqlTx *sql.Tx, _ *store.Store, n alerts.Notification) error {
+	if sqlTx == nil {
+		return errors.New("no transaction")
+	}
 	o.got = append(o.got, n)
 	return nil
 }

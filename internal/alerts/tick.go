@@ -2,6 +2,7 @@ package alerts
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"regexp"
@@ -40,10 +41,11 @@ type Notification struct {
 }
 
 // Notifier takes notifications for delivery. Enqueue runs inside the
-// transaction (tx) that decided the notification, so an outbox row written
-// with tx commits or rolls back with the decision.
+// transaction that decided the notification (sqlTx, and tx, the store bound
+// to it), so an outbox row and its River job written there commit or roll
+// back with the decision.
 type Notifier interface {
-	Enqueue(ctx context.Context, tx *store.Store, n Notification) error
+	Enqueue(ctx context.Context, sqlTx *sql.Tx, tx *store.Store, n Notification) error
 }
 
 // TickResult counts what one tick did.
@@ -94,6 +96,7 @@ func (e *Engine) Tick(ctx context.Context) (TickResult, error) {
 
 // tickState is what one connection's tick reads once.
 type tickState struct {
+	sqlTx    *sql.Tx
 	now      time.Time
 	rules    map[int64]*store.AlertRule
 	policies map[int64]*store.EscalationPolicy
@@ -106,7 +109,7 @@ type tickState struct {
 func (e *Engine) TickConnection(ctx context.Context, connectionID int64) (TickResult, error) {
 	var tr TickResult
 	now := e.now().UTC()
-	err := e.s.InTx(ctx, func(tx *store.Store) error {
+	err := e.s.InSQLTx(ctx, func(sqlTx *sql.Tx, tx *store.Store) error {
 		tr = TickResult{}
 		exp, err := tx.AlertAckExpire(ctx, connectionID, now)
 		if err != nil {
@@ -122,6 +125,7 @@ func (e *Engine) TickConnection(ctx context.Context, connectionID int64) (TickRe
 		if err != nil {
 			return err
 		}
+		st.sqlTx = sqlTx
 		if tr.Adopted, err = adopt(ctx, tx, st); err != nil {
 			return err
 		}
@@ -452,7 +456,7 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 				continue
 			}
 			n.Channel, n.UserID = ch, u
-			if err := e.notifier.Enqueue(ctx, tx, n); err != nil {
+			if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
 				return err
 			}
 			tr.Notifications++
@@ -561,7 +565,7 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		for _, u := range l.UserIDs {
 			for _, ch := range channels {
 				n.Channel, n.UserID = ch, u
-				if err := e.notifier.Enqueue(ctx, tx, n); err != nil {
+				if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
 					return err
 				}
 				tr.Notifications++
@@ -615,7 +619,7 @@ func (e *Engine) sendDigests(ctx context.Context, tx *store.Store, connectionID 
 			}
 			n := e.message(connectionID, fmt.Sprintf("alerts:digest:%d:%s", k.user, k.day), KindDigest, alerts)
 			n.Channel, n.UserID = ch, k.user
-			if err := e.notifier.Enqueue(ctx, tx, n); err != nil {
+			if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
 				return err
 			}
 			tr.Digests++
