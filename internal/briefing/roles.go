@@ -1,0 +1,103 @@
+package briefing
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// Areas are the analysis areas a role can cover.
+var Areas = []string{"finance", "expenses", "sales", "operations", "customers"}
+
+// Role says what one kind of reader sees.
+type Role struct {
+	// Name is "ceo", "cfo", "sales" or "ops" (or a custom name).
+	Name string `toml:"name" json:"name"`
+	// Title heads the briefing ("CFO briefing").
+	Title string `toml:"title" json:"title"`
+	// Areas are the analysis areas covered: alerts, insights and
+	// recommendations come from them.
+	Areas []string `toml:"areas" json:"areas"`
+	// Figures are the metric names shown as headline figures, in order.
+	Figures []string `toml:"figures" json:"figures"`
+	// MinPriority is the least urgent alert shown (default "medium").
+	MinPriority string `toml:"min_priority" json:"min_priority"`
+	// MaxAlerts bounds the alerts listed (default 8).
+	MaxAlerts int `toml:"max_alerts" json:"max_alerts"`
+}
+
+// DefaultRoles are the four built-in roles.
+func DefaultRoles() map[string]Role {
+	return map[string]Role{
+		store.RoleCEO: {Name: store.RoleCEO, Title: "CEO briefing", Areas: Areas, Figures: []string{
+			"finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue", "sales.pipeline.weighted_revenue",
+			"sales.deals.won_revenue_30d", "operations.fulfillment.late_delivery_rate", "operations.stock.stockout_risk",
+			"customers.churn_risk.count",
+		}},
+		store.RoleCFO: {Name: store.RoleCFO, Title: "CFO briefing", Areas: []string{"finance", "expenses"}, Figures: []string{
+			"finance.cash.position", "finance.cash.runway_days", "finance.cash.burn_monthly", "finance.ar.overdue",
+			"finance.dso_days", "finance.ap.due_next_14d", "finance.budget.overspend", "finance.expenses.awaiting_approval_amount",
+		}},
+		store.RoleSales: {Name: store.RoleSales, Title: "Sales briefing", Areas: []string{"sales", "customers"}, Figures: []string{
+			"sales.pipeline.weighted_revenue", "sales.deals.won_revenue_30d", "sales.win_rate.90d", "sales.deals.stalled",
+			"sales.activities.overdue", "customers.churn_risk.count", "customers.churn_risk.revenue_365d",
+		}},
+		store.RoleOps: {Name: store.RoleOps, Title: "Operations briefing", Areas: []string{"operations"}, Figures: []string{
+			"operations.stock.stockout_risk", "operations.stock.out_of_stock", "operations.fulfillment.late_delivery_rate",
+			"operations.fulfillment.backlog_overdue", "operations.suppliers.on_time_rate", "operations.suppliers.avg_delay_days",
+		}},
+	}
+}
+
+// forecastFigures are shown under "Forecasts" when the role covers their area.
+var forecastFigures = []string{"sales.forecast.revenue_90d", "finance.cash.net_runway_days"}
+
+// RoleForUser maps a user's role to a briefing role: admins and viewers
+// read the CEO briefing.
+func RoleForUser(userRole string) string {
+	switch userRole {
+	case store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleCEO:
+		return userRole
+	}
+	return store.RoleCEO
+}
+
+func (r *Role) normalise() error {
+	if r.Name == "" {
+		return fmt.Errorf("briefing: a role needs a name")
+	}
+	if r.Title == "" {
+		r.Title = r.Name + " briefing"
+	}
+	if len(r.Areas) == 0 {
+		return fmt.Errorf("briefing: role %q covers no area", r.Name)
+	}
+	for _, a := range r.Areas {
+		if !slices.Contains(Areas, a) {
+			return fmt.Errorf("briefing: role %q: unknown area %q (want one of %v)", r.Name, a, Areas)
+		}
+	}
+	if r.MinPriority == "" {
+		r.MinPriority = store.PriorityMedium
+	}
+	if store.PriorityRank(r.MinPriority) > store.PriorityRank(store.PriorityLow) {
+		return fmt.Errorf("briefing: role %q: unknown priority %q", r.Name, r.MinPriority)
+	}
+	if r.MaxAlerts == 0 {
+		r.MaxAlerts = 8
+	}
+	if r.MaxAlerts < 0 || r.MaxAlerts > 50 {
+		return fmt.Errorf("briefing: role %q: max alerts must be 1 to 50, got %d", r.Name, r.MaxAlerts)
+	}
+	return nil
+}
+
+func areaOf(metric string) string {
+	for i := range len(metric) {
+		if metric[i] == '.' {
+			return metric[:i]
+		}
+	}
+	return metric
+}
