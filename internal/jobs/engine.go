@@ -57,6 +57,11 @@ type Config struct {
 	ReloadInterval    time.Duration
 	// NowFunc is the clock for run records. Defaults to time.Now.
 	NowFunc func() time.Time
+	// RegisterWorkersFunc, when set, adds other packages' River workers
+	// (action executions, notification deliveries) to the engine's client.
+	RegisterWorkersFunc func(*river.Workers) error
+	// Ticks is housekeeping run on fixed intervals across the cluster.
+	Ticks []Tick
 }
 
 // Engine owns the River client, the monitoring worker and the scheduler.
@@ -112,6 +117,20 @@ func New(cfg Config) (*Engine, error) {
 	}); err != nil {
 		return nil, fmt.Errorf("jobs: register worker: %w", err)
 	}
+	periodic, ticks, err := tickPeriodicJobs(cfg.Ticks, cfg.NowFunc)
+	if err != nil {
+		return nil, err
+	}
+	if len(ticks) > 0 {
+		if err := river.AddWorkerSafely(workers, &tickWorker{ticks: ticks}); err != nil {
+			return nil, fmt.Errorf("jobs: register tick worker: %w", err)
+		}
+	}
+	if cfg.RegisterWorkersFunc != nil {
+		if err := cfg.RegisterWorkersFunc(workers); err != nil {
+			return nil, fmt.Errorf("jobs: register workers: %w", err)
+		}
+	}
 	client, err := river.NewClient(driverFor(cfg.Store), &river.Config{
 		ID:                   sanitizeID(cfg.Instance),
 		Logger:               cfg.Logger.With("component", "river"),
@@ -120,6 +139,7 @@ func New(cfg Config) (*Engine, error) {
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          cfg.MaxAttempts,
+		PeriodicJobs:         periodic,
 		// Only the leader enqueues periodic jobs; there is no LISTEN/NOTIFY
 		// through database/sql, so every instance polls.
 		FetchPollInterval: time.Second,
@@ -203,6 +223,14 @@ func (e *Engine) RunNow(ctx context.Context, jobID int64) error {
 	_, err := e.client.Insert(ctx, MonitorArgs{JobID: jobID, ScheduledAt: e.cfg.NowFunc().UTC().Truncate(time.Microsecond)}, nil)
 	if err != nil {
 		return fmt.Errorf("jobs: run job %d now: %w", jobID, err)
+	}
+	return nil
+}
+
+// Insert enqueues a job of a kind registered through RegisterWorkersFunc.
+func (e *Engine) Insert(ctx context.Context, args river.JobArgs) error {
+	if _, err := e.client.Insert(ctx, args, nil); err != nil {
+		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/riverqueue/river"
 
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/store"
@@ -360,4 +361,52 @@ func TestAttemptAfterStoredResultIsSkipped(t *testing.T) {
 			t.Fatalf("analyzer ran %d times; %d results", calls.Load(), len(results(t, s, j.ID)))
 		}
 	})
+}
+
+type pingArgs struct{ N int }
+
+func (pingArgs) Kind() string { return "test.ping" }
+
+type pingWorker struct {
+	river.WorkerDefaults[pingArgs]
+	got chan int
+}
+
+func (w *pingWorker) Work(_ context.Context, j *river.Job[pingArgs]) error {
+	w.got <- j.Args.N
+	return nil
+}
+
+func TestEngineRunsOtherWorkers(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	setup(t, s)
+	w := &pingWorker{got: make(chan int, 1)}
+	e := startEngine(t, jobs.Config{Store: s, Analyzers: mustRegistry(t),
+		RegisterWorkersFunc: func(ws *river.Workers) error { return river.AddWorkerSafely(ws, w) }})
+	if err := e.Insert(context.Background(), pingArgs{N: 7}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case n := <-w.got:
+		if n != 7 {
+			t.Fatalf("got %d", n)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("the registered worker never ran")
+	}
+}
+
+func TestEngineRunsTicks(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	setup(t, s)
+	var n atomic.Int64
+	startEngine(t, jobs.Config{Store: s, Analyzers: mustRegistry(t), Ticks: []jobs.Tick{{
+		Name: "count", Interval: time.Second, Func: func(context.Context) error { n.Add(1); return nil },
+	}}})
+	eventually(t, 30*time.Second, "the tick runs repeatedly", func() (bool, error) { return n.Load() >= 2, nil })
+	if _, err := jobs.New(jobs.Config{Store: s, Analyzers: mustRegistry(t), Ticks: []jobs.Tick{{Name: "x", Interval: time.Millisecond, Func: func(context.Context) error { return nil }}}}); err == nil {
+		t.Fatal("a sub-second tick must be refused")
+	}
 }
