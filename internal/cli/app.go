@@ -15,7 +15,9 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/riverqueue/river"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/customers"
@@ -25,6 +27,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
@@ -38,7 +41,9 @@ type app struct {
 	metrics  *prometheus.Registry
 	engine   *jobs.Engine
 	creds    *credentials
+	actions  *actions.Service
 	migrated atomic.Bool
+	clients  sync.Map // connection id -> *odoo.Client, connected
 	// syncing holds the connections with a sync running in this process.
 	syncing sync.Map
 	now     func() time.Time
@@ -97,9 +102,9 @@ func (a *app) analyzers() (*jobs.Registry, error) {
 		}
 		return out, err
 	}
-	list := []jobs.Analyzer{syncer}
+	list := []jobs.Analyzer{syncer, a.actionsMaintainer()}
 	for _, an := range areaAnalyzers() {
-		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.raiseAlerts))
+		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.onResult))
 	}
 	return jobs.NewRegistry(list...)
 }
@@ -142,14 +147,73 @@ func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
 	}
 }
 
-// raiseAlerts turns a result's insights into alerts.
-func (a *app) raiseAlerts(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
+// onResult turns a result's insights into alerts and action proposals.
+func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
 	rr, err := alerts.ReconcileInsights(ctx, a.store, job.ConnectionID, 0, res.Area, res.Insights, alerts.MinPriorityDefault)
 	if err != nil {
 		return err
 	}
 	a.logger.InfoContext(ctx, "alerts reconciled", "area", res.Area, "raised", rr.Raised, "updated", rr.Updated, "resolved", rr.Resolved)
+	if _, ok := a.creds.get(job.ConnectionID); !ok {
+		return nil // no Odoo credentials here: nothing can be proposed or checked
+	}
+	pr, err := a.actions.ProposeInsights(ctx, job.ConnectionID, res.Insights, actions.ProposalOpts{Today: odoo.DateOf(a.now().UTC())})
+	if err != nil {
+		// Proposals are a bonus on top of the analysis: a failure is logged,
+		// and the analysis result still stored.
+		a.logger.ErrorContext(ctx, "proposing actions", "area", res.Area, "error", err)
+		return nil
+	}
+	a.logger.InfoContext(ctx, "actions proposed", "area", res.Area, "report", fmt.Sprintf("%+v", *pr))
 	return nil
+}
+
+// actionsMaintainer is the "actions.maintain" monitoring job: it expires
+// stale proposals and enqueues approved actions whose enqueue was lost.
+func (a *app) actionsMaintainer() jobs.Analyzer {
+	return jobs.Analyzer{
+		Type:        "actions.maintain",
+		Description: "Expire stale action proposals and execute approved actions",
+		Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+			expired, err := a.actions.ExpireStale(ctx, run.Job.ConnectionID)
+			if err != nil {
+				return jobs.Outcome{}, err
+			}
+			ids, err := a.actions.Runnable(ctx, run.Job.ConnectionID)
+			if err != nil {
+				return jobs.Outcome{}, err
+			}
+			for _, id := range ids {
+				if err := a.engine.Insert(ctx, actions.ExecuteArgs{ConnectionID: run.Job.ConnectionID, ActionID: id}); err != nil {
+					return jobs.Outcome{}, err
+				}
+			}
+			m, _ := json.Marshal(map[string]int{"expired": expired, "enqueued": len(ids)})
+			return jobs.Outcome{Metrics: m}, nil
+		},
+	}
+}
+
+// odooFor returns a connected client for a connection whose secret this
+// process holds, reusing one client per connection.
+func (a *app) odooFor(ctx context.Context, connectionID int64) (*odoo.Client, error) {
+	if c, ok := a.clients.Load(connectionID); ok {
+		return c.(*odoo.Client), nil
+	}
+	conn, err := a.store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	key, ok := a.creds.get(connectionID)
+	if !ok {
+		return nil, fmt.Errorf("no Odoo API key for connection %q in this process", conn.Name)
+	}
+	c, err := odooClient(ctx, conn, key, a.logger)
+	if err != nil {
+		return nil, err
+	}
+	actual, _ := a.clients.LoadOrStore(connectionID, c)
+	return actual.(*odoo.Client), nil
 }
 
 // ensureDefaultJobs creates the standard monitoring jobs of a connection
@@ -160,7 +224,10 @@ func (a *app) ensureDefaultJobs(ctx context.Context, conn *store.Connection) err
 	if conn.OdooURL == "" {
 		return nil
 	}
-	defs := []store.MonitoringJobParams{{Name: "odoo-sync", Schedule: "@every 5m", AnalyzerType: odoosync.AnalyzerType}}
+	defs := []store.MonitoringJobParams{
+		{Name: "odoo-sync", Schedule: "@every 5m", AnalyzerType: odoosync.AnalyzerType},
+		{Name: "actions", Schedule: "@every 15m", AnalyzerType: "actions.maintain"},
+	}
 	for _, an := range areaAnalyzers() {
 		defs = append(defs, store.MonitoringJobParams{Name: an.Area(), Schedule: "@every 1h", AnalyzerType: analysis.JobTypePrefix + an.Area()})
 	}
@@ -197,6 +264,19 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 		s.Close()
 		return nil, err
 	}
+	a.actions, err = actions.New(actions.Config{
+		Store: s, Logger: logger,
+		OdooFunc: func(ctx context.Context, connectionID int64) (actions.Odoo, error) {
+			return a.odooFor(ctx, connectionID)
+		},
+		EnqueueFunc: func(ctx context.Context, connectionID, actionID int64) error {
+			return a.engine.Insert(ctx, actions.ExecuteArgs{ConnectionID: connectionID, ActionID: actionID})
+		},
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
 	reg, err := a.analyzers()
 	if err != nil {
 		s.Close()
@@ -204,12 +284,13 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 	}
 	a.engine, err = jobs.New(jobs.Config{
 		Store: s, Analyzers: reg, Logger: logger, Registerer: a.metrics,
-		Workers:           cfg.Jobs.Workers,
-		JobTimeout:        time.Duration(cfg.Jobs.JobTimeout),
-		RescueAfter:       time.Duration(cfg.Jobs.RescueAfter),
-		MaxAttempts:       cfg.Jobs.MaxAttempts,
-		FailureAlertAfter: cfg.Jobs.FailureAlertAfter,
-		ReloadInterval:    time.Duration(cfg.Jobs.ReloadInterval),
+		Workers:             cfg.Jobs.Workers,
+		JobTimeout:          time.Duration(cfg.Jobs.JobTimeout),
+		RescueAfter:         time.Duration(cfg.Jobs.RescueAfter),
+		MaxAttempts:         cfg.Jobs.MaxAttempts,
+		FailureAlertAfter:   cfg.Jobs.FailureAlertAfter,
+		ReloadInterval:      time.Duration(cfg.Jobs.ReloadInterval),
+		RegisterWorkersFunc: func(w *river.Workers) error { return actions.Register(w, a.actions) },
 	})
 	if err != nil {
 		s.Close()

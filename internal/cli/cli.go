@@ -60,6 +60,7 @@ func commands() []command {
 		syncCommand(),
 		analyzeCommand(),
 		evalCommand(),
+		auditCommand(),
 		userCommand(),
 		configCommand(),
 		versionCommand(),

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/store"
 )
 
 func run(t *testing.T, environ []string, args ...string) (code int, stdout, stderr string) {
@@ -183,5 +184,44 @@ func TestEvalPassesEveryDetector(t *testing.T) {
 		if code != 0 || !strings.Contains(out, "9 passed, 0 failed") {
 			t.Errorf("%v: exit %d\n%s\n%s", args, code, out, errOut)
 		}
+	}
+}
+
+func TestAuditVerify(t *testing.T) {
+	t.Parallel()
+	data := t.TempDir()
+	env := []string{"AICOO_STORE_DATA_DIR=" + data}
+	// The connection exists once aicoo has opened the store with it.
+	if code, _, errOut := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(errOut, `connection "default"`) {
+		t.Fatalf("before any start: exit %d %s", code, errOut)
+	}
+	if code, _, errOut := run(t, env, "user", "list"); code != 1 || !strings.Contains(errOut, "no connection") {
+		t.Fatalf("user list: exit %d %s", code, errOut)
+	}
+	code, _, errOut := run(t, env, "audit")
+	if code != 2 || !strings.Contains(errOut, "aicoo audit verify") {
+		t.Fatalf("usage: exit %d %s", code, errOut)
+	}
+	ctx := context.Background()
+	s, err := store.Open(ctx, store.Config{DataDir: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "default"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range []string{"action.proposed", "action.approved"} {
+		if _, err := s.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: conn.ID, Actor: "user:ceo", Action: a}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, out, errOut := run(t, env, "audit", "verify")
+	if code != 0 || !strings.Contains(out, "audit log intact: 2 entries verified") {
+		t.Fatalf("intact chain: exit %d\n%s%s", code, out, errOut)
 	}
 }
