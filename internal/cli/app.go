@@ -25,8 +25,11 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/operations"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
+	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/llm"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
@@ -35,15 +38,21 @@ import (
 
 // app is a running aicoo instance: store, job engine and metrics.
 type app struct {
-	cfg      *config.Config
-	logger   *slog.Logger
-	store    *store.Store
-	metrics  *prometheus.Registry
-	engine   *jobs.Engine
-	creds    *credentials
-	actions  *actions.Service
-	migrated atomic.Bool
-	clients  sync.Map // connection id -> *odoo.Client, connected
+	cfg       *config.Config
+	logger    *slog.Logger
+	store     *store.Store
+	metrics   *prometheus.Registry
+	engine    *jobs.Engine
+	creds     *credentials
+	actions   *actions.Service
+	deliverer *notify.Worker
+	alerts    *alerts.Engine
+	outbox    *notify.Outbox
+	broker    *notify.Broker
+	llm       *llm.Client
+	briefer   *briefing.Generator
+	migrated  atomic.Bool
+	clients   sync.Map // connection id -> *odoo.Client, connected
 	// syncing holds the connections with a sync running in this process.
 	syncing sync.Map
 	now     func() time.Time
@@ -147,13 +156,35 @@ func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
 	}
 }
 
-// onResult turns a result's insights into alerts and action proposals.
-func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
-	rr, err := alerts.ReconcileInsights(ctx, a.store, job.ConnectionID, 0, res.Area, res.Insights, alerts.MinPriorityDefault)
+// startServices builds the notification, alert, language-model and
+// briefing services (the job engine, built after, runs their work).
+func (a *app) startServices(logger *slog.Logger) error {
+	chans, err := notifyChannels(a.cfg)
 	if err != nil {
 		return err
 	}
-	a.logger.InfoContext(ctx, "alerts reconciled", "area", res.Area, "raised", rr.Raised, "updated", rr.Updated, "resolved", rr.Resolved)
+	a.broker = notify.NewBroker()
+	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: chans, Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {
+		return err
+	}
+	if a.outbox, err = notify.NewOutbox(notify.OutboxConfig{Inserter: lazyInserter{a}}); err != nil {
+		return err
+	}
+	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL()})
+	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
+		return err
+	}
+	a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger)
+	return err
+}
+
+// onResult turns a result's insights into alerts and action proposals.
+func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
+	er, err := a.alerts.Evaluate(ctx, job.ConnectionID, res)
+	if err != nil {
+		return err
+	}
+	a.logger.InfoContext(ctx, "alert rules evaluated", "area", res.Area, "result", fmt.Sprintf("%+v", er))
 	if _, ok := a.creds.get(job.ConnectionID); !ok {
 		return nil // no Odoo credentials here: nothing can be proposed or checked
 	}
@@ -264,6 +295,14 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 		s.Close()
 		return nil, err
 	}
+	if _, err := alerts.EnsureBuiltinRules(ctx, s, conn.ID); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := a.startServices(logger); err != nil {
+		s.Close()
+		return nil, err
+	}
 	a.actions, err = actions.New(actions.Config{
 		Store: s, Logger: logger,
 		OdooFunc: func(ctx context.Context, connectionID int64) (actions.Odoo, error) {
@@ -284,13 +323,25 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 	}
 	a.engine, err = jobs.New(jobs.Config{
 		Store: s, Analyzers: reg, Logger: logger, Registerer: a.metrics,
-		Workers:             cfg.Jobs.Workers,
-		JobTimeout:          time.Duration(cfg.Jobs.JobTimeout),
-		RescueAfter:         time.Duration(cfg.Jobs.RescueAfter),
-		MaxAttempts:         cfg.Jobs.MaxAttempts,
-		FailureAlertAfter:   cfg.Jobs.FailureAlertAfter,
-		ReloadInterval:      time.Duration(cfg.Jobs.ReloadInterval),
-		RegisterWorkersFunc: func(w *river.Workers) error { return actions.Register(w, a.actions) },
+		Workers:           cfg.Jobs.Workers,
+		JobTimeout:        time.Duration(cfg.Jobs.JobTimeout),
+		RescueAfter:       time.Duration(cfg.Jobs.RescueAfter),
+		MaxAttempts:       cfg.Jobs.MaxAttempts,
+		FailureAlertAfter: cfg.Jobs.FailureAlertAfter,
+		ReloadInterval:    time.Duration(cfg.Jobs.ReloadInterval),
+		RegisterWorkersFunc: func(w *river.Workers) error {
+			if err := actions.Register(w, a.actions); err != nil {
+				return err
+			}
+			return notify.Register(w, a.deliverer)
+		},
+		Ticks: []jobs.Tick{
+			{Name: "alerts", Interval: 30 * time.Second, Func: func(ctx context.Context) error {
+				_, err := a.alerts.Tick(ctx)
+				return err
+			}},
+			{Name: "briefings", Interval: 5 * time.Minute, Func: a.deliverBriefings},
+		},
 	})
 	if err != nil {
 		s.Close()

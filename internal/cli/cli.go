@@ -60,6 +60,7 @@ func commands() []command {
 		syncCommand(),
 		analyzeCommand(),
 		evalCommand(),
+		briefCommand(),
 		auditCommand(),
 		userCommand(),
 		configCommand(),

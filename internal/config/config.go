@@ -21,11 +21,55 @@ import (
 // Config is aicoo's whole configuration. The zero value is not useful: use
 // Default or Load.
 type Config struct {
-	Server ServerConfig `toml:"server"`
-	Store  StoreConfig  `toml:"store"`
-	Log    LogConfig    `toml:"log"`
-	Jobs   JobsConfig   `toml:"jobs"`
-	Odoo   OdooConfig   `toml:"odoo"`
+	Server   ServerConfig   `toml:"server"`
+	Store    StoreConfig    `toml:"store"`
+	Log      LogConfig      `toml:"log"`
+	Jobs     JobsConfig     `toml:"jobs"`
+	Odoo     OdooConfig     `toml:"odoo"`
+	LLM      LLMConfig      `toml:"llm"`
+	Briefing BriefingConfig `toml:"briefing"`
+	SMTP     SMTPConfig     `toml:"smtp"`
+	Slack    SlackConfig    `toml:"slack"`
+	Twilio   TwilioConfig   `toml:"twilio"`
+}
+
+// LLMConfig selects the language model that writes narrative. With
+// provider "none" every feature works on templates.
+type LLMConfig struct {
+	Provider      string   `toml:"provider" doc:"Language model provider: none, anthropic, or openai (any OpenAI-compatible endpoint, such as Ollama or vLLM)."`
+	BaseURL       string   `toml:"base_url" doc:"Provider endpoint; for OpenAI-compatible servers the URL ending in /v1. Empty means the provider's public API."`
+	APIKey        Secret   `toml:"api_key" doc:"API key of the provider (required for anthropic)." secret:"true"`
+	ModelSummary  string   `toml:"model_summary" doc:"Model for short summaries such as the briefing's narrative. Empty means the provider's default (claude-haiku-4-5 for anthropic)."`
+	ModelAnalysis string   `toml:"model_analysis" doc:"Model for analysis. Empty means the provider's default (claude-sonnet-4-5 for anthropic)."`
+	Timeout       Duration `toml:"timeout" doc:"Longest one model call attempt may take."`
+	MonthlyBudget float64  `toml:"monthly_budget" doc:"Most a connection may spend on the model per calendar month, in US dollars; past it features fall back to templates and an alert says so. 0 means no cap."`
+}
+
+// BriefingConfig configures the daily briefings.
+type BriefingConfig struct {
+	Time string `toml:"time" doc:"Local time (HH:MM, in each user's time zone) at which a user's daily briefing is written."`
+}
+
+// SMTPConfig configures the email channel. Leave host empty to send no email.
+type SMTPConfig struct {
+	Host     string `toml:"host" doc:"SMTP server for email notifications and briefings. Empty disables email."`
+	Port     int    `toml:"port" doc:"SMTP port."`
+	Username string `toml:"username" doc:"SMTP user; empty sends without authentication."`
+	Password Secret `toml:"password" doc:"SMTP password." secret:"true"`
+	From     string `toml:"from" doc:"Sender of emails, e.g. \"aicoo <coo@example.com>\"."`
+	Security string `toml:"security" doc:"starttls, tls or none."`
+}
+
+// SlackConfig configures the Slack channel.
+type SlackConfig struct {
+	WebhookURL Secret `toml:"webhook_url" doc:"Slack incoming webhook URL that alerts are posted to. Empty disables Slack." secret:"true"`
+}
+
+// TwilioConfig configures SMS through Twilio.
+type TwilioConfig struct {
+	AccountSID string `toml:"account_sid" doc:"Twilio account SID (AC...). Empty disables SMS."`
+	AuthToken  Secret `toml:"auth_token" doc:"Twilio auth token." secret:"true"`
+	From       string `toml:"from" doc:"Sending phone number (E.164) or Messaging Service SID (MG...)."`
 }
 
 // ServerConfig configures the web server.
@@ -89,7 +133,10 @@ func Default() Config {
 			FailureAlertAfter: 3,
 			ReloadInterval:    Duration(30 * time.Second),
 		},
-		Odoo: OdooConfig{Name: "default", Protocol: "auto"},
+		Odoo:     OdooConfig{Name: "default", Protocol: "auto"},
+		LLM:      LLMConfig{Provider: "none", Timeout: Duration(60 * time.Second)},
+		Briefing: BriefingConfig{Time: "06:00"},
+		SMTP:     SMTPConfig{Port: 587, Security: "starttls"},
 	}
 }
 
@@ -184,6 +231,48 @@ func (c *Config) Validate() error {
 	case "auto", "json2", "jsonrpc", "xmlrpc":
 	default:
 		return keyError("odoo.protocol", c.Odoo.Protocol, "want auto, json2, jsonrpc or xmlrpc")
+	}
+	switch c.LLM.Provider {
+	case "none", "openai":
+	case "anthropic":
+		if c.LLM.APIKey == "" {
+			return keyError("llm.api_key", "", "must be set for provider anthropic (use AICOO_LLM_API_KEY or llm.api_key_file)")
+		}
+	default:
+		return keyError("llm.provider", c.LLM.Provider, "want none, anthropic or openai")
+	}
+	if c.LLM.BaseURL != "" {
+		if u, err := url.Parse(c.LLM.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return keyError("llm.base_url", c.LLM.BaseURL, "want an absolute http(s) URL")
+		}
+	}
+	if c.LLM.Timeout <= 0 {
+		return keyError("llm.timeout", c.LLM.Timeout.String(), "must be positive")
+	}
+	if c.LLM.MonthlyBudget < 0 {
+		return keyError("llm.monthly_budget", fmt.Sprint(c.LLM.MonthlyBudget), "must not be negative")
+	}
+	if _, err := time.Parse("15:04", c.Briefing.Time); err != nil {
+		return keyError("briefing.time", c.Briefing.Time, "want HH:MM, e.g. 06:00")
+	}
+	if c.SMTP.Host != "" {
+		if c.SMTP.From == "" {
+			return keyError("smtp.from", "", "must be set when smtp.host is set")
+		}
+		if c.SMTP.Port < 1 || c.SMTP.Port > 65535 {
+			return keyError("smtp.port", fmt.Sprint(c.SMTP.Port), "want 1 to 65535")
+		}
+	}
+	switch c.SMTP.Security {
+	case "starttls", "tls", "none":
+	default:
+		return keyError("smtp.security", c.SMTP.Security, "want starttls, tls or none")
+	}
+	if c.Slack.WebhookURL != "" && !strings.HasPrefix(string(c.Slack.WebhookURL), "https://") {
+		return keyError("slack.webhook_url", "(hidden)", "want an https:// URL")
+	}
+	if c.Twilio.AccountSID != "" && (c.Twilio.AuthToken == "" || c.Twilio.From == "") {
+		return keyError("twilio.auth_token", "", "twilio.auth_token and twilio.from must be set with twilio.account_sid")
 	}
 	return nil
 }

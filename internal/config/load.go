@@ -255,6 +255,21 @@ func setValue(f reflect.Value, v any) error {
 		default:
 			return fmt.Errorf("want a whole number, got %v", v)
 		}
+	case reflect.Float64:
+		switch x := v.(type) {
+		case float64:
+			f.SetFloat(x)
+		case int64:
+			f.SetFloat(float64(x))
+		case string:
+			n, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				return fmt.Errorf("want a number")
+			}
+			f.SetFloat(n)
+		default:
+			return fmt.Errorf("want a number, got %v", v)
+		}
 	case reflect.Bool:
 		switch x := v.(type) {
 		case bool:

@@ -25,6 +25,7 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 	"github.com/riverqueue/river/riverdriver/riversqlite"
 	"github.com/riverqueue/river/rivermigrate"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -233,6 +234,12 @@ func (e *Engine) Insert(ctx context.Context, args river.JobArgs) error {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
+}
+
+// InsertManyTx enqueues jobs in the caller's transaction, so they commit or
+// vanish with the rows that asked for them (the notification outbox).
+func (e *Engine) InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	return e.client.InsertManyTx(ctx, tx, params)
 }
 
 // Migrate applies River's own migrations to the store's database.

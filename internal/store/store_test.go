@@ -302,6 +302,12 @@ func TestUser(t *testing.T) {
 		if err != nil || got.PasswordHash != "h2" {
 			t.Fatalf("get: %+v %v", got, err)
 		}
+		if byID, err := s.UserByID(ctx, u.ID); err != nil || byID.Username != "admin" {
+			t.Fatalf("by id: %+v %v", byID, err)
+		}
+		if _, err := s.UserByID(ctx, 424242); !errors.Is(err, store.ErrNotFound) {
+			t.Fatalf("missing user: %v", err)
+		}
 		list, err := s.UserList(ctx, c.ID)
 		if err != nil || len(list) != 1 {
 			t.Fatalf("list: %v %v", list, err)

@@ -139,3 +139,12 @@ func (s *Store) UserSetDisabled(ctx context.Context, id int64, disabled bool) er
 		return nil
 	})
 }
+
+// UserByID returns a user or ErrNotFound.
+func (s *Store) UserByID(ctx context.Context, id int64) (*User, error) {
+	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1`, id))
+	if err != nil {
+		return nil, notFound(err, fmt.Sprintf("user %d", id))
+	}
+	return u, nil
+}
