@@ -117,19 +117,14 @@ func (s *Server) listAlerts(ctx context.Context, u *store.User, f alertFilter, l
 	return out, nil
 }
 
-// alertByID returns the connection's alert with that id. The store has no
-// lookup by id yet, so it scans the connection's alerts (newest first).
+// alertByID returns the connection's alert with that id, or an error
+// wrapping store.ErrNotFound.
 func (s *Server) alertByID(ctx context.Context, connectionID, id int64) (*store.Alert, error) {
-	all, err := s.cfg.Store.AlertList(ctx, store.AlertListParams{ConnectionID: connectionID, Limit: 1 << 30})
+	d, err := s.cfg.Store.AlertGet(ctx, connectionID, id)
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range all {
-		if a.ID == id {
-			return a, nil
-		}
-	}
-	return nil, fmt.Errorf("web: alert %d: %w", id, store.ErrNotFound)
+	return &d.Alert, nil
 }
 
 // pathID reads a positive integer path parameter.
@@ -291,7 +286,7 @@ func (s *Server) alertActionError(w http.ResponseWriter, r *http.Request, api bo
 		}
 	case errors.Is(err, errBadSnooze):
 		s.badRequest(w, r, api, "Snooze needs a time in the future (until, or minutes above 0).")
-	case errors.Is(err, ErrAlertState):
+	case errors.Is(err, ErrAlertState), errors.Is(err, store.ErrAlertState):
 		if api {
 			s.apiError(w, r, http.StatusConflict, codeConflict, "The alert's state does not allow this: "+err.Error())
 		} else {

@@ -11,7 +11,7 @@ import (
 // alerts package implements it (it records who did what, stops escalation,
 // writes the outbox); the dashboard only calls it. Each method returns an
 // error wrapping store.ErrNotFound when the connection has no such alert,
-// and ErrAlertState when the alert's state does not allow the change
+// and ErrAlertState or store.ErrAlertState when the alert's state does not allow the change
 // (resolving a resolved alert, say).
 type AlertActions interface {
 	AlertAcknowledge(ctx context.Context, connectionID, alertID, userID int64) error
