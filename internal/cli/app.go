@@ -49,6 +49,7 @@ type app struct {
 	alerts    *alerts.Engine
 	outbox    *notify.Outbox
 	broker    *notify.Broker
+	webBroker *web.Broker
 	llm       *llm.Client
 	briefer   *briefing.Generator
 	migrated  atomic.Bool
@@ -139,6 +140,16 @@ func (a *app) syncBusy(ctx context.Context, connectionID int64) (bool, error) {
 	return false, nil
 }
 
+// housekeeping removes expired sessions and old failed sign-ins.
+func (a *app) housekeeping(ctx context.Context) error {
+	now := a.now()
+	if _, err := a.store.SessionDeleteExpired(ctx, now); err != nil {
+		return err
+	}
+	_, err := a.store.LoginAttemptDeleteBefore(ctx, now.Add(-web.LoginWindowDefault))
+	return err
+}
+
 // runAnalyses enqueues an immediate run of every enabled analysis job of a
 // connection.
 func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
@@ -164,6 +175,7 @@ func (a *app) startServices(logger *slog.Logger) error {
 		return err
 	}
 	a.broker = notify.NewBroker()
+	a.webBroker = web.NewBroker()
 	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: chans, Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {
 		return err
 	}
@@ -341,6 +353,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 				return err
 			}},
 			{Name: "briefings", Interval: 5 * time.Minute, Func: a.deliverBriefings},
+			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
 		},
 	})
 	if err != nil {
@@ -411,7 +424,7 @@ func (a *app) checks() []web.Check {
 
 // serveHTTP serves h on addr until ctx is done, then shuts down gracefully.
 // ready, if not nil, receives the bound address once listening.
-func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(interface{ String() string })) error {
+func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Handler, shutdownTimeout time.Duration, ready func(interface{ String() string }), onShutdown func()) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		if strings.Contains(err.Error(), "address already in use") {
@@ -423,6 +436,10 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 		Handler:           h,
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if onShutdown != nil {
+		// Long-lived responses (live alert streams) end when shutdown begins.
+		srv.RegisterOnShutdown(onShutdown)
 	}
 	if ready != nil {
 		ready(ln.Addr())

@@ -19,7 +19,7 @@ connection's audit log and reports the first broken entry (exit status 1), if an
 			load := configFlag(fs)
 			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
 			return func(ctx context.Context, e *env) error {
-				if fs.NArg() != 1 || fs.Arg(0) != "verify" {
+				if len(e.args) != 1 || e.args[0] != "verify" {
 					return errUsage
 				}
 				cfg, err := load(e)

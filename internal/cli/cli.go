@@ -25,6 +25,9 @@ var version = "dev"
 type env struct {
 	stdout, stderr io.Writer
 	environ        []string
+	// args are the command's positional arguments; flags may come before,
+	// between or after them.
+	args []string
 }
 
 // getenv reads a variable from the command's environment, not the process's,
@@ -63,6 +66,7 @@ func commands() []command {
 		briefCommand(),
 		auditCommand(),
 		userCommand(),
+		tokenCommand(),
 		configCommand(),
 		versionCommand(),
 	}
@@ -97,14 +101,24 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 			fmt.Fprintf(stderr, "Usage: aicoo %s [flags]%s\n\n%s\n\nFlags:\n", c.name, c.usage, c.summary)
 			fs.PrintDefaults()
 		}
-		if err := fs.Parse(args[1:]); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				return 0
+		// Unlike the flag package alone, accept flags after positional
+		// arguments ("aicoo user add NAME --role cfo").
+		rest := args[1:]
+		for {
+			if err := fs.Parse(rest); err != nil {
+				if errors.Is(err, flag.ErrHelp) {
+					return 0
+				}
+				return 2
 			}
-			return 2
+			if fs.NArg() == 0 {
+				break
+			}
+			e.args = append(e.args, fs.Arg(0))
+			rest = fs.Args()[1:]
 		}
-		if fs.NArg() > 0 && c.usage == "" {
-			fmt.Fprintf(stderr, "aicoo %s: unexpected argument %q\n", c.name, fs.Arg(0))
+		if len(e.args) > 0 && c.usage == "" {
+			fmt.Fprintf(stderr, "aicoo %s: unexpected argument %q\n", c.name, e.args[0])
 			fs.Usage()
 			return 2
 		}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
@@ -223,5 +224,43 @@ func TestAuditVerify(t *testing.T) {
 	code, out, errOut := run(t, env, "audit", "verify")
 	if code != 0 || !strings.Contains(out, "audit log intact: 2 entries verified") {
 		t.Fatalf("intact chain: exit %d\n%s%s", code, out, errOut)
+	}
+}
+
+func TestUserAndTokenCommands(t *testing.T) {
+	t.Parallel()
+	env := []string{"AICOO_STORE_DATA_DIR=" + t.TempDir()}
+	ctx := context.Background()
+	cfg, err := config.Load("", env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "default"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"user", "add", "carla", "--role", "cfo", "--email", "carla@example.com"}, 0, "user carla (cfo) created"},
+		{[]string{"user", "add", "x", "--role", "boss"}, 1, `--role "boss"`},
+		{[]string{"user", "list"}, 0, "carla     cfo"},
+		{[]string{"token", "create", "--user", "carla", "--name", "ci"}, 0, "aicoo_"},
+		{[]string{"token", "list", "--user", "carla"}, 0, "ci"},
+		{[]string{"token", "revoke", "--user", "carla", "--name", "ci"}, 0, `token "ci" of carla revoked`},
+		{[]string{"token", "create"}, 1, "--user is required"},
+		{[]string{"user", "disable", "carla"}, 0, "user carla disabled"},
+	}
+	for _, st := range steps {
+		code, out, errOut := run(t, env, st.args...)
+		if code != st.code || !strings.Contains(out+errOut, st.want) {
+			t.Fatalf("%v: exit %d (want %d), output lacks %q:\n%s%s", st.args, code, st.code, st.want, out, errOut)
+		}
 	}
 }

@@ -65,7 +65,7 @@ URL, database, login and API key. For trying aicoo and for tests; see docs/odoo-
 				return serveHTTP(ctx, logger, *addr, sim, 5*time.Second, func(a interface{ String() string }) {
 					fmt.Fprintf(e.stdout, "Odoo simulator (Odoo %s) serving %s\n  URL:      http://%s\n  Database: %s\n  Login:    %s\n  Password: %s\n  API key:  %s\n",
 						sim.Version(), what, a.String(), sim.Database(), *login, *password, key)
-				})
+				}, nil)
 			}
 		},
 	}

@@ -70,6 +70,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, cred
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
+		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
 	})
 	if err != nil {
 		a.stop(context.Background())
@@ -81,7 +82,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, cred
 		if started != nil {
 			started(a, url)
 		}
-	})
+	}, srv.CloseStreams)
 	// Jobs get the shutdown timeout to finish; River retries what is cut off.
 	stopCtx, cancel := context.WithTimeout(context.Background(), shutdown)
 	defer cancel()

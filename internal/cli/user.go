@@ -33,7 +33,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 			tz := fs.String("timezone", "UTC", "IANA time zone of a new user, for briefings")
 			fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
 			return func(ctx context.Context, e *env) error {
-				args := fs.Args()
+				args := e.args
 				if len(args) == 0 {
 					return errUsage
 				}

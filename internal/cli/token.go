@@ -1,0 +1,92 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/web"
+)
+
+func tokenCommand() command {
+	return command{
+		name:  "token",
+		usage: " create|revoke|list",
+		summary: `Manage API tokens for the JSON API (sent as "Authorization: Bearer <token>").
+  aicoo token create --user NAME [--name N] [--ttl 720h]   prints the token once
+  aicoo token revoke --user NAME --name N
+  aicoo token list --user NAME`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			load := configFlag(fs)
+			userName := fs.String("user", "", "the token's user (required)")
+			name := fs.String("name", "cli", "name of the token, unique per user")
+			ttl := fs.Duration("ttl", 0, "lifetime of a new token, e.g. 720h (default: no expiry)")
+			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) != 1 {
+					return errUsage
+				}
+				if *userName == "" {
+					return fmt.Errorf("--user is required")
+				}
+				cfg, err := load(e)
+				if err != nil {
+					return err
+				}
+				if *connName == "" {
+					*connName = cfg.Odoo.Name
+				}
+				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				conn, err := s.ConnectionByName(ctx, *connName)
+				if err != nil {
+					return fmt.Errorf("connection %q: %w", *connName, err)
+				}
+				u, err := s.UserByUsername(ctx, conn.ID, *userName)
+				if err != nil {
+					return err
+				}
+				switch e.args[0] {
+				case "create":
+					tok, _, err := web.CreateAPIToken(ctx, s, u, *name, *ttl, time.Now())
+					if err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "token %q for %s (shown once, store it now):\n%s\n", *name, u.Username, tok)
+					return nil
+				case "revoke":
+					if err := s.APITokenRevoke(ctx, u.ID, *name); err != nil {
+						return err
+					}
+					fmt.Fprintf(e.stdout, "token %q of %s revoked\n", *name, u.Username)
+					return nil
+				case "list":
+					toks, err := s.APITokenList(ctx, u.ID)
+					if err != nil {
+						return err
+					}
+					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+					fmt.Fprintln(tw, "NAME\tCREATED\tEXPIRES\tLAST USED")
+					for _, t := range toks {
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.LastUsedAt))
+					}
+					return tw.Flush()
+				}
+				return errUsage
+			}
+		},
+	}
+}
+
+func stamp(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04")
+}
