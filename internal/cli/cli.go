@@ -67,6 +67,7 @@ func commands() []command {
 		auditCommand(),
 		userCommand(),
 		tokenCommand(),
+		alertsCommand(),
 		configCommand(),
 		versionCommand(),
 	}
