@@ -3,6 +3,7 @@ package briefing_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 	"testing"
@@ -334,5 +335,34 @@ func TestConfigErrors(t *testing.T) {
 	g, err := briefing.New(briefing.Config{Roles: map[string]briefing.Role{"cfo": {MinPriority: "high"}}}, briefing.Options{Store: s})
 	if err != nil || g == nil {
 		t.Fatalf("customised role: %v", err)
+	}
+}
+
+func TestDecisionsWaiting(t *testing.T) {
+	t.Parallel()
+	d := analyzed(t, demodata.SizeSmall)
+	s := openStore(t)
+	conn, _ := seed(t, s, d)
+	g := newGenerator(t, s, nil)
+	ctx := context.Background()
+	b, err := g.Build(ctx, conn.ID, "ceo", today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Facts.DecisionsWaiting != 0 || strings.Contains(b.Markdown, "Decisions waiting") {
+		t.Fatal("no pending action: no decisions section")
+	}
+	for i, status := range []string{"pending", "pending", "approved"} {
+		if _, _, err := s.ActionCreate(ctx, store.ActionCreateParams{ConnectionID: conn.ID, IdempotencyKey: fmt.Sprintf("k%d", i),
+			ActionType: "draft_rfq", Description: fmt.Sprintf("Draft an RFQ <%d>", i), Status: status}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	b, err = g.Build(ctx, conn.ID, "ceo", today())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Facts.DecisionsWaiting != 2 || !strings.Contains(b.Markdown, "## Decisions waiting") || !strings.Contains(b.Markdown, `Draft an RFQ \<0\>`) {
+		t.Fatalf("decisions: %d\n%s", b.Facts.DecisionsWaiting, b.Markdown)
 	}
 }

@@ -33,6 +33,10 @@ type Facts struct {
 	AlertsByPrio    map[string]int `json:"alerts_by_priority"`
 	Insights        int            `json:"insights"`
 	Recommendations []Item         `json:"recommendations"`
+	// Decisions are proposed actions waiting for a person's approval
+	// (the first few); DecisionsWaiting counts them all.
+	Decisions        []Item `json:"decisions,omitempty"`
+	DecisionsWaiting int    `json:"decisions_waiting"`
 	// Missing names the areas without any analysis result yet.
 	Missing   []string  `json:"missing,omitempty"`
 	Narrative Narrative `json:"narrative"`
@@ -293,7 +297,29 @@ func buildFacts(ctx context.Context, s *store.Store, conn *store.Connection, rol
 			f.Recommendations = append(f.Recommendations, Item{Priority: in.Priority, Kind: in.Kind, Area: areaOfKind(in, snaps), Text: action(in.Kind) + in.Title, Refs: in.Refs})
 		}
 	}
+	if err := addDecisions(ctx, s, conn.ID, f); err != nil {
+		return nil, err
+	}
 	return f, nil
+}
+
+// maxDecisions is how many waiting decisions a briefing lists.
+const maxDecisions = 5
+
+// addDecisions lists the actions waiting for approval, oldest first.
+func addDecisions(ctx context.Context, s *store.Store, connectionID int64, f *Facts) error {
+	pending, err := s.ActionList(ctx, store.ActionListParams{ConnectionID: connectionID, Statuses: []string{"pending"}})
+	if err != nil {
+		return fmt.Errorf("briefing: waiting decisions: %w", err)
+	}
+	f.DecisionsWaiting = len(pending)
+	for _, act := range pending {
+		if len(f.Decisions) == maxDecisions {
+			break
+		}
+		f.Decisions = append(f.Decisions, Item{Kind: act.ActionType, Text: act.Description})
+	}
+	return nil
 }
 
 // roleNeedsArea reports whether a role's figures read an area it does not

@@ -111,6 +111,15 @@ func Markdown(f *Facts, narrative string) string {
 	if more := f.AlertsOpen - len(f.Alerts); more > 0 {
 		fmt.Fprintf(&b, "- and %d more open alerts on the dashboard.\n", more)
 	}
+	if f.DecisionsWaiting > 0 {
+		b.WriteString("\n## Decisions waiting\n\n")
+		for _, it := range f.Decisions {
+			fmt.Fprintf(&b, "- %s\n", mdEscape(it.Text))
+		}
+		if more := f.DecisionsWaiting - len(f.Decisions); more > 0 {
+			fmt.Fprintf(&b, "- and %d more in the approval center.\n", more)
+		}
+	}
 	if len(f.Forecasts) > 0 {
 		b.WriteString("\n## Forecasts\n\n")
 		for _, fig := range f.Forecasts {
