@@ -70,17 +70,24 @@ func (o testOdoo) TestConnection(ctx context.Context, id int64) (*ConnectionRepo
 // token made directly in the store), a finance and a sales alert, a finance
 // job with a result, and the optional dependencies wired to test doubles.
 type fixture struct {
-	srv      *httptest.Server
-	store    *store.Store
-	conn     *store.Connection
-	tokens   map[string]string // role -> session token
-	users    map[string]*store.User
-	jobs     *testJobs
-	broker   *Broker
-	server   *Server
-	alerts   map[string]int64 // area -> alert id
-	jobIDs   map[string]int64 // area -> job id
-	finished func()
+	srv    *httptest.Server
+	store  *store.Store
+	conn   *store.Connection
+	tokens map[string]string // role -> session token
+	users  map[string]*store.User
+	jobs   *testJobs
+	broker *Broker
+	server *Server
+	alerts map[string]int64 // area -> alert id
+	jobIDs map[string]int64 // area -> job id
+	// briefings maps a role to its user's briefing of today; actionIDs an
+	// action type to a pending action; ruleID is an alert rule.
+	briefings map[string]int64
+	actionIDs map[string]int64
+	ruleID    int64
+	actions   *testActions
+	rules     *testRules
+	finished  func()
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
@@ -131,8 +138,19 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 		}
 		f.alerts[area] = a.ID
 	}
+	if err := f.seedPages(ctx, now); err != nil {
+		t.Fatal(err)
+	}
 	cfg.Store = s
 	cfg.Version = "test"
+	if cfg.Actions == nil {
+		f.actions = &testActions{s: s}
+		cfg.Actions = f.actions
+	}
+	if cfg.Rules == nil {
+		f.rules = &testRules{s: s}
+		cfg.Rules = f.rules
+	}
 	if cfg.AlertActions == nil {
 		cfg.AlertActions = testAlertActions{s}
 	}
@@ -188,7 +206,10 @@ func TestPermissionMatrix(t *testing.T) {
 		actSales = "admin ceo cfo sales"
 		runFin   = "admin ceo cfo"
 		admin    = "admin"
+		rules    = "admin ceo cfo viewer"
+		decide   = "admin ceo cfo sales ops"
 	)
+	pr, dm := f.actionIDs["payment_reminder"], f.actionIDs["deal_meeting"]
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
 	fj, sj := f.jobIDs["finance"], f.jobIDs["sales"]
 	cases := []struct {
@@ -213,6 +234,21 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
 		{"GET", "/analytics/finance/metrics/finance.cash.position", finance},
+		{"GET", "/briefings", all},
+		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), admin},
+		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["sales"]), "sales"},
+		{"GET", "/rules", rules},
+		{"GET", fmt.Sprintf("/rules/%d/test", f.ruleID), rules},
+		{"POST", fmt.Sprintf("/rules/%d/enable", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/rules/%d/disable", f.ruleID), admin},
+		{"GET", "/actions", all},
+		{"GET", "/actions?status=all", all},
+		{"POST", fmt.Sprintf("/actions/%d/approve", pr), actFin},
+		{"POST", fmt.Sprintf("/actions/%d/reject", pr), actFin},
+		{"POST", fmt.Sprintf("/actions/%d/rollback", pr), actFin},
+		{"POST", fmt.Sprintf("/actions/%d/approve", dm), "admin ceo sales"},
+		{"POST", "/actions/approve-similar", decide},
+		{"POST", "/actions/policies", admin},
 		{"GET", "/settings", admin},
 		{"POST", "/settings/test", admin},
 
@@ -234,6 +270,26 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/analysis/sales", sales},
 		{"GET", "/api/v1/analysis/finance/metrics/finance.cash.position", finance},
 		{"GET", "/api/v1/sync", all},
+		{"GET", "/api/v1/briefings", all},
+		{"GET", "/api/v1/briefings/today", all},
+		{"GET", fmt.Sprintf("/api/v1/briefings/%d", f.briefings["admin"]), admin},
+		{"GET", fmt.Sprintf("/api/v1/briefings/%d", f.briefings["ops"]), "ops"},
+		{"POST", fmt.Sprintf("/api/v1/briefings/%d/read", f.briefings["admin"]), admin},
+		{"GET", "/api/v1/rules", rules},
+		{"POST", fmt.Sprintf("/api/v1/rules/%d/test", f.ruleID), rules},
+		{"POST", fmt.Sprintf("/api/v1/rules/%d/enable", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/api/v1/rules/%d/disable", f.ruleID), admin},
+		{"GET", "/api/v1/actions", all},
+		{"GET", "/api/v1/actions/policies", all},
+		{"POST", "/api/v1/actions/policies", admin},
+		{"POST", "/api/v1/actions/approve-similar", decide},
+		{"GET", fmt.Sprintf("/api/v1/actions/%d", pr), "admin ceo cfo viewer"},
+		{"GET", fmt.Sprintf("/api/v1/actions/%d", dm), "admin ceo cfo sales viewer"},
+		{"POST", fmt.Sprintf("/api/v1/actions/%d/approve", pr), actFin},
+		{"POST", fmt.Sprintf("/api/v1/actions/%d/reject", pr), actFin},
+		{"POST", fmt.Sprintf("/api/v1/actions/%d/rollback", pr), actFin},
+		{"POST", fmt.Sprintf("/api/v1/actions/%d/approve", dm), "admin ceo sales"},
+		{"POST", fmt.Sprintf("/api/v1/actions/%d/reject", dm), "admin ceo sales"},
 		{"GET", "/api/v1/settings/connection", admin},
 		{"POST", "/api/v1/settings/connection/test", admin},
 		{"GET", "/api/v1/users", admin},
@@ -250,7 +306,9 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	for _, rt := range f.server.routes() {
 		p := rt.path()
-		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj)).Replace(strings.TrimSuffix(p, "{$}"))
+		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
+			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
+			"/actions/1", fmt.Sprintf("/actions/%d", pr)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
 			p = "/"
 		}
@@ -261,16 +319,24 @@ func TestPermissionMatrix(t *testing.T) {
 			t.Errorf("route %s %s is missing from the permission matrix", rt.method, p)
 		}
 	}
-	body := map[string]string{"snooze": `{"minutes": 30}`}
+	// Bodies by path suffix: the JSON body for the API, the form for pages.
+	bodies := map[string][2]string{
+		"/snooze":          {`{"minutes": 30}`, "minutes=30"},
+		"/reject":          {`{"reason": "not now"}`, "reason=not+now"},
+		"/approve-similar": {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
+		"/policies":        {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},
+	}
 	for _, c := range cases {
 		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {
-			b := ""
-			if strings.HasPrefix(c.path, "/api/") && strings.HasSuffix(c.path, "/snooze") {
-				b = body["snooze"]
-			}
-			form := ""
-			if !strings.HasPrefix(c.path, "/api/") && strings.HasSuffix(c.path, "/snooze") {
-				form = "minutes=30"
+			b, form := "", ""
+			for suffix, bb := range bodies {
+				if c.method == "POST" && strings.HasSuffix(c.path, suffix) {
+					if strings.HasPrefix(c.path, "/api/") {
+						b = bb[0]
+					} else {
+						form = bb[1]
+					}
+				}
 			}
 			var resp *http.Response
 			if form != "" {

@@ -44,8 +44,22 @@ var apiSchemas = map[string]any{
 		Error  string            `json:"error,omitempty"`
 		Report *ConnectionReport `json:"report,omitempty"`
 	}{},
-	"UserList": listResponse[userJSON]{},
-	"Error":    apiErrorBody{},
+	"UserList":      listResponse[userJSON]{},
+	"Error":         apiErrorBody{},
+	"BriefingList":  listResponse[briefingJSON]{},
+	"BriefingToday": todayJSON{},
+	"Briefing":      briefingJSON{},
+	"RuleList": struct {
+		Data []ruleJSON `json:"data"`
+	}{},
+	"RuleTest":     ruleTestJSON{},
+	"Rule":         ruleJSON{},
+	"ActionList":   listResponse[actionJSON]{},
+	"Action":       actionJSON{},
+	"BulkApproval": bulkJSON{},
+	"PolicyList": struct {
+		Data []policyJSON `json:"data"`
+	}{},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)

@@ -17,6 +17,12 @@ const (
 	permAlertAct perm = "alerts.act"
 	// permJobRun starts a monitoring job now.
 	permJobRun perm = "jobs.run"
+	// permActionDecide approves, rejects and rolls back autonomous actions;
+	// the action type's roles (actions.MayApprove) narrow it further.
+	permActionDecide perm = "actions.decide"
+	// permRules reads alert rules and tests what they would fire now. It
+	// is held by roles that see every area, since a rule spans areas.
+	permRules perm = "rules.view"
 	// permAdmin reads and changes connections, channels and users, and
 	// tests the Odoo connection.
 	permAdmin perm = "admin"
@@ -48,12 +54,12 @@ func grant(perms []perm, areas ...string) roleGrant {
 // operations. Alerts that belong to no area (a failing job, say) are seen by
 // every role.
 var roleGrants = map[string]roleGrant{
-	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permAdmin}),
-	store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun}),
-	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun}),
-	store.RoleSales:  grant([]perm{permView, permAlertAct}, "sales", "customers"),
-	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun}, "operations", "expenses"),
-	store.RoleViewer: grant([]perm{permView}),
+	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permAdmin}),
+	store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
+	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
+	store.RoleSales:  grant([]perm{permView, permAlertAct, permActionDecide}, "sales", "customers"),
+	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide}, "operations", "expenses"),
+	store.RoleViewer: grant([]perm{permView, permRules}),
 }
 
 // knownAreas are the analyzers' areas, the unit of visibility.

@@ -56,6 +56,20 @@ type Config struct {
 	// Broker carries live alert events to open dashboards. Defaults to a
 	// new broker; pass one to publish from elsewhere (notifications).
 	Broker *Broker
+	// Briefings renders briefings (*briefing.Generator). Without it the
+	// Briefings page shows their Markdown as text.
+	Briefings BriefingRenderer
+	// BriefingAt is the local time of day briefings are written, shown
+	// when today's is not written yet. Defaults to BriefingAtDefault; set
+	// it to the briefing generator's configured time.
+	BriefingAt time.Duration
+	// Rules enables, disables and tests alert rules (*alerts.Engine).
+	// Without it rules are read-only and those actions answer 501.
+	Rules RuleEngine
+	// Actions decides on, rolls back and sets the policy of autonomous
+	// actions (*actions.Service). Without it actions are read-only and
+	// those changes answer 501.
+	Actions ActionService
 
 	// LoginWindow is the window failed sign-ins are counted over.
 	// Defaults to LoginWindowDefault.

@@ -1,0 +1,174 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/actions"
+	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// testActions implements ActionService for the tests: it checks roles as
+// the actions package does, records every call and answers from the store
+// without changing statuses, unless err is set.
+type testActions struct {
+	s     *store.Store
+	mu    sync.Mutex
+	calls []string
+	err   error
+	pols  map[actions.Type]actions.Policy
+}
+
+func (f *testActions) record(format string, args ...any) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.calls = append(f.calls, fmt.Sprintf(format, args...))
+}
+
+func (f *testActions) Calls() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]string(nil), f.calls...)
+}
+
+func (f *testActions) one(ctx context.Context, op string, connectionID, id int64, actor actions.Actor) (*store.Action, error) {
+	a, err := f.s.ActionByID(ctx, connectionID, id)
+	if err != nil {
+		return nil, err
+	}
+	if !actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+		return nil, fmt.Errorf("%w: role %q", actions.ErrForbidden, actor.Role)
+	}
+	f.record("%s %d by %s", op, id, actor.Username)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return a, nil
+}
+
+func (f *testActions) Approve(ctx context.Context, connectionID, actionID int64, actor actions.Actor) (*store.Action, error) {
+	return f.one(ctx, "approve", connectionID, actionID, actor)
+}
+
+func (f *testActions) Reject(ctx context.Context, connectionID, actionID int64, actor actions.Actor, reason string) (*store.Action, error) {
+	return f.one(ctx, "reject("+reason+")", connectionID, actionID, actor)
+}
+
+func (f *testActions) Rollback(ctx context.Context, connectionID, actionID int64, actor actions.Actor) (*store.Action, error) {
+	return f.one(ctx, "rollback", connectionID, actionID, actor)
+}
+
+func (f *testActions) ApproveSimilar(ctx context.Context, connectionID int64, group string, ids []int64, actor actions.Actor) (*actions.BulkResult, error) {
+	f.record("approve-similar %s by %s", group, actor.Username)
+	if f.err != nil {
+		return nil, f.err
+	}
+	list, err := f.s.ActionList(ctx, store.ActionListParams{ConnectionID: connectionID, GroupKey: group, Statuses: []string{store.ActionPending}})
+	if err != nil {
+		return nil, err
+	}
+	res := &actions.BulkResult{Skipped: map[int64]string{}}
+	for _, a := range list {
+		if actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+			res.Approved = append(res.Approved, a.ID)
+		} else {
+			res.Skipped[a.ID] = "forbidden"
+		}
+	}
+	return res, nil
+}
+
+func (f *testActions) Policies(ctx context.Context, connectionID int64) ([]actions.Policy, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []actions.Policy
+	for _, t := range actions.Types() {
+		p, ok := f.pols[t.Type]
+		if !ok {
+			p = t.Default
+			p.Type = t.Type
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func (f *testActions) SetPolicy(ctx context.Context, connectionID int64, actor actions.Actor, p actions.Policy) error {
+	if actor.Role != store.RoleAdmin {
+		return actions.ErrForbidden
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	f.record("policy %s=%s by %s", p.Type, p.Mode, actor.Username)
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.pols == nil {
+		f.pols = map[actions.Type]actions.Policy{}
+	}
+	p.Stored = true
+	f.pols[p.Type] = p
+	return nil
+}
+
+// testRules implements RuleEngine over the store: enabling goes to the
+// store, a test answers the configured firings.
+type testRules struct {
+	s       *store.Store
+	firings []alerts.Firing
+	err     error
+}
+
+func (f *testRules) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool) error {
+	r, err := f.s.AlertRuleByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	if r.ConnectionID != connectionID {
+		return store.ErrNotFound
+	}
+	return f.s.AlertRuleSetEnabled(ctx, id, enabled)
+}
+
+func (f *testRules) RuleTest(ctx context.Context, connectionID int64, sp alerts.RuleSpec) ([]alerts.Firing, error) {
+	if sp.Name == "" {
+		return nil, errors.New("alerts: a rule needs a name")
+	}
+	return f.firings, f.err
+}
+
+// seedPages adds, for the new pages, a briefing for each role's user
+// dated today, an alert rule and two pending actions (a payment reminder,
+// decided on by finance roles, and a deal meeting, by sales roles).
+func (f *fixture) seedPages(ctx context.Context, now time.Time) error {
+	f.briefings, f.actionIDs = map[string]int64{}, map[string]int64{}
+	for role, u := range f.users {
+		b, _, err := f.store.DailyBriefingInsert(ctx, store.DailyBriefingParams{ConnectionID: f.conn.ID, UserID: u.ID, Date: now,
+			Role: role, Content: "# Briefing for " + role + "\n\nCash is **1,234 EUR**.\n\n<script>alert(1)</script>", InsightsCount: 2})
+		if err != nil {
+			return err
+		}
+		f.briefings[role] = b.ID
+	}
+	r, err := f.store.AlertRuleCreate(ctx, store.AlertRuleParams{ConnectionID: f.conn.ID, Name: "Thin <b>cash</b>", Source: store.RuleSourceMetric,
+		Expression: "finance.cash.runway_days < threshold", Threshold: 45, Priority: store.PriorityHigh, Enabled: true})
+	if err != nil {
+		return err
+	}
+	f.ruleID = r.ID
+	for _, t := range []string{"payment_reminder", "deal_meeting"} {
+		a, _, err := f.store.ActionCreate(ctx, store.ActionCreateParams{ConnectionID: f.conn.ID, IdempotencyKey: t + ":1", ActionType: t,
+			Subject: "account.move:7", GroupKey: t + ":kind", Description: "Do " + t + " <img src=x>", Reasoning: "Because <b>overdue</b>",
+			Evidence:   []byte(`{"facts":{"residual":1200},"refs":[{"model":"account.move","ids":[7],"url":"javascript:alert(1)"},{"model":"res.partner","ids":[3],"url":"https://acme.odoo.com/web#id=3"}]}`),
+			PolicyMode: "approve", Status: store.ActionPending})
+		if err != nil {
+			return err
+		}
+		f.actionIDs[t] = a.ID
+	}
+	return nil
+}
