@@ -68,6 +68,7 @@ func commands() []command {
 		userCommand(),
 		tokenCommand(),
 		alertsCommand(),
+		rulesCommand(),
 		configCommand(),
 		versionCommand(),
 	}
