@@ -20,11 +20,11 @@ import (
 // ruleFlags are the flags that define a rule, for create, edit and test.
 type ruleFlags struct {
 	name, description, source, kind, expr, priority, user string
-	threshold                                            float64
-	pending, policy                                      int64
-	pendingFor, groupWait, groupInterval, repeatInterval string
-	labels, channels                                     listFlag
-	disabled                                             bool
+	threshold                                             float64
+	pending, policy                                       int64
+	pendingFor, groupWait, groupInterval, repeatInterval  string
+	labels, channels                                      listFlag
+	disabled                                              bool
 }
 
 func (rf *ruleFlags) declare(fs *flag.FlagSet) {
