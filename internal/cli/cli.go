@@ -69,6 +69,7 @@ func commands() []command {
 		tokenCommand(),
 		alertsCommand(),
 		rulesCommand(),
+		notifyCommand(),
 		configCommand(),
 		versionCommand(),
 	}

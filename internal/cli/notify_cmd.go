@@ -1,0 +1,206 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
+
+	"github.com/aicoo/aicoo/internal/notify"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// insertOnlyOutbox returns an outbox whose delivery jobs go through an
+// insert-only River client: a running aicoo worker delivers them.
+func insertOnlyOutbox(s *store.Store) (*notify.Outbox, error) {
+	cfg := &river.Config{Logger: slog.New(slog.DiscardHandler)}
+	var (
+		inserter notify.Inserter
+		err      error
+	)
+	if s.Dialect() == store.Postgres {
+		inserter, err = river.NewClient(riverdatabasesql.New(s.DB()), cfg)
+	} else {
+		inserter, err = river.NewClient(riversqlite.New(s.DB()), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("job queue client: %w", err)
+	}
+	return notify.NewOutbox(notify.OutboxConfig{Inserter: inserter})
+}
+
+// channelSettings names the configuration each channel needs, for the
+// error when it is missing.
+var channelSettings = map[string]string{
+	notify.ChannelEmail: "smtp.host and smtp.from (AICOO_SMTP_HOST, AICOO_SMTP_FROM)",
+	notify.ChannelSlack: "slack.webhook_url (AICOO_SLACK_WEBHOOK_URL)",
+	notify.ChannelSMS:   "twilio.account_sid, twilio.auth_token and twilio.from (AICOO_TWILIO_*)",
+}
+
+func notifyCommand() command {
+	return command{
+		name:  "notify",
+		usage: " test|dead-letters|retry [ARGS]",
+		summary: `Check and repair notification delivery.
+  aicoo notify test CHANNEL RECIPIENT   send a test message now: email ADDRESS, slack TARGET
+                                        (the configured webhook is "default"), sms +E164NUMBER;
+                                        inapp USERNAME queues it in the outbox for the running worker
+  aicoo notify dead-letters             notifications that failed every attempt
+  aicoo notify retry ID                 deliver a dead letter again`,
+		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
+			open := connFlags(fs)
+			limit := fs.Int("limit", 100, "list at most this many dead letters (at most 1000)")
+			timeout := fs.Duration("timeout", 30*time.Second, "give up a test send after this long")
+			return func(ctx context.Context, e *env) error {
+				if len(e.args) == 0 {
+					return errUsage
+				}
+				action := e.args[0]
+				switch action {
+				case "test":
+					if len(e.args) != 3 {
+						return errors.New("test needs CHANNEL RECIPIENT, e.g. aicoo notify test email ops@example.com")
+					}
+				case "dead-letters":
+					if len(e.args) != 1 {
+						return fmt.Errorf("dead-letters takes no argument, got %q", e.args[1])
+					}
+					if *limit <= 0 || *limit > 1000 {
+						return fmt.Errorf("--limit %d is not between 1 and 1000", *limit)
+					}
+				case "retry":
+					if len(e.args) != 2 {
+						return errors.New("retry needs one notification ID (see aicoo notify dead-letters)")
+					}
+				default:
+					return fmt.Errorf("unknown action %q: want test, dead-letters or retry", action)
+				}
+				o, err := open(ctx, e)
+				if err != nil {
+					return err
+				}
+				defer o.s.Close()
+				switch action {
+				case "test":
+					return notifyTest(ctx, e.stdout, o, e.args[1], e.args[2], *timeout)
+				case "dead-letters":
+					return deadLetters(ctx, e.stdout, o, *limit)
+				}
+				id, err := parseID("notification", e.args[1])
+				if err != nil {
+					return err
+				}
+				ob, err := insertOnlyOutbox(o.s)
+				if err != nil {
+					return err
+				}
+				n, err := ob.Retry(ctx, o.s, o.conn.ID, id)
+				switch {
+				case errors.Is(err, store.ErrNotFound):
+					return fmt.Errorf("no notification %d on connection %q", id, o.conn.Name)
+				case errors.Is(err, store.ErrNotificationNotDead):
+					return fmt.Errorf("notification %d is not a dead letter: only dead letters can be retried", id)
+				case err != nil:
+					return err
+				}
+				fmt.Fprintf(e.stdout, "notification %d (%s to %s) queued again (round %d); a running aicoo worker delivers it\n",
+					n.ID, n.Channel, n.Recipient, n.Round)
+				return nil
+			}
+		},
+	}
+}
+
+func notifyTest(ctx context.Context, w io.Writer, o *opsEnv, channel, recipient string, timeout time.Duration) error {
+	switch channel {
+	case "in_app", notify.ChannelInApp:
+		u, err := o.s.UserByUsername(ctx, o.conn.ID, recipient)
+		if errors.Is(err, store.ErrNotFound) {
+			return fmt.Errorf("inapp recipient %q: no such user on connection %q", recipient, o.conn.Name)
+		}
+		if err != nil {
+			return err
+		}
+		ob, err := insertOnlyOutbox(o.s)
+		if err != nil {
+			return err
+		}
+		now := time.Now().UTC()
+		rows, err := ob.Enqueue(ctx, o.s, notify.Message{
+			ConnectionID: o.conn.ID, Key: "test:" + now.Format(time.RFC3339Nano), Priority: store.PriorityLow,
+			Subject: "aicoo test notification", Body: "This is a test message from aicoo. If you can read it, in-app notifications work.",
+			Link: "/", Data: []byte(`{"test":true}`),
+			Recipients: []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(u.ID), UserID: u.ID}},
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "in-app test notification %d queued for %s; a running aicoo worker delivers it\n", rows[0].ID, u.Username)
+		return nil
+	case notify.ChannelWebhook:
+		return errors.New("webhook: this version has no configuration key for webhook endpoints, so there is no configured webhook to test")
+	case notify.ChannelEmail, notify.ChannelSlack, notify.ChannelSMS:
+	default:
+		return fmt.Errorf("unknown channel %q: want email, slack, sms, webhook or inapp", channel)
+	}
+	chans, err := notifyChannels(o.cfg)
+	if err != nil {
+		return err
+	}
+	var ch notify.Channel
+	for _, c := range chans {
+		if c.Name() == channel {
+			ch = c
+		}
+	}
+	if ch == nil {
+		return fmt.Errorf("%s is not configured: set %s", channel, channelSettings[channel])
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	if err := notify.SendTest(ctx, ch, o.conn.ID, recipient, time.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "test message sent by %s to %s\n", channel, recipient)
+	return nil
+}
+
+func deadLetters(ctx context.Context, w io.Writer, o *opsEnv, limit int) error {
+	list, err := o.s.NotificationList(ctx, store.NotificationListParams{ConnectionID: o.conn.ID, Status: store.NotificationDead, Limit: limit})
+	if err != nil {
+		return err
+	}
+	if len(list) == 0 {
+		fmt.Fprintln(w, "no dead letters")
+		return nil
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "ID\tCHANNEL\tRECIPIENT\tATTEMPTS\tDEAD AT\tSUBJECT\tLAST ERROR")
+	for _, n := range list {
+		fmt.Fprintf(tw, "%d\t%s\t%s\t%d\t%s\t%s\t%s\n", n.ID, n.Channel, n.Recipient, n.Attempts, stamp(n.DeadAt),
+			n.Subject, oneLine(n.LastError, 80))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%d dead letters; retry one with: aicoo notify retry ID\n", len(list))
+	return nil
+}
+
+// oneLine keeps the first line of s, cut to at most n runes.
+func oneLine(s string, n int) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if r := []rune(s); len(r) > n {
+		return string(r[:n-1]) + "…"
+	}
+	return s
+}
