@@ -123,7 +123,7 @@ func alertsCommand() command {
 		summary: `Work the alert queue from the shell.
   aicoo alerts list [--open] [--priority P]    list alerts, newest first
   aicoo alerts show ID                         one alert with its event history
-  aicoo alerts ack ID [--note N]               acknowledge (stops escalation)
+  aicoo alerts ack ID [--note N] [--ack-timeout 1h]   acknowledge (stops escalation)
   aicoo alerts resolve ID --note N             resolve, saying why
   aicoo alerts dismiss ID --note N             dismiss, saying why
   aicoo alerts snooze ID --for 2h [--note N]   keep one alert quiet for a while
@@ -138,6 +138,7 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 			note := fs.String("note", "", "why: required by resolve and dismiss")
 			dur := fs.String("for", "", "`duration` of a snooze or a silence, e.g. 2h or 30m")
 			comment := fs.String("comment", "", "what a silence is for (required)")
+			ackTimeout := fs.String("ack-timeout", "", "with ack: return the alert to new if still open after this `duration`, e.g. 1h")
 			var matches listFlag
 			fs.Var(&matches, "match", "silence matcher `label=value` (also !=, =~, !~); repeat for more")
 			return func(ctx context.Context, e *env) error {
@@ -176,6 +177,13 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 						return fmt.Errorf("--for %q is not a positive duration (e.g. 30m, 2h, 72h)", *dur)
 					}
 				}
+				var ackFor time.Duration
+				if *ackTimeout != "" {
+					var err error
+					if ackFor, err = time.ParseDuration(*ackTimeout); err != nil || ackFor <= 0 {
+						return fmt.Errorf("--ack-timeout %q is not a positive duration (e.g. 30m, 1h)", *ackTimeout)
+					}
+				}
 				if *prio != "" && store.PriorityRank(*prio) >= 4 {
 					return fmt.Errorf("--priority %q: want critical, high, medium or low", *prio)
 				}
@@ -200,7 +208,7 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 				var a *store.AlertDetail
 				switch action {
 				case "ack":
-					a, err = eng.Acknowledge(ctx, o.conn.ID, id, by, *note, 0)
+					a, err = eng.Acknowledge(ctx, o.conn.ID, id, by, *note, ackFor)
 				case "resolve":
 					a, err = eng.Resolve(ctx, o.conn.ID, id, by, *note)
 				case "dismiss":
@@ -214,9 +222,11 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 				if err != nil {
 					return err
 				}
-				switch action {
-				case "snooze":
+				switch {
+				case action == "snooze":
 					fmt.Fprintf(e.stdout, "alert %d snoozed by %s until %s\n", a.ID, by.Username, stamp(a.SnoozedUntil))
+				case action == "ack" && !a.AckExpiresAt.IsZero():
+					fmt.Fprintf(e.stdout, "alert %d %s by %s until %s\n", a.ID, a.Status, by.Username, stamp(a.AckExpiresAt))
 				default:
 					fmt.Fprintf(e.stdout, "alert %d %s by %s\n", a.ID, a.Status, by.Username)
 				}
