@@ -128,6 +128,8 @@ func alertsCommand() command {
   aicoo alerts dismiss ID --note N             dismiss, saying why
   aicoo alerts snooze ID --for 2h [--note N]   keep one alert quiet for a while
   aicoo alerts silence --match rule=NAME [--match label=~re ...] --for 4h --comment C
+Silence matchers see the labels rule, area, kind, subject, company_id, priority, status,
+type, fingerprint and the rule's own labels.
 Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			open := connFlags(fs)
@@ -331,7 +333,7 @@ func alertShow(ctx context.Context, w io.Writer, o *opsEnv, id int64) error {
 
 func alertsSilence(ctx context.Context, w io.Writer, o *opsEnv, eng *alerts.Engine, as string, matches []string, d time.Duration, comment string) error {
 	if len(matches) == 0 {
-		return errors.New("silence needs at least one --match label=value (e.g. --match rule=low_cash_runway)")
+		return errors.New("silence needs at least one --match label=value (e.g. --match 'rule=Cash runway' or --match kind=stalled_deal)")
 	}
 	if strings.TrimSpace(comment) == "" {
 		return errors.New("silence needs --comment saying why")

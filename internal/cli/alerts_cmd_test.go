@@ -109,7 +109,7 @@ func TestAlertsCommand(t *testing.T) {
 		{[]string{"alerts", "silence", "--match", "rule=~(", "--for", "4h", "--comment", "c"}, 1, "missing closing )"},
 		{[]string{"alerts", "silence", "--match", "rule=x", "--for", "4h"}, 1, "--comment"},
 		{[]string{"alerts", "silence", "--match", "rule=x", "--for", "9999h", "--comment", "c"}, 1, "at most"},
-		{[]string{"alerts", "silence", "--match", "rule=low_cash_runway", "--match", "company!=2", "--for", "4h", "--comment", "month end"}, 0, "created by root until"},
+		{[]string{"alerts", "silence", "--match", "rule=Cash runway", "--match", "company_id!=2", "--for", "4h", "--comment", "month end"}, 0, "created by root until"},
 	})
 	ctx := context.Background()
 	a, err := s.AlertGet(ctx, conn.ID, ids[0])
