@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -400,7 +401,7 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request) {
 	}
 	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"}, Actions: list,
 		Groups: map[string]int{}, Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
-		Notice: r.URL.Query().Get("done")}
+		Notice: actionNotice(r.URL.Query())}
 	for _, a := range list {
 		if a.Status == store.ActionPending && a.CanDecide && a.GroupKey != "" {
 			p.Groups[a.GroupKey]++
@@ -444,7 +445,7 @@ func (s *Server) postApproveSimilar(w http.ResponseWriter, r *http.Request) {
 		s.actionError(w, r, false, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/actions?done=bulk-%d-approved-%d-expired-%d-skipped", len(res.Approved), len(res.Expired), len(res.Skipped)), http.StatusSeeOther)
+	http.Redirect(w, r, fmt.Sprintf("/actions?done=bulk&approved=%d&expired=%d&skipped=%d", len(res.Approved), len(res.Expired), len(res.Skipped)), http.StatusSeeOther)
 }
 
 func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
@@ -487,4 +488,23 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/actions?done=policy", http.StatusSeeOther)
+}
+
+// actionNotice is the sentence shown after a decision redirected back to
+// the list.
+func actionNotice(q url.Values) string {
+	switch q.Get("done") {
+	case "approved":
+		return "The action is approved; it runs in a moment."
+	case "rejected":
+		return "The action is rejected."
+	case "rolled_back":
+		return "The action is rolled back in Odoo."
+	case "policy":
+		return "The policy is saved."
+	case "bulk":
+		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return v }
+		return fmt.Sprintf("Approved %d similar actions; %d expired because their facts no longer hold; %d skipped.", n("approved"), n("expired"), n("skipped"))
+	}
+	return ""
 }

@@ -9,7 +9,15 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/store"
+)
+
+// The product's implementations satisfy the dashboard's interfaces.
+var (
+	_ BriefingRenderer = (*briefing.Generator)(nil)
+	_ ActionService    = (*actions.Service)(nil)
+	_ RuleEngine       = (*alerts.Engine)(nil)
 )
 
 // testActions implements ActionService for the tests: it checks roles as

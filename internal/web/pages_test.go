@@ -278,7 +278,7 @@ func TestActionsPage(t *testing.T) {
 		{"reject", "ceo", fmt.Sprintf("/actions/%d/reject", pr), url.Values{"reason": {"duplicate"}}, 303, "/actions?done=rejected"},
 		{"rollback", "admin", fmt.Sprintf("/actions/%d/rollback", dm), nil, 303, "/actions?done=rolled_back"},
 		{"ops may not approve a reminder", "ops", fmt.Sprintf("/actions/%d/approve", pr), nil, 403, ""},
-		{"bulk", "cfo", "/actions/approve-similar", url.Values{"group": {"payment_reminder:kind"}}, 303, "/actions?done=bulk-1-approved-0-expired-0-skipped"},
+		{"bulk", "cfo", "/actions/approve-similar", url.Values{"group": {"payment_reminder:kind"}}, 303, "/actions?done=bulk&approved=1&expired=0&skipped=0"},
 		{"policy", "admin", "/actions/policies", url.Values{"type": {"chatter_note"}, "mode": {"approve"}, "max_per_day": {"4"}, "max_amount": {"250.5"}}, 303, "/actions?done=policy"},
 		{"policy bad number", "admin", "/actions/policies", url.Values{"type": {"chatter_note"}, "mode": {"approve"}, "max_per_day": {"four"}}, 400, ""},
 		{"policy unknown type", "admin", "/actions/policies", url.Values{"type": {"wire_money"}, "mode": {"auto"}}, 400, ""},
@@ -291,7 +291,10 @@ func TestActionsPage(t *testing.T) {
 			t.Errorf("%s: %d %q, want %d %q", tt.name, resp.StatusCode, resp.Header.Get("Location"), tt.code, tt.location)
 		}
 	}
-	check(t, "policy shown", f.do(t, "cfo", "GET", "/actions", ""), 200, []string{`id="policy-chatter_note"`, "amount ≤ 250.5; 4/day;"}, nil)
+	check(t, "policy shown", f.do(t, "cfo", "GET", "/actions", ""), 200, []string{`id="policy-chatter_note"`, "amount ≤ 250.5; 4/day;", "Policy: approve"}, nil)
+	check(t, "bulk notice", f.do(t, "cfo", "GET", "/actions?done=bulk&approved=3&expired=1&skipped=0", ""), 200,
+		[]string{"Approved 3 similar actions; 1 expired because their facts no longer hold; 0 skipped."}, nil)
+	check(t, "unknown notice", f.do(t, "cfo", "GET", "/actions?done=<b>x</b>", ""), 200, nil, []string{"<b>x</b>", `class="notice"`})
 
 	// Errors of the service map to statuses.
 	for _, tt := range []struct {
