@@ -71,6 +71,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, cred
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
+		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 	})
 	if err != nil {
 		a.stop(context.Background())

@@ -35,14 +35,16 @@ func newLLM(cfg *config.Config, s *store.Store, logger *slog.Logger) (*llm.Clien
 	}, llm.Options{Ledger: s, Logger: logger})
 }
 
+// briefingAt is the configured briefing time as an offset from midnight
+// (validated by config.Validate).
+func briefingAt(cfg *config.Config) time.Duration {
+	at, _ := time.Parse("15:04", cfg.Briefing.Time)
+	return time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
+}
+
 // newBriefer builds the briefing generator.
 func newBriefer(cfg *config.Config, s *store.Store, model *llm.Client, logger *slog.Logger) (*briefing.Generator, error) {
-	at, err := time.Parse("15:04", cfg.Briefing.Time)
-	if err != nil {
-		return nil, fmt.Errorf("briefing.time: %w", err)
-	}
-	return briefing.New(briefing.Config{At: time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute},
-		briefing.Options{Store: s, LLM: model, Logger: logger})
+	return briefing.New(briefing.Config{At: briefingAt(cfg)}, briefing.Options{Store: s, LLM: model, Logger: logger})
 }
 
 // notifyChannels builds the delivery channels the configuration enables;
