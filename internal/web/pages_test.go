@@ -336,3 +336,46 @@ func TestOpenAPIListsNewEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestActionsWithRealService drives the approval center through the real
+// actions.Service (no Odoo needed for rejections, rollback refusals and
+// policies): its role checks, status rules and audit entries hold.
+func TestActionsWithRealService(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	svc, err := actions.New(actions.Config{Store: f.store, OdooFunc: func(context.Context, int64) (actions.Odoo, error) {
+		return nil, errors.New("no Odoo in this test")
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: f.store, Actions: svc, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Config.Handler = srv.Handler()
+	pr := f.actionIDs["payment_reminder"]
+	for _, tt := range []struct {
+		name, role, method, path, body string
+		code                           int
+		want                           []string
+	}{
+		{"policies", "viewer", "GET", "/api/v1/actions/policies", "", 200, []string{`"type":"draft_rfq","mode":"approve"`, `"default":true`}},
+		{"rollback of a pending action is refused", "cfo", "POST", fmt.Sprintf("/api/v1/actions/%d/rollback", pr), "", 409, []string{"not executed"}},
+		{"reject", "cfo", "POST", fmt.Sprintf("/api/v1/actions/%d/reject", pr), `{"reason":"customer paid by phone"}`, 200, []string{`"status":"rejected"`, `"status_reason":"customer paid by phone"`}},
+		{"reject twice", "ceo", "POST", fmt.Sprintf("/api/v1/actions/%d/reject", pr), `{"reason":"again"}`, 409, []string{"not waiting for approval"}},
+		{"rejected list", "cfo", "GET", "/api/v1/actions?status=closed", "", 200, []string{`"status":"rejected"`}},
+		{"policy above the ceiling", "admin", "POST", "/api/v1/actions/policies", `{"type":"payment_reminder","mode":"auto"}`, 400, []string{"at most"}},
+		{"policy", "admin", "POST", "/api/v1/actions/policies", `{"type":"draft_rfq","mode":"never"}`, 200, []string{`"type":"draft_rfq","mode":"never"`}},
+		{"policy page", "cfo", "GET", "/actions", "", 200, []string{`id="policy-draft_rfq"`, "Draft purchase order"}},
+	} {
+		check(t, tt.name, f.do(t, tt.role, tt.method, tt.path, tt.body), tt.code, tt.want, nil)
+	}
+	res, err := f.store.AuditVerify(context.Background(), f.conn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.BrokenAt != 0 || res.Entries < 2 {
+		t.Fatalf("the rejection and the policy change must be audited in an intact chain: %+v", res)
+	}
+}
