@@ -15,6 +15,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/store"
@@ -377,5 +378,42 @@ func TestActionsWithRealService(t *testing.T) {
 	}
 	if res.BrokenAt != 0 || res.Entries < 2 {
 		t.Fatalf("the rejection and the policy change must be audited in an intact chain: %+v", res)
+	}
+}
+
+// TestRulesWithRealEngine tests a stored rule through the real alerts
+// engine: "what would fire now" on the latest result, and disabling.
+func TestRulesWithRealEngine(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	ctx := context.Background()
+	j, err := f.store.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: f.conn.ID, Name: "finance-2", Schedule: "@hourly",
+		AnalyzerType: "analysis.finance", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := analysis.Outcome(&analysis.Result{Area: "finance",
+		Metrics: []analysis.Metric{{Name: "finance.cash.runway_days", Value: 30, CompanyID: 1, Available: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now().UTC().Truncate(time.Second)
+	if _, _, err := f.store.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: f.conn.ID, JobID: j.ID, ScheduledAt: now, RunAt: now,
+		Status: store.ResultSuccess, Insights: out.Insights, Metrics: out.Metrics}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: f.store, Rules: alerts.New(f.store, alerts.Config{}), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Config.Handler = srv.Handler()
+	resp := f.do(t, "viewer", "POST", fmt.Sprintf("/api/v1/rules/%d/test", f.ruleID), "")
+	b := readAll(t, resp)
+	if resp.StatusCode != 200 || !strings.Contains(b, `"subject":"res.company:1"`) {
+		t.Fatalf("rule test through the engine: %d %s", resp.StatusCode, b)
+	}
+	check(t, "disable", f.do(t, "admin", "POST", fmt.Sprintf("/api/v1/rules/%d/disable", f.ruleID), ""), 200, []string{`"enabled":false`}, nil)
+	if open, _ := f.store.AlertList(ctx, store.AlertListParams{ConnectionID: f.conn.ID, OpenOnly: true}); len(open) != 2 {
+		t.Fatalf("a test must not raise alerts: %d open, want the fixture's 2", len(open))
 	}
 }
