@@ -29,8 +29,9 @@ type ResultFunc func(ctx context.Context, job *store.MonitoringJob, res *Result)
 // JobAnalyzer adapts an analyzer to the job engine: it reads the job's
 // connection from the store, runs the analyzer with the thresholds of the
 // job's config, and returns the metrics and insights to be stored with the
-// run. now gives the reference date; onResult, if not nil, sees every result.
-func JobAnalyzer(s *store.Store, a Analyzer, now func() time.Time, onResult ResultFunc) jobs.Analyzer {
+// run. now gives the reference date; cache, if not nil, shares decoded
+// records between the analyzers; onResult, if not nil, sees every result.
+func JobAnalyzer(s *store.Store, a Analyzer, now func() time.Time, cache *RecordCache, onResult ResultFunc) jobs.Analyzer {
 	return jobs.Analyzer{
 		Type:        JobTypePrefix + a.Area(),
 		Description: "Analyze " + a.Area() + " from the synced Odoo records",
@@ -47,8 +48,12 @@ func JobAnalyzer(s *store.Store, a Analyzer, now func() time.Time, onResult Resu
 			if err != nil {
 				return jobs.Outcome{}, err
 			}
+			var src Source = StoreSource{Store: s, ConnectionID: conn.ID}
+			if cache != nil {
+				src = cache.Source(s, conn.ID)
+			}
 			env := &Env{
-				Source:     StoreSource{Store: s, ConnectionID: conn.ID},
+				Source:     src,
 				Today:      odoo.DateOf(now().UTC()),
 				Thresholds: cfg.Thresholds,
 				OdooURL:    conn.OdooURL,

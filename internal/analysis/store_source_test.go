@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -62,4 +63,60 @@ func TestStoreSource(t *testing.T) {
 			t.Fatalf("not synced: want ErrUnavailable, got %v", err)
 		}
 	})
+}
+
+func TestRecordCache(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t, store.SQLite)
+	c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(name string, count int64) {
+		t.Helper()
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, "res.partner", []store.OdooRecordParams{
+			{OdooID: 1, Active: true, Data: json.RawMessage(`{"id":1,"name":"` + name + `"}`)},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: "res.partner", Status: store.OdooSyncOK,
+			RecordCount: count, LastSyncedAt: time.Date(2026, 11, 27, 8, 0, int(count), 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put("Azure", 1)
+	cache := analysis.NewRecordCache()
+	src := cache.Source(s, c.ID)
+	a, err := src.Records(ctx, "res.partner")
+	if err != nil || len(a) != 1 {
+		t.Fatal(a, err)
+	}
+	// A second read without a new sync is the same decoded slice.
+	b, _ := src.Records(ctx, "res.partner")
+	if &a[0] != &b[0] {
+		t.Fatal("second read decoded again")
+	}
+	// Concurrent readers agree.
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if r, err := src.Records(ctx, "res.partner"); err != nil || len(r) != 1 {
+				t.Error(r, err)
+			}
+		})
+	}
+	wg.Wait()
+	// After the next sync the new data is read.
+	put("Azure Interior", 2)
+	d, err := src.Records(ctx, "res.partner")
+	if err != nil || len(d) != 1 {
+		t.Fatal(d, err)
+	}
+	if name, _ := d[0].String("name"); name != "Azure Interior" {
+		t.Fatalf("stale cache: %q", name)
+	}
+	if _, err := src.Records(ctx, "helpdesk.ticket"); !errors.Is(err, analysis.ErrUnavailable) {
+		t.Fatalf("a model the sync does not carry: %v", err)
+	}
 }

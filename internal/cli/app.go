@@ -38,12 +38,14 @@ import (
 
 // app is a running aicoo instance: store, job engine and metrics.
 type app struct {
-	cfg       *config.Config
-	logger    *slog.Logger
-	store     *store.Store
-	metrics   *prometheus.Registry
-	engine    *jobs.Engine
-	creds     *credentials
+	cfg     *config.Config
+	logger  *slog.Logger
+	store   *store.Store
+	metrics *prometheus.Registry
+	engine  *jobs.Engine
+	creds   *credentials
+	// records shares decoded synced records between the analyses.
+	records   *analysis.RecordCache
 	actions   *actions.Service
 	deliverer *notify.Worker
 	alerts    *alerts.Engine
@@ -114,7 +116,7 @@ func (a *app) analyzers() (*jobs.Registry, error) {
 	}
 	list := []jobs.Analyzer{syncer, a.actionsMaintainer()}
 	for _, an := range areaAnalyzers() {
-		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.onResult))
+		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.records, a.onResult))
 	}
 	return jobs.NewRegistry(list...)
 }
@@ -295,7 +297,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, cred
 	if creds == nil {
 		creds = &credentials{}
 	}
-	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now}
+	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: analysis.NewRecordCache()}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	conn, err := a.ensureConnection(ctx)
