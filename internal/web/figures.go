@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/store"
@@ -57,10 +58,58 @@ type figureCard struct {
 	AsOf      time.Time `json:"as_of"`
 }
 
-// loadFigures reads each area's latest result and those of a day and a week
-// before, to show every headline figure with its change.
-// Only the figures of areas the role may see are returned.
+// figuresTTL is how long computed key figures are reused. Analyses store new
+// results at most every few minutes, and decoding every area's metrics three
+// times was most of the overview's cost.
+const figuresTTL = 10 * time.Second
+
+// figuresCache holds recently computed cards per connection and role.
+type figuresCache struct {
+	mu      sync.Mutex
+	entries map[figuresKey]figuresEntry
+}
+
+type figuresKey struct {
+	connectionID int64
+	role         string
+}
+
+type figuresEntry struct {
+	at    time.Time
+	cards []figureCard
+}
+
+// loadFigures returns the key figures, computed at most every figuresTTL
+// per connection and role.
 func (s *Server) loadFigures(ctx context.Context, role string, jobs []*store.MonitoringJob) ([]figureCard, error) {
+	if len(jobs) == 0 {
+		return s.computeFigures(ctx, role, jobs)
+	}
+	key := figuresKey{connectionID: jobs[0].ConnectionID, role: role}
+	now := s.cfg.NowFunc()
+	s.figures.mu.Lock()
+	e, ok := s.figures.entries[key]
+	s.figures.mu.Unlock()
+	if ok && now.Sub(e.at) >= 0 && now.Sub(e.at) < figuresTTL {
+		return e.cards, nil
+	}
+	cards, err := s.computeFigures(ctx, role, jobs)
+	if err != nil {
+		return nil, err
+	}
+	s.figures.mu.Lock()
+	if s.figures.entries == nil {
+		s.figures.entries = map[figuresKey]figuresEntry{}
+	}
+	s.figures.entries[key] = figuresEntry{at: now, cards: cards}
+	s.figures.mu.Unlock()
+	return cards, nil
+}
+
+// computeFigures reads each area's latest result and those of a day and a
+// week before, to show every headline figure with its change.
+// Only the figures of areas the role may see are returned.
+func (s *Server) computeFigures(ctx context.Context, role string, jobs []*store.MonitoringJob) ([]figureCard, error) {
 	byArea := map[string]*store.MonitoringJob{}
 	for _, j := range jobs {
 		if area, ok := strings.CutPrefix(j.AnalyzerType, "analysis."); ok {

@@ -71,3 +71,46 @@ func TestOverviewShowsKeyFiguresWithChange(t *testing.T) {
 		}
 	}
 }
+
+func TestFiguresReusedForTTL(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	j, err := b.store.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: b.conn.ID, Name: "finance", Schedule: "@hourly", AnalyzerType: "analysis.finance", Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	srv, err := New(Config{Store: b.store, NowFunc: func() time.Time { return now }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	store1 := func(at time.Time, cash float64) {
+		t.Helper()
+		m, _ := json.Marshal(map[string]metricValue{"finance.cash.position": {Value: cash, Unit: "EUR", Available: true}})
+		if _, _, err := b.store.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: b.conn.ID, JobID: j.ID, ScheduledAt: at, RunAt: at, Status: store.ResultSuccess, Metrics: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cash := func() string {
+		t.Helper()
+		cards, err := srv.loadFigures(ctx, store.RoleAdmin, []*store.MonitoringJob{j})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return cards[0].Value
+	}
+	store1(now.Add(-time.Hour), 100)
+	if got := cash(); got != "100 EUR" {
+		t.Fatalf("first = %q", got)
+	}
+	store1(now.Add(-time.Minute), 200)
+	now = now.Add(5 * time.Second)
+	if got := cash(); got != "100 EUR" {
+		t.Fatalf("within the TTL the computed figures are reused, got %q", got)
+	}
+	now = now.Add(figuresTTL)
+	if got := cash(); got != "200 EUR" {
+		t.Fatalf("after the TTL the new result shows, got %q", got)
+	}
+}

@@ -89,6 +89,7 @@ type Server struct {
 	// done is closed by CloseStreams to end open event streams.
 	done      chan struct{}
 	closeOnce sync.Once
+	figures   figuresCache
 }
 
 // New parses the templates and returns a server.
