@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 )
 
 // anomalies raises an unusual_transaction insight for each expense dated in
@@ -41,17 +42,17 @@ func (x *run) anomalies() map[int64]int {
 		if len(group)-1 < minHist {
 			continue
 		}
-		med := quantileWithout(group, e.amount, 0.5)
+		med := robust.QuantileWithout(group, e.amount, 0.5)
 		if med <= 0 {
 			continue
 		}
 		ratio := e.amount / med
-		p90 := quantileWithout(group, e.amount, 0.9)
+		p90 := robust.QuantileWithout(group, e.amount, 0.9)
 		if ratio < factor || e.amount < tail*p90 {
 			continue
 		}
-		xs := withoutOne(group, e.amount)
-		z := robustZ(e.amount, xs, 0.1)
+		xs := robust.WithoutOne(group, e.amount)
+		z := robust.Z(e.amount, xs, 0.1)
 		if z < zMin {
 			continue
 		}

@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -115,17 +116,17 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 				continue
 			}
 		}
-		med := quantileWithout(group, b.amount, 0.5)
+		med := robust.QuantileWithout(group, b.amount, 0.5)
 		if med <= 0 {
 			continue
 		}
 		ratio := b.amount / med
-		p90 := quantileWithout(group, b.amount, 0.9)
+		p90 := robust.QuantileWithout(group, b.amount, 0.9)
 		if ratio < factor || b.amount < tail*p90 {
 			continue
 		}
-		xs := withoutOne(group, b.amount)
-		z := robustZ(b.amount, xs, 0.1)
+		xs := robust.WithoutOne(group, b.amount)
+		z := robust.Z(b.amount, xs, 0.1)
 		if z < zMin {
 			continue
 		}

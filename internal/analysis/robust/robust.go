@@ -1,4 +1,8 @@
-package finance
+// Package robust holds the robust statistics the anomaly detectors share:
+// medians, the median absolute deviation, a log-space robust z-score, and
+// type-7 quantiles with one value left out (the distribution a value is
+// judged against).
+package robust
 
 import (
 	"math"
@@ -6,8 +10,8 @@ import (
 	"sort"
 )
 
-// median returns the median of xs (0 for none); xs is not modified.
-func median(xs []float64) float64 {
+// Median returns the median of xs (0 for none); xs is not modified.
+func Median(xs []float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
@@ -20,24 +24,24 @@ func median(xs []float64) float64 {
 	return (s[n/2-1] + s[n/2]) / 2
 }
 
-// mad returns the median absolute deviation of xs around m.
-func mad(xs []float64, m float64) float64 {
+// MAD returns the median absolute deviation of xs around m.
+func MAD(xs []float64, m float64) float64 {
 	d := make([]float64, len(xs))
 	for i, x := range xs {
 		d[i] = math.Abs(x - m)
 	}
-	return median(d)
+	return Median(d)
 }
 
 // madScale makes the MAD a consistent estimator of the standard deviation
 // of a normal distribution.
 const madScale = 1.4826
 
-// robustZ returns how many robust standard deviations x lies above the
+// Z returns how many robust standard deviations x lies above the
 // distribution of xs, in log space (amounts are roughly log-normal). The
 // spread is floored at floor (in log units) so that a vendor billing the
 // same amount every month does not make a small rise look extreme.
-func robustZ(x float64, xs []float64, floor float64) float64 {
+func Z(x float64, xs []float64, floor float64) float64 {
 	logs := make([]float64, 0, len(xs))
 	for _, v := range xs {
 		if v > 0 {
@@ -47,15 +51,15 @@ func robustZ(x float64, xs []float64, floor float64) float64 {
 	if len(logs) == 0 || x <= 0 {
 		return 0
 	}
-	m := median(logs)
-	s := max(madScale*mad(logs, m), floor)
+	m := Median(logs)
+	s := max(madScale*MAD(logs, m), floor)
 	return (math.Log(x) - m) / s
 }
 
-// quantile returns the q-quantile (0..1) of xs by linear interpolation
+// Quantile returns the q-quantile (0..1) of xs by linear interpolation
 // between order statistics (Hyndman-Fan type 7, as numpy and spreadsheets
 // compute it); 0 for none. xs is not modified.
-func quantile(xs []float64, q float64) float64 {
+func Quantile(xs []float64, q float64) float64 {
 	if len(xs) == 0 {
 		return 0
 	}
@@ -69,11 +73,11 @@ func quantile(xs []float64, q float64) float64 {
 	return s[lo] + (h-float64(lo))*(s[lo+1]-s[lo])
 }
 
-// quantileWithout returns the q-quantile (as quantile computes it) of the
+// QuantileWithout returns the q-quantile (as Quantile computes it) of the
 // sorted values s with one occurrence of x left out, without copying: the
 // leave-one-out distribution a value is judged against. It returns 0 when
 // nothing is left.
-func quantileWithout(s []float64, x, q float64) float64 {
+func QuantileWithout(s []float64, x, q float64) float64 {
 	skip := sort.SearchFloat64s(s, x)
 	n := len(s)
 	if skip < len(s) && s[skip] == x {
@@ -98,8 +102,8 @@ func quantileWithout(s []float64, x, q float64) float64 {
 	return at(lo) + (h-float64(lo))*(at(lo+1)-at(lo))
 }
 
-// withoutOne returns a copy of xs without one occurrence of x.
-func withoutOne(xs []float64, x float64) []float64 {
+// WithoutOne returns a copy of xs without one occurrence of x.
+func WithoutOne(xs []float64, x float64) []float64 {
 	out := make([]float64, 0, len(xs))
 	skipped := false
 	for _, v := range xs {
