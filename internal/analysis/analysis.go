@@ -163,11 +163,25 @@ func DaysBetween(a, b odoo.Date) int {
 	return int(b.In(time.UTC).Sub(a.In(time.UTC)).Hours() / 24)
 }
 
-// records fetches a model, turning "not installed" into ErrUnavailable.
+// Records fetches a model, wrapping the error with the model read.
 func Records(ctx context.Context, src Source, model string) ([]odoo.Record, error) {
 	recs, err := src.Records(ctx, model)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", model, err)
 	}
 	return recs, nil
+}
+
+// Optional reads a model that may be missing: it returns nil and false when
+// the model is unavailable in this Odoo (module not installed, not synced),
+// and the error for anything else.
+func Optional(ctx context.Context, src Source, model string) ([]odoo.Record, bool, error) {
+	recs, err := Records(ctx, src, model)
+	if errors.Is(err, ErrUnavailable) {
+		return nil, false, nil
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	return recs, true, nil
 }

@@ -227,14 +227,14 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	if d.currency, err = companyCurrencies(ctx, src); err != nil {
 		return nil, err
 	}
-	partners, _, err := optional(ctx, src, modelPartner)
+	partners, _, err := analysis.Optional(ctx, src, modelPartner)
 	if err != nil {
 		return nil, err
 	}
 	for _, p := range partners {
 		d.partners[p.ID()] = p
 	}
-	orders, hasOrders, err := optional(ctx, src, modelOrder)
+	orders, hasOrders, err := analysis.Optional(ctx, src, modelOrder)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +259,7 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 			c.upsellOrders = append(c.upsellOrders, o.ID())
 		}
 	}
-	moves, hasMoves, err := optional(ctx, src, modelMove)
+	moves, hasMoves, err := analysis.Optional(ctx, src, modelMove)
 	if err != nil {
 		return nil, err
 	}
@@ -360,7 +360,7 @@ func finishRhythm(c *customer) {
 // 17+, same full_reconcile_id in 16), and records the days late of those
 // paid in the last 365 days.
 func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices map[int64]odoo.Record) error {
-	lines, ok, err := optional(ctx, env.Source, modelLine)
+	lines, ok, err := analysis.Optional(ctx, env.Source, modelLine)
 	if err != nil || !ok {
 		return err
 	}

@@ -49,7 +49,7 @@ func (s *support) companies() map[int64]bool {
 // It returns nil when neither exists.
 func loadSupport(ctx context.Context, env *analysis.Env, d *data) (*support, error) {
 	src := env.Source
-	recs, ok, err := optional(ctx, src, modelTicket)
+	recs, ok, err := analysis.Optional(ctx, src, modelTicket)
 	if err != nil {
 		return nil, err
 	}
@@ -90,7 +90,7 @@ func loadSupport(ctx context.Context, env *analysis.Env, d *data) (*support, err
 // one, else the projects whose name says support. A task is closed when it
 // has an end date or a done or cancelled state (17+).
 func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) {
-	tasks, ok, err := optional(ctx, env.Source, modelTask)
+	tasks, ok, err := analysis.Optional(ctx, env.Source, modelTask)
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -99,7 +99,7 @@ func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) 
 		projects[id] = fmt.Sprintf("project %d", id)
 	} else {
 		names := map[int64]string{}
-		recs, _, err := optional(ctx, env.Source, modelProject)
+		recs, _, err := analysis.Optional(ctx, env.Source, modelProject)
 		if err != nil {
 			return nil, err
 		}

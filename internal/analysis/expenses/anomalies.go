@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/analysis/robust"
 )
 
@@ -60,14 +61,14 @@ func (x *run) anomalies() map[int64]int {
 		out[e.company]++
 		x.res.Insights = append(x.res.Insights, analysis.Insight{
 			Kind: KindUnusualTransaction, Priority: "high", CompanyID: e.company,
-			Title: fmt.Sprintf("%s claimed %.2f %s for %q, %.1f times the usual %s expense", x.employee(e), e.amount, cur, str(e.rec, "name"), ratio, x.category(e)),
+			Title: fmt.Sprintf("%s claimed %.2f %s for %q, %.1f times the usual %s expense", x.employee(e), e.amount, cur, fields.String(e.rec, "name"), ratio, x.category(e)),
 			Detail: fmt.Sprintf("The expense of %s is %.2f %s; the median of the other %d %s expenses is %.2f %s and 9 in 10 are under %.2f.",
 				e.date, e.amount, cur, len(xs), x.category(e), med, cur, p90),
 			Subject: "hr.expense:" + strconv.FormatInt(e.id, 10),
 			Refs:    []analysis.Ref{x.env.Ref("hr.expense", e.id), x.env.Ref("hr.employee", e.employee)},
 			Facts: map[string]float64{"amount": round2(e.amount), "category_median": round2(med), "ratio": round2(ratio),
 				"robust_z": round2(z), "p90": round2(p90), "history": float64(len(xs))},
-			Score: clamp01(ratio / (4 * factor)),
+			Score: fields.Clamp01(ratio / (4 * factor)),
 		})
 	}
 	return out

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -192,12 +193,12 @@ func (x *run) reportDuplicate(g []*expense, high float64) {
 	}
 	x.res.Insights = append(x.res.Insights, analysis.Insight{
 		Kind: KindDuplicateExpense, Priority: prio, CompanyID: first.company,
-		Title: fmt.Sprintf("%s filed %q %d times", x.employee(first), str(first.rec, "name"), len(g)),
+		Title: fmt.Sprintf("%s filed %q %d times", x.employee(first), fields.String(first.rec, "name"), len(g)),
 		Detail: fmt.Sprintf("%d expenses of %s (%s) have close amounts and dates and similar descriptions: %s %s. %.2f %s may be claimed twice.",
 			len(g), x.employee(first), x.category(first), strings.Join(amounts, ", "), cur, extra, cur),
 		Subject: "hr.expense:" + strconv.FormatInt(ids[0], 10),
 		Refs:    []analysis.Ref{x.env.Ref("hr.expense", ids...), x.env.Ref("hr.employee", first.employee)},
 		Facts:   map[string]float64{"amount": round2(first.amount), "duplicated_amount": round2(extra), "count": float64(len(g))},
-		Score:   clamp01(extra / high),
+		Score:   fields.Clamp01(extra / high),
 	})
 }

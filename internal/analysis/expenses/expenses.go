@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -117,21 +118,21 @@ type expense struct {
 // currency).
 func amountOf(r odoo.Record) float64 {
 	if _, ok := r["total_amount_company"]; ok {
-		return num(r, "total_amount_company")
+		return fields.Float(r, "total_amount_company")
 	}
-	return num(r, "total_amount")
+	return fields.Float(r, "total_amount")
 }
 
 func decode(r odoo.Record) *expense {
-	e := &expense{rec: r, id: r.ID(), company: ref(r, "company_id"), employee: ref(r, "employee_id"), category: ref(r, "product_id"),
-		account: ref(r, "account_id"), date: day(r, "date"), amount: amountOf(r), state: str(r, "state"), mode: str(r, "payment_mode")}
+	e := &expense{rec: r, id: r.ID(), company: fields.M2OID(r, "company_id"), employee: fields.M2OID(r, "employee_id"), category: fields.M2OID(r, "product_id"),
+		account: fields.M2OID(r, "account_id"), date: fields.Date(r, "date"), amount: amountOf(r), state: fields.String(r, "state"), mode: fields.String(r, "payment_mode")}
 	if c, err := r.Datetime("create_date"); err == nil && !c.IsZero() {
 		e.created = odoo.DateOf(c)
 	}
 	if e.date.IsZero() {
 		e.date = e.created
 	}
-	e.words = words(str(r, "name"))
+	e.words = words(fields.String(r, "name"))
 	return e
 }
 
@@ -152,7 +153,7 @@ func (e *expense) posted() bool {
 // Analyze implements analysis.Analyzer.
 func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Result, error) {
 	res := &analysis.Result{Area: a.Area()}
-	recs, ok, err := fetch(ctx, env.Source, "hr.expense")
+	recs, ok, err := analysis.Optional(ctx, env.Source, "hr.expense")
 	if err != nil {
 		return nil, fmt.Errorf("expenses: %w", err)
 	}
@@ -163,19 +164,19 @@ func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Res
 		res.Sort()
 		return res, nil
 	}
-	comps, err := companies(ctx, env.Source)
+	comps, err := fields.Companies(ctx, env.Source)
 	if err != nil {
 		return nil, fmt.Errorf("expenses: %w", err)
 	}
-	emps, _, err := fetch(ctx, env.Source, "hr.employee")
+	emps, _, err := analysis.Optional(ctx, env.Source, "hr.employee")
 	if err != nil {
 		return nil, fmt.Errorf("expenses: %w", err)
 	}
-	prods, _, err := fetch(ctx, env.Source, "product.product")
+	prods, _, err := analysis.Optional(ctx, env.Source, "product.product")
 	if err != nil {
 		return nil, fmt.Errorf("expenses: %w", err)
 	}
-	x := &run{env: env, res: res, companies: comps, employees: nameIndex(emps, "name"), products: nameIndex(prods, "name")}
+	x := &run{env: env, res: res, companies: comps, employees: fields.NameIndex(emps, "name"), products: fields.NameIndex(prods, "name")}
 	x.expenses = make([]*expense, 0, len(recs))
 	for _, r := range recs {
 		x.expenses = append(x.expenses, decode(r))
@@ -196,15 +197,15 @@ func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Res
 type run struct {
 	env       *analysis.Env
 	res       *analysis.Result
-	companies map[int64]*company
-	employees names
-	products  names
+	companies map[int64]*fields.Company
+	employees fields.Names
+	products  fields.Names
 	expenses  []*expense
 }
 
 func (x *run) currency(cid int64) string {
 	if c := x.companies[cid]; c != nil {
-		return c.currency
+		return c.Currency
 	}
 	return ""
 }
@@ -219,7 +220,7 @@ func (x *run) employee(e *expense) string {
 	if s := x.employees[e.employee]; s != "" {
 		return s
 	}
-	if s := refName(e.rec, "employee_id"); s != "" {
+	if s := fields.M2OName(e.rec, "employee_id"); s != "" {
 		return s
 	}
 	return "employee #" + strconv.FormatInt(e.employee, 10)
@@ -229,7 +230,7 @@ func (x *run) category(e *expense) string {
 	if s := x.products[e.category]; s != "" {
 		return s
 	}
-	if s := refName(e.rec, "product_id"); s != "" {
+	if s := fields.M2OName(e.rec, "product_id"); s != "" {
 		return s
 	}
 	if e.category == 0 {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -47,12 +48,12 @@ func (x *run) policy() {
 		}
 		x.res.Insights = append(x.res.Insights, analysis.Insight{
 			Kind: KindPolicy, Priority: "low", CompanyID: e.company,
-			Title:   fmt.Sprintf("%s's expense %q breaks the expense policy", x.employee(e), str(e.rec, "name")),
+			Title:   fmt.Sprintf("%s's expense %q breaks the expense policy", x.employee(e), fields.String(e.rec, "name")),
 			Detail:  strings.ToUpper(rules[0][:1]) + rules[0][1:] + joinRest(rules[1:]) + ".",
 			Subject: "hr.expense:" + strconv.FormatInt(e.id, 10) + ":policy",
 			Refs:    []analysis.Ref{x.env.Ref("hr.expense", e.id), x.env.Ref("hr.employee", e.employee)},
 			Facts:   facts,
-			Score:   clamp01(float64(len(rules)) / 3),
+			Score:   fields.Clamp01(float64(len(rules)) / 3),
 		})
 	}
 }
@@ -70,7 +71,7 @@ func joinRest(rest []string) string {
 // submitted or approved, dated in the period) would exceed it. Overruns
 // already in the books are the finance analyzer's budget_overrun.
 func (x *run) budgets(ctx context.Context) error {
-	budgets, ok, err := fetch(ctx, x.env.Source, "aicoo.budget")
+	budgets, ok, err := analysis.Optional(ctx, x.env.Source, "aicoo.budget")
 	if err != nil || !ok {
 		return err
 	}
@@ -91,9 +92,9 @@ func (x *run) budgets(ctx context.Context) error {
 	byKey := map[key][]*line{}
 	var lines []*line
 	for _, b := range budgets {
-		k := key{ref(b, "company_id"), ref(b, "account_id")}
-		l := &line{rec: b, from: day(b, "date_from"), to: day(b, "date_to"), planned: num(b, "planned_amount")}
-		if !active(b) || !used[k] || l.from.IsZero() || l.to.IsZero() || x.env.Today.Before(l.from) || l.to.Before(x.env.Today) {
+		k := key{fields.M2OID(b, "company_id"), fields.M2OID(b, "account_id")}
+		l := &line{rec: b, from: fields.Date(b, "date_from"), to: fields.Date(b, "date_to"), planned: fields.Float(b, "planned_amount")}
+		if !fields.Active(b) || !used[k] || l.from.IsZero() || l.to.IsZero() || x.env.Today.Before(l.from) || l.to.Before(x.env.Today) {
 			continue
 		}
 		byKey[k] = append(byKey[k], l)
@@ -102,20 +103,20 @@ func (x *run) budgets(ctx context.Context) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	mls, _, err := fetch(ctx, x.env.Source, "account.move.line")
+	mls, _, err := analysis.Optional(ctx, x.env.Source, "account.move.line")
 	if err != nil {
 		return err
 	}
 	in := func(l *line, d odoo.Date) bool { return !d.Before(l.from) && !l.to.Before(d) }
 	for _, ml := range mls {
-		ls := byKey[key{ref(ml, "company_id"), ref(ml, "account_id")}]
-		if len(ls) == 0 || str(ml, "parent_state") != "posted" {
+		ls := byKey[key{fields.M2OID(ml, "company_id"), fields.M2OID(ml, "account_id")}]
+		if len(ls) == 0 || fields.String(ml, "parent_state") != "posted" {
 			continue
 		}
-		d := day(ml, "date")
+		d := fields.Date(ml, "date")
 		for _, l := range ls {
 			if in(l, d) {
-				l.actual += num(ml, "balance")
+				l.actual += fields.Float(ml, "balance")
 			}
 		}
 	}
@@ -134,18 +135,18 @@ func (x *run) budgets(ctx context.Context) error {
 		if l.planned <= 0 || l.actual > l.planned || l.actual+l.pending <= l.planned {
 			continue
 		}
-		cid := ref(l.rec, "company_id")
+		cid := fields.M2OID(l.rec, "company_id")
 		cur := x.currency(cid)
 		sort.Slice(l.pendingIDs, func(i, j int) bool { return l.pendingIDs[i] < l.pendingIDs[j] })
 		x.res.Insights = append(x.res.Insights, analysis.Insight{
 			Kind: KindBudgetRisk, Priority: "medium", CompanyID: cid,
-			Title: fmt.Sprintf("%s: pending expense claims would exceed the budget", str(l.rec, "name")),
+			Title: fmt.Sprintf("%s: pending expense claims would exceed the budget", fields.String(l.rec, "name")),
 			Detail: fmt.Sprintf("%.2f %s is booked against %.2f planned; %d claims not yet posted add %.2f, %.2f over.",
 				l.actual, cur, l.planned, len(l.pendingIDs), l.pending, l.actual+l.pending-l.planned),
 			Subject: "aicoo.budget:" + strconv.FormatInt(l.rec.ID(), 10) + ":expenses",
 			Refs:    []analysis.Ref{x.env.Ref("aicoo.budget", l.rec.ID()), x.env.Ref("hr.expense", l.pendingIDs...)},
 			Facts:   map[string]float64{"actual": round2(l.actual), "pending": round2(l.pending), "planned": round2(l.planned)},
-			Score:   clamp01((l.actual + l.pending - l.planned) / l.planned),
+			Score:   fields.Clamp01((l.actual + l.pending - l.planned) / l.planned),
 		})
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -237,7 +238,7 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":ap_due_soon",
 			Refs:    []analysis.Ref{env.Ref("account.move", ids...)},
 			Facts:   map[string]float64{"amount_due": round2(amt), "cash": round2(cash[cid]), "horizon_days": float64(horizon)},
-			Score:   clamp01(amt / max(cash[cid], 1)),
+			Score:   fields.Clamp01(amt / max(cash[cid], 1)),
 		})
 	}
 }
@@ -287,26 +288,26 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 				prio = "high"
 			}
 			m := o.move.rec
-			partner := d.partners.of(m, "partner_id")
-			docCur := refName(m, "currency_id")
+			partner := d.partners.Of(m, "partner_id")
+			docCur := fields.M2OName(m, "currency_id")
 			detail := fmt.Sprintf("%s of %s was due on %s and is %d days overdue; %.2f %s is unpaid",
-				str(m, "name"), partner, day(m, "invoice_date_due"), o.days, o.amount, cur)
+				fields.String(m, "name"), partner, fields.Date(m, "invoice_date_due"), o.days, o.amount, cur)
 			if docCur != "" && docCur != cur {
 				detail += fmt.Sprintf(" (%.2f %s)", o.amountCur, docCur)
 			}
 			refs := []analysis.Ref{env.Ref("account.move", m.ID())}
-			if pid := ref(m, "partner_id"); pid != 0 {
+			if pid := fields.M2OID(m, "partner_id"); pid != 0 {
 				refs = append(refs, env.Ref("res.partner", pid))
 			}
 			res.Insights = append(res.Insights, analysis.Insight{
 				Kind: KindOverdueInvoice, Priority: prio, CompanyID: cid,
-				Title:   fmt.Sprintf("%s: %.2f %s overdue %d days", str(m, "name"), o.amount, cur, o.days),
+				Title:   fmt.Sprintf("%s: %.2f %s overdue %d days", fields.String(m, "name"), o.amount, cur, o.days),
 				Detail:  detail + ".",
 				Subject: "account.move:" + strconv.FormatInt(m.ID(), 10),
 				Refs:    refs,
 				Facts: map[string]float64{"days_overdue": float64(o.days), "amount_residual": round2(o.amountCur),
-					"amount_residual_signed": round2(o.amount), "partner_id": float64(ref(m, "partner_id"))},
-				Score: 0.6*clamp01(float64(o.days)/180) + 0.4*clamp01(o.amount/max(total, 1)),
+					"amount_residual_signed": round2(o.amount), "partner_id": float64(fields.M2OID(m, "partner_id"))},
+				Score: 0.6*fields.Clamp01(float64(o.days)/180) + 0.4*fields.Clamp01(o.amount/max(total, 1)),
 			})
 		}
 		// The largest overdue invoices, whatever their age.
@@ -337,7 +338,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":top_overdue",
 			Refs:    []analysis.Ref{env.Ref("account.move", ids...)},
 			Facts:   map[string]float64{"overdue_total": round2(total), "top_total": round2(top)},
-			Score:   clamp01(top / max(total, 1)),
+			Score:   fields.Clamp01(top / max(total, 1)),
 		})
 	}
 }

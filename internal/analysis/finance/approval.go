@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -35,19 +36,19 @@ func approvalFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		per[cid] = &tally{}
 	}
 	for _, r := range recs {
-		if str(r, "state") != state {
+		if fields.String(r, "state") != state {
 			continue
 		}
-		cid := ref(r, "company_id")
+		cid := fields.M2OID(r, "company_id")
 		t := per[cid]
 		if t == nil {
 			t = &tally{}
 			per[cid] = t
 		}
 		t.n++
-		amt := num(r, "total_amount")
+		amt := fields.Float(r, "total_amount")
 		if _, ok := r["total_amount_company"]; ok { // 16: total_amount is in the expense currency
-			amt = num(r, "total_amount_company")
+			amt = fields.Float(r, "total_amount_company")
 		}
 		t.amount += amt
 		t.ids = append(t.ids, r.ID())
@@ -76,7 +77,7 @@ func approvalFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":expense_approval",
 			Refs:    []analysis.Ref{env.Ref(model, t.ids...)},
 			Facts:   map[string]float64{"count": float64(t.n), "amount": round2(t.amount), "oldest_days": float64(t.oldest)},
-			Score:   clamp01(float64(t.oldest) / 60),
+			Score:   fields.Clamp01(float64(t.oldest) / 60),
 		})
 	}
 }

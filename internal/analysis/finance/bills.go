@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/analysis/robust"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
@@ -132,17 +133,17 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 		}
 		cur := d.currency(b.company)
 		m := b.rec.rec
-		vendor := d.partners.of(m, "partner_id")
+		vendor := d.partners.Of(m, "partner_id")
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindUnusualTransaction, Priority: "high", CompanyID: b.company,
-			Title: fmt.Sprintf("%s from %s is %.1f times the usual amount", str(m, "name"), vendor, ratio),
+			Title: fmt.Sprintf("%s from %s is %.1f times the usual amount", fields.String(m, "name"), vendor, ratio),
 			Detail: fmt.Sprintf("%s of %s is %.2f %s; the median of %s (%d) is %.2f %s.",
-				str(m, "name"), b.date, b.amount, cur, basis, len(xs), med, cur),
+				fields.String(m, "name"), b.date, b.amount, cur, basis, len(xs), med, cur),
 			Subject: "account.move:" + strconv.FormatInt(m.ID(), 10),
 			Refs:    []analysis.Ref{env.Ref("account.move", m.ID()), env.Ref("res.partner", b.vendor)},
 			Facts: map[string]float64{"amount_total": round2(b.amount), "median": round2(med), "ratio": round2(ratio),
 				"robust_z": round2(z), "p90": round2(p90), "history": float64(len(xs))},
-			Score: clamp01(ratio / (4 * factor)),
+			Score: fields.Clamp01(ratio / (4 * factor)),
 		})
 	}
 }
@@ -253,7 +254,7 @@ func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
 			Refs:    refs,
 			Facts: map[string]float64{"spend_recent": round2(s.recent), "spend_prior": round2(s.prior), "spend_growth": round2(gv),
 				"revenue_growth": round2(gr)},
-			Score: clamp01((gv - gr) / 2),
+			Score: fields.Clamp01((gv - gr) / 2),
 		})
 	}
 	for cid := range d.companies {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -26,11 +27,11 @@ func budgetActuals(d *data) []BudgetLine {
 	byKey := map[key][]int{}
 	var out []BudgetLine
 	for _, b := range d.budgets {
-		if !active(b) {
+		if !fields.Active(b) {
 			continue
 		}
-		bl := BudgetLine{ID: b.ID(), CompanyID: ref(b, "company_id"), AccountID: ref(b, "account_id"), Name: str(b, "name"),
-			From: day(b, "date_from"), To: day(b, "date_to"), Planned: num(b, "planned_amount")}
+		bl := BudgetLine{ID: b.ID(), CompanyID: fields.M2OID(b, "company_id"), AccountID: fields.M2OID(b, "account_id"), Name: fields.String(b, "name"),
+			From: fields.Date(b, "date_from"), To: fields.Date(b, "date_to"), Planned: fields.Float(b, "planned_amount")}
 		if bl.AccountID == 0 || bl.From.IsZero() || bl.To.IsZero() {
 			continue
 		}
@@ -99,7 +100,7 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		if b.To.Compare(env.Today) >= 0 {
 			state = "is running"
 		}
-		acc := str(d.accounts[b.AccountID], "name")
+		acc := fields.String(d.accounts[b.AccountID], "name")
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindBudgetOverrun, Priority: prio, CompanyID: b.CompanyID,
 			Title: fmt.Sprintf("%s: %.0f%% of budget spent", b.Name, ratio*100),
@@ -108,7 +109,7 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			Subject: "aicoo.budget:" + strconv.FormatInt(b.ID, 10),
 			Refs:    []analysis.Ref{env.Ref("aicoo.budget", b.ID), env.Ref("account.account", b.AccountID)},
 			Facts:   map[string]float64{"actual": round2(b.Actual), "planned": round2(b.Planned), "ratio": round2(ratio)},
-			Score:   clamp01((ratio - 1) / 1.0),
+			Score:   fields.Clamp01((ratio - 1) / 1.0),
 		})
 	}
 	for cid, t := range per {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 )
 
 // liquidity holds a company's bank and cash journals and their accounts.
@@ -20,17 +21,17 @@ type liquidity struct {
 func liquidityAccounts(d *data) map[int64]*liquidity {
 	out := map[int64]*liquidity{}
 	for _, j := range d.journals {
-		if t := str(j, "type"); t != "bank" && t != "cash" {
+		if t := fields.String(j, "type"); t != "bank" && t != "cash" {
 			continue
 		}
-		cid := ref(j, "company_id")
+		cid := fields.M2OID(j, "company_id")
 		lq := out[cid]
 		if lq == nil {
 			lq = &liquidity{accounts: map[int64]bool{}}
 			out[cid] = lq
 		}
 		lq.journals = append(lq.journals, j.ID())
-		if acc := ref(j, "default_account_id"); acc != 0 {
+		if acc := fields.M2OID(j, "default_account_id"); acc != 0 {
 			lq.accounts[acc] = true
 		}
 	}
@@ -96,28 +97,28 @@ func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
 	}
 	paymentMoves := map[int64]bool{}
 	for _, p := range d.payments {
-		if mid := ref(p, "move_id"); mid != 0 {
+		if mid := fields.M2OID(p, "move_id"); mid != 0 {
 			paymentMoves[mid] = true
 		}
-		switch str(p, "state") {
+		switch fields.String(p, "state") {
 		case "draft", "cancel", "canceled", "rejected":
 			continue
 		}
-		if !journal[ref(p, "journal_id")] {
+		if !journal[fields.M2OID(p, "journal_id")] {
 			continue
 		}
-		dt := day(p, "date")
+		dt := fields.Date(p, "date")
 		if dt.Before(from) || env.Today.Before(dt) {
 			continue
 		}
-		amt := num(p, "amount_company_currency_signed")
+		amt := fields.Float(p, "amount_company_currency_signed")
 		if _, ok := p["amount_company_currency_signed"]; !ok {
-			amt = num(p, "amount")
-			if str(p, "payment_type") == "outbound" {
+			amt = fields.Float(p, "amount")
+			if fields.String(p, "payment_type") == "outbound" {
 				amt = -amt
 			}
 		}
-		f := get(ref(p, "company_id"))
+		f := get(fields.M2OID(p, "company_id"))
 		if amt < 0 {
 			f.out -= amt
 		} else {
@@ -220,7 +221,7 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			Refs:    []analysis.Ref{jref},
 			Facts: map[string]float64{"cash": round2(cash[cid]), "outflow_window": round2(f.out), "inflow_window": round2(f.in),
 				"runway_days": round2(days), "window_days": float64(window)},
-			Score: clamp01(1 - days/low),
+			Score: fields.Clamp01(1 - days/low),
 		})
 	}
 }

@@ -1,6 +1,10 @@
 package finance
 
-import "github.com/aicoo/aicoo/internal/odoo"
+import (
+	"github.com/aicoo/aicoo/internal/odoo"
+
+	"github.com/aicoo/aicoo/internal/analysis/fields"
+)
 
 // The ledger is decoded once per run into compact structs: a record is a
 // map with dozens of fields, and every figure walks the journal items.
@@ -28,12 +32,12 @@ type dates map[string]odoo.Date
 func (c dates) of(r odoo.Record, f string) odoo.Date {
 	s, ok := r[f].(string)
 	if !ok {
-		return day(r, f)
+		return fields.Date(r, f)
 	}
 	if d, ok := c[s]; ok {
 		return d
 	}
-	d := day(r, f)
+	d := fields.Date(r, f)
 	c[s] = d
 	return d
 }
@@ -46,21 +50,21 @@ func decodeLines(recs []odoo.Record, liquidity map[int64]bool, bills map[int64]b
 	out := make([]line, len(recs))
 	cache := dates{}
 	for i, r := range recs {
-		l := line{move: ref(r, "move_id"), company: ref(r, "company_id"), account: ref(r, "account_id"),
-			accountType: str(r, "account_type"), posted: str(r, "parent_state") == "posted",
-			date: cache.of(r, "date"), balance: num(r, "balance")}
+		l := line{move: fields.M2OID(r, "move_id"), company: fields.M2OID(r, "company_id"), account: fields.M2OID(r, "account_id"),
+			accountType: fields.String(r, "account_type"), posted: fields.String(r, "parent_state") == "posted",
+			date: cache.of(r, "date"), balance: fields.Float(r, "balance")}
 		switch l.accountType {
 		case "asset_receivable", "liability_payable":
-			l.partner = ref(r, "partner_id")
-			l.residual = num(r, "amount_residual")
+			l.partner = fields.M2OID(r, "partner_id")
+			l.residual = fields.Float(r, "amount_residual")
 			l.maturity = cache.of(r, "date_maturity")
 		}
 		if liquidity == nil || liquidity[l.account] {
-			l.payment = ref(r, "payment_id")
+			l.payment = fields.M2OID(r, "payment_id")
 		}
 		if bills == nil || bills[l.move] {
-			l.displayType = str(r, "display_type")
-			l.fromPO = ref(r, "purchase_line_id") != 0
+			l.displayType = fields.String(r, "display_type")
+			l.fromPO = fields.M2OID(r, "purchase_line_id") != 0
 		}
 		out[i] = l
 	}
@@ -89,10 +93,10 @@ func decodeMoves(recs []odoo.Record) []move {
 	out := make([]move, len(recs))
 	cache := dates{}
 	for i, r := range recs {
-		m := move{rec: r, id: r.ID(), company: ref(r, "company_id"), partner: ref(r, "partner_id"), vendor: ref(r, "commercial_partner_id"),
-			typ: str(r, "move_type"), name: str(r, "name"), posted: str(r, "state") == "posted",
+		m := move{rec: r, id: r.ID(), company: fields.M2OID(r, "company_id"), partner: fields.M2OID(r, "partner_id"), vendor: fields.M2OID(r, "commercial_partner_id"),
+			typ: fields.String(r, "move_type"), name: fields.String(r, "name"), posted: fields.String(r, "state") == "posted",
 			date: cache.of(r, "date"), invoiceDate: cache.of(r, "invoice_date"), due: cache.of(r, "invoice_date_due"),
-			residual: num(r, "amount_residual"), residualSigned: num(r, "amount_residual_signed"), totalSigned: num(r, "amount_total_signed")}
+			residual: fields.Float(r, "amount_residual"), residualSigned: fields.Float(r, "amount_residual_signed"), totalSigned: fields.Float(r, "amount_total_signed")}
 		if m.vendor == 0 {
 			m.vendor = m.partner
 		}

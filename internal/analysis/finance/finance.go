@@ -7,6 +7,7 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -134,8 +135,8 @@ func (Analyzer) Area() string { return "finance" }
 
 // data holds the records one run reads.
 type data struct {
-	companies map[int64]*company
-	partners  names
+	companies map[int64]*fields.Company
+	partners  fields.Names
 	moves     []move
 	lines     []line
 	journals  []odoo.Record
@@ -181,18 +182,18 @@ func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Res
 func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	d := &data{}
 	var err error
-	if d.companies, err = companies(ctx, src); err != nil {
+	if d.companies, err = fields.Companies(ctx, src); err != nil {
 		return nil, false, err
 	}
-	moves, ok, err := fetch(ctx, src, "account.move")
+	moves, ok, err := analysis.Optional(ctx, src, "account.move")
 	if err != nil || !ok {
 		return nil, false, err
 	}
 	d.moves = decodeMoves(moves)
-	if d.journals, _, err = fetch(ctx, src, "account.journal"); err != nil {
+	if d.journals, _, err = analysis.Optional(ctx, src, "account.journal"); err != nil {
 		return nil, false, err
 	}
-	lines, _, err := fetch(ctx, src, "account.move.line")
+	lines, _, err := analysis.Optional(ctx, src, "account.move.line")
 	if err != nil {
 		return nil, false, err
 	}
@@ -209,10 +210,10 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 		}
 	}
 	d.lines = decodeLines(lines, liquidity, bills)
-	if d.payments, _, err = fetch(ctx, src, "account.payment"); err != nil {
+	if d.payments, _, err = analysis.Optional(ctx, src, "account.payment"); err != nil {
 		return nil, false, err
 	}
-	accs, _, err := fetch(ctx, src, "account.account")
+	accs, _, err := analysis.Optional(ctx, src, "account.account")
 	if err != nil {
 		return nil, false, err
 	}
@@ -220,18 +221,18 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	for _, r := range accs {
 		d.accounts[r.ID()] = r
 	}
-	partners, _, err := fetch(ctx, src, "res.partner")
+	partners, _, err := analysis.Optional(ctx, src, "res.partner")
 	if err != nil {
 		return nil, false, err
 	}
-	d.partners = nameIndex(partners, "name")
-	if d.budgets, d.budgetsOK, err = fetch(ctx, src, "aicoo.budget"); err != nil {
+	d.partners = fields.NameIndex(partners, "name")
+	if d.budgets, d.budgetsOK, err = analysis.Optional(ctx, src, "aicoo.budget"); err != nil {
 		return nil, false, err
 	}
-	if d.sheets, d.sheetsOK, err = fetch(ctx, src, "hr.expense.sheet"); err != nil {
+	if d.sheets, d.sheetsOK, err = analysis.Optional(ctx, src, "hr.expense.sheet"); err != nil {
 		return nil, false, err
 	}
-	if d.expenses, d.expOK, err = fetch(ctx, src, "hr.expense"); err != nil {
+	if d.expenses, d.expOK, err = analysis.Optional(ctx, src, "hr.expense"); err != nil {
 		return nil, false, err
 	}
 	return d, true, nil
@@ -258,7 +259,7 @@ func (d *data) companyIDs(seen map[int64]bool) []int64 {
 // currency returns the company's currency code ("" when unknown).
 func (d *data) currency(companyID int64) string {
 	if c := d.companies[companyID]; c != nil {
-		return c.currency
+		return c.Currency
 	}
 	return ""
 }

@@ -2,7 +2,6 @@ package sales
 
 import (
 	"context"
-	"errors"
 	"math"
 	"sort"
 	"time"
@@ -41,19 +40,6 @@ func dayOf(t time.Time) odoo.Date {
 // days returns the fractional days from a to b.
 func days(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
 
-// optional reads a model that may be missing: it returns nil and false
-// when the model is unavailable, and the error for anything else.
-func optional(ctx context.Context, src analysis.Source, model string) ([]odoo.Record, bool, error) {
-	recs, err := analysis.Records(ctx, src, model)
-	if errors.Is(err, analysis.ErrUnavailable) {
-		return nil, false, nil
-	}
-	if err != nil {
-		return nil, false, err
-	}
-	return recs, true, nil
-}
-
 // median returns the median of xs (which it sorts), NaN when empty.
 func median(xs []float64) float64 { return quantile(xs, 0.5) }
 
@@ -78,11 +64,11 @@ func quantile(xs []float64, q float64) float64 {
 // res.company and res.currency. Missing models give an empty map.
 func companyCurrencies(ctx context.Context, src analysis.Source) (map[int64]string, error) {
 	out := map[int64]string{}
-	companies, ok, err := optional(ctx, src, "res.company")
+	companies, ok, err := analysis.Optional(ctx, src, "res.company")
 	if err != nil || !ok {
 		return out, err
 	}
-	currencies, _, err := optional(ctx, src, "res.currency")
+	currencies, _, err := analysis.Optional(ctx, src, "res.currency")
 	if err != nil {
 		return out, err
 	}

@@ -174,11 +174,11 @@ func (analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 // load reads the records. ok is false when CRM is not installed.
 func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	src := env.Source
-	leads, ok, err := optional(ctx, src, modelLead)
+	leads, ok, err := analysis.Optional(ctx, src, modelLead)
 	if err != nil || !ok {
 		return nil, false, err
 	}
-	stageRecs, _, err := optional(ctx, src, modelStage)
+	stageRecs, _, err := analysis.Optional(ctx, src, modelStage)
 	if err != nil {
 		return nil, false, err
 	}
@@ -191,14 +191,14 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	if d.currency, err = companyCurrencies(ctx, src); err != nil {
 		return nil, false, err
 	}
-	users, _, err := optional(ctx, src, modelUser)
+	users, _, err := analysis.Optional(ctx, src, modelUser)
 	if err != nil {
 		return nil, false, err
 	}
 	for _, u := range users {
 		d.userNames[u.ID()] = str(u, "name")
 	}
-	reasons, _, err := optional(ctx, src, modelLostReason)
+	reasons, _, err := analysis.Optional(ctx, src, modelLostReason)
 	if err != nil {
 		return nil, false, err
 	}
@@ -233,7 +233,7 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	if err := loadActivities(ctx, env, d); err != nil {
 		return nil, false, err
 	}
-	moves, hasMoves, err := optional(ctx, src, modelMove)
+	moves, hasMoves, err := analysis.Optional(ctx, src, modelMove)
 	if err != nil {
 		return nil, false, err
 	}
@@ -285,7 +285,7 @@ func classify(l odoo.Record, s *stage, prob float64) string {
 func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 	src := env.Source
 	today := env.Today
-	acts, ok, err := optional(ctx, src, modelActivity)
+	acts, ok, err := analysis.Optional(ctx, src, modelActivity)
 	if err != nil {
 		return err
 	}
@@ -312,7 +312,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 			dl.planned = true
 		}
 	}
-	msgs, _, err := optional(ctx, src, "mail.message")
+	msgs, _, err := analysis.Optional(ctx, src, "mail.message")
 	if err != nil {
 		return err
 	}
@@ -335,7 +335,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 			touch(dl, datetime(m, "date"))
 		}
 	}
-	events, _, err := optional(ctx, src, "calendar.event")
+	events, _, err := analysis.Optional(ctx, src, "calendar.event")
 	if err != nil {
 		return err
 	}
