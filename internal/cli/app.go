@@ -94,7 +94,11 @@ func areaAnalyzers() []analysis.Analyzer {
 // analyses at once, so they see fresh data.
 func (a *app) analyzers() (*jobs.Registry, error) {
 	syncer := odoosync.Analyzer(func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
-		return newSyncer(ctx, a.store, a.creds, a.logger, connectionID, nil)
+		client, err := a.odooFor(ctx, connectionID)
+		if err != nil {
+			return nil, err
+		}
+		return newSyncer(a.store, client, a.logger, connectionID, nil)
 	})
 	syncFunc := syncer.Func
 	syncer.Func = func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {

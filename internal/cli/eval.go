@@ -133,14 +133,15 @@ Use --json for the full results. Connection flags override the configuration.`,
 				if cfg.Odoo.URL == "" {
 					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key, or pass --odoo-url, --db, --login and --api-key")
 				}
-				if err := runSync(ctx, e, cfg, false, nil); err != nil {
-					return err
-				}
-				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
+				logger := newLogger(cfg, e.stderr)
+				s, err := openStore(ctx, cfg, logger)
 				if err != nil {
 					return err
 				}
 				defer s.Close()
+				if err := runSync(ctx, e, cfg, s, logger, false, nil); err != nil {
+					return err
+				}
 				conn, err := s.ConnectionByName(ctx, cfg.Odoo.Name)
 				if err != nil {
 					return err

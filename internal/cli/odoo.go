@@ -53,20 +53,7 @@ func odooClient(ctx context.Context, conn *store.Connection, apiKey string, logg
 	return c, nil
 }
 
-// newSyncer returns a connected syncer for a connection whose secret this
-// process holds.
-func newSyncer(ctx context.Context, s *store.Store, creds *credentials, logger *slog.Logger, connectionID int64, progress func(odoosync.Progress)) (*odoosync.Syncer, error) {
-	conn, err := s.ConnectionByID(ctx, connectionID)
-	if err != nil {
-		return nil, err
-	}
-	key, ok := creds.get(connectionID)
-	if !ok {
-		return nil, fmt.Errorf("no Odoo API key for connection %q in this process: set odoo.api_key (or AICOO_ODOO_API_KEY)", conn.Name)
-	}
-	client, err := odooClient(ctx, conn, key, logger)
-	if err != nil {
-		return nil, err
-	}
+// newSyncer returns a syncer of a connection over a connected client.
+func newSyncer(s *store.Store, client odoosync.Client, logger *slog.Logger, connectionID int64, progress func(odoosync.Progress)) (*odoosync.Syncer, error) {
 	return odoosync.New(odoosync.Config{Store: s, Client: client, ConnectionID: connectionID, Models: syncModels(), Logger: logger, ProgressFunc: progress})
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +101,34 @@ func subjects(r *analysis.Result) []string {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// TestAnalyzeCommand runs "aicoo analyze" against the simulator: one sync
+// into the store, then every analyzer, printed.
+func TestAnalyzeCommand(t *testing.T) {
+	if raceEnabled {
+		t.Skip("end-to-end sync: too slow under -race; .ci/run runs it in its pass without -race")
+	}
+	t.Parallel()
+	ctx := context.Background()
+	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 5, Today: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sim, err := odoosim.New(ds, odoosim.Options{Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(sim)
+	t.Cleanup(srv.Close)
+	env := []string{"AICOO_STORE_DATA_DIR=" + t.TempDir(), "AICOO_ODOO_URL=" + srv.URL, "AICOO_ODOO_DATABASE=" + sim.Database(),
+		"AICOO_ODOO_USERNAME=" + sim.Login(), "AICOO_ODOO_API_KEY=" + sim.APIKey(), "AICOO_LOG_LEVEL=warn"}
+	code, out, errOut := run(t, env, "analyze")
+	if code != 0 || !strings.Contains(out, "== FINANCE") || !strings.Contains(out, "finance.cash.position") || !strings.Contains(errOut, "synced") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	// A second run syncs incrementally into the same store.
+	if code, _, errOut := run(t, env, "analyze", "--json"); code != 0 {
+		t.Fatalf("second run: exit %d\n%s", code, errOut)
+	}
 }

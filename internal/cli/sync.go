@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/config"
@@ -31,31 +32,34 @@ and sweeps for deleted records.`,
 				if *models != "" {
 					only = strings.Split(*models, ",")
 				}
-				return runSync(ctx, e, cfg, *full, only)
+				logger := newLogger(cfg, e.stderr)
+				s, err := openStore(ctx, cfg, logger)
+				if err != nil {
+					return err
+				}
+				defer s.Close()
+				return runSync(ctx, e, cfg, s, logger, *full, only)
 			}
 		},
 	}
 }
 
-// runSync syncs the configured connection once, drawing progress on stderr.
-func runSync(ctx context.Context, e *env, cfg *config.Config, full bool, only []string) error {
+// runSync syncs the configured connection once into s, drawing progress on
+// stderr.
+func runSync(ctx context.Context, e *env, cfg *config.Config, s *store.Store, logger *slog.Logger, full bool, only []string) error {
 	if cfg.Odoo.URL == "" {
 		return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key")
 	}
-	logger := newLogger(cfg, e.stderr)
-	s, err := openStore(ctx, cfg, logger)
-	if err != nil {
-		return err
-	}
-	defer s.Close()
 	o := cfg.Odoo
 	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: o.Name, OdooURL: o.URL, OdooDatabase: o.Database, OdooUsername: o.Username, OdooProtocol: o.Protocol})
 	if err != nil {
 		return err
 	}
-	creds := &credentials{}
-	creds.set(conn.ID, string(o.APIKey))
-	syncer, err := newSyncer(ctx, s, creds, logger, conn.ID, odoosync.NewProgressPrinter(e.stderr, stderrIsTerminal(e.stderr)))
+	client, err := odooClient(ctx, conn, string(o.APIKey), logger)
+	if err != nil {
+		return err
+	}
+	syncer, err := newSyncer(s, client, logger, conn.ID, odoosync.NewProgressPrinter(e.stderr, stderrIsTerminal(e.stderr)))
 	if err != nil {
 		return err
 	}
