@@ -191,11 +191,11 @@ func fires(r *store.AlertRule, p *Program, res *analysis.Result) (out []Firing, 
 	return out, errs, noData
 }
 
-// ruleFingerprint keeps the fingerprint of ReconcileInsights for built-in
-// insight rules, so their alerts carry over.
+// ruleFingerprint gives built-in insight rules the insight fingerprint
+// (see insightPrefix), so alerts raised before rules existed carry over.
 func ruleFingerprint(r *store.AlertRule, subject string) string {
 	if r.Builtin != "" && r.Source == store.RuleSourceInsight {
-		return "insight:" + r.InsightKind + ":" + subject
+		return insightFingerprint(r.InsightKind, subject)
 	}
 	return "rule:" + strconv.FormatInt(r.ID, 10) + ":" + subject
 }
@@ -294,15 +294,15 @@ func (e *Engine) evaluateRule(ctx context.Context, tx *store.Store, connectionID
 		return err
 	}
 	// Open alerts of this rule from the same area that no longer hold. A
-	// built-in insight rule also owns the alerts ReconcileInsights raised
-	// before rules existed (same fingerprints, no rule yet).
+	// built-in insight rule also owns the alerts raised before rules
+	// existed (same fingerprints, no rule yet).
 	if r.Builtin != "" && r.Source == store.RuleSourceInsight {
 		legacy, err := tx.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: connectionID, OpenOnly: true})
 		if err != nil {
 			return err
 		}
 		for _, a := range legacy {
-			if a.RuleID == 0 && strings.HasPrefix(a.Fingerprint, "insight:"+r.InsightKind+":") {
+			if a.RuleID == 0 && strings.HasPrefix(a.Fingerprint, insightFingerprint(r.InsightKind, "")) {
 				open = append(open, a)
 			}
 		}

@@ -187,7 +187,7 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 }
 
 // adopt gives alerts raised outside Evaluate (the job engine's failing-job
-// alert, or ReconcileInsights) the rule that routes them.
+// alert, or alerts raised before rules existed) the rule that routes them.
 func adopt(ctx context.Context, tx *store.Store, st *tickState) (int, error) {
 	n := 0
 	for _, a := range st.open {
@@ -217,7 +217,7 @@ func adopt(ctx context.Context, tx *store.Store, st *tickState) (int, error) {
 }
 
 func legacyInsight(fp string) (kind, subject string, ok bool) {
-	rest, ok := strings.CutPrefix(fp, "insight:")
+	rest, ok := strings.CutPrefix(fp, insightPrefix)
 	if !ok {
 		return "", "", false
 	}
