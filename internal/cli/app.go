@@ -293,14 +293,12 @@ func (a *app) ensureDefaultJobs(ctx context.Context, conn *store.Connection) err
 
 // startApp opens the store, ensures the configured connection and its
 // default jobs, and starts the job engine.
-func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger, creds *credentials) (*app, error) {
+func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*app, error) {
 	s, err := openStore(ctx, cfg, logger)
 	if err != nil {
 		return nil, err
 	}
-	if creds == nil {
-		creds = &credentials{}
-	}
+	creds := &credentials{}
 	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: analysis.NewRecordCache()}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))

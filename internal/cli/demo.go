@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -69,11 +68,9 @@ address and the admin login.`,
 				if err := cfg.Validate(); err != nil {
 					return err
 				}
-				if err := prepareDemo(ctx, cfg, hash); err != nil {
-					return err
-				}
 				abs, _ := filepath.Abs(cfg.Store.DataDir)
-				return serve(ctx, e, cfg, true, nil, func(a *app, url string) {
+				prepare := func(ctx context.Context, a *app) error { return ensureDemoAdmin(ctx, a.store, hash) }
+				return serve(ctx, e, cfg, true, prepare, func(a *app, url string) {
 					fmt.Fprintf(e.stdout, "\naicoo demo is running.\n\n  Dashboard: %s\n  Login:     admin\n  Password:  %s\n  Data:      %s (SQLite)\n  Odoo:      %s (simulated, database %q, Odoo %s)\n\nThe first sync of the company runs now; the dashboard fills in as it completes.\nPress Ctrl+C to stop.\n\n",
 						url, pw, abs, simURL, sim.Database(), sim.Version())
 					a.syncNow(ctx, demoConnection)
@@ -150,16 +147,10 @@ func (a *app) syncNow(ctx context.Context, connection string) {
 	}
 }
 
-// prepareDemo creates the demo connection and sets the admin's password,
-// creating the admin on first run.
-func prepareDemo(ctx context.Context, cfg *config.Config, passwordHash string) error {
-	s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-	if err != nil {
-		return err
-	}
-	defer s.Close()
-	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: demoConnection, OdooURL: cfg.Odoo.URL,
-		OdooDatabase: cfg.Odoo.Database, OdooUsername: cfg.Odoo.Username, OdooProtocol: cfg.Odoo.Protocol})
+// ensureDemoAdmin sets the demo admin's password, creating the admin on
+// first run.
+func ensureDemoAdmin(ctx context.Context, s *store.Store, passwordHash string) error {
+	conn, err := s.ConnectionByName(ctx, demoConnection)
 	if err != nil {
 		return err
 	}

@@ -58,13 +58,20 @@ Needs PostgreSQL (store.postgres_dsn). Serves /healthz, /readyz and /metrics on 
 }
 
 // serve runs an instance until ctx is done. With dashboard false only the
-// operational endpoints are served. started, if not nil, is called with the
-// instance's URL once it accepts requests.
-func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, creds *credentials, started func(a *app, url string)) error {
+// operational endpoints are served. prepare, if not nil, runs once the
+// store is open and before requests are accepted; started, if not nil, is
+// called with the instance's URL once it accepts requests.
+func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prepare func(context.Context, *app) error, started func(a *app, url string)) error {
 	logger := newLogger(cfg, e.stderr)
-	a, err := startApp(ctx, cfg, logger, creds)
+	a, err := startApp(ctx, cfg, logger)
 	if err != nil {
 		return err
+	}
+	if prepare != nil {
+		if err := prepare(ctx, a); err != nil {
+			a.stop(context.Background())
+			return err
+		}
 	}
 	shutdown := time.Duration(cfg.Server.ShutdownTimeout)
 	srv, err := web.New(web.Config{
