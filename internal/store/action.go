@@ -79,6 +79,12 @@ type Action struct {
 	LastError       string
 	RolledBackAt    time.Time
 	RolledBackBy    int64
+	// ImpactStatus says whether the situation the executed action
+	// addressed improved (Impact* constants); empty before the first
+	// check. ImpactNote says why, ImpactCheckedAt when it was last checked.
+	ImpactStatus    string
+	ImpactCheckedAt time.Time
+	ImpactNote      string
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }
@@ -112,7 +118,7 @@ const actionColumns = `id, connection_id, idempotency_key, action_type, subject,
 	target_id, partner_id, amount, description, parameters, decision_reasoning, evidence, policy_mode, policy_reason,
 	status, status_reason, approved_by, approved_at, rejected_by, rejected_at, expires_at, not_before, executed_at,
 	marker, record_model, record_id, record_write_date, before_values, result, attempts, last_error,
-	rolled_back_at, rolled_back_by, created_at, updated_at`
+	rolled_back_at, rolled_back_by, impact_status, impact_checked_at, impact_note, created_at, updated_at`
 
 func scanAction(row interface{ Scan(...any) error }) (*Action, error) {
 	var (
@@ -121,13 +127,13 @@ func scanAction(row interface{ Scan(...any) error }) (*Action, error) {
 		recordID, rolledBy                         *int64
 		params, evidence, before, result           string
 		approvedAt, rejectedAt, expires, notBefore nullTimeScanner
-		executedAt, rolledAt                       nullTimeScanner
+		executedAt, rolledAt, impactAt             nullTimeScanner
 	)
 	if err := row.Scan(&a.ID, &a.ConnectionID, &a.IdempotencyKey, &a.ActionType, &a.Subject, &a.InsightKind, &a.GroupKey,
 		&a.TargetModel, &targetID, &partnerID, &a.Amount, &a.Description, &params, &a.Reasoning, &evidence, &a.PolicyMode,
 		&a.PolicyReason, &a.Status, &a.StatusReason, &approvedBy, &approvedAt, &rejected, &rejectedAt, &expires, &notBefore,
 		&executedAt, &a.Marker, &a.RecordModel, &recordID, &a.RecordWriteDate, &before, &result, &a.Attempts, &a.LastError,
-		&rolledAt, &rolledBy, &a.CreatedAt, &a.UpdatedAt); err != nil {
+		&rolledAt, &rolledBy, &a.ImpactStatus, &impactAt, &a.ImpactNote, &a.CreatedAt, &a.UpdatedAt); err != nil {
 		return nil, err
 	}
 	deref := func(p *int64) int64 {
@@ -141,7 +147,7 @@ func scanAction(row interface{ Scan(...any) error }) (*Action, error) {
 	a.Parameters, a.Evidence = json.RawMessage(params), json.RawMessage(evidence)
 	a.BeforeValues, a.Result = json.RawMessage(before), json.RawMessage(result)
 	a.ApprovedAt, a.RejectedAt, a.ExpiresAt, a.NotBefore = approvedAt.Time, rejectedAt.Time, expires.Time, notBefore.Time
-	a.ExecutedAt, a.RolledBackAt = executedAt.Time, rolledAt.Time
+	a.ExecutedAt, a.RolledBackAt, a.ImpactCheckedAt = executedAt.Time, rolledAt.Time, impactAt.Time
 	a.CreatedAt, a.UpdatedAt = a.CreatedAt.UTC(), a.UpdatedAt.UTC()
 	return &a, nil
 }
