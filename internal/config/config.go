@@ -31,6 +31,8 @@ type Config struct {
 	SMTP     SMTPConfig     `toml:"smtp"`
 	Slack    SlackConfig    `toml:"slack"`
 	Twilio   TwilioConfig   `toml:"twilio"`
+	Webhook  WebhookConfig  `toml:"webhook"`
+	Discuss  DiscussConfig  `toml:"discuss"`
 }
 
 // LLMConfig selects the language model that writes narrative. With
@@ -70,6 +72,23 @@ type TwilioConfig struct {
 	AccountSID string `toml:"account_sid" doc:"Twilio account SID (AC...). Empty disables SMS."`
 	AuthToken  Secret `toml:"auth_token" doc:"Twilio auth token." secret:"true"`
 	From       string `toml:"from" doc:"Sending phone number (E.164) or Messaging Service SID (MG...)."`
+}
+
+// WebhookConfig configures the generic webhook channel: signed JSON posted
+// to one receiver, the target "default" (docs/notifications.md).
+type WebhookConfig struct {
+	URL    string `toml:"url" doc:"Receiver of the generic webhook: signed JSON is posted there for alerts naming the webhook channel (target \"default\"). https, or http to localhost only. Empty disables the webhook."`
+	Secret Secret `toml:"secret" doc:"HMAC-SHA256 key that signs each webhook request (X-Aicoo-Signature), at least 16 characters; required with webhook.url." secret:"true"`
+}
+
+// WebhookSecretMinLen is the shortest webhook secret accepted (the same
+// bound as notify.WebhookSecretMinLen).
+const WebhookSecretMinLen = 16
+
+// DiscussConfig configures posting alerts in an Odoo Discuss channel
+// through the configured Odoo connection.
+type DiscussConfig struct {
+	Channel string `toml:"channel" doc:"Odoo Discuss channel (its name, or its numeric id) that alerts naming the odoo_discuss channel are posted to, through the Odoo connection. Empty disables Discuss."`
 }
 
 // ServerConfig configures the web server.
@@ -274,7 +293,43 @@ func (c *Config) Validate() error {
 	if c.Twilio.AccountSID != "" && (c.Twilio.AuthToken == "" || c.Twilio.From == "") {
 		return keyError("twilio.auth_token", "", "twilio.auth_token and twilio.from must be set with twilio.account_sid")
 	}
+	if err := c.validateWebhook(); err != nil {
+		return err
+	}
+	if ch := c.Discuss.Channel; ch != "" && (strings.TrimSpace(ch) != ch || len(ch) > 200 || strings.ContainsAny(ch, "\n\r")) {
+		return keyError("discuss.channel", ch, "want a channel name (no surrounding spaces, at most 200 characters) or a numeric id")
+	}
 	return nil
+}
+
+// validateWebhook checks the [webhook] section: an https URL (or http to a
+// loopback host, for a local relay) and a long enough signing secret.
+func (c *Config) validateWebhook() error {
+	if c.Webhook.URL == "" {
+		if c.Webhook.Secret != "" {
+			return keyError("webhook.url", "", "must be set when webhook.secret is set")
+		}
+		return nil
+	}
+	u, err := url.Parse(c.Webhook.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return keyError("webhook.url", c.Webhook.URL, "want an absolute https URL")
+	}
+	if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+		return keyError("webhook.url", c.Webhook.URL, "want https (plain http only to localhost)")
+	}
+	if len(c.Webhook.Secret) < WebhookSecretMinLen {
+		return keyError("webhook.secret", "", fmt.Sprintf("must be at least %d characters when webhook.url is set (use AICOO_WEBHOOK_SECRET or webhook.secret_file)", WebhookSecretMinLen))
+	}
+	return nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 func keyError(key, value, why string) error {
