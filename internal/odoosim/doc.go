@@ -53,7 +53,10 @@
 // toggle_active (16-18), plus message_post on mail.thread models,
 // action_feedback and action_done on mail.activity, button_confirm and
 // button_cancel on purchase.order, and context_get on res.users.
-// ir.module.module lists the installed modules. Field names, types and
+// ir.module.module lists the installed modules. With the mail module, the
+// Discuss channel model (mail.channel in 16, discuss.channel in 17+) serves
+// the "general" channel and Options.DiscussChannels, read-only but for
+// message_post, which adds a mail.message to the channel. Field names, types and
 // selection values follow the emulated version through the schema's
 // version notes (quantity_done in 16, to_check with the inverted meaning in
 // 16/17, product_uom_id in 19...). Unknown models fail with UserError

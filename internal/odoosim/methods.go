@@ -154,7 +154,9 @@ func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err e
 	if err != nil {
 		return nil, err
 	}
-	if spec.access != "" && (inv.user.readOnly || m.virtual) {
+	// Virtual models are read-only; posting in a Discuss channel writes a
+	// mail.message, not the channel.
+	if spec.access != "" && (inv.user.readOnly || (m.virtual && !(inv.method == "message_post" && m.thread))) {
 		model, op := m, spec.access
 		if inv.method == "message_post" {
 			model, op = s.models["mail.message"], "create"

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"strings"
 	"time"
 )
 
@@ -101,6 +102,10 @@ type Options struct {
 	Logger *slog.Logger
 	// MaxBodyBytes bounds request bodies. Defaults to MaxBodyBytesDefault.
 	MaxBodyBytes int64
+	// DiscussChannels names Discuss channels served besides "general"
+	// (mail.channel in 16, discuss.channel in 17+), with ids from 2 in
+	// order, for tests and demos that post to a channel of their own.
+	DiscussChannels []string
 }
 
 // withDefaults fills in the defaults that do not depend on the dataset.
@@ -153,6 +158,13 @@ func (o Options) validate() error {
 	}
 	if o.Latency < 0 || o.TimeoutDelay < 0 {
 		errs = append(errs, errors.New("Latency and TimeoutDelay must not be negative"))
+	}
+	channels := map[string]bool{"general": true}
+	for _, name := range o.DiscussChannels {
+		if strings.TrimSpace(name) == "" || channels[name] {
+			errs = append(errs, fmt.Errorf("Discuss channel %q is empty or given twice (general always exists)", name))
+		}
+		channels[name] = true
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("odoosim: invalid options: %w", err)

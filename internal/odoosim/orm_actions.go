@@ -38,7 +38,7 @@ func (c *call) messagePost() (any, error) {
 	if len(c.ids) != 1 {
 		return nil, errValue("Expected singleton: %s", recordsetRepr(c.m.name, c.ids))
 	}
-	if c.s.ds.Get(c.m.name, c.ids[0]) == nil {
+	if c.s.get(c.m.name, c.ids[0]) == nil {
 		return nil, errMissing(c.m.name, c.ids, c.user.uid)
 	}
 	body := c.argString("body")

@@ -90,6 +90,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 		vt.index[r.ID()] = r
 	}
 	s.virtual = map[string]*vtable{moduleModel: vt}
+	s.addDiscuss()
 	s.lastWrite = latestWrite(ds)
 	if s.users, err = s.resolveUsers(opts.Users); err != nil {
 		return nil, err
