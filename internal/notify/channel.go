@@ -20,6 +20,9 @@ const (
 	ChannelSlack   = "slack"
 	ChannelSMS     = "sms"
 	ChannelWebhook = "webhook"
+	// ChannelDiscuss posts in an Odoo Discuss channel; alert rules name it
+	// odoo_discuss too.
+	ChannelDiscuss = "odoo_discuss"
 )
 
 // Channel sends one outbox row to its peer.

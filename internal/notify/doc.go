@@ -17,14 +17,17 @@
 // without aicoo knowing is between the peer's answer and the commit that
 // marks the row sent; a process that dies there leaves the row in sending.
 // The next attempt then re-sends only on channels whose peer drops a
-// repeated idempotency key (in-app, and the generic webhook, whose
-// receivers must deduplicate on X-Aicoo-Delivery); on the others (email,
-// Slack, SMS) it dead-letters the row as "outcome unknown" for a person to
-// check, rather than risk a second message.
+// repeated idempotency key (in-app; the generic webhook, whose receivers
+// must deduplicate on X-Aicoo-Delivery; Odoo Discuss, where each post
+// carries its delivery id and the channel is searched for it before
+// posting); on the others (email, Slack, SMS) it dead-letters the row as
+// "outcome unknown" for a person to check, rather than risk a second
+// message.
 //
 // Channels: in-app (InApp, pushed live by a Broker over Server-Sent
 // Events, the row itself being the persisted notification), email over SMTP
 // (Email), a Slack incoming webhook (Slack), SMS through Twilio's Messages
-// API (Twilio) and a signed JSON webhook (Webhook, documented in
-// docs/notifications.md).
+// API (Twilio), a signed JSON webhook (Webhook, documented in
+// docs/notifications.md) and a post in an Odoo Discuss channel through the
+// connection's Odoo client (Discuss).
 package notify
