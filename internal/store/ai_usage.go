@@ -138,3 +138,69 @@ func (s *Store) AIUsageList(ctx context.Context, p AIUsageListParams) ([]*AIUsag
 	}
 	return out, rows.Err()
 }
+
+// AIUsageGroup sums the calls of one feature, provider and model.
+type AIUsageGroup struct {
+	Feature          string
+	Provider         string
+	Model            string
+	Calls            int64
+	Failed           int64
+	InputTokens      int64
+	OutputTokens     int64
+	CacheReadTokens  int64
+	CacheWriteTokens int64
+	Cost             float64 // US dollars
+	// MeanLatency, P95Latency and MaxLatency describe the calls' durations;
+	// P95Latency is the nearest-rank 95th percentile (the slowest call when
+	// there are fewer than 20).
+	MeanLatency time.Duration
+	P95Latency  time.Duration
+	MaxLatency  time.Duration
+}
+
+// AIUsageByModel sums a connection's calls created in [from, to) per
+// feature, provider and model, costliest first. The 95th percentile is
+// found with window functions, which both dialects run the same way.
+func (s *Store) AIUsageByModel(ctx context.Context, connectionID int64, from, to time.Time) ([]AIUsageGroup, error) {
+	rows, err := s.q.QueryContext(ctx, `
+		WITH u AS (
+			SELECT feature, provider, model, success, input_tokens, output_tokens, cache_read_tokens,
+				cache_write_tokens, cost, duration_ms,
+				ROW_NUMBER() OVER (PARTITION BY feature, provider, model ORDER BY duration_ms) AS rn,
+				COUNT(*) OVER (PARTITION BY feature, provider, model) AS n
+			FROM ai_usage WHERE connection_id = $1 AND created_at >= $2 AND created_at < $3)
+		SELECT feature, provider, model, COUNT(*),
+			SUM(CASE WHEN success THEN 0 ELSE 1 END),
+			SUM(input_tokens), SUM(output_tokens), SUM(cache_read_tokens), SUM(cache_write_tokens),
+			CAST(SUM(cost) AS DOUBLE PRECISION),
+			CAST(AVG(duration_ms) AS DOUBLE PRECISION),
+			MAX(CASE WHEN rn = (95 * n + 99) / 100 THEN duration_ms END),
+			MAX(duration_ms)
+		FROM u GROUP BY feature, provider, model
+		ORDER BY 10 DESC, feature, provider, model`,
+		connectionID, timestamp(from), timestamp(to))
+	if err != nil {
+		return nil, fmt.Errorf("store: ai usage by model of connection %d: %w", connectionID, err)
+	}
+	defer rows.Close()
+	var out []AIUsageGroup
+	for rows.Next() {
+		var (
+			g            AIUsageGroup
+			mean         float64
+			p95, slowest int64
+		)
+		if err := rows.Scan(&g.Feature, &g.Provider, &g.Model, &g.Calls, &g.Failed, &g.InputTokens, &g.OutputTokens,
+			&g.CacheReadTokens, &g.CacheWriteTokens, &g.Cost, &mean, &p95, &slowest); err != nil {
+			return nil, fmt.Errorf("store: ai usage by model of connection %d: %w", connectionID, err)
+		}
+		g.MeanLatency = time.Duration(mean * float64(time.Millisecond))
+		g.P95Latency, g.MaxLatency = time.Duration(p95)*time.Millisecond, time.Duration(slowest)*time.Millisecond
+		out = append(out, g)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: ai usage by model of connection %d: %w", connectionID, err)
+	}
+	return out, nil
+}
