@@ -176,7 +176,7 @@ func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
 // startServices builds the notification, alert, language-model and
 // briefing services (the job engine, built after, runs their work).
 func (a *app) startServices(logger *slog.Logger) error {
-	chans, err := notifyChannels(a.cfg)
+	chans, err := notifyChannels(a.cfg, a.odooDiscuss)
 	if err != nil {
 		return err
 	}

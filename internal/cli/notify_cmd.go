@@ -41,9 +41,11 @@ func insertOnlyOutbox(s *store.Store) (*notify.Outbox, error) {
 // channelSettings names the configuration each channel needs, for the
 // error when it is missing.
 var channelSettings = map[string]string{
-	notify.ChannelEmail: "smtp.host and smtp.from (AICOO_SMTP_HOST, AICOO_SMTP_FROM)",
-	notify.ChannelSlack: "slack.webhook_url (AICOO_SLACK_WEBHOOK_URL)",
-	notify.ChannelSMS:   "twilio.account_sid, twilio.auth_token and twilio.from (AICOO_TWILIO_*)",
+	notify.ChannelEmail:   "smtp.host and smtp.from (AICOO_SMTP_HOST, AICOO_SMTP_FROM)",
+	notify.ChannelSlack:   "slack.webhook_url (AICOO_SLACK_WEBHOOK_URL)",
+	notify.ChannelSMS:     "twilio.account_sid, twilio.auth_token and twilio.from (AICOO_TWILIO_*)",
+	notify.ChannelWebhook: "webhook.url and webhook.secret (AICOO_WEBHOOK_URL, AICOO_WEBHOOK_SECRET)",
+	notify.ChannelDiscuss: "discuss.channel (AICOO_DISCUSS_CHANNEL), with the [odoo] connection",
 }
 
 func notifyCommand() command {
@@ -52,8 +54,10 @@ func notifyCommand() command {
 		usage: " test|dead-letters|retry [ARGS]",
 		summary: `Check and repair notification delivery.
   aicoo notify test CHANNEL RECIPIENT   send a test message now: email ADDRESS, slack TARGET
-                                        (the configured webhook is "default"), sms +E164NUMBER;
-                                        inapp USERNAME queues it in the outbox for the running worker
+                                        (the configured webhook is "default"), sms +E164NUMBER,
+                                        webhook default, odoo_discuss CHANNEL (name or id, posted
+                                        through the [odoo] connection); inapp USERNAME queues it in
+                                        the outbox for the running worker
   aicoo notify dead-letters             notifications that failed every attempt
   aicoo notify retry ID                 deliver a dead letter again`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -146,13 +150,22 @@ func notifyTest(ctx context.Context, w io.Writer, o *opsEnv, channel, recipient 
 		}
 		fmt.Fprintf(w, "in-app test notification %d queued for %s; a running aicoo worker delivers it\n", rows[0].ID, u.Username)
 		return nil
-	case notify.ChannelWebhook:
-		return errors.New("webhook: this version has no configuration key for webhook endpoints, so there is no configured webhook to test")
-	case notify.ChannelEmail, notify.ChannelSlack, notify.ChannelSMS:
+	case "discuss":
+		channel = notify.ChannelDiscuss
+	case notify.ChannelEmail, notify.ChannelSlack, notify.ChannelSMS, notify.ChannelWebhook, notify.ChannelDiscuss:
 	default:
-		return fmt.Errorf("unknown channel %q: want email, slack, sms, webhook or inapp", channel)
+		return fmt.Errorf("unknown channel %q: want email, slack, sms, webhook, odoo_discuss or inapp", channel)
 	}
-	chans, err := notifyChannels(o.cfg)
+	chans, err := notifyChannels(o.cfg, func(ctx context.Context, connectionID int64) (notify.DiscussOdoo, error) {
+		if o.conn.Name != o.cfg.Odoo.Name || o.cfg.Odoo.APIKey == "" {
+			return nil, fmt.Errorf("the Odoo API key of connection %q is not in the configuration (odoo.api_key)", o.conn.Name)
+		}
+		c, err := odooClient(ctx, o.conn, string(o.cfg.Odoo.APIKey), newLogger(o.cfg, io.Discard))
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"errors"
@@ -47,9 +48,13 @@ func newBriefer(cfg *config.Config, s *store.Store, model *llm.Client, logger *s
 	return briefing.New(briefing.Config{At: briefingAt(cfg)}, briefing.Options{Store: s, LLM: model, Logger: logger})
 }
 
+// discussOdooFunc returns the connected Odoo client of a connection, for
+// posts in Odoo Discuss.
+type discussOdooFunc func(ctx context.Context, connectionID int64) (notify.DiscussOdoo, error)
+
 // notifyChannels builds the delivery channels the configuration enables;
-// in-app is always on.
-func notifyChannels(cfg *config.Config) ([]notify.Channel, error) {
+// in-app is always on. Discuss needs odooFunc as well as discuss.channel.
+func notifyChannels(cfg *config.Config, odooFunc discussOdooFunc) ([]notify.Channel, error) {
 	chans := []notify.Channel{notify.InApp{}}
 	base := cfg.PublicURL()
 	if cfg.SMTP.Host != "" {
@@ -75,7 +80,36 @@ func notifyChannels(cfg *config.Config) ([]notify.Channel, error) {
 		}
 		chans = append(chans, sms)
 	}
+	if cfg.Webhook.URL != "" {
+		hook, err := notify.NewWebhook(notify.WebhookConfig{BaseURL: base, Endpoints: map[string]notify.WebhookEndpoint{
+			webhookTargetDefault: {URL: cfg.Webhook.URL, Secret: string(cfg.Webhook.Secret)},
+		}})
+		if err != nil {
+			return nil, fmt.Errorf("webhook: %w", err)
+		}
+		chans = append(chans, hook)
+	}
+	if cfg.Discuss.Channel != "" && odooFunc != nil {
+		discuss, err := notify.NewDiscuss(notify.DiscussConfig{OdooFunc: odooFunc, BaseURL: base})
+		if err != nil {
+			return nil, fmt.Errorf("discuss: %w", err)
+		}
+		chans = append(chans, discuss)
+	}
 	return chans, nil
+}
+
+// webhookTargetDefault names the webhook endpoint of the [webhook]
+// section: the target of rules that say "webhook".
+const webhookTargetDefault = "default"
+
+// odooDiscuss adapts app.odooFor to the Discuss channel.
+func (a *app) odooDiscuss(ctx context.Context, connectionID int64) (notify.DiscussOdoo, error) {
+	c, err := a.odooFor(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 // lazyInserter lets the outbox be built before the engine it inserts with.
@@ -96,7 +130,9 @@ type outboxNotifier struct {
 
 func (n outboxNotifier) Enqueue(ctx context.Context, sqlTx *sql.Tx, tx *store.Store, m alerts.Notification) error {
 	rcpt := notify.Recipient{UserID: m.UserID}
-	switch ch, _, _ := strings.Cut(m.Channel, ":"); ch {
+	cfg := n.a.cfg
+	ch, target, _ := strings.Cut(m.Channel, ":")
+	switch ch {
 	case "in_app", notify.ChannelInApp:
 		rcpt.Channel, rcpt.Address = notify.ChannelInApp, notify.UserRecipient(m.UserID)
 	case notify.ChannelEmail:
@@ -104,18 +140,39 @@ func (n outboxNotifier) Enqueue(ctx context.Context, sqlTx *sql.Tx, tx *store.St
 		if err != nil {
 			return err
 		}
-		if u.Email == "" || n.a.cfg.SMTP.Host == "" {
+		if u.Email == "" || cfg.SMTP.Host == "" {
 			return nil // no address or no SMTP: the in-app copy stands
 		}
 		rcpt.Channel, rcpt.Address = notify.ChannelEmail, u.Email
+	case notify.ChannelSMS:
+		u, err := tx.UserByID(ctx, m.UserID)
+		if err != nil {
+			return err
+		}
+		if u.Phone == "" || cfg.Twilio.AccountSID == "" {
+			return nil // no number (aicoo user set-phone) or no Twilio
+		}
+		rcpt.Channel, rcpt.Address = notify.ChannelSMS, u.Phone
 	case notify.ChannelSlack:
-		if n.a.cfg.Slack.WebhookURL == "" {
+		if cfg.Slack.WebhookURL == "" {
 			return nil
 		}
 		rcpt.Channel, rcpt.Address = notify.ChannelSlack, "default"
+	case notify.ChannelWebhook:
+		if cfg.Webhook.URL == "" {
+			return nil
+		}
+		// A named target other than the configured one is dead-lettered
+		// by the worker with the configured names, where it can be seen.
+		rcpt.Channel, rcpt.Address = notify.ChannelWebhook, cmp.Or(target, webhookTargetDefault)
+	case notify.ChannelDiscuss:
+		if cfg.Discuss.Channel == "" {
+			return nil
+		}
+		// "odoo_discuss:room" posts in room instead of discuss.channel.
+		rcpt.Channel, rcpt.Address = notify.ChannelDiscuss, cmp.Or(target, cfg.Discuss.Channel)
 	default:
-		// Channels this instance does not deliver (sms without a phone
-		// number per user yet, webhook, odoo_discuss) are skipped; in-app
+		// Channels this instance does not deliver are skipped; in-app
 		// always carries the alert.
 		return nil
 	}

@@ -18,11 +18,14 @@ import (
 func userCommand() command {
 	return command{
 		name:  "user",
-		usage: " add|list|reset-password|disable|enable [NAME]",
+		usage: " add|list|reset-password|set-phone|disable|enable [NAME]",
 		summary: `Manage the people who sign in to the dashboard.
-  aicoo user add NAME --role ceo [--email E]   create a user; prints a generated password
+  aicoo user add NAME --role ceo [--email E] [--phone +E164]
+                                               create a user; prints a generated password
   aicoo user list                              list users
   aicoo user reset-password NAME               set a new password (generated, or --password-stdin)
+  aicoo user set-phone NAME +32470123456       the mobile number alerts on the sms channel go to
+                                               (E.164; "none" removes it)
   aicoo user disable NAME / enable NAME        block or allow sign-in
 Roles: admin, ceo, cfo, sales, ops, viewer.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -30,6 +33,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
 			role := fs.String("role", "viewer", "role of a new user")
 			email := fs.String("email", "", "email of a new user")
+			phone := fs.String("phone", "", "mobile number of a new user in E.164 form (+32470123456), for SMS alerts")
 			tz := fs.String("timezone", "UTC", "IANA time zone of a new user, for briefings")
 			fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
 			return func(ctx context.Context, e *env) error {
@@ -79,13 +83,13 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 						return err
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-					fmt.Fprintln(tw, "USERNAME\tROLE\tEMAIL\tTIMEZONE\tSTATUS")
+					fmt.Fprintln(tw, "USERNAME\tROLE\tEMAIL\tTIMEZONE\tSTATUS\tPHONE")
 					for _, u := range users {
 						status := "active"
 						if u.Disabled {
 							status = "disabled"
 						}
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.Email, u.Timezone, status)
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", u.Username, u.Role, u.Email, u.Timezone, status, u.Phone)
 					}
 					return tw.Flush()
 				case "add":
@@ -96,6 +100,9 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if !store.ValidRole(*role) {
 						return fmt.Errorf("--role %q: want admin, ceo, cfo, sales, ops or viewer", *role)
 					}
+					if *phone != "" && !store.ValidPhone(*phone) {
+						return fmt.Errorf("--phone %q: %s", *phone, phoneForm)
+					}
 					pw, generated, err := password()
 					if err != nil {
 						return err
@@ -104,12 +111,38 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if err != nil {
 						return err
 					}
-					if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: n, Email: *email, Role: *role, PasswordHash: hash, Timezone: *tz}); err != nil {
+					if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: n, Email: *email, Role: *role, PasswordHash: hash, Timezone: *tz, Phone: *phone}); err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "user %s (%s) created on %s\n", n, *role, conn.Name)
 					if generated {
 						fmt.Fprintf(e.stdout, "password: %s\n", pw)
+					}
+					return nil
+				case "set-phone":
+					if len(args) != 3 {
+						return errors.New("set-phone needs NAME NUMBER, e.g. aicoo user set-phone olga +32470123456 (none removes it)")
+					}
+					number := args[2]
+					if number == "none" {
+						number = ""
+					} else if !store.ValidPhone(number) {
+						return fmt.Errorf("phone number %q: %s", number, phoneForm)
+					}
+					u, err := s.UserByUsername(ctx, conn.ID, args[1])
+					if errors.Is(err, store.ErrNotFound) {
+						return fmt.Errorf("no user %q on connection %q", args[1], conn.Name)
+					}
+					if err != nil {
+						return err
+					}
+					if err := s.UserSetPhone(ctx, u.ID, number); err != nil {
+						return err
+					}
+					if number == "" {
+						fmt.Fprintf(e.stdout, "phone number of %s removed\n", u.Username)
+					} else {
+						fmt.Fprintf(e.stdout, "phone number of %s set to %s\n", u.Username, number)
 					}
 					return nil
 				case "reset-password", "disable", "enable":
@@ -145,8 +178,11 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					}
 					return nil
 				}
-				return fmt.Errorf("unknown action %q: want add, list, reset-password, disable or enable", args[0])
+				return fmt.Errorf("unknown action %q: want add, list, reset-password, set-phone, disable or enable", args[0])
 			}
 		},
 	}
 }
+
+// phoneForm explains the phone number format users are given in.
+const phoneForm = "want E.164 form: + then the country code and number, no spaces, like +32470123456"

@@ -70,7 +70,14 @@ func IsPermanent(err error) bool {
 
 // DeliveryID is the idempotency key of a notification, stable across
 // attempts and retries: "aicoo-<connection id>-<notification id>".
+//
+// A notification outside the outbox (ID 0: a SendTest message) is named
+// by its creation time instead, "aicoo-<connection id>-test-<unix nanos>",
+// so that two tests are two deliveries to a deduplicating peer.
 func DeliveryID(n *store.Notification) string {
+	if n.ID == 0 {
+		return fmt.Sprintf("aicoo-%d-test-%d", n.ConnectionID, n.CreatedAt.UnixNano())
+	}
 	return fmt.Sprintf("aicoo-%d-%d", n.ConnectionID, n.ID)
 }
 

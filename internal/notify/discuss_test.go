@@ -235,3 +235,26 @@ func TestDiscussConfigAndRecipients(t *testing.T) {
 	}
 	var _ DiscussOdoo = (*odoo.Client)(nil)
 }
+
+// TestDiscussSendTestPostsEachTime: test messages are not outbox rows, so
+// each is its own delivery and is posted, not found as an earlier post.
+func TestDiscussSendTestPostsEachTime(t *testing.T) {
+	t.Parallel()
+	env := newDiscussEnv(t, "17.0", odoo.ProtocolJSONRPC)
+	d, err := NewDiscuss(DiscussConfig{BaseURL: "https://coo.example.com",
+		OdooFunc: func(context.Context, int64) (DiscussOdoo, error) { return env.client, nil }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 2 {
+		if err := SendTest(context.Background(), d, 7, "general", testTime.Add(time.Duration(i)*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := env.posts(t, 1); len(got) != 2 || !strings.Contains(got[0], "aicoo test notification") {
+		t.Fatalf("test posts = %q", got)
+	}
+	if err := SendTest(context.Background(), d, 7, "", testTime); err == nil {
+		t.Fatal("test to an empty channel passed")
+	}
+}
