@@ -243,6 +243,12 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 		if err != nil {
 			return err
 		}
+		// A rolled-back action says nothing about impact: it leaves the
+		// rates now rather than at the next impact check.
+		if _, err := tx.ActionImpactSet(ctx, store.ActionImpactParams{ConnectionID: connectionID, ID: a.ID,
+			Status: store.ImpactExcluded, Note: "rolled back: not counted", CheckedAt: s.now()}); err != nil {
+			return err
+		}
 		_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: actor.label(), Action: AuditRolledBack,
 			Subject: actionSubject(a), Details: mustJSON(map[string]any{"type": a.ActionType, "odoo_model": a.RecordModel,
 				"odoo_id": a.RecordID, "operation": info.Inverse, "before": rec})})

@@ -110,6 +110,13 @@ var (
 // newEnv serves a freshly generated small demo company (seed 7) over proto.
 func newEnv(t *testing.T, st *store.Store, proto odoo.Protocol) *env {
 	t.Helper()
+	return newEnvClock(t, st, proto, &clock{t: demoToday.Add(32 * time.Hour)}) // 1 April, 08:00 UTC
+}
+
+// newEnvClock is newEnv with the clock given, so that the store can share
+// it.
+func newEnvClock(t *testing.T, st *store.Store, proto odoo.Protocol, clk *clock) *env {
+	t.Helper()
 	ctx := context.Background()
 	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 7, Today: demoToday})
 	if err != nil {
@@ -120,7 +127,6 @@ func newEnv(t *testing.T, st *store.Store, proto odoo.Protocol) *env {
 	if demoErr != nil {
 		t.Fatal(demoErr)
 	}
-	clk := &clock{t: demoToday.Add(32 * time.Hour)} // 1 April, 08:00 UTC
 	sim, err := odoosim.New(ds, odoosim.Options{NowFunc: clk.Now, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)

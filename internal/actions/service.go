@@ -89,6 +89,9 @@ type Config struct {
 	// ProposalTTL is how long a proposal may wait. Defaults to
 	// ProposalTTLDefault.
 	ProposalTTL time.Duration
+	// ImpactDays is how many days after execution an action's effect is
+	// looked for (see EvaluateImpact). Defaults to ImpactDaysDefault.
+	ImpactDays int
 	// NowFunc is the clock. Defaults to time.Now.
 	NowFunc func() time.Time
 	// Logger defaults to a discarding logger.
@@ -107,6 +110,9 @@ func New(cfg Config) (*Service, error) {
 	}
 	if cfg.ProposalTTL <= 0 {
 		cfg.ProposalTTL = ProposalTTLDefault
+	}
+	if cfg.ImpactDays <= 0 {
+		cfg.ImpactDays = ImpactDaysDefault
 	}
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
