@@ -203,7 +203,11 @@ func (a Actor) params(connectionID, alertID int64, note string, at time.Time) st
 // Acknowledge acknowledges a new alert, which stops its escalation. With
 // ackTimeout > 0 the alert returns to new if still open after it.
 func (e *Engine) Acknowledge(ctx context.Context, connectionID, alertID int64, by Actor, note string, ackTimeout time.Duration) (*store.AlertDetail, error) {
-	return e.s.AlertAcknowledge(ctx, by.params(connectionID, alertID, note, e.now()), ackTimeout)
+	a, err := e.s.AlertAcknowledge(ctx, by.params(connectionID, alertID, note, e.now()), ackTimeout)
+	if err == nil {
+		e.metrics.observeAck(a)
+	}
+	return a, err
 }
 
 // Resolve resolves an open alert; why is required.

@@ -39,4 +39,8 @@
 // digest), and climbs escalation policies until an alert is acknowledged.
 // Notifications are handed to a Notifier in the transaction that decides
 // them, so an outbox written there is exactly as durable as the decision.
+//
+// Metrics (NewMetrics) expose the alerts by status and priority, read from
+// the store at scrape time, and the time to acknowledge, observed by
+// Engine.Acknowledge.
 package alerts

@@ -32,6 +32,8 @@ type Config struct {
 	DefaultChannels []string
 	// BaseURL of the dashboard, for links in notifications.
 	BaseURL string
+	// Metrics observe acknowledgements (NewMetrics). Nil observes nothing.
+	Metrics *Metrics
 }
 
 // DailyCapDefault is the default daily cap of notifications per user.
@@ -46,12 +48,13 @@ type Engine struct {
 	cap      int
 	channels []string
 	baseURL  string
+	metrics  *Metrics
 }
 
 // New returns an engine over the store.
 func New(s *store.Store, cfg Config) *Engine {
 	e := &Engine{s: s, notifier: cfg.Notifier, now: cfg.Now, log: cfg.Logger, cap: cfg.DailyCap,
-		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/")}
+		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/"), metrics: cfg.Metrics}
 	if e.now == nil {
 		e.now = time.Now
 	}

@@ -188,7 +188,11 @@ func (a *app) startServices(logger *slog.Logger) error {
 	if a.outbox, err = notify.NewOutbox(notify.OutboxConfig{Inserter: lazyInserter{a}}); err != nil {
 		return err
 	}
-	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL()})
+	alertMetrics, err := alerts.NewMetrics(alerts.MetricsConfig{Store: a.store, Registerer: a.metrics, Logger: logger})
+	if err != nil {
+		return err
+	}
+	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL(), Metrics: alertMetrics})
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}

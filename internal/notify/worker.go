@@ -93,7 +93,7 @@ func NewWorker(cfg WorkerConfig) (*Worker, error) {
 		}
 		w.channels[ch.Name()] = ch
 	}
-	m, err := newMetrics(cfg.Registerer)
+	m, err := newMetrics(cfg.Registerer, cfg.Store, w.logger)
 	if err != nil {
 		return nil, fmt.Errorf("notify: metrics: %w", err)
 	}
