@@ -44,6 +44,37 @@
 // archives the created record after checking that nobody changed it since
 // (its write_date), and otherwise refuses with the reason.
 //
+// # Impact
+//
+// EvaluateImpact, run by the actions.maintain job, decides for each
+// executed action whether the situation it addressed improved, from the
+// Odoo records synced into the store (never from Odoo itself), by what the
+// action is about:
+//
+//   - an invoice (follow-up activity, payment reminder, note): improved
+//     when the invoice is paid (payment_state paid or in_payment, or
+//     nothing left to pay on a posted invoice) within ImpactDays (14) of
+//     the execution. The payment is dated by the earlier of the record's
+//     write date and the time it was first synced paid; a cancelled or
+//     reversed invoice is unknown.
+//   - a deal (meeting, note, task): improved when it was won, or moved to
+//     another stage (date_last_stage_update after the execution), within
+//     ImpactDays; not improved when lost or archived.
+//   - a product (draft RFQ): not improved as soon as a check sees it with
+//     no stock left in internal locations (synced quants) during the
+//     lead time of the stock-out it addressed (ImpactDays without one);
+//     improved when the lead time passes with stock at every check, or
+//     when the RFQ was confirmed and fully received.
+//   - a customer (task for a churn risk): improved when the customer
+//     confirmed a sales order within ImpactDays.
+//
+// Anything else is unknown, and so is an action whose record is gone from
+// Odoo or whose model is not synced once the window is over. While the
+// window is open, and until a sync of the model ends after it, an action
+// without improvement is pending. A decided outcome is final; a rolled-back
+// action is excluded from the rates. ImpactRates counts the outcomes per
+// type for Analytics: rate = improved / (improved + not improved).
+//
 // Every step is appended to the hash-chained audit log: proposal, policy
 // decision, approval or rejection (who), expiry, execution (Odoo model and
 // id, values before and after), failure, rollback and refused rollback.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis/fields"
@@ -224,7 +225,8 @@ func (d *impactData) undecided(ctx context.Context, model, what string, w window
 }
 
 // invoice: improved when the invoice is paid (payment_state paid or
-// in_payment, or nothing left to pay on a posted invoice) within the
+// in_payment, or less than half a cent left on a posted invoice, as the
+// staleness check counts it) within the
 // window. The payment is dated no later than the first of the record's
 // write date and the time it was synced paid.
 func (d *impactData) invoice(ctx context.Context, a *store.Action, w window) (verdict, error) {
@@ -239,7 +241,7 @@ func (d *impactData) invoice(ctx context.Context, a *store.Action, w window) (ve
 	switch {
 	case state == "cancel" || ps == "reversed":
 		return verdict{store.ImpactUnknown, fmt.Sprintf("invoice %s was cancelled or reversed, not paid", name)}, nil
-	case ps == "paid" || ps == "in_payment" || (state == "posted" && rerr == nil && residual == 0):
+	case ps == "paid" || ps == "in_payment" || (state == "posted" && rerr == nil && math.Abs(residual) < 0.005):
 		seen := rec.SyncedAt
 		if !rec.WriteDate.IsZero() && rec.WriteDate.Before(seen) {
 			seen = rec.WriteDate

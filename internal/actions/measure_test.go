@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"net/http/httptest"
 	"os"
+	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -12,16 +14,20 @@ import (
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosim"
+	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
 
 // TestMeasureDemo proposes, approves, executes and rolls back every action
-// the demo company's insights yield, with the default policies, and logs
-// the counts per type. It runs only with AICOO_ACTIONS_MEASURE=small,
-// medium or large:
+// the demo company's insights yield, with the default policies, checks
+// their impact once from a sync of the store, and logs the counts and the
+// mean execute and rollback time per type. It runs only with
+// AICOO_ACTIONS_MEASURE=small, medium or large; AICOO_ACTIONS_HIGH_VALUE
+// lowers the expected revenue from which a stalled deal gets a meeting
+// rather than a note (the demo's deals are below the default):
 //
-//	AICOO_ACTIONS_MEASURE=medium go test -run TestMeasureDemo -v ./internal/actions
+//	AICOO_ACTIONS_MEASURE=medium go test -run TestMeasureDemo -v -timeout 30m ./internal/actions
 func TestMeasureDemo(t *testing.T) {
 	size := os.Getenv("AICOO_ACTIONS_MEASURE")
 	if size == "" {
@@ -72,7 +78,13 @@ func TestMeasureDemo(t *testing.T) {
 		t.Fatal(err)
 	}
 	start = time.Now()
-	rep, err := svc.ProposeInsights(ctx, conn.ID, insights, actions.ProposalOpts{Today: odoo.DateOf(demoToday), TaskProjectID: project})
+	opts := actions.ProposalOpts{Today: odoo.DateOf(demoToday), TaskProjectID: project}
+	if v := os.Getenv("AICOO_ACTIONS_HIGH_VALUE"); v != "" {
+		if opts.HighValueDeal, err = strconv.ParseFloat(v, 64); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rep, err := svc.ProposeInsights(ctx, conn.ID, insights, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +93,11 @@ func TestMeasureDemo(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type tally struct{ proposed, alone, approved, executed, failed, rolledBack, refused int }
+	slices.Reverse(all) // oldest first, as proposed
+	type tally struct {
+		proposed, alone, waiting, blocked, approved, notApproved, executed, failed, rolledBack, refused int
+		execDur, rollbackDur                                                                            time.Duration
+	}
 	by := map[string]*tally{}
 	start = time.Now()
 	for _, a := range all {
@@ -91,16 +107,25 @@ func TestMeasureDemo(t *testing.T) {
 			by[a.ActionType] = tl
 		}
 		tl.proposed++
-		if a.Status == store.ActionApproved {
+		switch a.Status {
+		case store.ActionApproved:
 			tl.alone++
-		} else if a.Status == store.ActionPending {
+		case store.ActionBlocked:
+			tl.blocked++
+			continue
+		case store.ActionPending:
+			tl.waiting++
 			if _, err := svc.Approve(ctx, conn.ID, a.ID, admin); err != nil {
+				tl.notApproved++
 				t.Logf("approve %d: %v", a.ID, err)
 				continue
 			}
 			tl.approved++
 		}
-		if a, err = svc.Execute(ctx, conn.ID, a.ID); err != nil || a.Status != store.ActionExecuted {
+		began := time.Now()
+		a, err := svc.Execute(ctx, conn.ID, a.ID)
+		tl.execDur += time.Since(began)
+		if err != nil || a.Status != store.ActionExecuted {
 			tl.failed++
 			t.Logf("execute %d (%s): %v", a.ID, a.ActionType, err)
 			continue
@@ -108,12 +133,37 @@ func TestMeasureDemo(t *testing.T) {
 		tl.executed++
 	}
 	execDur := time.Since(start)
+
+	// Impact: sync what the rules read, then one check of every executed
+	// action (all pending: nothing has happened in Odoo yet).
+	syncer, err := odoosync.New(odoosync.Config{Store: st, Client: c, ConnectionID: conn.ID, Models: impactModels(),
+		SettleDelay: -1, NowFunc: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start = time.Now()
+	if _, err := syncer.Sync(ctx, odoosync.Opts{}); err != nil {
+		t.Fatal(err)
+	}
+	syncDur := time.Since(start)
+	clk.Add(time.Hour)
+	start = time.Now()
+	ir, err := svc.EvaluateImpact(ctx, conn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("impact: synced the %d models it reads in %s; checked %d executed actions in %s: %+v", len(impactModels()),
+		syncDur.Round(time.Millisecond), ir.Checked, time.Since(start).Round(time.Millisecond), *ir)
+
 	start = time.Now()
 	for _, a := range all {
 		if got, _ := st.ActionByID(ctx, conn.ID, a.ID); got.Status != store.ActionExecuted {
 			continue
 		}
-		if _, err := svc.Rollback(ctx, conn.ID, a.ID, admin); err != nil {
+		began := time.Now()
+		_, err := svc.Rollback(ctx, conn.ID, a.ID, admin)
+		by[a.ActionType].rollbackDur += time.Since(began)
+		if err != nil {
 			by[a.ActionType].refused++
 			t.Logf("rollback %d: %v", a.ID, err)
 			continue
@@ -121,13 +171,32 @@ func TestMeasureDemo(t *testing.T) {
 		by[a.ActionType].rolledBack++
 	}
 	t.Logf("executed in %s, rolled back in %s", execDur.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+	avg := func(d time.Duration, n int) string {
+		if n == 0 {
+			return "-"
+		}
+		return (d / time.Duration(n)).Round(10 * time.Microsecond).String()
+	}
+	var sum tally
 	for _, info := range actions.Types() {
 		tl := by[string(info.Type)]
 		if tl == nil {
 			tl = &tally{}
 		}
-		t.Logf("%-18s proposed %4d  ran alone %4d  approved %4d  executed %4d  failed %d  rolled back %4d  refused %d",
-			info.Type, tl.proposed, tl.alone, tl.approved, tl.executed, tl.failed, tl.rolledBack, tl.refused)
+		t.Logf("%-18s proposed %4d  ran alone %4d  waited %4d  blocked %d  approved %4d (not %d)  executed %4d (%s each)  failed %d  rolled back %4d (%s each)  refused %d",
+			info.Type, tl.proposed, tl.alone, tl.waiting, tl.blocked, tl.approved, tl.notApproved, tl.executed, avg(tl.execDur, tl.executed+tl.failed),
+			tl.failed, tl.rolledBack, avg(tl.rollbackDur, tl.rolledBack+tl.refused), tl.refused)
+		sum.proposed += tl.proposed
+		sum.alone += tl.alone
+		sum.waiting += tl.waiting
+		sum.approved += tl.approved
+		sum.executed += tl.executed
+		sum.rolledBack += tl.rolledBack
+	}
+	t.Logf("total: proposed %d, ran alone %d, waited for approval %d, executed after approval %d, executed %d, rolled back %d",
+		sum.proposed, sum.alone, sum.waiting, sum.approved, sum.executed, sum.rolledBack)
+	if ir, err := svc.EvaluateImpact(ctx, conn.ID); err != nil || ir.Checked != 0 {
+		t.Fatalf("impact after the rollbacks: %+v %v (every action is excluded at rollback)", ir, err)
 	}
 	var out nopWriter
 	if err := actions.VerifyAudit(ctx, st, conn.ID, &out); err != nil {
