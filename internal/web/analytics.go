@@ -305,10 +305,13 @@ func (s *Server) apiMetric(w http.ResponseWriter, r *http.Request) {
 }
 
 type analyticsPage struct {
-	Areas  []areaSummary
-	Result *areaResult
-	Detail *metricDetail
-	Spark  string // SVG polyline points of the history
+	// Landing is set on /analytics: the areas and the operations part.
+	Landing bool
+	Areas   []areaSummary
+	Ops     *opsSection
+	Result  *areaResult
+	Detail  *metricDetail
+	Spark   string // SVG polyline points of the history
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -317,7 +320,16 @@ func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Areas: areas})
+	if _, err := parseDays(r, 0); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	ops, err := s.loadOps(r)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Landing: true, Areas: areas, Ops: ops})
 }
 
 func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
+	"strings"
 	"sync"
 	"time"
 
@@ -179,4 +181,62 @@ func (f *fixture) seedPages(ctx context.Context, now time.Time) error {
 		f.actionIDs[t] = a.ID
 	}
 	return nil
+}
+
+// testChannels implements ChannelTester: in-app and email are configured,
+// SMS is not. An email test to an address without "@" fails as a real
+// channel would; err, when set, fails every send.
+type testChannels struct {
+	mu   sync.Mutex
+	sent []string
+	err  error
+}
+
+func (c *testChannels) Channels(ctx context.Context) []ChannelStatus {
+	return []ChannelStatus{
+		{Name: "inapp", Configured: true, Detail: "shown in the dashboard", RecipientHint: "a username"},
+		{Name: "email", Configured: true, Detail: "SMTP through smtp.example.com as aicoo@example.com", RecipientHint: "an email address"},
+		{Name: "sms", Configured: false, Detail: "set twilio.account_sid, twilio.auth_token and twilio.from", RecipientHint: "+32470123456"},
+	}
+}
+
+func (c *testChannels) SendTest(ctx context.Context, connectionID int64, channel, recipient string) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.err != nil {
+		return c.err
+	}
+	if channel == "email" && !strings.Contains(recipient, "@") {
+		return fmt.Errorf("notify: test email: recipient %q is not an email address", recipient)
+	}
+	c.sent = append(c.sent, fmt.Sprintf("%d %s %s", connectionID, channel, recipient))
+	return nil
+}
+
+func (c *testChannels) Sent() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return append([]string(nil), c.sent...)
+}
+
+// testImpact implements ImpactReporter with fixed rates: payment
+// reminders (finance roles) with known outcomes, deal meetings (sales
+// roles) with none yet. It records the since it was asked for.
+type testImpact struct {
+	mu    sync.Mutex
+	since []time.Time
+	err   error
+}
+
+func (f *testImpact) ImpactRates(ctx context.Context, connectionID int64, since time.Time) ([]ImpactRate, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.since = append(f.since, since)
+	if f.err != nil {
+		return nil, f.err
+	}
+	return []ImpactRate{
+		{ActionType: "payment_reminder", Executed: 10, Improved: 6, NotImproved: 2, Pending: 1, Unknown: 1, Rate: 0.75},
+		{ActionType: "deal_meeting", Executed: 3, Pending: 3, Rate: math.NaN()},
+	}, nil
 }

@@ -87,7 +87,12 @@ type fixture struct {
 	ruleID    int64
 	actions   *testActions
 	rules     *testRules
-	finished  func()
+	// targetID is a user with no session, whom the user management
+	// routes change; channels and impact are the test doubles wired in.
+	targetID int64
+	channels *testChannels
+	impact   *testImpact
+	finished func()
 }
 
 func newFixture(t *testing.T, cfg Config) *fixture {
@@ -141,6 +146,11 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	if err := f.seedPages(ctx, now); err != nil {
 		t.Fatal(err)
 	}
+	target, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: "target", Role: store.RoleViewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.targetID = target.ID
 	cfg.Store = s
 	cfg.Version = "test"
 	if cfg.Actions == nil {
@@ -159,6 +169,14 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	}
 	if cfg.Odoo == nil {
 		cfg.Odoo = testOdoo{}
+	}
+	if cfg.Channels == nil {
+		f.channels = &testChannels{}
+		cfg.Channels = f.channels
+	}
+	if cfg.Impact == nil {
+		f.impact = &testImpact{}
+		cfg.Impact = f.impact
 	}
 	srv, err := New(cfg)
 	if err != nil {
@@ -212,6 +230,7 @@ func TestPermissionMatrix(t *testing.T) {
 	pr, dm := f.actionIDs["payment_reminder"], f.actionIDs["deal_meeting"]
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
 	fj, sj := f.jobIDs["finance"], f.jobIDs["sales"]
+	tu := f.targetID
 	cases := []struct {
 		method, path string
 		allowed      string
@@ -251,6 +270,13 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/actions/policies", admin},
 		{"GET", "/settings", admin},
 		{"POST", "/settings/test", admin},
+		{"POST", "/settings/channels/email/test", admin},
+		{"GET", "/settings/users", admin},
+		{"POST", "/settings/users", admin},
+		{"POST", fmt.Sprintf("/settings/users/%d/role", tu), admin},
+		{"POST", fmt.Sprintf("/settings/users/%d/disable", tu), admin},
+		{"POST", fmt.Sprintf("/settings/users/%d/enable", tu), admin},
+		{"POST", fmt.Sprintf("/settings/users/%d/password", tu), admin},
 
 		{"GET", "/api/v1/me", all},
 		{"GET", "/api/v1/overview", all},
@@ -270,6 +296,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/analysis/sales", sales},
 		{"GET", "/api/v1/analysis/finance/metrics/finance.cash.position", finance},
 		{"GET", "/api/v1/sync", all},
+		{"GET", "/api/v1/analytics/usage", all},
+		{"GET", "/api/v1/analytics/usage?format=csv", all},
+		{"GET", "/api/v1/analytics/jobs", all},
+		{"GET", "/api/v1/analytics/alerts", all},
+		{"GET", "/api/v1/analytics/impact", all},
 		{"GET", "/api/v1/briefings", all},
 		{"GET", "/api/v1/briefings/today", all},
 		{"GET", fmt.Sprintf("/api/v1/briefings/%d", f.briefings["admin"]), admin},
@@ -292,11 +323,18 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/v1/actions/%d/reject", dm), "admin ceo sales"},
 		{"GET", "/api/v1/settings/connection", admin},
 		{"POST", "/api/v1/settings/connection/test", admin},
+		{"GET", "/api/v1/settings/channels", admin},
+		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"POST", "/api/v1/users", admin},
+		{"POST", fmt.Sprintf("/api/v1/users/%d/role", tu), admin},
+		{"POST", fmt.Sprintf("/api/v1/users/%d/disable", tu), admin},
+		{"POST", fmt.Sprintf("/api/v1/users/%d/enable", tu), admin},
+		{"POST", fmt.Sprintf("/api/v1/users/%d/password", tu), admin},
 		// Methods no route accepts are refused for everyone.
 		{"DELETE", fmt.Sprintf("/api/v1/alerts/%d", fa), ""},
 		{"PUT", "/api/v1/settings/connection", ""},
-		{"POST", "/api/v1/users", ""},
+		{"DELETE", fmt.Sprintf("/api/v1/users/%d", tu), ""},
 		{"GET", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", fa), ""},
 	}
 	// Every guarded route appears in the matrix.
@@ -308,7 +346,7 @@ func TestPermissionMatrix(t *testing.T) {
 		p := rt.path()
 		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
 			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
-			"/actions/1", fmt.Sprintf("/actions/%d", pr)).Replace(strings.TrimSuffix(p, "{$}"))
+			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
 			p = "/"
 		}
@@ -321,10 +359,15 @@ func TestPermissionMatrix(t *testing.T) {
 	}
 	// Bodies by path suffix: the JSON body for the API, the form for pages.
 	bodies := map[string][2]string{
-		"/snooze":          {`{"minutes": 30}`, "minutes=30"},
-		"/reject":          {`{"reason": "not now"}`, "reason=not+now"},
-		"/approve-similar": {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
-		"/policies":        {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},
+		"/snooze":              {`{"minutes": 30}`, "minutes=30"},
+		"/reject":              {`{"reason": "not now"}`, "reason=not+now"},
+		"/approve-similar":     {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
+		"/policies":            {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},
+		"/channels/email/test": {`{"recipient": "ops@example.com"}`, "recipient=ops%40example.com"},
+		"/users": {`{"username": "matrix-api", "role": "viewer", "password": "correct horse battery"}`,
+			"username=matrix-page&role=viewer&password=correct+horse+battery&password2=correct+horse+battery"},
+		"/role":     {`{"role": "ops"}`, "role=ops"},
+		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
 	}
 	for _, c := range cases {
 		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {

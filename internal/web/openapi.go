@@ -60,6 +60,25 @@ var apiSchemas = map[string]any{
 	"PolicyList": struct {
 		Data []policyJSON `json:"data"`
 	}{},
+	"Usage":         usageReport{},
+	"JobStats":      jobStatsReport{},
+	"AlertResponse": alertResponseReport{},
+	"Impact":        impactReport{},
+	"ChannelList": struct {
+		Data []ChannelStatus `json:"data"`
+	}{},
+	"ChannelTest":     channelTestResult{},
+	"User":            userJSON{},
+	"UserCredentials": userCredentials{},
+}
+
+// apiRequests maps "METHOD pattern" to the Go value its JSON body decodes
+// into, for the routes whose body is not the alert actions' one.
+var apiRequests = map[string]any{
+	"POST /api/v1/settings/channels/{channel}/test": channelTestInput{},
+	"POST /api/v1/users":                            userInput{},
+	"POST /api/v1/users/{id}/role":                  roleInput{},
+	"POST /api/v1/users/{id}/password":              passwordInput{},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
@@ -89,6 +108,9 @@ func (s *Server) openAPIDoc() map[string]any {
 				map[string]any{"name": "page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "default": 1}},
 				map[string]any{"name": "per_page", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": PerPageMax, "default": PerPageDefault}})
 		}
+		if strings.Contains(rt.doc.Summary, "over the last days") {
+			params = append(params, map[string]any{"name": "days", "in": "query", "schema": map[string]any{"type": "integer", "minimum": 1, "maximum": opsDaysMax}})
+		}
 		if strings.Contains(rt.doc.Summary, "format=csv") {
 			params = append(params, map[string]any{"name": "format", "in": "query", "schema": map[string]any{"type": "string", "enum": []string{"json", "csv"}}})
 		}
@@ -100,8 +122,11 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
 		}
 		code := "200"
-		if rt.doc.Schema == "Enqueued" {
+		switch {
+		case rt.doc.Schema == "Enqueued":
 			code = "202"
+		case rt.method == "POST" && p == "/api/v1/users":
+			code = "201"
 		}
 		op := map[string]any{
 			"summary":     rt.doc.Summary,
@@ -114,6 +139,9 @@ func (s *Server) openAPIDoc() map[string]any {
 		}
 		if rt.method == "POST" && strings.HasPrefix(p, "/api/v1/alerts/") {
 			op["requestBody"] = map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(alertActionInput{}))}}}
+		}
+		if body, ok := apiRequests[rt.method+" "+p]; ok {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(body))}}}
 		}
 		if paths[p] == nil {
 			paths[p] = map[string]any{}

@@ -11,7 +11,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -23,6 +23,9 @@ var funcs = template.FuncMap{
 		}
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
+	"dur":     humanDuration,
+	"usd":     usd,
+	"percent": percent,
 	"ms": func(d time.Duration) string {
 		if d < time.Second {
 			return fmt.Sprintf("%d ms", d.Milliseconds())

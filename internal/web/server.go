@@ -70,6 +70,14 @@ type Config struct {
 	// actions (*actions.Service). Without it actions are read-only and
 	// those changes answer 501.
 	Actions ActionService
+	// Channels lists the notification channels and sends test messages
+	// from the settings page. Without it the channel list and the test
+	// answer 501.
+	Channels ChannelTester
+	// Impact reports how often executed autonomous actions improved what
+	// they addressed, shown on the Analytics page. Without it that section
+	// is left out and its API answers 501.
+	Impact ImpactReporter
 
 	// LoginWindow is the window failed sign-ins are counted over.
 	// Defaults to LoginWindowDefault.

@@ -25,8 +25,15 @@ type userJSON struct {
 	Username  string    `json:"username"`
 	Email     string    `json:"email"`
 	Role      string    `json:"role"`
+	Timezone  string    `json:"timezone"`
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func newUserJSON(u *store.User) userJSON {
+	return userJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, Timezone: u.Timezone, Disabled: u.Disabled,
+		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 
 type settingsPage struct {
@@ -34,6 +41,11 @@ type settingsPage struct {
 	Users      []userJSON
 	Test       *ConnectionReport
 	TestError  string
+	// Channels lists the notification channels; ChannelsAvailable is false
+	// when this process cannot report or test them.
+	Channels          []ChannelStatus
+	ChannelsAvailable bool
+	ChannelTest       *channelTestResult
 }
 
 func (s *Server) loadSettings(ctx context.Context, u *store.User) (*settingsPage, error) {
@@ -48,7 +60,10 @@ func (s *Server) loadSettings(ctx context.Context, u *store.User) (*settingsPage
 		return nil, err
 	}
 	for _, x := range users {
-		p.Users = append(p.Users, userJSON{ID: x.ID, Username: x.Username, Email: x.Email, Role: x.Role, Disabled: x.Disabled, CreatedAt: x.CreatedAt})
+		p.Users = append(p.Users, newUserJSON(x))
+	}
+	if s.cfg.Channels != nil {
+		p.ChannelsAvailable, p.Channels = true, s.cfg.Channels.Channels(ctx)
 	}
 	return p, nil
 }
