@@ -53,33 +53,51 @@ func (s *Service) EvaluateImpact(ctx context.Context, connectionID int64) (*Impa
 	now := s.now()
 	d := &impactData{st: s.cfg.Store, conn: connectionID, states: map[string]*store.OdooSyncState{}, wonStage: map[int64]bool{}}
 	for _, a := range due {
-		var v verdict
+		if d.since.IsZero() || a.ExecutedAt.Before(d.since) {
+			d.since = a.ExecutedAt
+		}
+	}
+	// Every verdict is read first, then all are written in one
+	// transaction: one commit per run, and no write lock held while
+	// reading.
+	verdicts := make([]verdict, len(due))
+	for i, a := range due {
 		if a.Status == store.ActionRolledBack {
-			v = verdict{store.ImpactExcluded, "rolled back " + a.RolledBackAt.Format(time.DateTime) + ": not counted"}
-		} else if v, err = s.judge(ctx, d, a, now); err != nil {
+			verdicts[i] = verdict{store.ImpactExcluded, "rolled back " + stamp(a.RolledBackAt) + ": not counted"}
+		} else if verdicts[i], err = s.judge(ctx, d, a, now); err != nil {
 			return rep, fmt.Errorf("actions: impact of action %d: %w", a.ID, err)
 		}
-		updated, err := s.cfg.Store.ActionImpactSet(ctx, store.ActionImpactParams{ConnectionID: connectionID, ID: a.ID,
-			Status: v.status, Note: v.note, CheckedAt: now})
-		if err != nil {
-			return rep, fmt.Errorf("actions: impact of action %d: %w", a.ID, err)
+	}
+	err = s.cfg.Store.InTx(ctx, func(tx *store.Store) error {
+		*rep = ImpactReport{}
+		for i, a := range due {
+			v := verdicts[i]
+			updated, err := tx.ActionImpactSet(ctx, store.ActionImpactParams{ConnectionID: connectionID, ID: a.ID,
+				Status: v.status, Note: v.note, CheckedAt: now})
+			if err != nil {
+				return fmt.Errorf("action %d: %w", a.ID, err)
+			}
+			if !updated {
+				continue // rolled back or decided meanwhile
+			}
+			rep.Checked++
+			switch v.status {
+			case store.ImpactPending:
+				rep.Pending++
+			case store.ImpactImproved:
+				rep.Improved++
+			case store.ImpactNotImproved:
+				rep.NotImproved++
+			case store.ImpactUnknown:
+				rep.Unknown++
+			case store.ImpactExcluded:
+				rep.Excluded++
+			}
 		}
-		if !updated {
-			continue // rolled back or decided meanwhile
-		}
-		rep.Checked++
-		switch v.status {
-		case store.ImpactPending:
-			rep.Pending++
-		case store.ImpactImproved:
-			rep.Improved++
-		case store.ImpactNotImproved:
-			rep.NotImproved++
-		case store.ImpactUnknown:
-			rep.Unknown++
-		case store.ImpactExcluded:
-			rep.Excluded++
-		}
+		return nil
+	})
+	if err != nil {
+		return &ImpactReport{}, fmt.Errorf("actions: record impact: %w", err)
 	}
 	s.cfg.Logger.DebugContext(ctx, "actions: impact checked", "connection", connectionID, "report", fmt.Sprintf("%+v", *rep))
 	return rep, nil
@@ -141,6 +159,8 @@ type impactData struct {
 	wonStage map[int64]bool
 	onHand   map[int64]float64 // product -> quantity in internal locations
 	orders   map[int64][]order // partner -> confirmed sales orders
+	// since is when the oldest action checked ran.
+	since time.Time
 }
 
 type order struct {
@@ -439,11 +459,14 @@ func (d *impactData) customer(ctx context.Context, a *store.Action, w window) (v
 		if st == nil {
 			return notSynced("sale.order", w), nil
 		}
+		// An order confirmed after an action was written after it: only
+		// orders written since the oldest open action are read.
+		recs, err := d.st.OdooRecordsWrittenSince(ctx, d.conn, "sale.order", d.since)
+		if err != nil {
+			return verdict{}, err
+		}
 		d.orders = map[int64][]order{}
-		for rec, err := range d.st.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: d.conn, Model: "sale.order"}) {
-			if err != nil {
-				return verdict{}, err
-			}
+		for _, rec := range recs {
 			f, err := rec.Fields()
 			if err != nil {
 				return verdict{}, err

@@ -3,6 +3,7 @@ package actions_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"net/http/httptest"
 	"os"
 	"slices"
@@ -99,6 +100,7 @@ func TestMeasureDemo(t *testing.T) {
 		execDur, rollbackDur                                                                            time.Duration
 	}
 	by := map[string]*tally{}
+	reasons := map[string]int{} // why actions waited for approval
 	start = time.Now()
 	for _, a := range all {
 		tl := by[a.ActionType]
@@ -115,6 +117,7 @@ func TestMeasureDemo(t *testing.T) {
 			continue
 		case store.ActionPending:
 			tl.waiting++
+			reasons[a.ActionType+": "+a.PolicyReason]++
 			if _, err := svc.Approve(ctx, conn.ID, a.ID, admin); err != nil {
 				tl.notApproved++
 				t.Logf("approve %d: %v", a.ID, err)
@@ -192,6 +195,9 @@ func TestMeasureDemo(t *testing.T) {
 		sum.approved += tl.approved
 		sum.executed += tl.executed
 		sum.rolledBack += tl.rolledBack
+	}
+	for _, r := range slices.Sorted(maps.Keys(reasons)) {
+		t.Logf("waited %3d x %s", reasons[r], r)
 	}
 	t.Logf("total: proposed %d, ran alone %d, waited for approval %d, executed after approval %d, executed %d, rolled back %d",
 		sum.proposed, sum.alone, sum.waiting, sum.approved, sum.executed, sum.rolledBack)

@@ -127,3 +127,29 @@ func (s *Store) ActionImpactCounts(ctx context.Context, connectionID int64, sinc
 	}
 	return out, nil
 }
+
+// OdooRecordsWrittenSince returns the stored records of a model last
+// written in Odoo at or after since (and those without a write date), in
+// id order: what changed after an action ran, without decoding the rest
+// of the model.
+func (s *Store) OdooRecordsWrittenSince(ctx context.Context, connectionID int64, model string, since time.Time) ([]*OdooRecord, error) {
+	rows, err := s.q.QueryContext(ctx, `SELECT `+odooRecordColumns+` FROM odoo_records
+		WHERE connection_id = $1 AND model = $2 AND (write_date IS NULL OR write_date >= $3)
+		ORDER BY odoo_id`, connectionID, model, timestamp(since))
+	if err != nil {
+		return nil, fmt.Errorf("store: odoo records %s written since %s: %w", model, since.Format(time.RFC3339), err)
+	}
+	defer rows.Close()
+	var out []*OdooRecord
+	for rows.Next() {
+		r, err := scanOdooRecord(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: odoo records %s written since: %w", model, err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: odoo records %s written since: %w", model, err)
+	}
+	return out, nil
+}

@@ -121,3 +121,37 @@ func TestActionImpact(t *testing.T) {
 		}
 	})
 }
+
+func TestOdooRecordsWrittenSince(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme", OdooURL: "https://acme.odoo.com", OdooDatabase: "acme"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		at := time.Date(2025, 4, 1, 8, 0, 0, 0, time.UTC)
+		if err := s.OdooRecordUpsertMany(ctx, conn.ID, "sale.order", []store.OdooRecordParams{
+			{OdooID: 1, WriteDate: at.Add(-time.Second), Active: true},
+			{OdooID: 2, WriteDate: at, Active: true},
+			{OdooID: 3, Active: true},
+			{OdooID: 4, WriteDate: at.Add(time.Hour), Active: true},
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OdooRecordUpsertMany(ctx, conn.ID, "crm.lead", []store.OdooRecordParams{{OdooID: 5, WriteDate: at, Active: true}}); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := s.OdooRecordsWrittenSince(ctx, conn.ID, "sale.order", at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []int64
+		for _, r := range recs {
+			ids = append(ids, r.OdooID)
+		}
+		if !slices.Equal(ids, []int64{2, 3, 4}) {
+			t.Fatalf("written since = %v, want [2 3 4]", ids)
+		}
+	})
+}
