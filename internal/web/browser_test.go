@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,8 +132,8 @@ func login(t *testing.T, ctx context.Context, base, username, password string) {
 }
 
 // TestBrowserLoginOverviewAcknowledgeLive signs in with a real browser, sees
-// the overview's figures, acknowledges an alert, and watches the change
-// arrive live in a second browser session.
+// the overview's figures, acknowledges an alert, watches the change arrive
+// live in a second browser session, and opens a briefing in a third.
 func TestBrowserLoginOverviewAcknowledgeLive(t *testing.T) {
 	t.Parallel()
 	open := browser(t)
@@ -183,5 +184,40 @@ func TestBrowserLoginOverviewAcknowledgeLive(t *testing.T) {
 	)
 	if live := text(t, second, "#live"); !strings.Contains(live, "acknowledged") {
 		t.Fatalf("live status line %q", live)
+	}
+
+	// Open today's briefing from the archive, rendered from its Markdown
+	// by the real generator: a server with it over the same store.
+	bsrv, err := New(Config{Store: f.store, Briefings: newGenerator(t, f.store), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	bts := httptest.NewServer(bsrv.Handler())
+	t.Cleanup(bts.Close)
+	third := open()
+	screenshotOnFailure(t, map[string]context.Context{"briefing": third})
+	login(t, third, bts.URL, "cfo-user", "correct horse battery")
+	link := fmt.Sprintf(`a[href="/briefings/%d"]`, f.briefings[store.RoleCFO])
+	step(t, third, "open today's briefing from the archive",
+		chromedp.Navigate(bts.URL+"/briefings"),
+		chromedp.WaitVisible(chromedp.CSS(link)),
+		chromedp.Click(chromedp.CSS(link)),
+		chromedp.WaitVisible(chromedp.CSS("article.briefing strong")),
+	)
+	if h := text(t, third, "article.briefing h1"); h != "Briefing for cfo" {
+		t.Fatalf("briefing heading %q", h)
+	}
+	if b := text(t, third, "article.briefing strong"); b != "1,234 EUR" {
+		t.Fatalf("briefing figure %q", b)
+	}
+	// The Markdown's <script> is removed by the sanitiser, not run.
+	ectx, cancel := context.WithTimeout(third, 30*time.Second)
+	defer cancel()
+	scripts, err := chromedp.Run(ectx, chromedp.Evaluate[int](`document.querySelectorAll("article.briefing script").length`))
+	if err != nil {
+		t.Fatalf("count scripts in the briefing: %v", err)
+	}
+	if scripts != 0 {
+		t.Fatalf("the briefing kept %d script elements", scripts)
 	}
 }

@@ -14,6 +14,8 @@ type overviewPage struct {
 	Runs       []*store.JobRun
 	Sync       []*store.OdooSyncState
 	Figures    []figureCard
+	// rendered is the page's content, rendered once per gathering.
+	rendered *overviewContent
 }
 
 // loadOverview gathers what the overview shows to u: key figures, open
@@ -45,16 +47,6 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 	return page, nil
 }
 
-// showOverview is the signed-in home page.
-func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
-	page, err := s.loadOverview(r.Context(), userFrom(r.Context()))
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	s.render(w, r, "overview", http.StatusOK, page)
-}
-
 type overviewJSON struct {
 	Connection   string         `json:"connection"`
 	Figures      []figureCard   `json:"figures"`
@@ -65,7 +57,7 @@ type overviewJSON struct {
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
-	page, err := s.loadOverview(r.Context(), userFrom(r.Context()))
+	page, err := s.overviewFor(r.Context(), userFrom(r.Context()))
 	if err != nil {
 		s.apiServerError(w, r, err)
 		return
