@@ -48,6 +48,8 @@ type app struct {
 	records   *analysis.RecordCache
 	actions   *actions.Service
 	deliverer *notify.Worker
+	// channels are the delivery channels of this process (channelTester).
+	channels  []notify.Channel
 	alerts    *alerts.Engine
 	outbox    *notify.Outbox
 	broker    *notify.Broker
@@ -180,6 +182,7 @@ func (a *app) startServices(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	a.channels = chans
 	a.broker = notify.NewBroker()
 	a.webBroker = web.NewBroker()
 	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: chans, Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {

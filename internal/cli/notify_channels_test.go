@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -222,4 +223,69 @@ func TestOutboxNotifierRouting(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestChannelTester covers what the dashboard's channel settings use: the
+// list with configured and missing channels, and a test send.
+func TestChannelTester(t *testing.T) {
+	t.Parallel()
+	var hits atomic.Int32
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if err := notify.VerifySignature(testWebhookSecret, r.Header.Get(notify.HeaderTimestamp), r.Header.Get(notify.HeaderSignature), body, time.Now(), time.Minute); err != nil {
+			http.Error(w, err.Error(), http.StatusUnauthorized)
+			return
+		}
+		hits.Add(1)
+	}))
+	t.Cleanup(recv.Close)
+	cfg := config.Default()
+	cfg.Webhook = config.WebhookConfig{URL: recv.URL + "/secret-path", Secret: testWebhookSecret}
+	_, s, conn := opsStore(t, []string{"root", "olga"}, nil)
+	chans, err := notifyChannels(&cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ob, err := notify.NewOutbox(notify.OutboxConfig{Inserter: recordingInserter{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ct := channelTester{&app{cfg: &cfg, store: s, outbox: ob, channels: chans, now: time.Now}}
+	ctx := context.Background()
+	got := map[string]bool{}
+	for _, c := range ct.Channels(ctx) {
+		got[c.Name] = c.Configured
+		if strings.Contains(c.Detail, "secret-path") || strings.Contains(c.Detail, testWebhookSecret) {
+			t.Errorf("%s detail shows a secret: %q", c.Name, c.Detail)
+		}
+		if c.Name == notify.ChannelEmail && !strings.Contains(c.Detail, "smtp.host") {
+			t.Errorf("unconfigured email detail %q does not name the keys", c.Detail)
+		}
+	}
+	want := map[string]bool{"inapp": true, "email": false, "slack": false, "sms": false, "webhook": true, "odoo_discuss": false}
+	for name, on := range want {
+		if got[name] != on {
+			t.Errorf("%s configured = %v, want %v", name, got[name], on)
+		}
+	}
+	if err := ct.SendTest(ctx, conn.ID, "webhook", "default"); err != nil || hits.Load() != 1 {
+		t.Fatalf("webhook test: %v (%d hits)", err, hits.Load())
+	}
+	for _, tt := range []struct{ channel, recipient, want string }{
+		{"webhook", "ops", "no such target"},
+		{"email", "ops@example.com", "email is not configured: set smtp.host"},
+		{"pigeon", "x", `unknown channel "pigeon"`},
+		{"inapp", "ghost", `no user "ghost"`},
+	} {
+		if err := ct.SendTest(ctx, conn.ID, tt.channel, tt.recipient); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("SendTest(%s, %s) = %v, want %q", tt.channel, tt.recipient, err, tt.want)
+		}
+	}
+	if err := ct.SendTest(ctx, conn.ID, "inapp", "olga"); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := s.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: "inapp"})
+	if err != nil || len(rows) != 1 || rows[0].Subject != "aicoo test notification" {
+		t.Fatalf("in-app test rows %+v, %v", rows, err)
+	}
 }
