@@ -107,6 +107,8 @@ func TestCompileRejectsBadRules(t *testing.T) {
 		{"source", func(s *alerts.RuleSpec) { s.Source = "sql" }, "neither insight nor metric"},
 		{"kind", func(s *alerts.RuleSpec) { s.Source, s.InsightKind, s.Expression = "insight", "late_invoice", "" }, "not an insight kind"},
 		{"channel", func(s *alerts.RuleSpec) { s.Channels = []string{"pager"} }, "not a channel kind"},
+		{"channel name", func(s *alerts.RuleSpec) { s.Channels = []string{"odoo_discuss: war-room"} }, "surrounding spaces"},
+		{"channel empty name", func(s *alerts.RuleSpec) { s.Channels = []string{"webhook:"} }, "empty name"},
 		{"label", func(s *alerts.RuleSpec) { s.Labels = map[string]string{"a-b": "x"} }, "label name"},
 		{"empty name", func(s *alerts.RuleSpec) { s.Name = " " }, "name is empty"},
 	} {
@@ -118,6 +120,11 @@ func TestCompileRejectsBadRules(t *testing.T) {
 				t.Fatalf("want error containing %q, got %v", tc.want, err)
 			}
 		})
+	}
+	for _, c := range []string{"odoo_discuss", "odoo_discuss:war-room", "webhook:ops", "sms"} {
+		if err := alerts.CheckChannel(c); err != nil {
+			t.Errorf("CheckChannel(%q) = %v", c, err)
+		}
 	}
 	if p, err := alerts.Compile(ok); err != nil || p.Area != "finance" || len(p.Metrics) != 1 {
 		t.Fatalf("valid rule: %+v %v", p, err)

@@ -293,6 +293,11 @@ func CheckChannel(c string) error {
 	if hasName && strings.TrimSpace(name) == "" {
 		return fmt.Errorf("channel %q: empty name after %q", c, kind+":")
 	}
+	// The name is a target as the channel knows it (a Discuss channel, a
+	// webhook endpoint): padding or a line break would never match one.
+	if hasName && (strings.TrimSpace(name) != name || strings.ContainsAny(name, "\r\n") || len(name) > 200) {
+		return fmt.Errorf("channel %q: the name after %q has surrounding spaces, a line break or more than 200 characters", c, kind+":")
+	}
 	return nil
 }
 
