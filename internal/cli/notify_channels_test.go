@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/notify"
@@ -287,5 +288,82 @@ func TestChannelTester(t *testing.T) {
 	rows, err := s.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: "inapp"})
 	if err != nil || len(rows) != 1 || rows[0].Subject != "aicoo test notification" {
 		t.Fatalf("in-app test rows %+v, %v", rows, err)
+	}
+}
+
+// TestAppPostsAlertsInDiscuss runs the app against an Odoo simulator with
+// discuss.channel configured: an alert of a rule naming odoo_discuss is
+// posted in the channel by the app's own workers, through its Odoo
+// connection, once.
+func TestAppPostsAlertsInDiscuss(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	sim, url := startDiscussSim(t, "17.0")
+	cfg, err := config.Load("", []string{"AICOO_STORE_DATA_DIR=" + t.TempDir(), "AICOO_LOG_LEVEL=error",
+		"AICOO_ODOO_URL=" + url, "AICOO_ODOO_DATABASE=acme", "AICOO_ODOO_USERNAME=" + odoosim.LoginDefault, "AICOO_ODOO_API_KEY=" + sim.APIKey(),
+		"AICOO_DISCUSS_CHANNEL=aicoo-alerts"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := startApp(ctx, cfg, newLogger(cfg, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		a.stop(sctx)
+	})
+	conn, err := a.store.ConnectionByName(ctx, cfg.Odoo.Name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.store.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: "olga", Role: store.RoleOps}); err != nil {
+		t.Fatal(err)
+	}
+	clk := &measureClock{t: time.Now()}
+	eng := alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Now: clk.Now, BaseURL: cfg.PublicURL()})
+	rule, err := eng.RuleCreate(ctx, conn.ID, alerts.RuleSpec{Name: "runway", Source: store.RuleSourceInsight, InsightKind: "low_cash_runway",
+		Priority: store.PriorityCritical, Channels: []string{"odoo_discuss"}, Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := eng.Evaluate(ctx, conn.ID, &analysis.Result{Area: "finance", Insights: []analysis.Insight{{Kind: "low_cash_runway",
+		Subject: "company:1", Title: "Cash runway 24 days", Priority: store.PriorityCritical}}}); err != nil {
+		t.Fatal(err)
+	}
+	clk.Add(time.Minute)
+	if tr, err := eng.Tick(ctx); err != nil || tr.Notifications != 1 {
+		t.Fatalf("tick: %+v, %v", tr, err)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	var rows []*store.Notification
+	for {
+		rows, err = a.store.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: notify.ChannelDiscuss})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) == 1 && rows[0].Status != store.NotificationPending && rows[0].Status != store.NotificationSending {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("rule %d: Discuss rows not delivered: %+v", rule.ID, rows)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if rows[0].Status != store.NotificationSent || rows[0].Recipient != "aicoo-alerts" {
+		t.Fatalf("Discuss row %+v", rows[0])
+	}
+	c, err := a.odooFor(ctx, conn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts, err := c.SearchRead(ctx, "mail.message", domain.And(domain.Cond("model", domain.OpEq, "discuss.channel"), domain.Cond("res_id", domain.OpEq, int64(2))),
+		odoo.SearchReadOpts{Fields: []string{"body"}})
+	if err != nil || len(posts) != 1 {
+		t.Fatalf("posts in aicoo-alerts: %v, %v", posts, err)
+	}
+	if body, _ := posts[0].String("body"); !strings.Contains(body, "Cash runway 24 days") || !strings.Contains(body, notify.DiscussMarker(rows[0])) {
+		t.Fatalf("post %q", body)
 	}
 }
