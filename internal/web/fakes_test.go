@@ -8,9 +8,13 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/bcrypt"
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -239,4 +243,16 @@ func (f *testImpact) ImpactRates(ctx context.Context, connectionID int64, since 
 		{ActionType: "payment_reminder", Executed: 10, Improved: 6, NotImproved: 2, Pending: 1, Unknown: 1, Rate: 0.75},
 		{ActionType: "deal_meeting", Executed: 3, Pending: 3, Rate: math.NaN()},
 	}, nil
+}
+
+// quickHash is auth.HashPassword at bcrypt's lowest cost, so tests that set
+// passwords stay fast under the race detector. A password that breaks the
+// rules goes to auth.HashPassword itself, which refuses it before hashing,
+// so the rules and their messages are the product's.
+func quickHash(password string) (string, error) {
+	if utf8.RuneCountInString(password) < auth.MinPasswordLength || len(password) > 72 {
+		return auth.HashPassword(password)
+	}
+	h, err := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
+	return string(h), err
 }

@@ -170,6 +170,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	if cfg.Odoo == nil {
 		cfg.Odoo = testOdoo{}
 	}
+	if cfg.HashPasswordFunc == nil {
+		cfg.HashPasswordFunc = quickHash
+	}
 	if cfg.Channels == nil {
 		f.channels = &testChannels{}
 		cfg.Channels = f.channels

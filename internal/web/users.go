@@ -86,12 +86,12 @@ func checkUsername(name string) error {
 
 // hashOrGenerate hashes password, or a generated one when it is empty, and
 // returns the generated password ("" when given).
-func hashOrGenerate(password string) (hash, generated string, err error) {
+func (s *Server) hashOrGenerate(password string) (hash, generated string, err error) {
 	if password == "" {
 		generated = auth.NewPassword()
 		password = generated
 	}
-	hash, err = auth.HashPassword(password)
+	hash, err = s.cfg.HashPasswordFunc(password)
 	if err != nil {
 		return "", "", badUser(strings.TrimPrefix(err.Error(), "auth: ") + ".")
 	}
@@ -131,7 +131,7 @@ func (s *Server) addUser(ctx context.Context, actor *store.User, in userInput) (
 	if _, err := time.LoadLocation(in.Timezone); err != nil {
 		return nil, "", badUser(fmt.Sprintf("%q is not a time zone; use an IANA name such as Europe/Brussels.", in.Timezone))
 	}
-	hash, generated, err := hashOrGenerate(in.Password)
+	hash, generated, err := s.hashOrGenerate(in.Password)
 	if err != nil {
 		return nil, "", err
 	}
@@ -189,7 +189,7 @@ func (s *Server) setUserDisabled(ctx context.Context, actor *store.User, id int6
 // resetUserPassword sets a user's password (generated when empty) and ends
 // their sessions.
 func (s *Server) resetUserPassword(ctx context.Context, actor *store.User, id int64, password string) (*store.User, string, error) {
-	hash, generated, err := hashOrGenerate(password)
+	hash, generated, err := s.hashOrGenerate(password)
 	if err != nil {
 		return nil, "", err
 	}
