@@ -28,14 +28,18 @@ const (
 // ImpactRate counts the executed autonomous actions of one type by what
 // happened after them.
 type ImpactRate struct {
-	ActionType  string
+	ActionType string
+	// Executed counts the actions executed in the period; the outcomes
+	// below add up to it.
 	Executed    int
 	Improved    int
 	NotImproved int
 	Pending     int
 	Unknown     int
+	// RolledBack counts the actions rolled back, left out of the rate.
+	RolledBack int
 	// Rate is Improved / (Improved + NotImproved), NaN when neither is
-	// known yet.
+	// known yet (a rate is shown only when one is).
 	Rate float64
 }
 
@@ -242,6 +246,7 @@ type impactJSON struct {
 	NotImproved int      `json:"not_improved"`
 	Pending     int      `json:"pending"`
 	Unknown     int      `json:"unknown"`
+	RolledBack  int      `json:"rolled_back"`
 	Rate        *float64 `json:"rate,omitempty"`
 }
 
@@ -250,7 +255,8 @@ type impactReport struct {
 	Data   []impactJSON `json:"data"`
 }
 
-// impact reports the action types the user may see.
+// impact reports the action types the user may see that ran in the
+// period.
 func (s *Server) impact(ctx context.Context, u *store.User, days int) (*impactReport, error) {
 	if s.cfg.Impact == nil {
 		return nil, errNoImpact
@@ -262,11 +268,11 @@ func (s *Server) impact(ctx context.Context, u *store.User, days int) (*impactRe
 	}
 	rep := &impactReport{Period: p, Data: []impactJSON{}}
 	for _, r := range rates {
-		if !canSeeAction(u.Role, r.ActionType) {
+		if r.Executed == 0 || !canSeeAction(u.Role, r.ActionType) {
 			continue
 		}
 		v := impactJSON{ActionType: r.ActionType, Label: r.ActionType, Executed: r.Executed, Improved: r.Improved,
-			NotImproved: r.NotImproved, Pending: r.Pending, Unknown: r.Unknown}
+			NotImproved: r.NotImproved, Pending: r.Pending, Unknown: r.Unknown, RolledBack: r.RolledBack}
 		if info, err := actions.Info(actions.Type(r.ActionType)); err == nil {
 			v.Label = info.Label
 		}
@@ -367,9 +373,9 @@ func impactCSV(rep *impactReport, _ *store.User) (string, []string, [][]string) 
 			rate = strconv.FormatFloat(*x.Rate, 'f', 4, 64)
 		}
 		rows = append(rows, []string{x.ActionType, x.Label, strconv.Itoa(x.Executed), strconv.Itoa(x.Improved), strconv.Itoa(x.NotImproved),
-			strconv.Itoa(x.Pending), strconv.Itoa(x.Unknown), rate})
+			strconv.Itoa(x.Pending), strconv.Itoa(x.Unknown), strconv.Itoa(x.RolledBack), rate})
 	}
-	return "action-impact.csv", []string{"action_type", "label", "executed", "improved", "not_improved", "pending", "unknown", "rate"}, rows
+	return "action-impact.csv", []string{"action_type", "label", "executed", "improved", "not_improved", "pending", "unknown", "rolled_back", "rate"}, rows
 }
 
 func (s *Server) apiUsage() http.HandlerFunc {

@@ -109,7 +109,8 @@ func TestAnalyticsOperationsAPI(t *testing.T) {
 
 	// Impact: the role's action types only; no rate before an outcome.
 	imp := decode[impactReport](t, f.do(t, "admin", "GET", "/api/v1/analytics/impact?days=30", ""))
-	if len(imp.Data) != 2 || imp.Data[0].Rate == nil || *imp.Data[0].Rate != 0.75 || imp.Data[1].Rate != nil || imp.Data[0].Label == "payment_reminder" {
+	if len(imp.Data) != 2 || imp.Data[0].Rate == nil || *imp.Data[0].Rate != 0.75 || imp.Data[0].RolledBack != 1 || imp.Data[1].Rate != nil ||
+		imp.Data[0].Label != "Payment reminder to the customer" {
 		t.Fatalf("admin impact: %+v", imp)
 	}
 	if since := f.impact.since[len(f.impact.since)-1]; time.Since(since) < 29*24*time.Hour || time.Since(since) > 31*24*time.Hour {

@@ -240,8 +240,10 @@ func (f *testImpact) ImpactRates(ctx context.Context, connectionID int64, since 
 		return nil, f.err
 	}
 	return []ImpactRate{
-		{ActionType: "payment_reminder", Executed: 10, Improved: 6, NotImproved: 2, Pending: 1, Unknown: 1, Rate: 0.75},
+		{ActionType: "payment_reminder", Executed: 11, Improved: 6, NotImproved: 2, Pending: 1, Unknown: 1, RolledBack: 1, Rate: 0.75},
 		{ActionType: "deal_meeting", Executed: 3, Pending: 3, Rate: math.NaN()},
+		// A type that did not run in the period is not listed.
+		{ActionType: "chatter_note", Rate: math.NaN()},
 	}, nil
 }
 
