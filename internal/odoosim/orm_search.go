@@ -90,7 +90,9 @@ func (c *call) searchIDs(wire any, order string, offset, limit int64) ([]int64, 
 	if err != nil {
 		return nil, err
 	}
-	c.sortIDs(ids, keys)
+	if !inIDOrder(keys) {
+		c.sortIDs(ids, keys)
+	}
 	return page(ids, offset, limit), nil
 }
 
@@ -104,7 +106,7 @@ func (c *call) match(wire any) ([]int64, error) {
 	if err != nil {
 		return nil, domainError(err)
 	}
-	ids := mt.Search()
+	ids := mt.Filter(c.s.idsFrom(c.m.name, idFloor(d)))
 	if c.m.companyField == "" {
 		return ids, nil
 	}

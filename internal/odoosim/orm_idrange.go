@@ -1,0 +1,60 @@
+package odoosim
+
+import (
+	"sort"
+
+	"github.com/aicoo/aicoo/internal/odoo/domain"
+)
+
+// idFloor returns the smallest id a record must have to match d, read from
+// ('id', '>', n) and ('id', '>=', n) conditions joined by AND at the top of
+// the domain (the keyset paging a sync sends on every page), or 0 when
+// there is none. Odoo answers such a search from the primary key's index;
+// without the floor the simulator tested every record of the model on
+// every page, which made a first sync of a large model quadratic.
+func idFloor(d domain.Domain) int64 {
+	switch d.Kind {
+	case domain.KindAnd:
+		var floor int64
+		for _, c := range d.Children {
+			floor = max(floor, idFloor(c))
+		}
+		return floor
+	case domain.KindCond:
+		if d.Cond.Path != "id" {
+			return 0
+		}
+		n, ok := d.Cond.Value.(int64)
+		if !ok {
+			return 0
+		}
+		switch d.Cond.Op {
+		case domain.OpGt:
+			return n + 1
+		case domain.OpGe:
+			return n
+		}
+	}
+	return 0
+}
+
+// idsFrom returns the ids of model's records from floor on, in id order.
+// Call with s.mu held.
+func (s *Server) idsFrom(model string, floor int64) []int64 {
+	recs := s.records(model)
+	start := 0
+	if floor > 0 {
+		start = sort.Search(len(recs), func(i int) bool { return recs[i].ID() >= floor })
+	}
+	ids := make([]int64, len(recs)-start)
+	for i, r := range recs[start:] {
+		ids[i] = r.ID()
+	}
+	return ids
+}
+
+// inIDOrder reports whether keys order by id ascending alone, the order
+// match already returns.
+func inIDOrder(keys []orderKey) bool {
+	return len(keys) == 1 && keys[0].f != nil && keys[0].f.name == "id" && !keys[0].desc
+}
