@@ -229,7 +229,7 @@ func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analy
 func (a *app) actionsMaintainer() jobs.Analyzer {
 	return jobs.Analyzer{
 		Type:        "actions.maintain",
-		Description: "Expire stale action proposals and execute approved actions",
+		Description: "Expire stale action proposals, execute approved actions and check the impact of executed ones",
 		Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
 			expired, err := a.actions.ExpireStale(ctx, run.Job.ConnectionID)
 			if err != nil {
@@ -244,7 +244,15 @@ func (a *app) actionsMaintainer() jobs.Analyzer {
 					return jobs.Outcome{}, err
 				}
 			}
-			m, _ := json.Marshal(map[string]int{"expired": expired, "enqueued": len(ids)})
+			// The impact check reads only the store; a failure is logged and
+			// leaves expiry and execution done.
+			ir, err := a.actions.EvaluateImpact(ctx, run.Job.ConnectionID)
+			if err != nil {
+				a.logger.ErrorContext(ctx, "checking action impact", "connection", run.Job.ConnectionID, "error", err)
+				ir = &actions.ImpactReport{}
+			}
+			m, _ := json.Marshal(map[string]int{"expired": expired, "enqueued": len(ids), "impact_checked": ir.Checked,
+				"impact_improved": ir.Improved, "impact_not_improved": ir.NotImproved, "impact_pending": ir.Pending})
 			return jobs.Outcome{Metrics: m}, nil
 		},
 	}

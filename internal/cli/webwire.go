@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"math"
 	"slices"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -77,4 +79,29 @@ func (t connectionTester) TestConnection(ctx context.Context, connectionID int64
 		}
 	}
 	return rep, nil
+}
+
+// actionImpact lets the Analytics page read the impact rates of the
+// action service.
+type actionImpact struct{ svc *actions.Service }
+
+var _ web.ImpactReporter = actionImpact{}
+
+// ImpactRates implements web.ImpactReporter; the rate is NaN until an
+// action of the type is decided.
+func (x actionImpact) ImpactRates(ctx context.Context, connectionID int64, since time.Time) ([]web.ImpactRate, error) {
+	rates, err := x.svc.ImpactRates(ctx, connectionID, since)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.ImpactRate, 0, len(rates))
+	for _, r := range rates {
+		rate := math.NaN()
+		if r.Decided() > 0 {
+			rate = r.Rate
+		}
+		out = append(out, web.ImpactRate{ActionType: string(r.Type), Executed: r.Executed, Improved: r.Improved,
+			NotImproved: r.NotImproved, Pending: r.Pending, Unknown: r.Unknown, RolledBack: r.RolledBack, Rate: rate})
+	}
+	return out, nil
 }
