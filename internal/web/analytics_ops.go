@@ -98,13 +98,24 @@ type usageJSON struct {
 	MaxLatencyMS     int64    `json:"max_latency_ms"`
 }
 
+// usageTotalJSON sums the rows of a usage report.
+type usageTotalJSON struct {
+	Calls            int64    `json:"calls"`
+	Failed           int64    `json:"failed"`
+	InputTokens      int64    `json:"input_tokens"`
+	OutputTokens     int64    `json:"output_tokens"`
+	CacheReadTokens  int64    `json:"cache_read_tokens"`
+	CacheWriteTokens int64    `json:"cache_write_tokens"`
+	CostUSD          *float64 `json:"cost_usd,omitempty"`
+}
+
 // usageReport is the ledger over a period. Costs are left out for roles
 // that may not see them (ShowsCost false).
 type usageReport struct {
-	Period    period      `json:"period"`
-	ShowsCost bool        `json:"shows_cost"`
-	Data      []usageJSON `json:"data"`
-	Total     usageJSON   `json:"total"`
+	Period    period         `json:"period"`
+	ShowsCost bool           `json:"shows_cost"`
+	Data      []usageJSON    `json:"data"`
+	Total     usageTotalJSON `json:"total"`
 }
 
 func (s *Server) usageReport(ctx context.Context, u *store.User, days int) (*usageReport, error) {
@@ -127,10 +138,8 @@ func (s *Server) usageReport(ctx context.Context, u *store.User, days int) (*usa
 		t.Calls, t.Failed = t.Calls+g.Calls, t.Failed+g.Failed
 		t.InputTokens, t.OutputTokens = t.InputTokens+g.InputTokens, t.OutputTokens+g.OutputTokens
 		t.CacheReadTokens, t.CacheWriteTokens = t.CacheReadTokens+g.CacheReadTokens, t.CacheWriteTokens+g.CacheWriteTokens
-		t.MaxLatencyMS = max(t.MaxLatencyMS, row.MaxLatencyMS)
 		cost += g.Cost
 	}
-	rep.Total.Feature = "total"
 	if rep.ShowsCost {
 		rep.Total.CostUSD = &cost
 	}

@@ -53,7 +53,7 @@ func TestChannelsOnSettingsPage(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, Config{})
 	check(t, "list", f.do(t, "admin", "GET", "/settings", ""), 200, []string{
-		`action="/settings/channels/email/test"`, `<label for="rcpt-email">Send a test to</label>`, `id="rcpt-email" name="recipient"`,
+		`action="/settings/channels/email/test"`, `<label for="rcpt-email">Recipient (an email address)</label>`, `id="rcpt-email" name="recipient"`,
 		"not configured", "twilio.account_sid", "Manage users",
 	}, []string{`action="/settings/channels/sms/test"`})
 	tests := []struct {
