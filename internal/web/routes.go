@@ -101,7 +101,7 @@ func (s *Server) routes() []route {
 		api("GET", "/api/v1/settings/channels", permAdmin, s.apiChannels, "", opDoc{"Notification channels: configured or not, and how to configure them (no secrets)", "ChannelList"}),
 		api("POST", "/api/v1/settings/channels/{channel}/test", permAdmin, s.apiChannelTest, "/api/v1/settings/channels/email/test", opDoc{"Send a test message now through a configured channel (body: {\"recipient\": ...}); a failed send answers ok=false with the reason", "ChannelTest"}),
 		api("GET", "/api/v1/users", permAdmin, s.apiUsers, "", opDoc{"Users of the connection", "UserList"}),
-		api("POST", "/api/v1/users", permAdmin, s.apiUserCreate, "", opDoc{"Add a user (body: username, email, role, password, timezone; an empty password is generated and returned once); audited", "UserCredentials"}),
+		api("POST", "/api/v1/users", permAdmin, s.apiUserCreate, "", opDoc{"Add a user (body: username, email, role (default viewer), password, timezone (default UTC); an empty password is generated and returned once); audited", "UserCredentials"}),
 		api("POST", "/api/v1/users/{id}/role", permAdmin, s.apiUserRole, "/api/v1/users/1/role", opDoc{"Change a user's role (body: {\"role\": ...}); never the last enabled admin's; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/disable", permAdmin, s.apiUserDisabled(true), "/api/v1/users/1/disable", opDoc{"Disable a user and end their sessions; not yourself, not the last enabled admin; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/enable", permAdmin, s.apiUserDisabled(false), "/api/v1/users/1/enable", opDoc{"Enable a disabled user; audited", "User"}),

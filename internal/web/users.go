@@ -32,7 +32,8 @@ const usernameMaxLength = 64
 type userInput struct {
 	Username string `json:"username"`
 	Email    string `json:"email"`
-	Role     string `json:"role"`
+	// Role defaults to viewer, the least privilege.
+	Role string `json:"role"`
 	// Password is the initial password; empty generates one.
 	Password string `json:"password"`
 	// Timezone is an IANA zone for briefings; defaults to UTC.
@@ -116,6 +117,9 @@ func (s *Server) addUser(ctx context.Context, actor *store.User, in userInput) (
 	in.Timezone = strings.TrimSpace(in.Timezone)
 	if err := checkUsername(in.Username); err != nil {
 		return nil, "", err
+	}
+	if in.Role == "" {
+		in.Role = store.RoleViewer // as "aicoo user add" without --role
 	}
 	if !store.ValidRole(in.Role) {
 		return nil, "", badUser(fmt.Sprintf("The role must be %s, not %q.", rolesList, in.Role))

@@ -67,8 +67,8 @@ func TestUserManagementAPI(t *testing.T) {
 	if err != nil || auth.CheckPassword(dora.PasswordHash, created.Password) != nil {
 		t.Fatalf("the generated password must be dora's: %v", err)
 	}
-	given := decodeStatus[userCredentials](t, f.do(t, "admin", "POST", "/api/v1/users", `{"username": "eve", "role": "viewer", "password": "correct horse battery"}`), 201)
-	if given.Password != "" || given.User.Timezone != "UTC" {
+	given := decodeStatus[userCredentials](t, f.do(t, "admin", "POST", "/api/v1/users", `{"username": "eve", "password": "correct horse battery"}`), 201)
+	if given.Password != "" || given.User.Timezone != "UTC" || given.User.Role != store.RoleViewer {
 		t.Fatalf("a chosen password is never echoed: %+v", given)
 	}
 
