@@ -366,3 +366,32 @@ func TestDecisionsWaiting(t *testing.T) {
 		t.Fatalf("decisions: %d\n%s", b.Facts.DecisionsWaiting, b.Markdown)
 	}
 }
+
+// TestGenerateDueWaitsForTheFirstAnalyses: a connection whose analyses have
+// not run yet (its first sync is still going) gets no briefing, which would
+// otherwise report an empty company for the day; the first run of the last
+// analysis lets it through.
+func TestGenerateDueWaitsForTheFirstAnalyses(t *testing.T) {
+	t.Parallel()
+	d := analyzed(t, demodata.SizeSmall)
+	s := openStore(t)
+	conn, _ := seed(t, s, d)
+	ctx := context.Background()
+	g := newGenerator(t, s, nil)
+	late, err := s.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: conn.ID, Name: "late", Schedule: "@hourly",
+		AnalyzerType: "analysis.late", Config: json.RawMessage(`{}`), Enabled: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	created, err := g.GenerateDue(ctx, conn.ID, demoNow)
+	if err != nil || len(created) != 0 {
+		t.Fatalf("with an analysis that never ran: created %d, err %v; want none", len(created), err)
+	}
+	if _, err := s.MonitoringJobRecordOutcome(ctx, late.ID, demoNow, false); err != nil {
+		t.Fatal(err)
+	}
+	created, err = g.GenerateDue(ctx, conn.ID, demoNow.Add(time.Minute))
+	if err != nil || len(created) != 4 {
+		t.Fatalf("after every analysis ran once: created %d, err %v; want one per role (4)", len(created), err)
+	}
+}

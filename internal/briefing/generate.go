@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/llm"
@@ -213,10 +214,15 @@ func (g *Generator) generate(ctx context.Context, u *store.User, date time.Time)
 
 // GenerateDue writes the briefing of every enabled user of the connection
 // whose local briefing time has passed today and who has none yet. It is
-// meant for a periodic job (every 15 minutes, say) and returns the
-// briefings it created. One user's failure does not stop the others; the
-// errors are joined.
+// meant for a periodic job (every few minutes) and returns the briefings
+// it created. One user's failure does not stop the others; the errors are
+// joined. Nothing is written while an enabled analysis of the connection
+// has never run (a new connection's first sync is still going): a
+// briefing written then would report an empty company for the whole day.
 func (g *Generator) GenerateDue(ctx context.Context, connectionID int64, now time.Time) ([]*store.DailyBriefing, error) {
+	if ready, err := g.analysesRan(ctx, connectionID); err != nil || !ready {
+		return nil, err
+	}
 	users, err := g.store.UserList(ctx, connectionID)
 	if err != nil {
 		return nil, fmt.Errorf("briefing: %w", err)
@@ -247,6 +253,28 @@ func (g *Generator) GenerateDue(ctx context.Context, connectionID int64, now tim
 		}
 	}
 	return out, errors.Join(errs...)
+}
+
+// analysesRan reports whether every enabled analysis job of the connection
+// has run at least once (successfully or not) or has a stored result.
+func (g *Generator) analysesRan(ctx context.Context, connectionID int64) (bool, error) {
+	jobs, err := g.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID, EnabledOnly: true})
+	if err != nil {
+		return false, fmt.Errorf("briefing: %w", err)
+	}
+	for _, j := range jobs {
+		if !strings.HasPrefix(j.AnalyzerType, "analysis.") || !j.LastRunAt.IsZero() {
+			continue
+		}
+		_, err := g.store.AnalysisResultLatest(ctx, j.ID, time.Time{})
+		if errors.Is(err, store.ErrNotFound) {
+			return false, nil
+		}
+		if err != nil {
+			return false, fmt.Errorf("briefing: %w", err)
+		}
+	}
+	return true, nil
 }
 
 func (g *Generator) user(ctx context.Context, connectionID, userID int64) (*store.User, error) {

@@ -371,7 +371,9 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 				_, err := a.alerts.Tick(ctx)
 				return err
 			}},
-			{Name: "briefings", Interval: 5 * time.Minute, Func: a.deliverBriefings},
+			// Every minute, so a new connection's first briefing follows its
+			// first analyses closely; a tick with nothing due is a few reads.
+			{Name: "briefings", Interval: time.Minute, Func: a.deliverBriefings},
 			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
 		},
 	})
