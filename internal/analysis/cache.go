@@ -1,20 +1,27 @@
 package analysis
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
 // RecordCache keeps the decoded records of synced models in memory, so that
-// the analyzers of a connection decode each model once per sync instead of
-// once each. An entry is valid while the model's sync state is unchanged
-// (same last sync, record count and update time); the next sync replaces it.
-// Records handed out are shared: analyzers must not modify them.
+// the analyzers of a connection decode each model once instead of once
+// each per run. An entry is valid while the model's sync state is unchanged
+// (same last sync, record count and update time). After a sync, only the
+// records that sync wrote are read and decoded, and merged into a copy of
+// the entry (an incremental sync of a large company writes a few dozen);
+// when the merge does not account for every stored record (a sweep deleted
+// some), the model is read again whole. Records handed out are shared:
+// analyzers must not modify them.
 type RecordCache struct {
 	mu      sync.Mutex
 	entries map[cacheKey]*cacheEntry
@@ -28,8 +35,16 @@ type cacheKey struct {
 type cacheEntry struct {
 	stamp string
 	ready chan struct{} // closed when recs and err are set
-	recs  []odoo.Record
+	recs  []odoo.Record // in id order
 	err   error
+	// ids are the records' ids, parallel to recs; syncedUpTo is the latest
+	// time a sync wrote one of them, where the next refresh reads from.
+	ids        []int64
+	syncedUpTo time.Time
+	// moved is set when a sync started while the entry was read: it may
+	// hold some of that sync's records and not others, so it is served
+	// but not refreshed from.
+	moved bool
 }
 
 // NewRecordCache returns an empty cache.
@@ -47,7 +62,7 @@ type cachedSource struct {
 }
 
 // Records implements Source. Concurrent callers of one model wait for a
-// single decode.
+// single read.
 func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record, error) {
 	st, err := cs.inner.Store.OdooSyncStateGet(ctx, cs.inner.ConnectionID, model)
 	if errors.Is(err, store.ErrNotFound) {
@@ -56,9 +71,10 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 	if err != nil {
 		return nil, err
 	}
-	if st.Status == store.OdooSyncRunning {
+	if st.Status == store.OdooSyncRunning || st.Status == store.OdooSyncNotInstalled {
 		// Mid-sync the records change page by page: read them as they are
-		// now, without caching a moving target.
+		// now, without caching a moving target. A model not installed has
+		// no records; the plain source says so.
 		return cs.inner.Records(ctx, model)
 	}
 	stamp := fmt.Sprintf("%d/%d/%d/%s", st.LastSyncedAt.UnixNano(), st.RecordCount, st.UpdatedAt.UnixNano(), st.Status)
@@ -67,10 +83,23 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 	cs.cache.mu.Lock()
 	e, ok := cs.cache.entries[key]
 	if !ok || e.stamp != stamp {
+		prev := e
 		e = &cacheEntry{stamp: stamp, ready: make(chan struct{})}
 		cs.cache.entries[key] = e
 		cs.cache.mu.Unlock()
-		e.recs, e.err = cs.inner.Records(ctx, model)
+		if prev != nil {
+			// Wait for the previous read to end, so there is something to
+			// refresh (it usually has).
+			select {
+			case <-prev.ready:
+			case <-ctx.Done():
+			}
+		}
+		cs.fill(ctx, e, prev, model, int(st.RecordCount))
+		if e.err == nil {
+			after, err := cs.inner.Store.OdooSyncStateGet(ctx, cs.inner.ConnectionID, model)
+			e.moved = err != nil || !after.LastSyncedAt.Equal(st.LastSyncedAt) || !after.UpdatedAt.Equal(st.UpdatedAt) || after.Status != st.Status
+		}
 		close(e.ready)
 		if e.err != nil {
 			// Do not keep a failure (a cancelled context, say).
@@ -88,5 +117,95 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 		return e.recs, e.err
 	case <-ctx.Done():
 		return nil, ctx.Err()
+	}
+}
+
+// fill sets e from the records written since prev was read, merged into a
+// copy of prev, or from every record of the model when there is no usable
+// prev or the merge does not add up to the stored count.
+func (cs cachedSource) fill(ctx context.Context, e, prev *cacheEntry, model string, count int) {
+	if prev != nil && isReady(prev) && prev.err == nil && !prev.moved && prev.recs != nil {
+		if cs.refresh(ctx, e, prev, model) && len(e.recs) == count {
+			return
+		}
+		if e.err != nil {
+			return
+		}
+	}
+	e.recs, e.ids, e.syncedUpTo, e.err = cs.read(ctx, model, time.Time{})
+}
+
+// refresh merges the records written since prev into a copy of prev.recs.
+// It reports false when e holds an error.
+func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model string) bool {
+	changed, ids, upTo, err := cs.read(ctx, model, prev.syncedUpTo)
+	if err != nil {
+		e.err = err
+		return false
+	}
+	recs := slices.Clone(prev.recs)
+	allIDs := slices.Clone(prev.ids)
+	added := false
+	for i, id := range ids {
+		if at, found := slices.BinarySearch(allIDs, id); found {
+			recs[at] = changed[i]
+			continue
+		}
+		recs, allIDs = append(recs, changed[i]), append(allIDs, id)
+		added = true
+	}
+	if added {
+		order := make([]int, len(allIDs))
+		for i := range order {
+			order[i] = i
+		}
+		slices.SortFunc(order, func(a, b int) int { return cmp.Compare(allIDs[a], allIDs[b]) })
+		sortedRecs, sortedIDs := make([]odoo.Record, len(order)), make([]int64, len(order))
+		for i, j := range order {
+			sortedRecs[i], sortedIDs[i] = recs[j], allIDs[j]
+		}
+		recs, allIDs = sortedRecs, sortedIDs
+	}
+	e.recs, e.ids, e.syncedUpTo = recs, allIDs, prev.syncedUpTo
+	if upTo.After(e.syncedUpTo) {
+		e.syncedUpTo = upTo
+	}
+	return true
+}
+
+// read decodes the model's records written at or after since (every
+// record for the zero time), in id order, with their ids and the latest
+// time one was written.
+func (cs cachedSource) read(ctx context.Context, model string, since time.Time) ([]odoo.Record, []int64, time.Time, error) {
+	var (
+		recs []odoo.Record
+		ids  []int64
+		upTo time.Time
+	)
+	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since}) {
+		if err != nil {
+			return nil, nil, time.Time{}, err
+		}
+		fields, err := rec.Fields()
+		if err != nil {
+			return nil, nil, time.Time{}, err
+		}
+		recs, ids = append(recs, odoo.Record(fields)), append(ids, rec.OdooID)
+		if rec.SyncedAt.After(upTo) {
+			upTo = rec.SyncedAt
+		}
+	}
+	if recs == nil {
+		recs = []odoo.Record{}
+	}
+	return recs, ids, upTo, nil
+}
+
+func isReady(e *cacheEntry) bool {
+	select {
+	case <-e.ready:
+		return true
+	default:
+		return false
 	}
 }

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
@@ -118,5 +121,75 @@ func TestRecordCache(t *testing.T) {
 	}
 	if _, err := src.Records(ctx, "helpdesk.ticket"); !errors.Is(err, analysis.ErrUnavailable) {
 		t.Fatalf("a model the sync does not carry: %v", err)
+	}
+}
+
+// TestRecordCacheRefresh: after a sync, only the records it wrote are
+// decoded again and merged in id order; a deletion, which the merge cannot
+// see, makes the count disagree and the model is read whole.
+func TestRecordCacheRefresh(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)
+	s := storetest.Open(t, store.SQLite, func(c *store.Config) { c.NowFunc = func() time.Time { return now } })
+	c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sync := func(count int64, recs ...store.OdooRecordParams) {
+		t.Helper()
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, "res.partner", recs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: "res.partner", Status: store.OdooSyncOK,
+			RecordCount: count, LastSyncedAt: now}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rec := func(id int64, name string) store.OdooRecordParams {
+		return store.OdooRecordParams{OdooID: id, Active: true, Data: json.RawMessage(fmt.Sprintf(`{"id":%d,"name":%q}`, id, name))}
+	}
+	names := func(recs []odoo.Record) string {
+		var out []string
+		for _, r := range recs {
+			n, _ := r.String("name")
+			out = append(out, n)
+		}
+		return strings.Join(out, ",")
+	}
+	src := analysis.NewRecordCache().Source(s, c.ID)
+
+	// The first sync writes in two batches a second apart; a refresh reads
+	// from the last batch's time on (inclusive, so nothing written in that
+	// same instant is missed).
+	sync(2, rec(1, "Azure"), rec(5, "Gemini"))
+	now = now.Add(time.Second)
+	sync(3, rec(3, "Deco"))
+	first, err := src.Records(ctx, "res.partner")
+	if err != nil || names(first) != "Azure,Deco,Gemini" {
+		t.Fatalf("first read: %q %v", names(first), err)
+	}
+
+	now = now.Add(5 * time.Minute)
+	sync(4, rec(3, "Deco Addict"), rec(4, "Lumber"))
+	second, err := src.Records(ctx, "res.partner")
+	if err != nil || names(second) != "Azure,Deco Addict,Lumber,Gemini" {
+		t.Fatalf("after a sync that changed one and added one: %q %v", names(second), err)
+	}
+	if reflect.ValueOf(second[0]).Pointer() != reflect.ValueOf(first[0]).Pointer() {
+		t.Fatal("a record the sync did not write was decoded again")
+	}
+	if names(first) != "Azure,Deco,Gemini" {
+		t.Fatalf("the earlier slice, which analyzers may still hold, changed: %q", names(first))
+	}
+
+	now = now.Add(5 * time.Minute)
+	if _, err := s.OdooRecordDelete(ctx, c.ID, "res.partner", []int64{5}); err != nil {
+		t.Fatal(err)
+	}
+	sync(3)
+	third, err := src.Records(ctx, "res.partner")
+	if err != nil || names(third) != "Azure,Deco Addict,Lumber" {
+		t.Fatalf("after a deletion: %q %v", names(third), err)
 	}
 }

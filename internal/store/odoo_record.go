@@ -278,6 +278,9 @@ type OdooRecordListParams struct {
 	ActiveOnly bool
 	// AfterID starts after this id, to resume a listing.
 	AfterID int64
+	// SyncedSince, when set, keeps only the records a sync wrote at or
+	// after this time (to refresh a copy made earlier).
+	SyncedSince time.Time
 	// PageSize is the number of rows read per query. Defaults to
 	// OdooRecordListPageDefault.
 	PageSize int
@@ -312,8 +315,8 @@ func (s *Store) OdooRecordList(ctx context.Context, p OdooRecordListParams) iter
 
 func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, after int64, limit int) ([]*OdooRecord, error) {
 	rows, err := s.q.QueryContext(ctx, `SELECT `+odooRecordColumns+` FROM odoo_records
-		WHERE connection_id = $1 AND model = $2 AND odoo_id > $3 AND (active = TRUE OR $4 = FALSE)
-		ORDER BY odoo_id LIMIT $5`, p.ConnectionID, p.Model, after, p.ActiveOnly, limit)
+		WHERE connection_id = $1 AND model = $2 AND odoo_id > $3 AND (active = TRUE OR $4 = FALSE) AND synced_at >= $5
+		ORDER BY odoo_id LIMIT $6`, p.ConnectionID, p.Model, after, p.ActiveOnly, timestamp(p.SyncedSince), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: list odoo records %s: %w", p.Model, err)
 	}
