@@ -25,7 +25,7 @@ func (s *Store) lockAdmins(ctx context.Context, connectionID int64) error {
 // userOfConnection returns a user of the connection, or ErrNotFound when
 // the id is unknown or belongs to another connection.
 func (s *Store) userOfConnection(ctx context.Context, connectionID, id int64) (*User, error) {
-	u, err := scanUser(s.q.QueryRowContext(ctx, `SELECT `+userColumns+` FROM users WHERE id = $1 AND connection_id = $2`, id, connectionID))
+	u, err := scanUserPhone(s.q.QueryRowContext(ctx, `SELECT `+userColumnsPhone+` FROM users WHERE id = $1 AND connection_id = $2`, id, connectionID))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("user %d", id))
 	}

@@ -238,6 +238,7 @@ func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Aler
 		return err
 	}
 	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "snooze": "snoozed"}[action]
+	s.overview.invalidate(u.ConnectionID) // the person sees their change on the overview at once
 	s.cfg.Broker.Publish(Event{Type: "alert", ConnectionID: u.ConnectionID, AlertID: a.ID, Area: a.Type, Status: status, Title: a.Title})
 	return nil
 }

@@ -34,6 +34,9 @@ func (s *Server) apiError(w http.ResponseWriter, r *http.Request, status int, co
 }
 
 func (s *Server) apiServerError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(r, err) {
+		return
+	}
 	s.cfg.Logger.ErrorContext(r.Context(), "web: API request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	s.apiError(w, r, http.StatusInternalServerError, codeInternal, "Internal error; the server log has the details.")
 }

@@ -67,8 +67,6 @@ const figuresTTL = 10 * time.Second
 type figuresCache struct {
 	mu      sync.Mutex
 	entries map[figuresKey]figuresEntry
-	// overview holds the whole gathered overview for a shorter time.
-	overview overviewCache
 }
 
 type figuresKey struct {

@@ -192,7 +192,7 @@ func (s *Server) overviewFor(ctx context.Context, u *store.User) (*overviewPage,
 	key := figuresKey{connectionID: u.ConnectionID, role: u.Role}
 	// The gathering is shared by every request waiting for it, so one
 	// client going away does not fail the others.
-	return s.figures.overview.get(ctx, key, s.cfg.NowFunc(), func(ctx context.Context) (*overviewPage, error) {
+	return s.overview.get(ctx, key, s.cfg.NowFunc(), func(ctx context.Context) (*overviewPage, error) {
 		return s.gatherOverview(context.WithoutCancel(ctx), u)
 	})
 }

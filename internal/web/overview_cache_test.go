@@ -198,3 +198,26 @@ func BenchmarkOverviewPage(b *testing.B) {
 		}
 	})
 }
+
+// TestOverviewShowsOwnChangeAtOnce: resolving an alert drops the cached
+// overview, so the next overview no longer counts it, well within the TTL.
+func TestOverviewShowsOwnChangeAtOnce(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	open := func() int {
+		t.Helper()
+		return decode[overviewJSON](t, f.do(t, store.RoleCFO, "GET", "/api/v1/overview", "")).OpenAlerts
+	}
+	before := open()
+	if before == 0 {
+		t.Fatal("the fixture has open alerts")
+	}
+	resp := f.do(t, store.RoleCFO, "POST", fmt.Sprintf("/api/v1/alerts/%d/resolve", f.alerts["finance"]), `{"note":"paid"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("resolve: %d %s", resp.StatusCode, body(t, resp))
+	}
+	resp.Body.Close()
+	if after := open(); after != before-1 {
+		t.Fatalf("open alerts %d after resolving one of %d: the overview served a copy from before the change", after, before)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"embed"
+	"errors"
 	"fmt"
 	"html/template"
 	"io/fs"
@@ -103,6 +104,7 @@ type Server struct {
 	done      chan struct{}
 	closeOnce sync.Once
 	figures   figuresCache
+	overview  overviewCache
 }
 
 // New parses the templates and returns a server.
@@ -202,6 +204,20 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 
 // serverError logs err and answers 500 without leaking its text.
 func (s *Server) serverError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(r, err) {
+		return
+	}
 	s.cfg.Logger.ErrorContext(r.Context(), "web: request failed", "method", r.Method, "path", r.URL.Path, "error", err)
 	http.Error(w, "internal error: see the server log", http.StatusInternalServerError)
+}
+
+// clientGone reports, and logs at debug level, a request that failed only
+// because its client went away (closed the tab, a load generator stopped):
+// not a server error, and nobody is left to answer.
+func (s *Server) clientGone(r *http.Request, err error) bool {
+	if r.Context().Err() == nil || !errors.Is(err, context.Canceled) {
+		return false
+	}
+	s.cfg.Logger.DebugContext(r.Context(), "web: client went away", "method", r.Method, "path", r.URL.Path)
+	return true
 }
