@@ -143,12 +143,17 @@ func TestHTTPChannelErrorClassification(t *testing.T) {
 	t.Run("connection refused is retryable and not ambiguous", func(t *testing.T) {
 		t.Parallel()
 		srv := httptest.NewServer(http.NotFoundHandler())
-		u := srv.URL
+		u := srv.URL + "/services/T000/B000/SECRETTOKEN"
 		srv.Close()
 		s, _ := NewSlack(SlackConfig{Webhooks: map[string]string{"default": u}, BaseURL: "https://coo.example.com"})
 		err := s.Send(context.Background(), testNotification(ChannelSlack, "default"))
 		if err == nil || IsPermanent(err) || errors.Is(err, ErrOutcomeUnknown) {
 			t.Fatalf("err = %v", err)
+		}
+		// The webhook URL's path is its secret: errors (shown by send
+		// tests, logged, kept in the outbox) name the host only.
+		if strings.Contains(err.Error(), "SECRETTOKEN") {
+			t.Fatalf("the error leaks the webhook URL: %v", err)
 		}
 	})
 	t.Run("a dropped connection after the request is ambiguous", func(t *testing.T) {

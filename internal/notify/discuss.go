@@ -85,9 +85,15 @@ func DiscussModel(v odoo.Version) string {
 }
 
 // DiscussMarker is the text a post carries to name its delivery, found
-// again by a search on the message body. The closing parenthesis keeps
-// "aicoo-1-4" from matching the post of "aicoo-1-42".
-func DiscussMarker(n *store.Notification) string { return "(ref " + DeliveryID(n) + ")" }
+// again by a search on the message body. Besides the delivery id it holds
+// the notification's creation time in microseconds (as stored, so every
+// attempt writes the same): ids restart at 1 in a new database, and a
+// reinstalled aicoo posting to the same Odoo must not take an old post
+// for its own. The closing parenthesis keeps "aicoo-1-4" from matching
+// the post of "aicoo-1-42".
+func DiscussMarker(n *store.Notification) string {
+	return "(ref " + DeliveryID(n) + "-" + strconv.FormatInt(n.CreatedAt.UnixMicro(), 36) + ")"
+}
 
 // DiscussBody renders a notification as the HTML body of a Discuss post:
 // the subject in bold (with its priority), the body's lines, a link back

@@ -125,7 +125,7 @@ func TestDiscussPostsOnEachVersion(t *testing.T) {
 				"<b>[CRITICAL] Cash runway under 30 days &lt;now&gt;</b>",
 				"Runway is 24 days at the current burn.<br><br>Overdue receivables: 182,400 EUR &amp; rising.",
 				`<a href="https://coo.example.com/alerts/9">Open in aicoo</a>`,
-				"(ref aicoo-7-42)",
+				DiscussMarker(n),
 			} {
 				if !strings.Contains(posts[0], want) {
 					t.Errorf("post %q lacks %q", posts[0], want)
@@ -142,8 +142,19 @@ func TestDiscussPostsOnEachVersion(t *testing.T) {
 			if err := d.Send(ctx, other); err != nil {
 				t.Fatal(err)
 			}
-			if got := env.posts(t, 2); len(got) != 2 || !strings.Contains(got[1], "(ref aicoo-7-4)") {
+			if got := env.posts(t, 2); len(got) != 2 || !strings.Contains(got[1], DiscussMarker(other)) {
 				t.Fatalf("after a repeat and another delivery by id: %q", got)
+			}
+			// A new install (a fresh database, ids from 1 again) posting
+			// to the same Odoo does not take the old post of its id 42 for
+			// its own.
+			again := testNotification(ChannelDiscuss, "aicoo-alerts")
+			again.CreatedAt = n.CreatedAt.Add(30 * 24 * time.Hour)
+			if err := d.Send(ctx, again); err != nil {
+				t.Fatal(err)
+			}
+			if got := env.posts(t, 2); len(got) != 3 {
+				t.Fatalf("a reinstall's delivery 42 was not posted: %q", got)
 			}
 			if got := env.posts(t, 1); len(got) != 0 {
 				t.Fatalf("general got %q", got)

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -39,6 +40,12 @@ func post(ctx context.Context, client *http.Client, req *http.Request, what stri
 	req = req.WithContext(httptrace.WithClientTrace(ctx, trace))
 	resp, err := client.Do(req)
 	if err != nil {
+		// The client's error quotes the whole URL, and a Slack or webhook
+		// URL is a secret (its path is the token): name the host only.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = fmt.Errorf("POST %s: %w", req.URL.Host, ue.Err)
+		}
 		if wrote.Load() {
 			return nil, fmt.Errorf("%s: %w: %w", what, ErrOutcomeUnknown, err)
 		}
