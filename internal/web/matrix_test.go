@@ -280,6 +280,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/settings/users/%d/disable", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/enable", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/password", tu), admin},
+		{"POST", fmt.Sprintf("/settings/users/%d/phone", tu), admin},
 
 		{"GET", "/api/v1/me", all},
 		{"GET", "/api/v1/overview", all},
@@ -334,6 +335,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/v1/users/%d/disable", tu), admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/enable", tu), admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/password", tu), admin},
+		{"POST", fmt.Sprintf("/api/v1/users/%d/phone", tu), admin},
 		// Methods no route accepts are refused for everyone.
 		{"DELETE", fmt.Sprintf("/api/v1/alerts/%d", fa), ""},
 		{"PUT", "/api/v1/settings/connection", ""},
@@ -371,6 +373,7 @@ func TestPermissionMatrix(t *testing.T) {
 			"username=matrix-page&role=viewer&password=correct+horse+battery&password2=correct+horse+battery"},
 		"/role":     {`{"role": "ops"}`, "role=ops"},
 		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
+		"/phone":    {`{"phone": "+32470123456"}`, "phone=%2B32470123456"},
 	}
 	for _, c := range cases {
 		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {

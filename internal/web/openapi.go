@@ -79,6 +79,7 @@ var apiRequests = map[string]any{
 	"POST /api/v1/users":                            userInput{},
 	"POST /api/v1/users/{id}/role":                  roleInput{},
 	"POST /api/v1/users/{id}/password":              passwordInput{},
+	"POST /api/v1/users/{id}/phone":                 phoneInput{},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)

@@ -60,6 +60,7 @@ func (s *Server) routes() []route {
 		page("POST", "/settings/users/{id}/disable", permAdmin, s.postUserDisabled(true), "/settings/users/1/disable"),
 		page("POST", "/settings/users/{id}/enable", permAdmin, s.postUserDisabled(false), "/settings/users/1/enable"),
 		page("POST", "/settings/users/{id}/password", permAdmin, s.postUserPassword, "/settings/users/1/password"),
+		page("POST", "/settings/users/{id}/phone", permAdmin, s.postUserPhone, "/settings/users/1/phone"),
 
 		api("GET", "/api/v1/me", "", s.apiMe, "", opDoc{"Who am I: user, role, permissions and visible areas", "Me"}),
 		api("GET", "/api/v1/overview", permView, s.apiOverview, "", opDoc{"Key figures with their change, open alert counts", "Overview"}),
@@ -101,10 +102,11 @@ func (s *Server) routes() []route {
 		api("GET", "/api/v1/settings/channels", permAdmin, s.apiChannels, "", opDoc{"Notification channels: configured or not, and how to configure them (no secrets)", "ChannelList"}),
 		api("POST", "/api/v1/settings/channels/{channel}/test", permAdmin, s.apiChannelTest, "/api/v1/settings/channels/email/test", opDoc{"Send a test message now through a configured channel (body: {\"recipient\": ...}); a failed send answers ok=false with the reason", "ChannelTest"}),
 		api("GET", "/api/v1/users", permAdmin, s.apiUsers, "", opDoc{"Users of the connection", "UserList"}),
-		api("POST", "/api/v1/users", permAdmin, s.apiUserCreate, "", opDoc{"Add a user (body: username, email, role (default viewer), password, timezone (default UTC); an empty password is generated and returned once); audited", "UserCredentials"}),
+		api("POST", "/api/v1/users", permAdmin, s.apiUserCreate, "", opDoc{"Add a user (body: username, email, role (default viewer), password, timezone (default UTC), phone (E.164, optional); an empty password is generated and returned once); audited", "UserCredentials"}),
 		api("POST", "/api/v1/users/{id}/role", permAdmin, s.apiUserRole, "/api/v1/users/1/role", opDoc{"Change a user's role (body: {\"role\": ...}); never the last enabled admin's; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/disable", permAdmin, s.apiUserDisabled(true), "/api/v1/users/1/disable", opDoc{"Disable a user and end their sessions; not yourself, not the last enabled admin; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/enable", permAdmin, s.apiUserDisabled(false), "/api/v1/users/1/enable", opDoc{"Enable a disabled user; audited", "User"}),
+		api("POST", "/api/v1/users/{id}/phone", permAdmin, s.apiUserPhone, "/api/v1/users/1/phone", opDoc{"Set the E.164 phone number a user's SMS alerts go to (body: {\"phone\": ...}; empty removes it); audited without the number", "User"}),
 		api("POST", "/api/v1/users/{id}/password", permAdmin, s.apiUserPassword, "/api/v1/users/1/password", opDoc{"Set a user's password and end their sessions (body: {\"password\": ...}; empty generates one, returned once); audited", "UserCredentials"}),
 	}
 }

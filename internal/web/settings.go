@@ -26,13 +26,14 @@ type userJSON struct {
 	Email     string    `json:"email"`
 	Role      string    `json:"role"`
 	Timezone  string    `json:"timezone"`
+	Phone     string    `json:"phone"` // E.164, where SMS alerts go; "" for none
 	Disabled  bool      `json:"disabled"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
 
 func newUserJSON(u *store.User) userJSON {
-	return userJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, Timezone: u.Timezone, Disabled: u.Disabled,
+	return userJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, Timezone: u.Timezone, Phone: u.Phone, Disabled: u.Disabled,
 		CreatedAt: u.CreatedAt, UpdatedAt: u.UpdatedAt}
 }
 

@@ -18,7 +18,7 @@ import (
 )
 
 // User management by administrators: add, change the role, disable and
-// enable, reset the password. Passwords follow the CLI's rules
+// enable, reset the password, set the phone number SMS alerts go to. Passwords follow the CLI's rules
 // (auth.HashPassword); an empty one is generated and shown once, as
 // "aicoo user add" does. Nobody may disable themself, and no change may
 // leave the connection without an enabled administrator
@@ -38,6 +38,14 @@ type userInput struct {
 	Password string `json:"password"`
 	// Timezone is an IANA zone for briefings; defaults to UTC.
 	Timezone string `json:"timezone"`
+	// Phone is an E.164 number for SMS alerts; optional.
+	Phone string `json:"phone"`
+}
+
+// phoneInput is the body of POST /api/v1/users/{id}/phone.
+type phoneInput struct {
+	// Phone is an E.164 number such as +32470123456; empty removes it.
+	Phone string `json:"phone"`
 }
 
 // roleInput is the body of POST /api/v1/users/{id}/role.
@@ -114,8 +122,11 @@ func audit(ctx context.Context, tx *store.Store, actor *store.User, action strin
 // addUser creates a user of the actor's connection.
 func (s *Server) addUser(ctx context.Context, actor *store.User, in userInput) (*store.User, string, error) {
 	in.Username, in.Email, in.Role = strings.TrimSpace(in.Username), strings.TrimSpace(in.Email), strings.TrimSpace(in.Role)
-	in.Timezone = strings.TrimSpace(in.Timezone)
+	in.Timezone, in.Phone = strings.TrimSpace(in.Timezone), strings.TrimSpace(in.Phone)
 	if err := checkUsername(in.Username); err != nil {
+		return nil, "", err
+	}
+	if err := checkPhone(in.Phone); err != nil {
 		return nil, "", err
 	}
 	if in.Role == "" {
@@ -149,7 +160,7 @@ func (s *Server) addUser(ctx context.Context, actor *store.User, in userInput) (
 			return err
 		}
 		if u, err = tx.UserCreate(ctx, store.UserCreateParams{ConnectionID: actor.ConnectionID, Username: in.Username, Email: in.Email,
-			Role: in.Role, PasswordHash: hash, Timezone: in.Timezone}); err != nil {
+			Role: in.Role, PasswordHash: hash, Timezone: in.Timezone, Phone: in.Phone}); err != nil {
 			return err
 		}
 		return audit(ctx, tx, actor, "user.created", u, map[string]any{"role": u.Role, "email": u.Email, "generated_password": generated != ""})
@@ -158,6 +169,33 @@ func (s *Server) addUser(ctx context.Context, actor *store.User, in userInput) (
 		return nil, "", err
 	}
 	return u, generated, nil
+}
+
+// checkPhone accepts an empty phone or an E.164 number.
+func checkPhone(phone string) error {
+	if phone != "" && !store.ValidPhone(phone) {
+		return badUser(fmt.Sprintf("%q is not a phone number in international form: a + and the country code, digits only, such as +32470123456.", phone))
+	}
+	return nil
+}
+
+// setUserPhone sets or removes the number a user's SMS alerts go to.
+func (s *Server) setUserPhone(ctx context.Context, actor *store.User, id int64, phone string) (*store.User, error) {
+	phone = strings.TrimSpace(phone)
+	if err := checkPhone(phone); err != nil {
+		return nil, err
+	}
+	return s.userChange(ctx, actor, id, func(tx *store.Store) (*store.User, error) {
+		before, err := tx.UserByID(ctx, id)
+		if err != nil || before.ConnectionID != actor.ConnectionID {
+			return nil, fmt.Errorf("user %d: %w", id, store.ErrNotFound)
+		}
+		if err := tx.UserSetPhone(ctx, id, phone); err != nil {
+			return nil, err
+		}
+		// The number itself stays out of the append-only log.
+		return before, audit(ctx, tx, actor, "user.phone_changed", before, map[string]any{"had_phone": before.Phone != "", "has_phone": phone != ""})
+	})
 }
 
 // setUserRole changes a user's role.
@@ -276,6 +314,25 @@ func (s *Server) apiUserRole(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, newUserJSON(u))
 }
 
+func (s *Server) apiUserPhone(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.badRequest(w, r, true, err.Error())
+		return
+	}
+	var in phoneInput
+	if err := decodeJSONBody(w, r, &in); err != nil {
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object {\"phone\": ...}: "+err.Error())
+		return
+	}
+	u, err := s.setUserPhone(r.Context(), userFrom(r.Context()), id, in.Phone)
+	if err != nil {
+		s.userChangeError(w, r, true, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, newUserJSON(u))
+}
+
 func (s *Server) apiUserDisabled(disabled bool) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "id")
@@ -355,6 +412,8 @@ func (s *Server) showUsers(w http.ResponseWriter, r *http.Request) {
 func userNotice(q url.Values) string {
 	name := q.Get("user")
 	switch q.Get("done") {
+	case "phone":
+		return "The phone number of " + name + " is saved."
 	case "added":
 		return "User " + name + " is added."
 	case "role":
@@ -385,7 +444,8 @@ func (s *Server) postUserCreate(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	in := userInput{Username: f.Get("username"), Email: f.Get("email"), Role: f.Get("role"), Password: f.Get("password"), Timezone: f.Get("timezone")}
+	in := userInput{Username: f.Get("username"), Email: f.Get("email"), Role: f.Get("role"), Password: f.Get("password"), Timezone: f.Get("timezone"),
+		Phone: f.Get("phone")}
 	if in.Password != f.Get("password2") {
 		in.Password = ""
 		s.renderUsers(w, r, http.StatusUnprocessableEntity, usersPage{Error: "The two passwords differ.", Form: in})
@@ -426,6 +486,29 @@ func (s *Server) postUserRole(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.doneRedirect(w, r, url.Values{"done": {"role"}, "user": {u.Username}, "role": {u.Role}})
+}
+
+func (s *Server) postUserPhone(w http.ResponseWriter, r *http.Request) {
+	id, err := pathID(r, "id")
+	if err != nil {
+		s.badRequest(w, r, false, err.Error())
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
+		return
+	}
+	u, err := s.setUserPhone(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("phone"))
+	var ue *userError
+	if errors.As(err, &ue) {
+		s.renderUsers(w, r, http.StatusUnprocessableEntity, usersPage{Error: ue.msg})
+		return
+	}
+	if err != nil {
+		s.userChangeError(w, r, false, err)
+		return
+	}
+	s.doneRedirect(w, r, url.Values{"done": {"phone"}, "user": {u.Username}})
 }
 
 func (s *Server) postUserDisabled(disabled bool) http.HandlerFunc {

@@ -31,7 +31,7 @@ func (f *fixture) auditActions(t *testing.T) []string {
 		if err := rows.Scan(&action, &subject, &actor, &details); err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(details, "hash") || strings.Contains(details, "password\":\"") {
+		if strings.Contains(details, "hash") || strings.Contains(details, "password\":\"") || strings.Contains(details, "470123456") {
 			t.Errorf("audit details leak a secret: %s", details)
 		}
 		out = append(out, action+" "+subject+" by "+actor)
@@ -67,7 +67,10 @@ func TestUserManagementAPI(t *testing.T) {
 	if err != nil || auth.CheckPassword(dora.PasswordHash, created.Password) != nil {
 		t.Fatalf("the generated password must be dora's: %v", err)
 	}
-	given := decodeStatus[userCredentials](t, f.do(t, "admin", "POST", "/api/v1/users", `{"username": "eve", "password": "correct horse battery"}`), 201)
+	given := decodeStatus[userCredentials](t, f.do(t, "admin", "POST", "/api/v1/users", `{"username": "eve", "password": "correct horse battery", "phone": "+15551230000"}`), 201)
+	if given.User.Phone != "+15551230000" {
+		t.Fatalf("added with a phone: %+v", given.User)
+	}
 	if given.Password != "" || given.User.Timezone != "UTC" || given.User.Role != store.RoleViewer {
 		t.Fatalf("a chosen password is never echoed: %+v", given)
 	}
@@ -96,6 +99,11 @@ func TestUserManagementAPI(t *testing.T) {
 		{"disable", "POST", fmt.Sprintf("/api/v1/users/%d/disable", viewer.ID), ``, 200, []string{`"disabled":true`}},
 		{"reset", "POST", fmt.Sprintf("/api/v1/users/%d/password", dora.ID), `{"password": "a brand new password"}`, 200, []string{`"username":"dora"`}},
 		{"reset too short", "POST", fmt.Sprintf("/api/v1/users/%d/password", dora.ID), `{"password": "tiny"}`, 400, []string{"at least 10"}},
+		{"phone", "POST", fmt.Sprintf("/api/v1/users/%d/phone", dora.ID), `{"phone": " +32470123456 "}`, 200, []string{`"phone":"+32470123456"`}},
+		{"bad phone", "POST", fmt.Sprintf("/api/v1/users/%d/phone", dora.ID), `{"phone": "0470 12 34 56"}`, 400, []string{"international form"}},
+		{"phone of nobody", "POST", "/api/v1/users/99999/phone", `{"phone": "+32470123456"}`, 404, []string{`"not_found"`}},
+		{"phone removed", "POST", fmt.Sprintf("/api/v1/users/%d/phone", dora.ID), `{"phone": ""}`, 200, []string{`"phone":""`}},
+		{"add with a bad phone", "POST", "/api/v1/users", `{"username": "fay", "role": "ops", "phone": "12"}`, 400, []string{"international form"}},
 	}
 	for _, tt := range tests {
 		check(t, tt.name, f.do(t, "admin", tt.method, tt.path, tt.body), tt.code, tt.want, []string{"password_hash", "$2a$"})
@@ -126,6 +134,8 @@ func TestUserManagementAPI(t *testing.T) {
 		"user.role_changed user:ops-user by user:admin-user",
 		"user.disabled user:viewer-user by user:admin-user",
 		"user.password_reset user:dora by user:admin-user",
+		"user.phone_changed user:dora by user:admin-user",
+		"user.phone_changed user:dora by user:admin-user",
 		"user.enabled user:viewer-user by user:admin-user",
 		"user.role_changed user:ceo-user by user:admin-user",
 		"user.password_reset user:ops-user by user:admin-user",
@@ -179,6 +189,7 @@ func TestUserManagementPage(t *testing.T) {
 		{"not yourself", fmt.Sprintf("/settings/users/%d/disable", admin.ID), nil, 409, []string{"cannot disable yourself"}},
 		{"short password", fmt.Sprintf("/settings/users/%d/password", sales.ID), url.Values{"password": {"short"}}, 400, []string{"at least 10 characters"}},
 		{"generated reset", fmt.Sprintf("/settings/users/%d/password", hal.ID), url.Values{"password": {""}}, 200, []string{"The password of hal is changed", `<code class="secret">`}},
+		{"bad phone", fmt.Sprintf("/settings/users/%d/phone", sales.ID), url.Values{"phone": {"0470/12.34.56"}}, 422, []string{"not a phone number in international form"}},
 	}
 	for _, tt := range tests {
 		check(t, tt.name, f.form(t, "admin", tt.path, tt.form), tt.code, tt.want, nil)
@@ -192,6 +203,7 @@ func TestUserManagementPage(t *testing.T) {
 		{"disable", fmt.Sprintf("/settings/users/%d/disable", sales.ID), nil, "/settings/users?done=disabled&user=sales-user"},
 		{"enable", fmt.Sprintf("/settings/users/%d/enable", sales.ID), nil, "/settings/users?done=enabled&user=sales-user"},
 		{"password", fmt.Sprintf("/settings/users/%d/password", sales.ID), url.Values{"password": {"yet another password"}}, "/settings/users?done=password&user=sales-user"},
+		{"phone", fmt.Sprintf("/settings/users/%d/phone", sales.ID), url.Values{"phone": {"+32470123456"}}, "/settings/users?done=phone&user=sales-user"},
 	}
 	for _, tt := range redirects {
 		resp := f.form(t, "admin", tt.path, tt.form)
