@@ -56,10 +56,12 @@
 //     nothing left to pay on a posted invoice) within ImpactDays (14) of
 //     the execution. The payment is dated by the earlier of the record's
 //     write date and the time it was first synced paid; a cancelled or
-//     reversed invoice is unknown.
+//     reversed invoice, or one already paid before the action ran, is
+//     unknown.
 //   - a deal (meeting, note, task): improved when it was won, or moved to
 //     another stage (date_last_stage_update after the execution), within
-//     ImpactDays; not improved when lost or archived.
+//     ImpactDays; not improved when lost or archived; unknown when it was
+//     already won before the action ran.
 //   - a product (draft RFQ): not improved as soon as a check sees it with
 //     no stock left in internal locations (synced quants) during the
 //     lead time of the stock-out it addressed (ImpactDays without one);

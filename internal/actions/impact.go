@@ -111,7 +111,8 @@ func (s *Service) impactWindow(a *store.Action) time.Duration {
 			Facts map[string]float64 `json:"facts"`
 		}
 		if json.Unmarshal(a.Evidence, &ev) == nil && ev.Facts["lead_days"] > 0 {
-			days = int(ev.Facts["lead_days"])
+			// A lead time of hours is a window of hours, not of none.
+			return time.Duration(ev.Facts["lead_days"] * float64(24*time.Hour))
 		}
 	}
 	return time.Duration(days) * 24 * time.Hour
@@ -266,6 +267,10 @@ func (d *impactData) invoice(ctx context.Context, a *store.Action, w window) (ve
 		if !rec.WriteDate.IsZero() && rec.WriteDate.Before(seen) {
 			seen = rec.WriteDate
 		}
+		if seen.Before(w.from) {
+			// Paid while the action waited for approval: not its doing.
+			return verdict{store.ImpactUnknown, fmt.Sprintf("invoice %s was already paid (%s) by %s, before the action ran", name, orNone(ps), stamp(seen))}, nil
+		}
 		if w.within(seen) {
 			return verdict{store.ImpactImproved, fmt.Sprintf("invoice %s paid (%s) by %s", name, orNone(ps), stamp(seen))}, nil
 		}
@@ -306,6 +311,9 @@ func (d *impactData) deal(ctx context.Context, a *store.Action, w window) (verdi
 		}
 		if at.IsZero() {
 			at = rec.SyncedAt
+		}
+		if at.Before(w.from) {
+			return verdict{store.ImpactUnknown, fmt.Sprintf("deal %q was already won on %s, before the action ran", name, stamp(at))}, nil
 		}
 		if w.within(at) {
 			return verdict{store.ImpactImproved, fmt.Sprintf("deal %q won on %s", name, stamp(at))}, nil
