@@ -135,10 +135,18 @@ func (cs cachedSource) fill(ctx context.Context, e, prev *cacheEntry, model stri
 	e.recs, e.ids, e.syncedUpTo, e.err = cs.read(ctx, model, time.Time{})
 }
 
+// clockSkewMargin is how far before the latest write time a refresh starts
+// reading. synced_at is stamped by the clock of whichever instance ran the
+// sync; another instance's clock (or this one after an NTP step) may be
+// behind, and its later writes would otherwise fall before the point the
+// refresh reads from and be missed. Re-reading a few minutes of writes
+// (the previous sync's) costs little.
+const clockSkewMargin = 10 * time.Minute
+
 // refresh merges the records written since prev into a copy of prev.recs.
 // It reports false when e holds an error.
 func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model string) bool {
-	changed, ids, upTo, err := cs.read(ctx, model, prev.syncedUpTo)
+	changed, ids, upTo, err := cs.read(ctx, model, prev.syncedUpTo.Add(-clockSkewMargin))
 	if err != nil {
 		e.err = err
 		return false

@@ -159,11 +159,10 @@ func TestRecordCacheRefresh(t *testing.T) {
 	}
 	src := analysis.NewRecordCache().Source(s, c.ID)
 
-	// The first sync writes in two batches a second apart; a refresh reads
-	// from the last batch's time on (inclusive, so nothing written in that
-	// same instant is missed).
+	// The first sync writes in two batches a quarter of an hour apart; a
+	// refresh reads from a margin before the last batch's time on.
 	sync(2, rec(1, "Azure"), rec(5, "Gemini"))
-	now = now.Add(time.Second)
+	now = now.Add(15 * time.Minute)
 	sync(3, rec(3, "Deco"))
 	first, err := src.Records(ctx, "res.partner")
 	if err != nil || names(first) != "Azure,Deco,Gemini" {
@@ -183,7 +182,16 @@ func TestRecordCacheRefresh(t *testing.T) {
 		t.Fatalf("the earlier slice, which analyzers may still hold, changed: %q", names(first))
 	}
 
-	now = now.Add(5 * time.Minute)
+	// A sync by an instance whose clock is eight minutes behind still
+	// shows: its writes fall inside the margin.
+	now = now.Add(-8 * time.Minute)
+	sync(4, rec(5, "Gemini Furniture"))
+	skewed, err := src.Records(ctx, "res.partner")
+	if err != nil || names(skewed) != "Azure,Deco Addict,Lumber,Gemini Furniture" {
+		t.Fatalf("after a sync stamped by a slower clock: %q %v", names(skewed), err)
+	}
+
+	now = now.Add(15 * time.Minute)
 	if _, err := s.OdooRecordDelete(ctx, c.ID, "res.partner", []int64{5}); err != nil {
 		t.Fatal(err)
 	}
