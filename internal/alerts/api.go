@@ -204,10 +204,27 @@ func (a Actor) params(connectionID, alertID int64, note string, at time.Time) st
 // ackTimeout > 0 the alert returns to new if still open after it.
 func (e *Engine) Acknowledge(ctx context.Context, connectionID, alertID int64, by Actor, note string, ackTimeout time.Duration) (*store.AlertDetail, error) {
 	a, err := e.s.AlertAcknowledge(ctx, by.params(connectionID, alertID, note, e.now()), ackTimeout)
-	if err == nil {
+	if err == nil && e.metrics != nil && e.firstAck(ctx, alertID) {
 		e.metrics.observeAck(a)
 	}
 	return a, err
+}
+
+// firstAck reports whether the alert's only acknowledgement is the one
+// just made: an acknowledgement that timed out and was renewed is not a
+// second response to the same alert. A failed read counts as first.
+func (e *Engine) firstAck(ctx context.Context, alertID int64) bool {
+	events, err := e.s.AlertEventList(ctx, alertID)
+	if err != nil {
+		return true
+	}
+	n := 0
+	for _, ev := range events {
+		if ev.Action == store.AlertEventAcknowledged {
+			n++
+		}
+	}
+	return n <= 1
 }
 
 // Resolve resolves an open alert; why is required.

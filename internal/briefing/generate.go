@@ -256,7 +256,9 @@ func (g *Generator) GenerateDue(ctx context.Context, connectionID int64, now tim
 }
 
 // analysesRan reports whether every enabled analysis job of the connection
-// has run at least once (successfully or not) or has a stored result.
+// has run at least once (successfully or not) or has a stored result. The
+// wait is short even for a job added later with a rare schedule: every
+// successful sync (each few minutes) runs all enabled analysis jobs.
 func (g *Generator) analysesRan(ctx context.Context, connectionID int64) (bool, error) {
 	jobs, err := g.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID, EnabledOnly: true})
 	if err != nil {

@@ -68,7 +68,7 @@ func (s *Store) AuditAppend(ctx context.Context, p AuditAppendParams) (*AuditEnt
 		if tx.dialect == Postgres {
 			// Serialise appends per connection; SQLite transactions are
 			// already serialised (BEGIN IMMEDIATE).
-			if _, err := tx.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7261, $1::int)`, p.ConnectionID); err != nil {
+			if _, err := tx.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1::bigint)`, advisoryKey(lockAudit, p.ConnectionID)); err != nil {
 				return err
 			}
 		}

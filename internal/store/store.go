@@ -224,3 +224,17 @@ func (s *Store) inTxIfNeeded(ctx context.Context, fn func(tx *Store) error) erro
 	}
 	return s.InTx(ctx, fn)
 }
+
+// Purposes of the per-connection PostgreSQL advisory locks.
+const (
+	lockAudit  = 7261 // appending to the audit chain
+	lockAdmins = 7263 // changes that could remove the last enabled admin
+)
+
+// advisoryKey is the single 64-bit advisory lock key of a purpose and a
+// connection: the purpose in the high 16 bits, the id in the low 48. The
+// two-int form would overflow past 2^31 connection ids, and its key space
+// is shared with the job engine's (7261, 1) lock.
+func advisoryKey(purpose, connectionID int64) int64 {
+	return purpose<<48 | connectionID&(1<<48-1)
+}

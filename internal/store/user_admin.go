@@ -18,7 +18,7 @@ func (s *Store) lockAdmins(ctx context.Context, connectionID int64) error {
 	if s.dialect != Postgres {
 		return nil
 	}
-	_, err := s.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock(7263, $1::int)`, connectionID)
+	_, err := s.q.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1::bigint)`, advisoryKey(lockAdmins, connectionID))
 	return err
 }
 

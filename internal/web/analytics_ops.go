@@ -448,7 +448,7 @@ func (s *Server) loadOps(r *http.Request) (*opsSection, error) {
 		if err != nil {
 			// The rest of the page stays useful; say what failed.
 			s.cfg.Logger.ErrorContext(ctx, "web: action impact", "error", err)
-			o.Impact, o.ImpactError = nil, "The impact of actions could not be read: "+err.Error()
+			o.Impact, o.ImpactError = nil, "The impact of actions could not be read just now; the server log has the details."
 		}
 	}
 	return o, nil
