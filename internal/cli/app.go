@@ -371,9 +371,10 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 				_, err := a.alerts.Tick(ctx)
 				return err
 			}},
-			// Every minute, so a new connection's first briefing follows its
-			// first analyses closely; a tick with nothing due is a few reads.
-			{Name: "briefings", Interval: time.Minute, Func: a.deliverBriefings},
+			// Often, so a new connection's first briefing follows its first
+			// analyses closely; a tick with nothing due is a few reads per
+			// connection.
+			{Name: "briefings", Interval: 20 * time.Second, Func: a.deliverBriefings},
 			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
 		},
 	})
