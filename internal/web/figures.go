@@ -58,12 +58,15 @@ type figureCard struct {
 	AsOf      time.Time `json:"as_of"`
 }
 
-// figuresTTL is how long computed key figures are reused. Analyses store new
-// results at most every few minutes, and decoding every area's metrics three
-// times was most of the overview's cost.
-const figuresTTL = 10 * time.Second
+// figuresTTL bounds how long computed key figures are reused. They are
+// recomputed anyway as soon as an analysis job of the connection has run
+// again (see figuresStamp); the bound only guards against a result stored
+// some other way.
+const figuresTTL = 10 * time.Minute
 
 // figuresCache holds recently computed cards per connection and role.
+// Decoding every area's metrics three times (now, a day and a week ago)
+// was most of the overview's cost.
 type figuresCache struct {
 	mu      sync.Mutex
 	entries map[figuresKey]figuresEntry
@@ -76,21 +79,37 @@ type figuresKey struct {
 
 type figuresEntry struct {
 	at    time.Time
+	stamp string
 	cards []figureCard
 }
 
-// loadFigures returns the key figures, computed at most every figuresTTL
-// per connection and role.
+// figuresStamp names the state of the analyses the figures come from: each
+// analysis job's last run. The job worker stores a result and the run's
+// outcome in one transaction, so a new result always comes with a new
+// stamp.
+func figuresStamp(jobs []*store.MonitoringJob) string {
+	var b strings.Builder
+	for _, j := range jobs {
+		if strings.HasPrefix(j.AnalyzerType, "analysis.") {
+			fmt.Fprintf(&b, "%d:%d;", j.ID, j.LastRunAt.UnixNano())
+		}
+	}
+	return b.String()
+}
+
+// loadFigures returns the key figures, computed again when an analysis of
+// the connection has run since, or after figuresTTL.
 func (s *Server) loadFigures(ctx context.Context, role string, jobs []*store.MonitoringJob) ([]figureCard, error) {
 	if len(jobs) == 0 {
 		return s.computeFigures(ctx, role, jobs)
 	}
 	key := figuresKey{connectionID: jobs[0].ConnectionID, role: role}
+	stamp := figuresStamp(jobs)
 	now := s.cfg.NowFunc()
 	s.figures.mu.Lock()
 	e, ok := s.figures.entries[key]
 	s.figures.mu.Unlock()
-	if ok && now.Sub(e.at) >= 0 && now.Sub(e.at) < figuresTTL {
+	if ok && e.stamp == stamp && fresh(e.at, now, figuresTTL) {
 		return e.cards, nil
 	}
 	cards, err := s.computeFigures(ctx, role, jobs)
@@ -101,7 +120,7 @@ func (s *Server) loadFigures(ctx context.Context, role string, jobs []*store.Mon
 	if s.figures.entries == nil {
 		s.figures.entries = map[figuresKey]figuresEntry{}
 	}
-	s.figures.entries[key] = figuresEntry{at: now, cards: cards}
+	s.figures.entries[key] = figuresEntry{at: now, stamp: stamp, cards: cards}
 	s.figures.mu.Unlock()
 	return cards, nil
 }

@@ -72,7 +72,7 @@ func TestOverviewShowsKeyFiguresWithChange(t *testing.T) {
 	}
 }
 
-func TestFiguresReusedForTTL(t *testing.T) {
+func TestFiguresReusedUntilAnAnalysisRuns(t *testing.T) {
 	t.Parallel()
 	b := setup(t)
 	ctx := context.Background()
@@ -104,13 +104,23 @@ func TestFiguresReusedForTTL(t *testing.T) {
 	if got := cash(); got != "100 EUR" {
 		t.Fatalf("first = %q", got)
 	}
+	// A result stored without the job's run being recorded (not how the
+	// worker does it) is picked up only after the TTL.
 	store1(now.Add(-time.Minute), 200)
 	now = now.Add(5 * time.Second)
 	if got := cash(); got != "100 EUR" {
-		t.Fatalf("within the TTL the computed figures are reused, got %q", got)
+		t.Fatalf("without a new run the computed figures are reused, got %q", got)
 	}
 	now = now.Add(figuresTTL)
 	if got := cash(); got != "200 EUR" {
 		t.Fatalf("after the TTL the new result shows, got %q", got)
+	}
+	// A run of the job (result and outcome, as the worker stores them)
+	// shows at once.
+	store1(now.Add(-30*time.Second), 300)
+	j.LastRunAt = now.Add(-20 * time.Second)
+	now = now.Add(time.Second)
+	if got := cash(); got != "300 EUR" {
+		t.Fatalf("after the job ran again the new result shows at once, got %q", got)
 	}
 }
