@@ -103,10 +103,10 @@ func (s *Server) routes() []route {
 		api("POST", "/api/v1/settings/channels/{channel}/test", permAdmin, s.apiChannelTest, "/api/v1/settings/channels/email/test", opDoc{"Send a test message now through a configured channel (body: {\"recipient\": ...}); a failed send answers ok=false with the reason", "ChannelTest"}),
 		api("GET", "/api/v1/users", permAdmin, s.apiUsers, "", opDoc{"Users of the connection", "UserList"}),
 		api("POST", "/api/v1/users", permAdmin, s.apiUserCreate, "", opDoc{"Add a user (body: username, email, role (default viewer), password, timezone (default UTC), phone (E.164, optional); an empty password is generated and returned once); audited", "UserCredentials"}),
-		api("POST", "/api/v1/users/{id}/role", permAdmin, s.apiUserRole, "/api/v1/users/1/role", opDoc{"Change a user's role (body: {\"role\": ...}); never the last enabled admin's; audited", "User"}),
+		api("POST", "/api/v1/users/{id}/role", permAdmin, s.apiUserRole(), "/api/v1/users/1/role", opDoc{"Change a user's role (body: {\"role\": ...}); never the last enabled admin's; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/disable", permAdmin, s.apiUserDisabled(true), "/api/v1/users/1/disable", opDoc{"Disable a user and end their sessions; not yourself, not the last enabled admin; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/enable", permAdmin, s.apiUserDisabled(false), "/api/v1/users/1/enable", opDoc{"Enable a disabled user; audited", "User"}),
-		api("POST", "/api/v1/users/{id}/phone", permAdmin, s.apiUserPhone, "/api/v1/users/1/phone", opDoc{"Set the E.164 phone number a user's SMS alerts go to (body: {\"phone\": ...}; empty removes it); audited without the number", "User"}),
+		api("POST", "/api/v1/users/{id}/phone", permAdmin, s.apiUserPhone(), "/api/v1/users/1/phone", opDoc{"Set the E.164 phone number a user's SMS alerts go to (body: {\"phone\": ...}; empty removes it); audited without the number", "User"}),
 		api("POST", "/api/v1/users/{id}/password", permAdmin, s.apiUserPassword, "/api/v1/users/1/password", opDoc{"Set a user's password and end their sessions (body: {\"password\": ...}; empty generates one, returned once); audited", "UserCredentials"}),
 	}
 }

@@ -295,42 +295,40 @@ func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, userCredentials{User: newUserJSON(u), Password: generated})
 }
 
-func (s *Server) apiUserRole(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.badRequest(w, r, true, err.Error())
-		return
+// apiUserChange answers a change of one field of the user in the path: it
+// decodes the JSON body (whose shape the error message shows) and applies
+// change.
+func apiUserChange[T any](s *Server, shape string, change func(ctx context.Context, actor *store.User, id int64, in T) (*store.User, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		id, err := pathID(r, "id")
+		if err != nil {
+			s.badRequest(w, r, true, err.Error())
+			return
+		}
+		var in T
+		if err := decodeJSONBody(w, r, &in); err != nil {
+			s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object "+shape+": "+err.Error())
+			return
+		}
+		u, err := change(r.Context(), userFrom(r.Context()), id, in)
+		if err != nil {
+			s.userChangeError(w, r, true, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, newUserJSON(u))
 	}
-	var in roleInput
-	if err := decodeJSONBody(w, r, &in); err != nil {
-		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object {\"role\": ...}: "+err.Error())
-		return
-	}
-	u, err := s.setUserRole(r.Context(), userFrom(r.Context()), id, in.Role)
-	if err != nil {
-		s.userChangeError(w, r, true, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newUserJSON(u))
 }
 
-func (s *Server) apiUserPhone(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.badRequest(w, r, true, err.Error())
-		return
-	}
-	var in phoneInput
-	if err := decodeJSONBody(w, r, &in); err != nil {
-		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object {\"phone\": ...}: "+err.Error())
-		return
-	}
-	u, err := s.setUserPhone(r.Context(), userFrom(r.Context()), id, in.Phone)
-	if err != nil {
-		s.userChangeError(w, r, true, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, newUserJSON(u))
+func (s *Server) apiUserRole() http.HandlerFunc {
+	return apiUserChange(s, `{"role": ...}`, func(ctx context.Context, actor *store.User, id int64, in roleInput) (*store.User, error) {
+		return s.setUserRole(ctx, actor, id, in.Role)
+	})
+}
+
+func (s *Server) apiUserPhone() http.HandlerFunc {
+	return apiUserChange(s, `{"phone": ...}`, func(ctx context.Context, actor *store.User, id int64, in phoneInput) (*store.User, error) {
+		return s.setUserPhone(ctx, actor, id, in.Phone)
+	})
 }
 
 func (s *Server) apiUserDisabled(disabled bool) http.HandlerFunc {
