@@ -22,10 +22,24 @@ import (
 // when the merge does not account for every stored record (a sweep deleted
 // some), the model is read again whole. Records handed out are shared:
 // analyzers must not modify them.
+//
+// Entries not read for cacheIdle are dropped (looked for at most every
+// cacheSweepEvery, on a read), so an instance serving many companies holds
+// only those it analyzes, and a removed connection's records go.
 type RecordCache struct {
-	mu      sync.Mutex
-	entries map[cacheKey]*cacheEntry
+	mu        sync.Mutex
+	entries   map[cacheKey]*cacheEntry
+	now       func() time.Time
+	lastSweep time.Time
 }
+
+// Cache eviction: analyses run after every sync (minutes apart) and at
+// least hourly, so an entry unread for three hours belongs to a connection
+// no longer analyzed here.
+const (
+	cacheIdle       = 3 * time.Hour
+	cacheSweepEvery = 10 * time.Minute
+)
 
 type cacheKey struct {
 	connectionID int64
@@ -45,10 +59,34 @@ type cacheEntry struct {
 	// hold some of that sync's records and not others, so it is served
 	// but not refreshed from.
 	moved bool
+	used  time.Time // last read; guarded by RecordCache.mu
 }
 
 // NewRecordCache returns an empty cache.
-func NewRecordCache() *RecordCache { return &RecordCache{entries: map[cacheKey]*cacheEntry{}} }
+func NewRecordCache() *RecordCache {
+	return &RecordCache{entries: map[cacheKey]*cacheEntry{}, now: time.Now}
+}
+
+// Len returns how many models the cache holds.
+func (c *RecordCache) Len() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return len(c.entries)
+}
+
+// sweep drops the entries unread for cacheIdle, at most every
+// cacheSweepEvery. Call with c.mu held. An entry still being read is kept.
+func (c *RecordCache) sweep(now time.Time) {
+	if now.Sub(c.lastSweep) < cacheSweepEvery {
+		return
+	}
+	c.lastSweep = now
+	for k, e := range c.entries {
+		if now.Sub(e.used) >= cacheIdle && isReady(e) {
+			delete(c.entries, k)
+		}
+	}
+}
 
 // Source returns a Source over the connection's synced records that reads
 // through the cache.
@@ -81,10 +119,15 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 	key := cacheKey{cs.inner.ConnectionID, model}
 
 	cs.cache.mu.Lock()
+	now := cs.cache.now()
+	cs.cache.sweep(now)
 	e, ok := cs.cache.entries[key]
+	if ok {
+		e.used = now
+	}
 	if !ok || e.stamp != stamp {
 		prev := e
-		e = &cacheEntry{stamp: stamp, ready: make(chan struct{})}
+		e = &cacheEntry{stamp: stamp, ready: make(chan struct{}), used: now}
 		cs.cache.entries[key] = e
 		cs.cache.mu.Unlock()
 		if prev != nil {

@@ -201,3 +201,43 @@ func TestRecordCacheRefresh(t *testing.T) {
 		t.Fatalf("after a deletion: %q %v", names(third), err)
 	}
 }
+
+// TestRecordCacheDropsIdleModels: a model nobody read for three hours is
+// dropped at the next read of another, a model read meanwhile is kept.
+func TestRecordCacheDropsIdleModels(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t, store.SQLite)
+	c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, model := range []string{"res.partner", "crm.lead", "account.move"} {
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, model, []store.OdooRecordParams{{OdooID: 1, Active: true, Data: json.RawMessage(`{"id":1}`)}}); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: model, Status: store.OdooSyncOK, RecordCount: 1,
+			LastSyncedAt: time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	cache := analysis.NewRecordCache()
+	analysis.SetCacheClock(cache, func() time.Time { return now })
+	src := cache.Source(s, c.ID)
+	read := func(model string) {
+		t.Helper()
+		if _, err := src.Records(ctx, model); err != nil {
+			t.Fatal(err)
+		}
+	}
+	read("res.partner")
+	read("crm.lead")
+	now = now.Add(2 * time.Hour)
+	read("crm.lead") // still in use
+	now = now.Add(90 * time.Minute)
+	read("account.move") // sweeps: res.partner unread for 3.5 h
+	if n := cache.Len(); n != 2 {
+		t.Fatalf("the cache holds %d models, want 2 (crm.lead and account.move)", n)
+	}
+}
