@@ -3,6 +3,7 @@ package odoosim
 import (
 	"sort"
 
+	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
 )
 
@@ -38,19 +39,14 @@ func idFloor(d domain.Domain) int64 {
 	return 0
 }
 
-// idsFrom returns the ids of model's records from floor on, in id order.
-// Call with s.mu held.
-func (s *Server) idsFrom(model string, floor int64) []int64 {
+// recordsFrom returns model's records from id floor on, in id order (a
+// view of the table, not a copy). Call with s.mu held.
+func (s *Server) recordsFrom(model string, floor int64) []dataset.Record {
 	recs := s.records(model)
-	start := 0
-	if floor > 0 {
-		start = sort.Search(len(recs), func(i int) bool { return recs[i].ID() >= floor })
+	if floor <= 0 {
+		return recs
 	}
-	ids := make([]int64, len(recs)-start)
-	for i, r := range recs[start:] {
-		ids[i] = r.ID()
-	}
-	return ids
+	return recs[sort.Search(len(recs), func(i int) bool { return recs[i].ID() >= floor }):]
 }
 
 // inIDOrder reports whether keys order by id ascending alone, the order

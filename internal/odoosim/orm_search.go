@@ -82,11 +82,20 @@ func domainError(err error) error {
 // records hidden per active_test, records of other companies hidden,
 // sorted by order (or the model's _order), then offset and limit.
 func (c *call) searchIDs(wire any, order string, offset, limit int64) ([]int64, error) {
-	ids, err := c.match(wire)
+	keys, err := c.parseOrder(order)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := c.parseOrder(order)
+	if inIDOrder(keys) && limit > 0 {
+		// In id order a page needs only its first matches: stop there,
+		// as a database walking the primary key would.
+		ids, err := c.matchFirst(wire, offset+limit)
+		if err != nil {
+			return nil, err
+		}
+		return page(ids, offset, limit), nil
+	}
+	ids, err := c.match(wire)
 	if err != nil {
 		return nil, err
 	}
@@ -98,6 +107,12 @@ func (c *call) searchIDs(wire any, order string, offset, limit int64) ([]int64, 
 
 // match returns the ids matching wire, unsorted (in id order).
 func (c *call) match(wire any) ([]int64, error) {
+	return c.matchFirst(wire, 0)
+}
+
+// matchFirst returns the first n ids matching wire in id order, or all of
+// them when n is 0.
+func (c *call) matchFirst(wire any, n int64) ([]int64, error) {
 	d, err := parseDomain(wire)
 	if err != nil {
 		return nil, err
@@ -106,19 +121,25 @@ func (c *call) match(wire any) ([]int64, error) {
 	if err != nil {
 		return nil, domainError(err)
 	}
-	ids := mt.Filter(c.s.idsFrom(c.m.name, idFloor(d)))
-	if c.m.companyField == "" {
-		return ids, nil
-	}
-	allowed, err := c.companies()
-	if err != nil {
-		return nil, err
-	}
-	out := ids[:0]
-	for _, id := range ids {
-		if c.companyVisible(c.s.get(c.m.name, id), allowed) {
-			out = append(out, id)
+	var allowed []int64
+	if c.m.companyField != "" {
+		if allowed, err = c.companies(); err != nil {
+			return nil, err
 		}
+	}
+	var out []int64
+	for _, rec := range c.s.recordsFrom(c.m.name, idFloor(d)) {
+		id := rec.ID()
+		if !mt.Match(id) || (c.m.companyField != "" && !c.companyVisible(rec, allowed)) {
+			continue
+		}
+		out = append(out, id)
+		if n > 0 && int64(len(out)) == n {
+			break
+		}
+	}
+	if out == nil {
+		out = []int64{}
 	}
 	return out, nil
 }
