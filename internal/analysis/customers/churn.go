@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 )
 
 // ThresholdChurnMaxDays is how long without an order makes a customer lost
@@ -57,9 +58,9 @@ func detectChurn(env *analysis.Env, d *data, list []*customer, res *analysis.Res
 				c.name, h.ordersN, h.medianGap, c.source, last, h.since, limit, c.value365, cur, h.score),
 			Subject: fmt.Sprintf("%s:%d", modelPartner, c.partner),
 			Refs:    refs,
-			Facts: map[string]float64{"days_since_last_order": since, "median_gap_days": round2(h.medianGap), "orders": float64(h.ordersN),
-				"limit_days": round2(limit), "revenue_365d": round2(c.value365), "health": round2(h.score)},
-			Score: clamp01(1 - limit/since),
+			Facts: map[string]float64{"days_since_last_order": since, "median_gap_days": fields.Round2(h.medianGap), "orders": float64(h.ordersN),
+				"limit_days": fields.Round2(limit), "revenue_365d": fields.Round2(c.value365), "health": fields.Round2(h.score)},
+			Score: fields.Clamp01(1 - limit/since),
 		})
 	}
 	return out

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -192,11 +193,11 @@ func (d *data) commercial(id int64) int64 {
 		if !ok {
 			break
 		}
-		if cp := m2o(p, "commercial_partner_id"); cp != 0 {
+		if cp := fields.M2OID(p, "commercial_partner_id"); cp != 0 {
 			cur = cp
 			break
 		}
-		parent := m2o(p, "parent_id")
+		parent := fields.M2OID(p, "parent_id")
 		if parent == 0 || parent == cur {
 			break
 		}
@@ -212,8 +213,8 @@ func (d *data) customer(company, partner int64) *customer {
 	if c == nil {
 		c = &customer{key: k}
 		if p, ok := d.partners[k.partner]; ok {
-			c.name = str(p, "name")
-			c.archived = !active(p)
+			c.name = fields.String(p, "name")
+			c.archived = !fields.Active(p)
 		}
 		d.customers[k] = c
 	}
@@ -224,7 +225,7 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	src := env.Source
 	d := &data{customers: map[key]*customer{}, partners: map[int64]odoo.Record{}, commCache: map[int64]int64{}}
 	var err error
-	if d.currency, err = companyCurrencies(ctx, src); err != nil {
+	if d.currency, err = fields.Currencies(ctx, src); err != nil {
 		return nil, err
 	}
 	partners, _, err := analysis.Optional(ctx, src, modelPartner)
@@ -240,22 +241,22 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	}
 	d.hasOrders = hasOrders
 	for _, o := range orders {
-		if s := str(o, "state"); s != "sale" && s != "done" {
+		if s := fields.String(o, "state"); s != "sale" && s != "done" {
 			continue
 		}
-		p := m2o(o, "partner_id")
+		p := fields.M2OID(o, "partner_id")
 		if p == 0 {
 			continue
 		}
-		c := d.customer(m2o(o, "company_id"), p)
+		c := d.customer(fields.M2OID(o, "company_id"), p)
 		if c.name == "" {
-			c.name = m2oName(o, "partner_id")
+			c.name = fields.M2OName(o, "partner_id")
 		}
-		day := dayOf(datetime(o, "date_order"))
+		day := fields.Day(fields.Datetime(o, "date_order"))
 		c.orderDays = append(c.orderDays, day)
 		c.orderIDs = append(c.orderIDs, o.ID())
 		c.source = "sale orders"
-		if str(o, "invoice_status") == "upselling" && analysis.DaysBetween(day, env.Today) < 365 {
+		if fields.String(o, "invoice_status") == "upselling" && analysis.DaysBetween(day, env.Today) < 365 {
 			c.upsellOrders = append(c.upsellOrders, o.ID())
 		}
 	}
@@ -266,20 +267,20 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	d.hasMoves = hasMoves
 	invoices := map[int64]odoo.Record{}
 	for _, m := range moves {
-		t := str(m, "move_type")
-		if str(m, "state") != "posted" || (t != "out_invoice" && t != "out_refund") {
+		t := fields.String(m, "move_type")
+		if fields.String(m, "state") != "posted" || (t != "out_invoice" && t != "out_refund") {
 			continue
 		}
-		p := m2o(m, "commercial_partner_id")
+		p := fields.M2OID(m, "commercial_partner_id")
 		if p == 0 {
-			p = m2o(m, "partner_id")
+			p = fields.M2OID(m, "partner_id")
 		}
 		if p == 0 {
 			continue
 		}
-		c := d.customer(m2o(m, "company_id"), p)
+		c := d.customer(fields.M2OID(m, "company_id"), p)
 		if c.name == "" {
-			c.name = m2oName(m, "partner_id")
+			c.name = fields.M2OName(m, "partner_id")
 		}
 		addInvoice(env, c, m, t)
 		if t == "out_invoice" {
@@ -303,12 +304,12 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 // addInvoice adds a posted customer invoice or credit note to c's value
 // and payment behaviour.
 func addInvoice(env *analysis.Env, c *customer, m odoo.Record, typ string) {
-	day := date(m, "invoice_date")
+	day := fields.Date(m, "invoice_date")
 	if day.IsZero() {
-		day = date(m, "date")
+		day = fields.Date(m, "date")
 	}
 	age := analysis.DaysBetween(day, env.Today)
-	v := num(m, "amount_untaxed_signed")
+	v := fields.Float(m, "amount_untaxed_signed")
 	switch {
 	case age < 0:
 	case age < trendDays:
@@ -328,14 +329,14 @@ func addInvoice(env *analysis.Env, c *customer, m odoo.Record, typ string) {
 		c.orderIDs = append(c.orderIDs, m.ID())
 		c.source = "invoices"
 	}
-	due := date(m, "invoice_date_due")
+	due := fields.Date(m, "invoice_date_due")
 	if due.IsZero() {
 		due = day
 	}
-	if num(m, "amount_residual") > 0 {
+	if fields.Float(m, "amount_residual") > 0 {
 		if late := analysis.DaysBetween(due, env.Today); late > 0 {
 			c.overdueDays = max(c.overdueDays, late)
-			c.overdueAmount += num(m, "amount_residual_signed")
+			c.overdueAmount += fields.Float(m, "amount_residual_signed")
 			c.overdueIDs = append(c.overdueIDs, m.ID())
 		}
 	}
@@ -371,15 +372,15 @@ func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices ma
 	}
 	groups := map[string]*group{}
 	for _, l := range lines {
-		if t := str(l, "account_type"); t != "" && t != "asset_receivable" {
+		if t := fields.String(l, "account_type"); t != "" && t != "asset_receivable" {
 			continue
 		}
-		k := str(l, "matching_number")
+		k := fields.String(l, "matching_number")
 		if strings.HasPrefix(k, "P") {
 			continue // partial: not paid in full
 		}
 		if k == "" {
-			if f := m2o(l, "full_reconcile_id"); f != 0 {
+			if f := fields.M2OID(l, "full_reconcile_id"); f != 0 {
 				k = fmt.Sprintf("F%d", f)
 			}
 		}
@@ -391,12 +392,12 @@ func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices ma
 			g = &group{}
 			groups[k] = g
 		}
-		mv := m2o(l, "move_id")
+		mv := fields.M2OID(l, "move_id")
 		if _, isInv := invoices[mv]; isInv {
 			g.invoices = append(g.invoices, mv)
 			continue
 		}
-		if day := date(l, "date"); g.last.Before(day) {
+		if day := fields.Date(l, "date"); g.last.Before(day) {
 			g.last = day
 		}
 	}
@@ -406,17 +407,17 @@ func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices ma
 		}
 		for _, id := range g.invoices {
 			m := invoices[id]
-			if num(m, "amount_residual") > 0 {
+			if fields.Float(m, "amount_residual") > 0 {
 				continue
 			}
-			p := m2o(m, "commercial_partner_id")
+			p := fields.M2OID(m, "commercial_partner_id")
 			if p == 0 {
-				p = m2o(m, "partner_id")
+				p = fields.M2OID(m, "partner_id")
 			}
-			c := d.customer(m2o(m, "company_id"), p)
-			due := date(m, "invoice_date_due")
+			c := d.customer(fields.M2OID(m, "company_id"), p)
+			due := fields.Date(m, "invoice_date_due")
 			if due.IsZero() {
-				due = date(m, "invoice_date")
+				due = fields.Date(m, "invoice_date")
 			}
 			c.paidLate = append(c.paidLate, float64(max(0, analysis.DaysBetween(due, g.last))))
 		}
@@ -426,5 +427,5 @@ func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices ma
 
 // metric builds an available metric.
 func metric(name string, v float64, unit string, company int64, refs ...analysis.Ref) analysis.Metric {
-	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
+	return analysis.Metric{Name: name, Value: fields.Round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
 }

@@ -6,6 +6,8 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 )
 
 // Weights of the health components; a component without data is left out
@@ -39,7 +41,7 @@ func rhythm(c *customer, minOrders int) float64 {
 	for i := 1; i < n; i++ {
 		gaps = append(gaps, float64(analysis.DaysBetween(c.orderDays[i-1], c.orderDays[i])))
 	}
-	return median(gaps)
+	return robust.Median(gaps)
 }
 
 // score computes the health of c:
@@ -87,9 +89,9 @@ func score(env *analysis.Env, d *data, c *customer) health {
 		h.recency = 0
 	case h.medianGap > 0:
 		ratio := float64(h.since) / h.medianGap
-		h.recency = 100 * clamp01((factor-ratio)/(factor-1.5))
+		h.recency = 100 * fields.Clamp01((factor-ratio)/(factor-1.5))
 	default:
-		h.recency = 100 * clamp01((365-float64(h.since))/(365-90))
+		h.recency = 100 * fields.Clamp01((365-float64(h.since))/(365-90))
 	}
 	sum += weightRecency * h.recency
 	weights += weightRecency
@@ -200,9 +202,9 @@ func upsell(env *analysis.Env, d *data, company int64, list []*customer, churned
 			Title:   fmt.Sprintf("Upsell candidate: %s", c.name),
 			Subject: fmt.Sprintf("%s:%d", modelPartner, c.partner),
 			Refs:    []analysis.Ref{env.Ref(modelPartner, c.partner)},
-			Facts: map[string]float64{"health": round2(c.health.score), "value_180d": round2(c.recentValue),
-				"value_prior_180d": round2(c.priorValue), "orders_180d": float64(c.health.recentOrders)},
-			Score: clamp01(x.gain / math.Max(1, c.priorValue)),
+			Facts: map[string]float64{"health": fields.Round2(c.health.score), "value_180d": fields.Round2(c.recentValue),
+				"value_prior_180d": fields.Round2(c.priorValue), "orders_180d": float64(c.health.recentOrders)},
+			Score: fields.Clamp01(x.gain / math.Max(1, c.priorValue)),
 		}
 		in.Detail = fmt.Sprintf("Healthy customer (score %.0f) who bought %.2f %s in the last 180 days against %.2f %s in the 180 before.",
 			c.health.score, c.recentValue, cur, c.priorValue, cur)

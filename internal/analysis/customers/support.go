@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -57,12 +59,12 @@ func loadSupport(ctx context.Context, env *analysis.Env, d *data) (*support, err
 	if ok {
 		s = &support{model: modelTicket, source: "helpdesk tickets"}
 		for _, r := range recs {
-			if !active(r) {
+			if !fields.Active(r) {
 				continue
 			}
 			_, hasFlags := r["sla_fail"]
-			t := ticket{id: r.ID(), company: m2o(r, "company_id"), partner: m2o(r, "partner_id"), created: datetime(r, "create_date"),
-				closed: datetime(r, "close_date"), deadline: datetime(r, "sla_deadline"), hasFlags: hasFlags}
+			t := ticket{id: r.ID(), company: fields.M2OID(r, "company_id"), partner: fields.M2OID(r, "partner_id"), created: fields.Datetime(r, "create_date"),
+				closed: fields.Datetime(r, "close_date"), deadline: fields.Datetime(r, "sla_deadline"), hasFlags: hasFlags}
 			t.isClosed = !t.closed.IsZero()
 			t.slaFail, _ = r.Bool("sla_fail")
 			t.slaLate, _ = r.Bool("sla_reached_late")
@@ -104,8 +106,8 @@ func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) 
 			return nil, err
 		}
 		for _, p := range recs {
-			if active(p) {
-				names[p.ID()] = str(p, "name")
+			if fields.Active(p) {
+				names[p.ID()] = fields.String(p, "name")
 			}
 		}
 		for _, t := range tasks {
@@ -133,21 +135,21 @@ func loadSupportTasks(ctx context.Context, env *analysis.Env) (*support, error) 
 	sort.Strings(names)
 	s := &support{model: modelTask, source: "tasks of " + strings.Join(names, ", ")}
 	for _, r := range tasks {
-		if _, ok := projects[m2o(r, "project_id")]; !ok || !active(r) || m2o(r, "parent_id") != 0 {
+		if _, ok := projects[fields.M2OID(r, "project_id")]; !ok || !fields.Active(r) || fields.M2OID(r, "parent_id") != 0 {
 			continue
 		}
-		t := ticket{id: r.ID(), company: m2o(r, "company_id"), partner: m2o(r, "partner_id"), created: datetime(r, "create_date"),
-			closed: datetime(r, "date_end")}
-		state := str(r, "state")
+		t := ticket{id: r.ID(), company: fields.M2OID(r, "company_id"), partner: fields.M2OID(r, "partner_id"), created: fields.Datetime(r, "create_date"),
+			closed: fields.Datetime(r, "date_end")}
+		state := fields.String(r, "state")
 		t.isClosed = !t.closed.IsZero() || state == "1_done" || state == "1_canceled"
 		if t.isClosed && t.closed.IsZero() {
-			t.closed = datetime(r, "date_last_stage_update")
+			t.closed = fields.Datetime(r, "date_last_stage_update")
 		}
 		if raw, ok := r["date_deadline"].(string); ok && len(raw) == len(odoo.DateLayout) {
 			// Odoo 16: a date, which lasts to the end of the day.
-			t.deadline = date(r, "date_deadline").In(time.UTC).Add(24*time.Hour - time.Second)
+			t.deadline = fields.Date(r, "date_deadline").In(time.UTC).Add(24*time.Hour - time.Second)
 		} else {
-			t.deadline = datetime(r, "date_deadline")
+			t.deadline = fields.Datetime(r, "date_deadline")
 		}
 		s.tickets = append(s.tickets, t)
 	}
@@ -160,7 +162,7 @@ func breached(env *analysis.Env, t ticket) bool {
 	if t.slaFail {
 		return true
 	}
-	return !t.deadline.IsZero() && dayOf(t.deadline).Before(env.Today)
+	return !t.deadline.IsZero() && fields.Day(t.deadline).Before(env.Today)
 }
 
 // slaMet reports whether a closed ticket met its SLA, and whether that is
@@ -221,7 +223,7 @@ func supportMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) {
 			continue
 		}
 		open = append(open, t.id)
-		age := analysis.DaysBetween(dayOf(t.created), env.Today)
+		age := analysis.DaysBetween(fields.Day(t.created), env.Today)
 		ages = append(ages, float64(age))
 		switch {
 		case age <= 2:
@@ -267,7 +269,7 @@ func optMetric(name string, xs []float64, unit string, c int64, note string) ana
 	if len(xs) == 0 {
 		return analysis.Metric{Name: name, Unit: unit, CompanyID: c, Note: note}
 	}
-	return metric(name, median(xs), unit, c)
+	return metric(name, robust.Median(xs), unit, c)
 }
 
 // inWindow reports whether t falls in the n days ending Today.
@@ -275,6 +277,6 @@ func inWindow(env *analysis.Env, t time.Time, n int) bool {
 	if t.IsZero() {
 		return false
 	}
-	age := analysis.DaysBetween(dayOf(t), env.Today)
+	age := analysis.DaysBetween(fields.Day(t), env.Today)
 	return age >= 0 && age < n
 }

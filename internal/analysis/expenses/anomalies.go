@@ -66,8 +66,8 @@ func (x *run) anomalies() map[int64]int {
 				e.date, e.amount, cur, len(xs), x.category(e), med, cur, p90),
 			Subject: "hr.expense:" + strconv.FormatInt(e.id, 10),
 			Refs:    []analysis.Ref{x.env.Ref("hr.expense", e.id), x.env.Ref("hr.employee", e.employee)},
-			Facts: map[string]float64{"amount": round2(e.amount), "category_median": round2(med), "ratio": round2(ratio),
-				"robust_z": round2(z), "p90": round2(p90), "history": float64(len(xs))},
+			Facts: map[string]float64{"amount": fields.Round2(e.amount), "category_median": fields.Round2(med), "ratio": fields.Round2(ratio),
+				"robust_z": fields.Round2(z), "p90": fields.Round2(p90), "history": float64(len(xs))},
 			Score: fields.Clamp01(ratio / (4 * factor)),
 		})
 	}

@@ -198,7 +198,7 @@ func (x *run) reportDuplicate(g []*expense, high float64) {
 			len(g), x.employee(first), x.category(first), strings.Join(amounts, ", "), cur, extra, cur),
 		Subject: "hr.expense:" + strconv.FormatInt(ids[0], 10),
 		Refs:    []analysis.Ref{x.env.Ref("hr.expense", ids...), x.env.Ref("hr.employee", first.employee)},
-		Facts:   map[string]float64{"amount": round2(first.amount), "duplicated_amount": round2(extra), "count": float64(len(g))},
+		Facts:   map[string]float64{"amount": fields.Round2(first.amount), "duplicated_amount": fields.Round2(extra), "count": float64(len(g))},
 		Score:   fields.Clamp01(extra / high),
 	})
 }

@@ -3,7 +3,6 @@ package expenses
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 	"strconv"
 
@@ -315,7 +314,5 @@ func (x *run) figures(dups, unusual map[int64]int) {
 }
 
 func metric(name string, v float64, unit string, companyID int64) analysis.Metric {
-	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: companyID, Available: true}
+	return analysis.Metric{Name: name, Value: fields.Round2(v), Unit: unit, CompanyID: companyID, Available: true}
 }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }

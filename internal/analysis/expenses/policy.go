@@ -25,7 +25,7 @@ func (x *run) policy() {
 		}
 		cur := x.currency(e.company)
 		var rules []string
-		facts := map[string]float64{"amount": round2(e.amount)}
+		facts := map[string]float64{"amount": fields.Round2(e.amount)}
 		if x.env.Today.Before(e.date) {
 			rules = append(rules, fmt.Sprintf("it is dated %s, after today", e.date))
 			facts["days_ahead"] = float64(analysis.DaysBetween(x.env.Today, e.date))
@@ -145,7 +145,7 @@ func (x *run) budgets(ctx context.Context) error {
 				l.actual, cur, l.planned, len(l.pendingIDs), l.pending, l.actual+l.pending-l.planned),
 			Subject: "aicoo.budget:" + strconv.FormatInt(l.rec.ID(), 10) + ":expenses",
 			Refs:    []analysis.Ref{x.env.Ref("aicoo.budget", l.rec.ID()), x.env.Ref("hr.expense", l.pendingIDs...)},
-			Facts:   map[string]float64{"actual": round2(l.actual), "pending": round2(l.pending), "planned": round2(l.planned)},
+			Facts:   map[string]float64{"actual": fields.Round2(l.actual), "pending": fields.Round2(l.pending), "planned": fields.Round2(l.planned)},
 			Score:   fields.Clamp01((l.actual + l.pending - l.planned) / l.planned),
 		})
 	}

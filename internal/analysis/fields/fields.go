@@ -6,7 +6,9 @@ package fields
 
 import (
 	"context"
+	"math"
 	"strconv"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/odoo"
@@ -40,6 +42,20 @@ func String(r odoo.Record, f string) string {
 func Date(r odoo.Record, f string) odoo.Date {
 	v, _ := r.Date(f)
 	return v
+}
+
+// Datetime reads a datetime field (UTC).
+func Datetime(r odoo.Record, f string) time.Time {
+	v, _ := r.Datetime(f)
+	return v
+}
+
+// Day returns the UTC date of a datetime, the zero Date for the zero time.
+func Day(t time.Time) odoo.Date {
+	if t.IsZero() {
+		return odoo.Date{}
+	}
+	return odoo.DateOf(t.UTC())
 }
 
 // Bool reads a boolean field.
@@ -90,6 +106,20 @@ func Companies(ctx context.Context, src analysis.Source) (map[int64]*Company, er
 	return out, nil
 }
 
+// Currencies returns each company's currency code by company id (see
+// Companies).
+func Currencies(ctx context.Context, src analysis.Source) (map[int64]string, error) {
+	comps, err := Companies(ctx, src)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[int64]string, len(comps))
+	for id, c := range comps {
+		out[id] = c.Currency
+	}
+	return out, nil
+}
+
 // Names maps record ids to display names.
 type Names map[int64]string
 
@@ -128,3 +158,6 @@ func Clamp01(x float64) float64 {
 	}
 	return x
 }
+
+// Round2 rounds x to cents.
+func Round2(x float64) float64 { return math.Round(x*100) / 100 }

@@ -144,7 +144,7 @@ func agingFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
 		m := analysis.Metric{Name: "finance.dso_days", Unit: "days", CompanyID: cid, Available: true}
 		if s := sales[cid]; s > 0 && ar[cid] != nil {
-			m.Value = round2(ar[cid].Total / s * float64(window))
+			m.Value = fields.Round2(ar[cid].Total / s * float64(window))
 		} else {
 			m.Note = "no customer invoices in the window"
 		}
@@ -237,7 +237,7 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 			Detail:  fmt.Sprintf("%d open payable items are due by %s; cash on bank and cash journals is %.2f %s.", len(ids), env.Today.AddDays(horizon), cash[cid], cur),
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":ap_due_soon",
 			Refs:    []analysis.Ref{env.Ref("account.move", ids...)},
-			Facts:   map[string]float64{"amount_due": round2(amt), "cash": round2(cash[cid]), "horizon_days": float64(horizon)},
+			Facts:   map[string]float64{"amount_due": fields.Round2(amt), "cash": fields.Round2(cash[cid]), "horizon_days": float64(horizon)},
 			Score:   fields.Clamp01(amt / max(cash[cid], 1)),
 		})
 	}
@@ -305,8 +305,8 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 				Detail:  detail + ".",
 				Subject: "account.move:" + strconv.FormatInt(m.ID(), 10),
 				Refs:    refs,
-				Facts: map[string]float64{"days_overdue": float64(o.days), "amount_residual": round2(o.amountCur),
-					"amount_residual_signed": round2(o.amount), "partner_id": float64(fields.M2OID(m, "partner_id"))},
+				Facts: map[string]float64{"days_overdue": float64(o.days), "amount_residual": fields.Round2(o.amountCur),
+					"amount_residual_signed": fields.Round2(o.amount), "partner_id": float64(fields.M2OID(m, "partner_id"))},
 				Score: 0.6*fields.Clamp01(float64(o.days)/180) + 0.4*fields.Clamp01(o.amount/max(total, 1)),
 			})
 		}
@@ -329,7 +329,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 		if len(ids) == 0 {
 			continue
 		}
-		res.Metrics = append(res.Metrics, analysis.Metric{Name: "finance.ar.top_overdue", Value: round2(top), Unit: cur, CompanyID: cid,
+		res.Metrics = append(res.Metrics, analysis.Metric{Name: "finance.ar.top_overdue", Value: fields.Round2(top), Unit: cur, CompanyID: cid,
 			Available: true, Note: fmt.Sprintf("the %d largest overdue customer invoices", len(ids)), Refs: []analysis.Ref{env.Ref("account.move", ids...)}})
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindTopOverdue, Priority: "low", CompanyID: cid,
@@ -337,7 +337,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 			Detail:  fmt.Sprintf("Of %.2f %s overdue on customer invoices, the largest is %s (%.2f %s, %d days).", total, cur, list[0].move.name, list[0].amount, cur, list[0].days),
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":top_overdue",
 			Refs:    []analysis.Ref{env.Ref("account.move", ids...)},
-			Facts:   map[string]float64{"overdue_total": round2(total), "top_total": round2(top)},
+			Facts:   map[string]float64{"overdue_total": fields.Round2(total), "top_total": fields.Round2(top)},
 			Score:   fields.Clamp01(top / max(total, 1)),
 		})
 	}

@@ -76,7 +76,7 @@ func approvalFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			Detail:  fmt.Sprintf("The oldest has waited %d days; employees are reimbursed only after approval.", t.oldest),
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":expense_approval",
 			Refs:    []analysis.Ref{env.Ref(model, t.ids...)},
-			Facts:   map[string]float64{"count": float64(t.n), "amount": round2(t.amount), "oldest_days": float64(t.oldest)},
+			Facts:   map[string]float64{"count": float64(t.n), "amount": fields.Round2(t.amount), "oldest_days": float64(t.oldest)},
 			Score:   fields.Clamp01(float64(t.oldest) / 60),
 		})
 	}

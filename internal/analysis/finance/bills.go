@@ -141,8 +141,8 @@ func unusualBills(env *analysis.Env, d *data, res *analysis.Result) {
 				fields.String(m, "name"), b.date, b.amount, cur, basis, len(xs), med, cur),
 			Subject: "account.move:" + strconv.FormatInt(m.ID(), 10),
 			Refs:    []analysis.Ref{env.Ref("account.move", m.ID()), env.Ref("res.partner", b.vendor)},
-			Facts: map[string]float64{"amount_total": round2(b.amount), "median": round2(med), "ratio": round2(ratio),
-				"robust_z": round2(z), "p90": round2(p90), "history": float64(len(xs))},
+			Facts: map[string]float64{"amount_total": fields.Round2(b.amount), "median": fields.Round2(med), "ratio": fields.Round2(ratio),
+				"robust_z": fields.Round2(z), "p90": fields.Round2(p90), "history": float64(len(xs))},
 			Score: fields.Clamp01(ratio / (4 * factor)),
 		})
 	}
@@ -252,8 +252,8 @@ func vendorSpend(env *analysis.Env, d *data, res *analysis.Result) {
 				s.recent, cur, window, s.prior),
 			Subject: "res.partner:" + strconv.FormatInt(k.vendor, 10) + ":spend_growth",
 			Refs:    refs,
-			Facts: map[string]float64{"spend_recent": round2(s.recent), "spend_prior": round2(s.prior), "spend_growth": round2(gv),
-				"revenue_growth": round2(gr)},
+			Facts: map[string]float64{"spend_recent": fields.Round2(s.recent), "spend_prior": fields.Round2(s.prior), "spend_growth": fields.Round2(gv),
+				"revenue_growth": fields.Round2(gr)},
 			Score: fields.Clamp01((gv - gr) / 2),
 		})
 	}

@@ -108,7 +108,7 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 				b.Actual, cur, acc, b.From, b.To, b.Planned, b.Actual-b.Planned, state),
 			Subject: "aicoo.budget:" + strconv.FormatInt(b.ID, 10),
 			Refs:    []analysis.Ref{env.Ref("aicoo.budget", b.ID), env.Ref("account.account", b.AccountID)},
-			Facts:   map[string]float64{"actual": round2(b.Actual), "planned": round2(b.Planned), "ratio": round2(ratio)},
+			Facts:   map[string]float64{"actual": fields.Round2(b.Actual), "planned": fields.Round2(b.Planned), "ratio": fields.Round2(ratio)},
 			Score:   fields.Clamp01((ratio - 1) / 1.0),
 		})
 	}

@@ -196,7 +196,7 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		days, ok := Runway(cash[cid], f.out, window)
 		rm := analysis.Metric{Name: "finance.cash.runway_days", Unit: "days", CompanyID: cid, Available: true, Refs: []analysis.Ref{jref}}
 		if ok {
-			rm.Value = round2(days)
+			rm.Value = fields.Round2(days)
 		} else {
 			rm.Value = 9999
 			rm.Note = "no outflows in the window: the runway is unbounded"
@@ -219,8 +219,8 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 				cash[cid], cur, window, f.out, cur, f.out/float64(window), f.in, days, low),
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":cash_runway",
 			Refs:    []analysis.Ref{jref},
-			Facts: map[string]float64{"cash": round2(cash[cid]), "outflow_window": round2(f.out), "inflow_window": round2(f.in),
-				"runway_days": round2(days), "window_days": float64(window)},
+			Facts: map[string]float64{"cash": fields.Round2(cash[cid]), "outflow_window": fields.Round2(f.out), "inflow_window": fields.Round2(f.in),
+				"runway_days": fields.Round2(days), "window_days": float64(window)},
 			Score: fields.Clamp01(1 - days/low),
 		})
 	}

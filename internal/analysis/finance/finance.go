@@ -3,7 +3,6 @@ package finance
 import (
 	"context"
 	"fmt"
-	"math"
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -265,7 +264,5 @@ func (d *data) currency(companyID int64) string {
 }
 
 func metric(name string, v float64, unit string, companyID int64) analysis.Metric {
-	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: companyID, Available: true}
+	return analysis.Metric{Name: name, Value: fields.Round2(v), Unit: unit, CompanyID: companyID, Available: true}
 }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }

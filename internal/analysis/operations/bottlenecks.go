@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 )
 
 // Bottlenecks: operation types whose open transfers pile up beyond what the
@@ -91,8 +92,8 @@ func (a *run) bottleneckFigures(c int64) {
 			Subject: fmt.Sprintf("stock.picking.type:%d", t),
 			Refs:    []analysis.Ref{a.env.Ref("stock.picking.type", t), a.env.Ref("stock.picking", q.open...)},
 			Facts: map[string]float64{"open": float64(n), "ready": float64(len(q.ready)), "waiting": float64(len(q.waiting)),
-				"done_per_day": round2(perDay), "backlog_days": round2(days), "median_age_days": round2(median(q.ages))},
-			Score: clamp01(days / (4 * a.backlogDays)),
+				"done_per_day": fields.Round2(perDay), "backlog_days": fields.Round2(days), "median_age_days": fields.Round2(median(q.ages))},
+			Score: fields.Clamp01(days / (4 * a.backlogDays)),
 		})
 	}
 	a.taskBottlenecks(c)
@@ -125,7 +126,7 @@ func (a *run) taskBottlenecks(c int64) {
 		all = append(all, age)
 	}
 	a.metric(c, "operations.tasks.open", float64(len(all)), "count", "open tasks in stages that are not folded", nil)
-	m := a.metric(c, "operations.tasks.median_days_in_stage", round2(median(all)), "days", "median days open tasks have sat in their current stage", nil)
+	m := a.metric(c, "operations.tasks.median_days_in_stage", fields.Round2(median(all)), "days", "median days open tasks have sat in their current stage", nil)
 	m.Available = len(all) > 0
 	ids := make([]int64, 0, len(stages))
 	for id := range stages {
@@ -145,8 +146,8 @@ func (a *run) taskBottlenecks(c int64) {
 			Detail:  fmt.Sprintf("%d open tasks sit in the stage %q, for a median of %.0f days (all open tasks: %.0f days).", len(s.ids), name, med, median(all)),
 			Subject: fmt.Sprintf("project.task.type:%d", id),
 			Refs:    []analysis.Ref{a.env.Ref("project.task.type", id), a.env.Ref("project.task", s.ids...)},
-			Facts:   map[string]float64{"open": float64(len(s.ids)), "median_days_in_stage": round2(med)},
-			Score:   clamp01(med / (4 * a.taskStageDays)),
+			Facts:   map[string]float64{"open": float64(len(s.ids)), "median_days_in_stage": fields.Round2(med)},
+			Score:   fields.Clamp01(med / (4 * a.taskStageDays)),
 		})
 	}
 }

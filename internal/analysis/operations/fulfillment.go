@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -96,10 +97,10 @@ func (a *run) fulfillmentFigures(c int64) {
 	}
 	sortInt64(leadOrders)
 	w := a.fulfillmentDays
-	m := a.metric(c, "operations.fulfillment.order_to_delivery_days_avg", round2(mean(leadTimes)), "days",
+	m := a.metric(c, "operations.fulfillment.order_to_delivery_days_avg", fields.Round2(mean(leadTimes)), "days",
 		fmt.Sprintf("sales orders fully delivered in the last %d days: days from order date to the last delivery", w), nil)
 	m.Available = a.d.sale && len(leadTimes) > 0
-	m = a.metric(c, "operations.fulfillment.order_to_delivery_days_median", round2(median(leadTimes)), "days",
+	m = a.metric(c, "operations.fulfillment.order_to_delivery_days_median", fields.Round2(median(leadTimes)), "days",
 		fmt.Sprintf("median over the sales orders fully delivered in the last %d days", w), nil)
 	m.Available = a.d.sale && len(leadTimes) > 0
 	a.metric(c, "operations.fulfillment.deliveries", float64(len(done)), "count", fmt.Sprintf("customer deliveries done in the last %d days", w), nil)
@@ -107,7 +108,7 @@ func (a *run) fulfillmentFigures(c int64) {
 	if len(done) > 0 {
 		rate = float64(len(late)) / float64(len(done))
 	}
-	m = a.metric(c, "operations.fulfillment.late_delivery_rate", round2(rate), "ratio",
+	m = a.metric(c, "operations.fulfillment.late_delivery_rate", fields.Round2(rate), "ratio",
 		fmt.Sprintf("deliveries of the last %d days done after their promised date (deadline, else the order's delivery date, else scheduled date)", w),
 		a.refs("stock.picking", late))
 	m.Available = len(done) > 0
@@ -115,7 +116,7 @@ func (a *run) fulfillmentFigures(c int64) {
 	if len(lateDays) > 0 {
 		avgLate = mean(lateDays)
 	}
-	m = a.metric(c, "operations.fulfillment.avg_days_late", round2(avgLate), "days", "average days late of the late deliveries", nil)
+	m = a.metric(c, "operations.fulfillment.avg_days_late", fields.Round2(avgLate), "days", "average days late of the late deliveries", nil)
 	m.Available = len(done) > 0
 	a.metric(c, "operations.fulfillment.backlog_pickings", float64(len(backlog)), "count", "open customer deliveries (waiting or ready)", a.refs("stock.picking", backlog))
 	m = a.metric(c, "operations.fulfillment.backlog_orders", float64(len(backlogOrders)), "count", "sales orders with an open delivery", nil)
@@ -135,9 +136,9 @@ func (a *run) fulfillmentFigures(c int64) {
 				len(late), len(done), w, avgLate, len(overdue)),
 			Subject: fmt.Sprintf("res.company:%d:late_deliveries", c),
 			Refs:    []analysis.Ref{a.env.Ref("stock.picking", late...)},
-			Facts: map[string]float64{"late_rate": round2(rate), "deliveries": float64(len(done)), "late": float64(len(late)),
-				"avg_days_late": round2(avgLate), "backlog_overdue": float64(len(overdue))},
-			Score: clamp01(rate),
+			Facts: map[string]float64{"late_rate": fields.Round2(rate), "deliveries": float64(len(done)), "late": float64(len(late)),
+				"avg_days_late": fields.Round2(avgLate), "backlog_overdue": float64(len(overdue))},
+			Score: fields.Clamp01(rate),
 		})
 	}
 }

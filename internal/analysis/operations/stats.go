@@ -48,8 +48,4 @@ func twoProportionZ(k1, n1, k2, n2 int) float64 {
 	return (p1 - p2) / se
 }
 
-func clamp01(x float64) float64 { return math.Max(0, math.Min(1, x)) }
-
-func round2(x float64) float64 { return math.Round(x*100) / 100 }
-
 func sortInt64(xs []int64) { slices.Sort(xs) }

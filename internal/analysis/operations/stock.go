@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -266,7 +267,7 @@ func (a *run) stockFigures(c int64, pos map[pkey]*stockPos) {
 		"products whose forecast is below their rule minimum while the rule is manual: nothing reorders them", a.refs("product.product", manualShort))
 	a.metric(c, "operations.stock.out_of_stock", float64(len(outOfStock)), "count",
 		"products consumed in the window with nothing on hand", a.refs("product.product", outOfStock))
-	a.metric(c, "operations.stock.days_of_cover_median", round2(median(covers)), "days",
+	a.metric(c, "operations.stock.days_of_cover_median", fields.Round2(median(covers)), "days",
 		fmt.Sprintf("median, over products consumed in the last %d days, of on hand / average daily consumption", a.window), nil)
 	riskIDs := make([]int64, 0, len(risks))
 	for _, r := range risks {
@@ -284,12 +285,12 @@ func (a *run) stockoutInsight(r stockout) {
 		prio = "critical"
 	}
 	facts := map[string]float64{
-		"qty_on_hand": round2(r.onHand), "incoming_qty": round2(r.inc), "outgoing_qty": round2(r.outgoing), "forecast_qty": round2(r.forecast),
-		"avg_daily_out": round2(r.daily), "window_days": float64(a.window), "lead_days": float64(r.lead),
-		"need_over_lead": round2(r.need), "shortfall": round2(r.need - r.forecast),
+		"qty_on_hand": fields.Round2(r.onHand), "incoming_qty": fields.Round2(r.inc), "outgoing_qty": fields.Round2(r.outgoing), "forecast_qty": fields.Round2(r.forecast),
+		"avg_daily_out": fields.Round2(r.daily), "window_days": float64(a.window), "lead_days": float64(r.lead),
+		"need_over_lead": fields.Round2(r.need), "shortfall": fields.Round2(r.need - r.forecast),
 	}
 	if !math.IsInf(r.stockoutDays, 0) {
-		facts["days_of_cover"] = round2(r.stockoutDays)
+		facts["days_of_cover"] = fields.Round2(r.stockoutDays)
 	}
 	if len(r.purchases)+len(r.pickings) > 0 {
 		facts["next_receipt_in_days"] = float64(r.nextArrival)
@@ -321,7 +322,7 @@ func (a *run) stockoutInsight(r stockout) {
 		title = fmt.Sprintf("%s runs out in %s; %s needs %d to deliver", r.p.label(), plural(int(math.Floor(r.stockoutDays)), "day", "days"), vendor, r.lead)
 		detail = fmt.Sprintf("%s: %.1f days at the average %s a day of the last %d days, so stock runs out around %s, "+
 			"but an order placed today arrives in %d days (%s short over the lead time).",
-			stock, r.stockoutDays, fmtQty(round2(r.daily)), a.window, when, r.lead, fmtQty(round2(r.need-r.forecast)))
+			stock, r.stockoutDays, fmtQty(fields.Round2(r.daily)), a.window, when, r.lead, fmtQty(fields.Round2(r.need-r.forecast)))
 	}
 	if r.op != nil && r.op.trigger == "manual" {
 		detail += " Its reordering rule is manual, so no order will be created automatically."
@@ -331,7 +332,7 @@ func (a *run) stockoutInsight(r stockout) {
 		Title: title, Detail: detail,
 		Subject: fmt.Sprintf("product.product:%d", r.p.id),
 		Refs:    refs, Facts: facts,
-		Score: clamp01(1 - r.stockoutDays/float64(r.lead)),
+		Score: fields.Clamp01(1 - r.stockoutDays/float64(r.lead)),
 	})
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -91,10 +92,10 @@ func (a *run) supplierFigures(c int64) {
 		w[v].add(p, delay, a.grace)
 	}
 	sortInt64(vendors)
-	m := a.metric(c, "operations.suppliers.on_time_rate", round2(all.rate()), "ratio",
+	m := a.metric(c, "operations.suppliers.on_time_rate", fields.Round2(all.rate()), "ratio",
 		fmt.Sprintf("vendor receipts of the last %d days done on or before their promised date", a.recentDays), nil)
 	m.Available = all.n > 0
-	m = a.metric(c, "operations.suppliers.avg_delay_days", round2(mean(all.lateDays)), "days",
+	m = a.metric(c, "operations.suppliers.avg_delay_days", fields.Round2(mean(all.lateDays)), "days",
 		fmt.Sprintf("average days late of the late vendor receipts of the last %d days", a.recentDays), nil)
 	m.Available = len(all.lateDays) > 0 || all.n > 0
 	if len(all.lateDays) == 0 {
@@ -118,16 +119,16 @@ func (a *run) supplierFigures(c int64) {
 func (a *run) supplierInsight(c, v int64, r, p *receiptStats, drop, z float64) {
 	name := a.d.partnerName(v)
 	facts := map[string]float64{
-		"on_time_rate_recent": round2(r.rate()), "on_time_rate_prior": round2(p.rate()), "drop": round2(drop), "z": round2(z),
+		"on_time_rate_recent": fields.Round2(r.rate()), "on_time_rate_prior": fields.Round2(p.rate()), "drop": fields.Round2(drop), "z": fields.Round2(z),
 		"receipts_recent": float64(r.n), "receipts_prior": float64(p.n), "recent_days": float64(a.recentDays),
 	}
 	delay := 0.0
 	if len(r.lateDays) > 0 {
 		delay = mean(r.lateDays)
-		facts["avg_delay_days_recent"] = round2(delay)
+		facts["avg_delay_days_recent"] = fields.Round2(delay)
 	}
 	if len(p.lateDays) > 0 {
-		facts["avg_delay_days_prior"] = round2(mean(p.lateDays))
+		facts["avg_delay_days_prior"] = fields.Round2(mean(p.lateDays))
 	}
 	a.res.Insights = append(a.res.Insights, analysis.Insight{
 		Kind: KindSupplierLate, Priority: "high", CompanyID: c,
@@ -138,6 +139,6 @@ func (a *run) supplierInsight(c, v int64, r, p *receiptStats, drop, z float64) {
 		Subject: fmt.Sprintf("res.partner:%d", v),
 		Refs:    []analysis.Ref{a.env.Ref("res.partner", v), a.env.Ref("stock.picking", r.lateIDs...)},
 		Facts:   facts,
-		Score:   clamp01(drop),
+		Score:   fields.Clamp01(drop),
 	})
 }

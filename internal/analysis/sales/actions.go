@@ -5,6 +5,7 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 )
 
 // nextActions suggests next actions per salesperson: overdue activities on
@@ -99,21 +100,21 @@ func nextActions(env *analysis.Env, d *data, stalled map[int64]bool, res *analys
 			in := analysis.Insight{Kind: kind, Priority: "low", CompanyID: k.company,
 				Subject: fmt.Sprintf("%s:%d:%s", modelUser, k.user, kind),
 				Refs:    []analysis.Ref{env.Ref(modelLead, t.deals...)},
-				Facts:   map[string]float64{"deals": float64(len(t.deals)), "expected_revenue": round2(t.value)}}
+				Facts:   map[string]float64{"deals": float64(len(t.deals)), "expected_revenue": fields.Round2(t.value)}}
 			if kind == KindOverdueActivity {
 				in.Title = fmt.Sprintf("%s has %d overdue activities on %d open deals", who, len(t.acts), len(t.deals))
 				in.Detail = fmt.Sprintf("The oldest is %d days overdue. Do them or reschedule them.", t.oldest)
 				in.Refs = append(in.Refs, env.Ref(modelActivity, t.acts...))
 				in.Facts["activities"] = float64(len(t.acts))
 				in.Facts["oldest_days_overdue"] = float64(t.oldest)
-				in.Score = clamp01(float64(t.oldest) / 60)
+				in.Score = fields.Clamp01(float64(t.oldest) / 60)
 				if t.oldest >= mediumDays {
 					in.Priority = "medium"
 				}
 			} else {
 				in.Title = fmt.Sprintf("%s has %d open deals with no next activity", who, len(t.deals))
 				in.Detail = fmt.Sprintf("Plan the next step on each (%.2f %s expected in total).", t.value, d.currency[k.company])
-				in.Score = clamp01(float64(len(t.deals)) / 20)
+				in.Score = fields.Clamp01(float64(len(t.deals)) / 20)
 			}
 			if k.user != 0 {
 				in.Refs = append(in.Refs, env.Ref(modelUser, k.user))

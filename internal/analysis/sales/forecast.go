@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 )
 
 // blockDays is the length of the blocks the invoiced run-rate is measured in.
@@ -59,7 +60,7 @@ func forecastMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 		if !dl.deadline.IsZero() && end.Before(dl.deadline) {
 			continue
 		}
-		p := clamp01(dl.prob / 100)
+		p := fields.Clamp01(dl.prob / 100)
 		pipe += p * dl.expected
 		pipeVar += p * (1 - p) * dl.expected * dl.expected
 		ids = append(ids, dl.id)

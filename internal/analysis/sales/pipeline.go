@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 )
 
 // inWindow reports whether t falls in the n days ending Today (Today and
@@ -14,7 +16,7 @@ func inWindow(env *analysis.Env, t time.Time, n int) bool {
 	if t.IsZero() {
 		return false
 	}
-	age := analysis.DaysBetween(dayOf(t), env.Today)
+	age := analysis.DaysBetween(fields.Day(t), env.Today)
 	return age >= 0 && age < n
 }
 
@@ -86,7 +88,7 @@ func progressMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 				wonRevenue += dl.expected
 			}
 			if inWindow(env, dl.closed, 365) && !dl.created.IsZero() {
-				cycles = append(cycles, float64(analysis.DaysBetween(dayOf(dl.created), dayOf(dl.closed))))
+				cycles = append(cycles, float64(analysis.DaysBetween(fields.Day(dl.created), fields.Day(dl.closed))))
 			}
 		case dealLost:
 			if inWindow(env, dl.closed, 30) {
@@ -101,7 +103,7 @@ func progressMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 		metric("sales.deals.won_revenue_30d", wonRevenue, d.currency[c], c))
 	cyc := analysis.Metric{Name: "sales.cycle_days.median_365d", Unit: "days", CompanyID: c, Note: "no deal won in the last 365 days"}
 	if len(cycles) > 0 {
-		cyc = metric(cyc.Name, median(cycles), "days", c)
+		cyc = metric(cyc.Name, robust.Median(cycles), "days", c)
 	}
 	res.Metrics = append(res.Metrics, cyc)
 	adv := analysis.Metric{Name: "sales.deals.stage_advances_30d", Unit: "count", CompanyID: c,
@@ -110,7 +112,7 @@ func progressMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 		var n int
 		for _, m := range d.messages {
 			rid, _ := m.Int("res_id")
-			if dl := d.byID[rid]; dl != nil && dl.company == c && inWindow(env, datetime(m, "date"), 30) {
+			if dl := d.byID[rid]; dl != nil && dl.company == c && inWindow(env, fields.Datetime(m, "date"), 30) {
 				n++
 			}
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -186,9 +187,9 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	for _, s := range stageRecs {
 		won, _ := s.Bool("is_won")
 		seq, _ := s.Int("sequence")
-		d.stages[s.ID()] = &stage{id: s.ID(), name: str(s, "name"), sequence: seq, won: won}
+		d.stages[s.ID()] = &stage{id: s.ID(), name: fields.String(s, "name"), sequence: seq, won: won}
 	}
-	if d.currency, err = companyCurrencies(ctx, src); err != nil {
+	if d.currency, err = fields.Currencies(ctx, src); err != nil {
 		return nil, false, err
 	}
 	users, _, err := analysis.Optional(ctx, src, modelUser)
@@ -196,34 +197,34 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 		return nil, false, err
 	}
 	for _, u := range users {
-		d.userNames[u.ID()] = str(u, "name")
+		d.userNames[u.ID()] = fields.String(u, "name")
 	}
 	reasons, _, err := analysis.Optional(ctx, src, modelLostReason)
 	if err != nil {
 		return nil, false, err
 	}
 	for _, r := range reasons {
-		d.reasonName[r.ID()] = str(r, "name")
+		d.reasonName[r.ID()] = fields.String(r, "name")
 	}
 	for _, l := range leads {
-		if str(l, "type") == "lead" {
+		if fields.String(l, "type") == "lead" {
 			continue // a lead is not in the pipeline until converted
 		}
-		dl := &deal{id: l.ID(), company: m2o(l, "company_id"), stage: m2o(l, "stage_id"), user: m2o(l, "user_id"),
-			reason: m2o(l, "lost_reason_id"), name: str(l, "name"), expected: num(l, "expected_revenue"),
-			prob: num(l, "probability"), created: datetime(l, "create_date"), stageUpdate: datetime(l, "date_last_stage_update"),
-			closed: datetime(l, "date_closed"), deadline: date(l, "date_deadline")}
+		dl := &deal{id: l.ID(), company: fields.M2OID(l, "company_id"), stage: fields.M2OID(l, "stage_id"), user: fields.M2OID(l, "user_id"),
+			reason: fields.M2OID(l, "lost_reason_id"), name: fields.String(l, "name"), expected: fields.Float(l, "expected_revenue"),
+			prob: fields.Float(l, "probability"), created: fields.Datetime(l, "create_date"), stageUpdate: fields.Datetime(l, "date_last_stage_update"),
+			closed: fields.Datetime(l, "date_closed"), deadline: fields.Date(l, "date_deadline")}
 		if dl.created.IsZero() {
-			dl.created = datetime(l, "date_open")
+			dl.created = fields.Datetime(l, "date_open")
 		}
 		if dl.stageUpdate.IsZero() {
 			dl.stageUpdate = dl.created
 		}
-		if m := m2oName(l, "user_id"); m != "" && d.userNames[dl.user] == "" {
+		if m := fields.M2OName(l, "user_id"); m != "" && d.userNames[dl.user] == "" {
 			d.userNames[dl.user] = m
 		}
 		if s := d.stages[dl.stage]; s == nil && dl.stage != 0 {
-			d.stages[dl.stage] = &stage{id: dl.stage, name: m2oName(l, "stage_id")}
+			d.stages[dl.stage] = &stage{id: dl.stage, name: fields.M2OName(l, "stage_id")}
 		}
 		dl.state = classify(l, d.stages[dl.stage], dl.prob)
 		dl.lastTouch = dl.stageUpdate
@@ -239,17 +240,17 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	}
 	d.hasMoves = hasMoves
 	for _, m := range moves {
-		if t := str(m, "move_type"); t != "out_invoice" && t != "out_refund" {
+		if t := fields.String(m, "move_type"); t != "out_invoice" && t != "out_refund" {
 			continue
 		}
-		if str(m, "state") != "posted" {
+		if fields.String(m, "state") != "posted" {
 			continue
 		}
-		day := date(m, "invoice_date")
+		day := fields.Date(m, "invoice_date")
 		if day.IsZero() {
-			day = date(m, "date")
+			day = fields.Date(m, "date")
 		}
-		d.invoices = append(d.invoices, invoice{company: m2o(m, "company_id"), day: day, untaxed: num(m, "amount_untaxed_signed")})
+		d.invoices = append(d.invoices, invoice{company: fields.M2OID(m, "company_id"), day: day, untaxed: fields.Float(m, "amount_untaxed_signed")})
 	}
 	return d, true, nil
 }
@@ -258,23 +259,23 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 // else won when in a won stage, lost when archived with probability 0,
 // archived (ignored) when archived otherwise, and open.
 func classify(l odoo.Record, s *stage, prob float64) string {
-	switch str(l, "won_status") {
+	switch fields.String(l, "won_status") {
 	case "won":
 		return dealWon
 	case "lost":
 		return dealLost
 	case "pending":
-		if active(l) {
+		if fields.Active(l) {
 			return dealOpen
 		}
 		return dealHidden
 	}
 	switch {
-	case s != nil && s.won && (active(l) || prob == 100):
+	case s != nil && s.won && (fields.Active(l) || prob == 100):
 		return dealWon
-	case !active(l) && prob == 0:
+	case !fields.Active(l) && prob == 0:
 		return dealLost
-	case !active(l):
+	case !fields.Active(l):
 		return dealHidden
 	}
 	return dealOpen
@@ -291,7 +292,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 	}
 	d.hasActs = ok
 	for _, a := range acts {
-		if str(a, "res_model") != modelLead {
+		if fields.String(a, "res_model") != modelLead {
 			continue
 		}
 		rid, _ := a.Int("res_id")
@@ -299,7 +300,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 		if dl == nil {
 			continue
 		}
-		if done := date(a, "date_done"); !done.IsZero() || !active(a) {
+		if done := fields.Date(a, "date_done"); !done.IsZero() || !fields.Active(a) {
 			// A done activity (kept archived in 17+) is activity on the deal.
 			if done.IsZero() {
 				continue
@@ -307,7 +308,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 			touch(dl, done.In(time.UTC))
 			continue
 		}
-		dl.openActs = append(dl.openActs, activity{id: a.ID(), user: m2o(a, "user_id"), deadline: date(a, "date_deadline")})
+		dl.openActs = append(dl.openActs, activity{id: a.ID(), user: fields.M2OID(a, "user_id"), deadline: fields.Date(a, "date_deadline")})
 		if dl.openActs[len(dl.openActs)-1].deadline.Compare(today) >= 0 {
 			dl.planned = true
 		}
@@ -317,7 +318,7 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 		return err
 	}
 	for _, m := range msgs {
-		if str(m, "model") != modelLead {
+		if fields.String(m, "model") != modelLead {
 			continue
 		}
 		rid, _ := m.Int("res_id")
@@ -325,14 +326,14 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 		if dl == nil {
 			continue
 		}
-		if strings.Contains(str(m, "tracking"), "Stage:") {
+		if strings.Contains(fields.String(m, "tracking"), "Stage:") {
 			d.messages = append(d.messages, m)
 			continue
 		}
 		// Logged e-mails and comments are contact with the customer;
 		// system notifications are not.
-		if t := str(m, "message_type"); t == "comment" || t == "email" || t == "email_outgoing" {
-			touch(dl, datetime(m, "date"))
+		if t := fields.String(m, "message_type"); t == "comment" || t == "email" || t == "email_outgoing" {
+			touch(dl, fields.Datetime(m, "date"))
 		}
 	}
 	events, _, err := analysis.Optional(ctx, src, "calendar.event")
@@ -341,18 +342,18 @@ func loadActivities(ctx context.Context, env *analysis.Env, d *data) error {
 	}
 	end := today.AddDays(1).In(time.UTC)
 	for _, e := range events {
-		rid := m2o(e, "opportunity_id")
-		if rid == 0 && str(e, "res_model") == modelLead {
+		rid := fields.M2OID(e, "opportunity_id")
+		if rid == 0 && fields.String(e, "res_model") == modelLead {
 			id, _ := e.Int("res_id")
 			rid = id
 		}
 		dl := d.byID[rid]
-		if dl == nil || !active(e) {
+		if dl == nil || !fields.Active(e) {
 			continue
 		}
-		start := datetime(e, "start")
+		start := fields.Datetime(e, "start")
 		if start.IsZero() {
-			start = date(e, "start_date").In(time.UTC)
+			start = fields.Date(e, "start_date").In(time.UTC)
 		}
 		if !start.Before(today.In(time.UTC)) {
 			dl.planned = true
@@ -372,5 +373,5 @@ func touch(dl *deal, t time.Time) {
 
 // metric builds an available metric.
 func metric(name string, v float64, unit string, company int64, refs ...analysis.Ref) analysis.Metric {
-	return analysis.Metric{Name: name, Value: round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
+	return analysis.Metric{Name: name, Value: fields.Round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -192,7 +193,7 @@ func TestWonStatus19(t *testing.T) {
 	}
 	stages := map[int64]*stage{1: {id: 1}, 3: {id: 3, won: true}}
 	for i, tt := range tests {
-		if got := classify(tt.rec, stages[m2o(tt.rec, "stage_id")], num(tt.rec, "probability")); got != tt.want {
+		if got := classify(tt.rec, stages[fields.M2OID(tt.rec, "stage_id")], fields.Float(tt.rec, "probability")); got != tt.want {
 			t.Errorf("%d: %s, want %s", i, got, tt.want)
 		}
 	}

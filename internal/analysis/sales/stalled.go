@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/robust"
 )
 
 // norms holds the normal time (days) deals spend in each stage.
@@ -54,11 +56,11 @@ func learnNorms(env *analysis.Env, d *data) norms {
 		all = append(all, xs...)
 		n.samples[s] = len(xs)
 		if len(xs) >= minSamples && len(xs) > 0 {
-			n.byStage[s] = median(xs)
+			n.byStage[s] = robust.Median(xs)
 		}
 	}
 	if len(all) > 0 {
-		n.pooled = median(all)
+		n.pooled = robust.Median(all)
 	} else {
 		n.pooled = env.Threshold(ThresholdStageNormalDays, StageNormalDaysDefault)
 		n.source = "default"
@@ -93,12 +95,12 @@ func historyStays(d *data) map[int64][]float64 {
 	}
 	perDeal := map[int64][]change{}
 	for _, m := range d.messages {
-		from, ok := stageFrom(str(m, "tracking"))
+		from, ok := stageFrom(fields.String(m, "tracking"))
 		if !ok {
 			continue
 		}
 		rid, _ := m.Int("res_id")
-		perDeal[rid] = append(perDeal[rid], change{at: datetime(m, "date"), id: m.ID(), from: byName[from]})
+		perDeal[rid] = append(perDeal[rid], change{at: fields.Datetime(m, "date"), id: m.ID(), from: byName[from]})
 	}
 	out := map[int64][]float64{}
 	for rid, cs := range perDeal {
@@ -154,11 +156,11 @@ func detectStalled(env *analysis.Env, d *data, n norms, res *analysis.Result) ma
 		}
 		normal := n.normal(dl.stage)
 		limit := math.Max(minDays, factor*normal)
-		idle := float64(analysis.DaysBetween(dayOf(dl.lastTouch), env.Today))
+		idle := float64(analysis.DaysBetween(fields.Day(dl.lastTouch), env.Today))
 		if dl.lastTouch.IsZero() || idle <= limit {
 			continue
 		}
-		inStage := float64(analysis.DaysBetween(dayOf(dl.stageUpdate), env.Today))
+		inStage := float64(analysis.DaysBetween(fields.Day(dl.stageUpdate), env.Today))
 		stalled[dl.id] = true
 		count[dl.company]++
 		prio := "medium"
@@ -182,9 +184,9 @@ func detectStalled(env *analysis.Env, d *data, n norms, res *analysis.Result) ma
 			Detail:  detail,
 			Subject: fmt.Sprintf("%s:%d", modelLead, dl.id),
 			Refs:    refs,
-			Facts: map[string]float64{"days_in_stage": inStage, "idle_days": idle, "normal_days": round2(normal),
-				"limit_days": round2(limit), "expected_revenue": dl.expected, "probability": dl.prob},
-			Score: clamp01(1 - limit/idle),
+			Facts: map[string]float64{"days_in_stage": inStage, "idle_days": idle, "normal_days": fields.Round2(normal),
+				"limit_days": fields.Round2(limit), "expected_revenue": dl.expected, "probability": dl.prob},
+			Score: fields.Clamp01(1 - limit/idle),
 		})
 	}
 	for _, dl := range d.deals {
