@@ -372,9 +372,13 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 				return err
 			}},
 			// Often, so a new connection's first briefing follows its first
-			// analyses closely; a tick with nothing due is a few reads per
-			// connection.
-			{Name: "briefings", Interval: 20 * time.Second, Func: a.deliverBriefings},
+			// analyses closely (a tick with nothing due is a few reads per
+			// connection), with time for slow model calls; runs never
+			// overlap, so a slow one is not repeated by the next ticks.
+			{Name: "briefings", Interval: 20 * time.Second, Timeout: 5 * time.Minute, Func: func(ctx context.Context) error {
+				_, err := a.store.RunExclusive(ctx, store.LockBriefings, a.deliverBriefings)
+				return err
+			}},
 			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
 		},
 	})

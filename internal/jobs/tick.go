@@ -1,6 +1,7 @@
 package jobs
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"time"
@@ -15,7 +16,11 @@ import (
 type Tick struct {
 	Name     string
 	Interval time.Duration
-	Func     func(ctx context.Context) error
+	// Timeout bounds one run; it defaults to Interval. A tick that runs
+	// often but may do slow work (a language-model call) needs more than
+	// its interval, and must then keep its runs from overlapping itself.
+	Timeout time.Duration
+	Func    func(ctx context.Context) error
 }
 
 // tickArgs asks for one run of the named tick at an aligned time, unique so
@@ -41,9 +46,9 @@ func (w *tickWorker) Work(ctx context.Context, job *river.Job[tickArgs]) error {
 	if !ok {
 		return river.JobCancel(fmt.Errorf("unknown tick %q", job.Args.Name))
 	}
-	// A tick that cannot finish within its interval is cut off; the next
-	// one starts fresh.
-	ctx, cancel := context.WithTimeout(ctx, t.Interval)
+	// A tick that cannot finish within its timeout (its interval unless
+	// set) is cut off; the next one starts fresh.
+	ctx, cancel := context.WithTimeout(ctx, cmp.Or(t.Timeout, t.Interval))
 	defer cancel()
 	if err := t.Func(ctx); err != nil {
 		return fmt.Errorf("tick %s: %w", t.Name, err)

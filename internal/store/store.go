@@ -16,6 +16,8 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
@@ -70,12 +72,21 @@ type Store struct {
 	dialect Dialect
 	logger  *slog.Logger
 	now     func() time.Time
+	// locks are RunExclusive's in-process locks, shared by the Store
+	// values of transactions (see InTx) through the pointer.
+	locks *lockSet
+}
+
+// lockSet holds a mutex per lock purpose.
+type lockSet struct {
+	mu sync.Mutex
+	m  map[int64]*sync.Mutex
 }
 
 // Open connects to the configured database and checks that it answers. It
 // does not migrate: call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{logger: cfg.Logger, now: cfg.NowFunc}
+	s := &Store{logger: cfg.Logger, now: cfg.NowFunc, locks: &lockSet{m: map[int64]*sync.Mutex{}}}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -225,11 +236,62 @@ func (s *Store) inTxIfNeeded(ctx context.Context, fn func(tx *Store) error) erro
 	return s.InTx(ctx, fn)
 }
 
-// Purposes of the per-connection PostgreSQL advisory locks.
+// Purposes of the PostgreSQL advisory locks.
 const (
-	lockAudit  = 7261 // appending to the audit chain
-	lockAdmins = 7263 // changes that could remove the last enabled admin
+	lockAudit  = 7261 // appending to the audit chain, per connection
+	lockAdmins = 7263 // changes that could remove the last enabled admin, per connection
+	// LockBriefings keeps briefing runs of several instances from
+	// overlapping (RunExclusive).
+	LockBriefings = 7264
 )
+
+// RunExclusive runs fn unless another run holding the same lock is under
+// way, in this process or (on PostgreSQL) in any instance, and reports
+// whether it ran. The lock is a purpose such as LockBriefings. It is for
+// periodic work that may take longer than its period: a run that finds the
+// lock taken is skipped, not queued.
+func (s *Store) RunExclusive(ctx context.Context, lock int64, fn func(ctx context.Context) error) (bool, error) {
+	mu := s.localLock(lock)
+	if !mu.TryLock() {
+		return false, nil
+	}
+	defer mu.Unlock()
+	if s.dialect != Postgres {
+		return true, fn(ctx) // one process owns a SQLite file
+	}
+	// A session lock lives on one connection: hold it for the run.
+	conn, err := s.db.Conn(ctx)
+	if err != nil {
+		return false, fmt.Errorf("store: lock %d: %w", lock, err)
+	}
+	defer conn.Close()
+	// Advisory locks are per database; the key names the schema too, so
+	// deployments sharing a database in separate schemas do not block each
+	// other.
+	const key = `hashtextextended(current_schema() || '/aicoo/' || $1, 0)`
+	name := strconv.FormatInt(lock, 10)
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(`+key+`)`, name).Scan(&got); err != nil {
+		return false, fmt.Errorf("store: lock %d: %w", lock, err)
+	}
+	if !got {
+		return false, nil
+	}
+	defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+key+`)`, name)
+	return true, fn(ctx)
+}
+
+// localLock returns the process-wide mutex of a lock purpose.
+func (s *Store) localLock(lock int64) *sync.Mutex {
+	s.locks.mu.Lock()
+	defer s.locks.mu.Unlock()
+	mu, ok := s.locks.m[lock]
+	if !ok {
+		mu = &sync.Mutex{}
+		s.locks.m[lock] = mu
+	}
+	return mu
+}
 
 // advisoryKey is the single 64-bit advisory lock key of a purpose and a
 // connection: the purpose in the high 16 bits, the id in the low 48. The

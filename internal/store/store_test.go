@@ -410,3 +410,60 @@ func TestAnalysisResultLatest(t *testing.T) {
 		}
 	})
 }
+
+// TestRunExclusive: a run that finds the lock taken, in this process or
+// (on PostgreSQL) in another instance on the same database, is skipped;
+// after the run ends the lock is free again.
+func TestRunExclusive(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(string(d), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			cfg := storetest.Config(t, d)
+			open := func() *store.Store {
+				s, err := store.Open(ctx, cfg)
+				if err != nil {
+					t.Fatal(err)
+				}
+				t.Cleanup(func() { s.Close() })
+				return s
+			}
+			s := open()
+			inside, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() {
+				ran, err := s.RunExclusive(ctx, store.LockBriefings, func(context.Context) error {
+					close(inside)
+					<-release
+					return nil
+				})
+				if !ran && err == nil {
+					err = errors.New("the first run did not run")
+				}
+				done <- err
+			}()
+			select {
+			case <-inside:
+			case err := <-done:
+				t.Fatalf("the first run ended before it held the lock: %v", err)
+			}
+			mustNot := func(context.Context) error { return errors.New("must not run") }
+			if ran, err := s.RunExclusive(ctx, store.LockBriefings, mustNot); ran || err != nil {
+				t.Fatalf("a second run while the first holds the lock: ran %v, err %v", ran, err)
+			}
+			if d == store.Postgres {
+				// Another instance: its own pool on the same database.
+				if ran, err := open().RunExclusive(ctx, store.LockBriefings, mustNot); ran || err != nil {
+					t.Fatalf("another instance while the lock is held: ran %v, err %v", ran, err)
+				}
+			}
+			close(release)
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			boom := errors.New("boom")
+			if ran, err := s.RunExclusive(ctx, store.LockBriefings, func(context.Context) error { return boom }); !ran || !errors.Is(err, boom) {
+				t.Fatalf("after the first run: ran %v, err %v; want ran and its error", ran, err)
+			}
+		})
+	}
+}
