@@ -39,6 +39,10 @@ type RecordCache struct {
 const (
 	cacheIdle       = 3 * time.Hour
 	cacheSweepEvery = 10 * time.Minute
+	// cacheFullEvery is how often a model is read whole even when
+	// refreshes add up: it bounds how long a write a refresh missed
+	// (stamped by a clock more than clockSkewMargin behind) stays unseen.
+	cacheFullEvery = time.Hour
 )
 
 type cacheKey struct {
@@ -60,6 +64,8 @@ type cacheEntry struct {
 	// but not refreshed from.
 	moved bool
 	used  time.Time // last read; guarded by RecordCache.mu
+	// fullAt is when the model was last read whole.
+	fullAt time.Time
 }
 
 // NewRecordCache returns an empty cache.
@@ -138,7 +144,7 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 			case <-ctx.Done():
 			}
 		}
-		cs.fill(ctx, e, prev, model, int(st.RecordCount))
+		cs.fill(ctx, e, prev, model, int(st.RecordCount), now)
 		if e.err == nil {
 			after, err := cs.inner.Store.OdooSyncStateGet(ctx, cs.inner.ConnectionID, model)
 			e.moved = err != nil || !after.LastSyncedAt.Equal(st.LastSyncedAt) || !after.UpdatedAt.Equal(st.UpdatedAt) || after.Status != st.Status
@@ -166,8 +172,9 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 // fill sets e from the records written since prev was read, merged into a
 // copy of prev, or from every record of the model when there is no usable
 // prev or the merge does not add up to the stored count.
-func (cs cachedSource) fill(ctx context.Context, e, prev *cacheEntry, model string, count int) {
-	if prev != nil && isReady(prev) && prev.err == nil && !prev.moved && prev.recs != nil {
+func (cs cachedSource) fill(ctx context.Context, e, prev *cacheEntry, model string, count int, now time.Time) {
+	if prev != nil && isReady(prev) && prev.err == nil && !prev.moved && prev.recs != nil && fresh(prev.fullAt, now, cacheFullEvery) {
+		e.fullAt = prev.fullAt
 		if cs.refresh(ctx, e, prev, model) && len(e.recs) == count {
 			return
 		}
@@ -176,6 +183,14 @@ func (cs cachedSource) fill(ctx context.Context, e, prev *cacheEntry, model stri
 		}
 	}
 	e.recs, e.ids, e.syncedUpTo, e.err = cs.read(ctx, model, time.Time{})
+	e.fullAt = now
+}
+
+// fresh reports whether at is less than d before now (a clock that went
+// back counts as not fresh).
+func fresh(at, now time.Time, d time.Duration) bool {
+	age := now.Sub(at)
+	return age >= 0 && age < d
 }
 
 // clockSkewMargin is how far before the latest write time a refresh starts

@@ -241,3 +241,59 @@ func TestRecordCacheDropsIdleModels(t *testing.T) {
 		t.Fatalf("the cache holds %d models, want 2 (crm.lead and account.move)", n)
 	}
 }
+
+// TestRecordCacheReadsWholeHourly: a write stamped by a clock far behind
+// (beyond the refresh margin) is missed by refreshes, but not for longer
+// than an hour: the model is then read whole.
+func TestRecordCacheReadsWholeHourly(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	syncClock := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	s := storetest.Open(t, store.SQLite, func(c *store.Config) { c.NowFunc = func() time.Time { return syncClock } })
+	c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := 0
+	sync := func(name string) {
+		t.Helper()
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, "res.partner", []store.OdooRecordParams{
+			{OdooID: 1, Active: true, Data: json.RawMessage(`{"id":1,"name":"` + name + `"}`)}}); err != nil {
+			t.Fatal(err)
+		}
+		state++
+		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: "res.partner", Status: store.OdooSyncOK, RecordCount: 1,
+			LastSyncedAt: time.Date(2026, 11, 27, 9, state, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := syncClock
+	cache := analysis.NewRecordCache()
+	analysis.SetCacheClock(cache, func() time.Time { return now })
+	src := cache.Source(s, c.ID)
+	name := func() string {
+		t.Helper()
+		recs, err := src.Records(ctx, "res.partner")
+		if err != nil || len(recs) != 1 {
+			t.Fatal(recs, err)
+		}
+		n, _ := recs[0].String("name")
+		return n
+	}
+	sync("Azure")
+	if got := name(); got != "Azure" {
+		t.Fatalf("first read %q", got)
+	}
+	// Another instance, its clock 40 minutes behind, writes a change.
+	syncClock = syncClock.Add(-40 * time.Minute)
+	now = now.Add(5 * time.Minute)
+	sync("Azure Interior")
+	if got := name(); got != "Azure" {
+		t.Fatalf("the refresh was expected to miss the slow clock's write (the case this test covers), got %q", got)
+	}
+	now = now.Add(time.Hour)
+	sync("Azure Interior")
+	if got := name(); got != "Azure Interior" {
+		t.Fatalf("an hour later the model is read whole: got %q", got)
+	}
+}

@@ -23,6 +23,11 @@ import (
 // process (a worker raising an alert) show within overviewTTL.
 const overviewTTL = 2 * time.Second
 
+// overviewStaleMax is the oldest copy served while a new one is gathered;
+// an older one (the first request of the morning, or while gatherings
+// fail) waits for the gathering instead.
+const overviewStaleMax = 5 * overviewTTL
+
 // overviewCache holds the latest gathered overview per connection and role
 // (what the overview shows depends on nothing else). One request gathers
 // a missing or expired entry while the others wait for it, or, when an
@@ -57,9 +62,9 @@ func (c *overviewCache) get(ctx context.Context, key figuresKey, now time.Time, 
 		return page, nil
 	}
 	if e != nil && e.busy != nil {
-		// Someone is gathering: serve the older copy if there is one,
+		// Someone is gathering: serve the older copy if it is recent,
 		// else wait for theirs.
-		if e.page != nil {
+		if e.page != nil && fresh(e.at, now, overviewStaleMax) {
 			page := e.page
 			c.mu.Unlock()
 			return page, nil

@@ -109,6 +109,60 @@ func TestOverviewCache(t *testing.T) {
 		}
 	})
 
+	t.Run("while gathering, a recent copy is served and an old one is not", func(t *testing.T) {
+		var c overviewCache
+		old, _ := c.get(ctx, key, t0, func(context.Context) (*overviewPage, error) { return &overviewPage{}, nil })
+		for _, tt := range []struct {
+			name    string
+			age     time.Duration
+			wantOld bool
+		}{
+			{"recent", overviewTTL + time.Second, true},
+			{"old", overviewStaleMax + time.Second, false},
+		} {
+			c.invalidate(2) // another connection: keeps this entry
+			c.mu.Lock()
+			c.entries[key].at = t0
+			c.mu.Unlock()
+			now := t0.Add(tt.age)
+			started, release := make(chan struct{}), make(chan struct{})
+			fresh := &overviewPage{}
+			go c.get(ctx, key, now, func(context.Context) (*overviewPage, error) { close(started); <-release; return fresh, nil })
+			<-started
+			got := make(chan *overviewPage, 1)
+			go func() { p, _ := c.get(ctx, key, now, nil); got <- p }()
+			if tt.wantOld {
+				if p := <-got; p != old {
+					t.Fatalf("%s copy: got another page than the copy", tt.name)
+				}
+				close(release)
+			} else {
+				select {
+				case <-got:
+					t.Fatalf("%s copy: served while it should wait for the gathering", tt.name)
+				case <-time.After(50 * time.Millisecond):
+				}
+				close(release)
+				if p := <-got; p != fresh {
+					t.Fatalf("%s copy: the waiter did not get the new page", tt.name)
+				}
+			}
+			// Let the gathering store its page before the next case.
+			for {
+				c.mu.Lock()
+				busy := c.entries[key].busy
+				c.mu.Unlock()
+				if busy == nil {
+					break
+				}
+				time.Sleep(time.Millisecond)
+			}
+			c.mu.Lock()
+			old = c.entries[key].page
+			c.mu.Unlock()
+		}
+	})
+
 	t.Run("an invalidation during a gathering is not overwritten", func(t *testing.T) {
 		var c overviewCache
 		var loads atomic.Int32
@@ -203,7 +257,10 @@ func BenchmarkOverviewPage(b *testing.B) {
 // overview, so the next overview no longer counts it, well within the TTL.
 func TestOverviewShowsOwnChangeAtOnce(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, Config{})
+	// A fixed clock: the second overview falls within the first one's TTL
+	// however slowly the test runs.
+	fixed := time.Now()
+	f := newFixture(t, Config{NowFunc: func() time.Time { return fixed }})
 	open := func() int {
 		t.Helper()
 		return decode[overviewJSON](t, f.do(t, store.RoleCFO, "GET", "/api/v1/overview", "")).OpenAlerts

@@ -187,7 +187,10 @@ func (s *Server) setUserPhone(ctx context.Context, actor *store.User, id int64, 
 	}
 	return s.userChange(ctx, actor, id, func(tx *store.Store) (*store.User, error) {
 		before, err := tx.UserByID(ctx, id)
-		if err != nil || before.ConnectionID != actor.ConnectionID {
+		if err != nil {
+			return nil, err
+		}
+		if before.ConnectionID != actor.ConnectionID {
 			return nil, fmt.Errorf("user %d: %w", id, store.ErrNotFound)
 		}
 		if err := tx.UserSetPhone(ctx, id, phone); err != nil {
