@@ -159,6 +159,37 @@ func TestDemoServesAndStops(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Request.URL.Path != "/" {
 		t.Fatalf("login with the printed password: %d at %s", resp.StatusCode, resp.Request.URL)
 	}
+	// The pages and API the app wires answer: operations analytics, action
+	// impact, channels and users.
+	for _, p := range []string{"/analytics", "/settings", "/settings/users", "/api/v1/analytics/usage", "/api/v1/analytics/jobs",
+		"/api/v1/analytics/alerts", "/api/v1/analytics/impact", "/api/v1/settings/channels"} {
+		resp, err := client.Get(url + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			t.Errorf("GET %s: %d", p, resp.StatusCode)
+		}
+	}
+	// Test sends through the app's channels: in-app to the admin, and a
+	// post in the simulated Odoo's "general" Discuss channel the demo
+	// configures.
+	for channel, recipient := range map[string]string{"inapp": "admin", "odoo_discuss": "general"} {
+		resp, err := client.Post(url+"/api/v1/settings/channels/"+channel+"/test", "application/json", strings.NewReader(`{"recipient": "`+recipient+`"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res struct {
+			OK    bool   `json:"ok"`
+			Error string `json:"error"`
+		}
+		json.NewDecoder(resp.Body).Decode(&res)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !res.OK {
+			t.Errorf("test send on %s: %d %+v", channel, resp.StatusCode, res)
+		}
+	}
 	cancel()
 	select {
 	case code := <-done:

@@ -65,6 +65,11 @@ address and the admin login.`,
 				defer stopSim()
 				cfg.Odoo = config.OdooConfig{Name: demoConnection, URL: simURL, Database: sim.Database(),
 					Username: sim.Login(), APIKey: config.Secret(sim.APIKey()), Protocol: "auto"}
+				if cfg.Discuss.Channel == "" {
+					// Every Odoo has a "general" Discuss channel: the demo can
+					// post there (Settings' test send, rules naming odoo_discuss).
+					cfg.Discuss.Channel = "general"
+				}
 				if err := cfg.Validate(); err != nil {
 					return err
 				}
