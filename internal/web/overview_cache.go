@@ -36,9 +36,6 @@ const overviewStaleMax = 5 * overviewTTL
 type overviewCache struct {
 	mu      sync.Mutex
 	entries map[figuresKey]*overviewEntry
-	// gen counts invalidations per connection; a gathering that started
-	// before an invalidation is not stored.
-	gen map[int64]uint64
 }
 
 type overviewEntry struct {
@@ -53,7 +50,7 @@ type overviewEntry struct {
 func (c *overviewCache) get(ctx context.Context, key figuresKey, now time.Time, load func(context.Context) (*overviewPage, error)) (*overviewPage, error) {
 	c.mu.Lock()
 	if c.entries == nil {
-		c.entries, c.gen = map[figuresKey]*overviewEntry{}, map[int64]uint64{}
+		c.entries = map[figuresKey]*overviewEntry{}
 	}
 	e := c.entries[key]
 	if e != nil && e.page != nil && fresh(e.at, now, overviewTTL) {
@@ -91,7 +88,6 @@ func (c *overviewCache) get(ctx context.Context, key figuresKey, now time.Time, 
 	}
 	busy := make(chan struct{})
 	e.busy, e.err = busy, nil
-	gen := c.gen[key.connectionID]
 	c.mu.Unlock()
 
 	page, err := load(ctx)
@@ -99,17 +95,19 @@ func (c *overviewCache) get(ctx context.Context, key figuresKey, now time.Time, 
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	defer close(busy)
-	if c.entries[key] != e {
-		return page, err // invalidated meanwhile; the result is still right for this request
-	}
 	e.busy = nil
+	if c.entries[key] != e {
+		// Invalidated meanwhile: keep nothing, and let the waiters gather
+		// again rather than see a copy from before the change. The result
+		// still answers this request, which came before it.
+		e.page, e.err = nil, nil
+		return page, err
+	}
 	if err != nil {
 		e.err = err
 		return nil, err
 	}
-	if c.gen[key.connectionID] == gen {
-		e.page, e.at = page, now
-	}
+	e.page, e.at = page, now
 	return page, nil
 }
 
@@ -122,9 +120,6 @@ func (c *overviewCache) invalidate(connectionID int64) {
 		if k.connectionID == connectionID {
 			delete(c.entries, k)
 		}
-	}
-	if c.gen != nil {
-		c.gen[connectionID]++
 	}
 }
 

@@ -163,6 +163,29 @@ func TestOverviewCache(t *testing.T) {
 		}
 	})
 
+	t.Run("a waiter of a gathering invalidated meanwhile gathers again", func(t *testing.T) {
+		var c overviewCache
+		old, _ := c.get(ctx, key, t0, func(context.Context) (*overviewPage, error) { return &overviewPage{}, nil })
+		now := t0.Add(time.Minute) // the copy is too old to serve while gathering
+		started, release := make(chan struct{}), make(chan struct{})
+		go c.get(ctx, key, now, func(context.Context) (*overviewPage, error) { close(started); <-release; return &overviewPage{}, nil })
+		<-started
+		mine := &overviewPage{}
+		got := make(chan *overviewPage, 1)
+		go func() {
+			p, _ := c.get(ctx, key, now, func(context.Context) (*overviewPage, error) { return mine, nil })
+			got <- p
+		}()
+		// Wait until the waiter is parked on the gathering, then change
+		// something and let the gathering end.
+		time.Sleep(20 * time.Millisecond)
+		c.invalidate(1)
+		close(release)
+		if p := <-got; p == old {
+			t.Fatal("the waiter was served the copy from before the change")
+		}
+	})
+
 	t.Run("an invalidation during a gathering is not overwritten", func(t *testing.T) {
 		var c overviewCache
 		var loads atomic.Int32
