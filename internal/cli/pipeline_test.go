@@ -25,9 +25,6 @@ import (
 // every analyzer over the synced records. It must find what the analyzers
 // find reading the dataset directly: the sync carries every field they use.
 func TestPipelineFindsWhatTheDatasetHolds(t *testing.T) {
-	if raceEnabled {
-		t.Skip("end-to-end pipeline: too slow under -race; .ci/run runs it in its pass without -race")
-	}
 	t.Parallel()
 	ctx := context.Background()
 	today := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
@@ -106,9 +103,6 @@ func subjects(r *analysis.Result) []string {
 // TestAnalyzeCommand runs "aicoo analyze" against the simulator: one sync
 // into the store, then every analyzer, printed.
 func TestAnalyzeCommand(t *testing.T) {
-	if raceEnabled {
-		t.Skip("end-to-end sync: too slow under -race; .ci/run runs it in its pass without -race")
-	}
 	t.Parallel()
 	ctx := context.Background()
 	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 5, Today: time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)})
