@@ -1,34 +1,17 @@
 package customers_test
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"testing"
 	"time"
 
-	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/analysistest"
 	"github.com/aicoo/aicoo/internal/analysis/customers"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
-	"github.com/aicoo/aicoo/internal/eval"
-	"github.com/aicoo/aicoo/internal/odoo"
 )
 
 var evalToday = time.Date(2025, 6, 18, 0, 0, 0, 0, time.UTC)
-
-// hideModels hides models from a source, as when they are not synced.
-type hideModels struct {
-	analysis.Source
-	hidden map[string]bool
-}
-
-func (h hideModels) Records(ctx context.Context, model string) ([]odoo.Record, error) {
-	if h.hidden[model] {
-		return nil, analysis.ErrUnavailable
-	}
-	return h.Source.Records(ctx, model)
-}
 
 func TestEval(t *testing.T) {
 	type scenario struct {
@@ -49,39 +32,7 @@ func TestEval(t *testing.T) {
 	}
 	for _, sc := range cases {
 		t.Run(sc.name, func(t *testing.T) {
-			ctx := context.Background()
-			ds, gt, err := demodata.Generate(ctx, sc.opt)
-			if err != nil {
-				t.Fatal(err)
-			}
-			hidden := map[string]bool{}
-			for _, m := range sc.hidden {
-				hidden[m] = true
-			}
-			env := &analysis.Env{Source: hideModels{analysis.DatasetSource{DS: ds}, hidden}, Today: odoo.DateOf(sc.opt.Today)}
-			res, err := customers.New().Analyze(ctx, env)
-			if err != nil {
-				t.Fatal(err)
-			}
-			rep := eval.Score(gt, []*analysis.Result{res})
-			mine := &eval.Report{}
-			for _, k := range rep.Kinds {
-				if k.Kind == string(dataset.KindChurnRisk) {
-					mine.Kinds = append(mine.Kinds, k)
-				}
-			}
-			if len(mine.Kinds) == 0 {
-				t.Fatal("the ground truth has no churn risks")
-			}
-			var buf bytes.Buffer
-			if err := mine.Write(&buf, true); err != nil {
-				t.Fatal(err)
-			}
-			if p, f := mine.Passed(); f > 0 || p == 0 {
-				t.Errorf("seed %d:\n%s", sc.opt.Seed, buf.String())
-			} else {
-				t.Logf("seed %d:\n%s", sc.opt.Seed, buf.String())
-			}
+			analysistest.CheckDetector(t, customers.New(), sc.opt, dataset.KindChurnRisk, sc.hidden...)
 		})
 	}
 }
