@@ -56,11 +56,11 @@ func (s *Server) routes() []route {
 		page("POST", "/settings/channels/{channel}/test", permAdmin, s.postChannelTest, "/settings/channels/email/test"),
 		page("GET", "/settings/users", permAdmin, s.showUsers, ""),
 		page("POST", "/settings/users", permAdmin, s.postUserCreate, ""),
-		page("POST", "/settings/users/{id}/role", permAdmin, s.postUserRole, "/settings/users/1/role"),
+		page("POST", "/settings/users/{id}/role", permAdmin, s.postUserRole(), "/settings/users/1/role"),
 		page("POST", "/settings/users/{id}/disable", permAdmin, s.postUserDisabled(true), "/settings/users/1/disable"),
 		page("POST", "/settings/users/{id}/enable", permAdmin, s.postUserDisabled(false), "/settings/users/1/enable"),
 		page("POST", "/settings/users/{id}/password", permAdmin, s.postUserPassword, "/settings/users/1/password"),
-		page("POST", "/settings/users/{id}/phone", permAdmin, s.postUserPhone, "/settings/users/1/phone"),
+		page("POST", "/settings/users/{id}/phone", permAdmin, s.postUserPhone(), "/settings/users/1/phone"),
 
 		api("GET", "/api/v1/me", "", s.apiMe, "", opDoc{"Who am I: user, role, permissions and visible areas", "Me"}),
 		api("GET", "/api/v1/overview", permView, s.apiOverview, "", opDoc{"Key figures with their change, open alert counts", "Overview"}),

@@ -471,61 +471,62 @@ func (s *Server) postUserCreate(w http.ResponseWriter, r *http.Request) {
 	s.doneRedirect(w, r, url.Values{"done": {"added"}, "user": {u.Username}})
 }
 
-func (s *Server) postUserRole(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.badRequest(w, r, false, err.Error())
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
-		return
-	}
-	u, err := s.setUserRole(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("role"))
-	if err != nil {
-		s.userChangeError(w, r, false, err)
-		return
-	}
-	s.doneRedirect(w, r, url.Values{"done": {"role"}, "user": {u.Username}, "role": {u.Role}})
-}
-
-func (s *Server) postUserPhone(w http.ResponseWriter, r *http.Request) {
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.badRequest(w, r, false, err.Error())
-		return
-	}
-	if err := r.ParseForm(); err != nil {
-		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
-		return
-	}
-	u, err := s.setUserPhone(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("phone"))
-	var ue *userError
-	if errors.As(err, &ue) {
-		s.renderUsers(w, r, http.StatusUnprocessableEntity, usersPage{Error: ue.msg})
-		return
-	}
-	if err != nil {
-		s.userChangeError(w, r, false, err)
-		return
-	}
-	s.doneRedirect(w, r, url.Values{"done": {"phone"}, "user": {u.Username}})
-}
-
-func (s *Server) postUserDisabled(disabled bool) http.HandlerFunc {
+// pageUserChange answers a form changing the user in the path: change
+// applies the form and returns the notice to redirect to. Input the person
+// can fix is shown on the users page; other refusals get the error page.
+func (s *Server) pageUserChange(change func(ctx context.Context, actor *store.User, id int64, form url.Values) (url.Values, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		id, err := pathID(r, "id")
 		if err != nil {
 			s.badRequest(w, r, false, err.Error())
 			return
 		}
-		u, err := s.setUserDisabled(r.Context(), userFrom(r.Context()), id, disabled)
+		if err := r.ParseForm(); err != nil {
+			s.renderError(w, r, http.StatusBadRequest, "Bad form.")
+			return
+		}
+		done, err := change(r.Context(), userFrom(r.Context()), id, r.PostForm)
+		var ue *userError
+		if errors.As(err, &ue) && ue.status == http.StatusBadRequest {
+			s.renderUsers(w, r, http.StatusUnprocessableEntity, usersPage{Error: ue.msg})
+			return
+		}
 		if err != nil {
 			s.userChangeError(w, r, false, err)
 			return
 		}
-		s.doneRedirect(w, r, url.Values{"done": {map[bool]string{true: "disabled", false: "enabled"}[disabled]}, "user": {u.Username}})
+		s.doneRedirect(w, r, done)
 	}
+}
+
+func (s *Server) postUserRole() http.HandlerFunc {
+	return s.pageUserChange(func(ctx context.Context, actor *store.User, id int64, form url.Values) (url.Values, error) {
+		u, err := s.setUserRole(ctx, actor, id, form.Get("role"))
+		if err != nil {
+			return nil, err
+		}
+		return url.Values{"done": {"role"}, "user": {u.Username}, "role": {u.Role}}, nil
+	})
+}
+
+func (s *Server) postUserPhone() http.HandlerFunc {
+	return s.pageUserChange(func(ctx context.Context, actor *store.User, id int64, form url.Values) (url.Values, error) {
+		u, err := s.setUserPhone(ctx, actor, id, form.Get("phone"))
+		if err != nil {
+			return nil, err
+		}
+		return url.Values{"done": {"phone"}, "user": {u.Username}}, nil
+	})
+}
+
+func (s *Server) postUserDisabled(disabled bool) http.HandlerFunc {
+	return s.pageUserChange(func(ctx context.Context, actor *store.User, id int64, _ url.Values) (url.Values, error) {
+		u, err := s.setUserDisabled(ctx, actor, id, disabled)
+		if err != nil {
+			return nil, err
+		}
+		return url.Values{"done": {map[bool]string{true: "disabled", false: "enabled"}[disabled]}, "user": {u.Username}}, nil
+	})
 }
 
 func (s *Server) postUserPassword(w http.ResponseWriter, r *http.Request) {
