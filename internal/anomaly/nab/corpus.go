@@ -231,3 +231,22 @@ func readScores(path string) ([]float64, error) {
 		out = append(out, v)
 	}
 }
+
+// Subset returns the corpus restricted to the given series paths, for a
+// quick run; its scores are normalised over those series' windows only.
+func (c *Corpus) Subset(paths ...string) (*Corpus, error) {
+	byPath := make(map[string]Series, len(c.Series))
+	for _, s := range c.Series {
+		byPath[s.Path] = s
+	}
+	out := &Corpus{}
+	for _, p := range paths {
+		s, ok := byPath[p]
+		if !ok {
+			return nil, fmt.Errorf("NAB corpus has no series %q", p)
+		}
+		out.Series = append(out.Series, s)
+		out.WindowCount += len(s.Windows)
+	}
+	return out, nil
+}
