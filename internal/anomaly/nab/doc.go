@@ -15,8 +15,10 @@
 //     detection, every detection outside a window costs its weight;
 //   - the corpus is then scored at that threshold file by file
 //     (nab/scorer.py) and normalised as NAB's runner does:
-//     100 × (score − null) / (perfect − null), where null is the score of a
-//     detector that never fires and perfect is the number of windows × tpWeight.
+//     100 × (score − null) / (perfect − null), where null is the score of
+//     NAB's null detector (0.5 on every row, its threshold optimised like
+//     any other's: on the full corpus it never fires) and perfect is the
+//     number of windows × tpWeight.
 //
 // The port is checked against the published Windowed Gaussian detections in
 // results/windowedGaussian (39.6 standard, 20.9 reward-low-FP, 47.4

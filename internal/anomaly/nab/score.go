@@ -34,13 +34,14 @@ func Score(c *Corpus, scores map[string][]float64, profiles []Profile) ([]Profil
 		}
 		null[s.Path] = n
 	}
+	var ranked, nullRanked *ranking
 	out := make([]ProfileResult, 0, len(profiles))
 	for _, p := range profiles {
-		res, err := scoreProfile(c, scores, p)
+		res, err := scoreProfile(c, scores, p, &ranked)
 		if err != nil {
 			return nil, err
 		}
-		base, err := scoreProfile(c, null, p)
+		base, err := scoreProfile(c, null, p, &nullRanked)
 		if err != nil {
 			return nil, err
 		}
@@ -52,11 +53,18 @@ func Score(c *Corpus, scores map[string][]float64, profiles []Profile) ([]Profil
 	return out, nil
 }
 
+// ranking is the profile-independent order of the rows: per file and over
+// the whole corpus (files concatenated in corpus order).
+type ranking struct {
+	perFile [][]int32
+	all     []int32
+}
+
 // scoreProfile optimises the threshold over the whole corpus (NAB's
 // optimizer: the best of every distinct score as threshold, ties to the
 // higher threshold) and then sums each file's score at that threshold
-// (NAB's scorer).
-func scoreProfile(c *Corpus, scores map[string][]float64, p Profile) (ProfileResult, error) {
+// (NAB's scorer). *ranked is computed on first use and reused.
+func scoreProfile(c *Corpus, scores map[string][]float64, p Profile, ranked **ranking) (ProfileResult, error) {
 	perFile := make([][]point, len(c.Series))
 	var all []point
 	first := 0
@@ -70,13 +78,20 @@ func scoreProfile(c *Corpus, scores map[string][]float64, p Profile) (ProfileRes
 		perFile[i] = pts
 		all = append(all, pts...)
 	}
-	rows := scoreByThreshold(all, p)
+	if *ranked == nil {
+		r := &ranking{all: rank(all)}
+		for _, pts := range perFile {
+			r.perFile = append(r.perFile, rank(pts))
+		}
+		*ranked = r
+	}
+	rows := scoreByThreshold(all, (*ranked).all, p)
 	sort.SliceStable(rows, func(i, j int) bool { return rows[i].score > rows[j].score })
 	threshold := rows[0].threshold
 
 	res := ProfileResult{Profile: p.Name, Threshold: threshold}
-	for _, pts := range perFile {
-		r := atThreshold(scoreByThreshold(pts, p), threshold)
+	for i, pts := range perFile {
+		r := atThreshold(scoreByThreshold(pts, (*ranked).perFile[i], p), threshold)
 		res.Raw += r.score
 		res.TP += r.tp
 		res.TN += r.tn

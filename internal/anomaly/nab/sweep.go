@@ -1,9 +1,10 @@
 package nab
 
 import (
+	"cmp"
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"time"
 )
 
@@ -119,23 +120,36 @@ func sweepPoints(s *Series, scores []float64, p Profile, firstWindow int) ([]poi
 	return out, nil
 }
 
+// rank lists the scored rows (not probationary) from the highest anomaly
+// score down, ties in row order: Python's stable sort in
+// prepAnomalyListForScoring. It does not depend on the profile.
+func rank(points []point) []int32 {
+	idx := make([]int32, 0, len(points))
+	for i, pt := range points {
+		if pt.window != probationer {
+			idx = append(idx, int32(i))
+		}
+	}
+	slices.SortFunc(idx, func(a, b int32) int {
+		if c := cmp.Compare(points[b].score, points[a].score); c != 0 {
+			return c
+		}
+		return cmp.Compare(a, b)
+	})
+	return idx
+}
+
 // scoreByThreshold is Sweeper.calcScoreByThreshold: the raw score for
 // every distinct threshold, highest first, starting at 1.1 (nothing
 // detected). A window scores −fnWeight until detected, then the weight of
 // its earliest detection; each detection outside windows adds its weight.
-func scoreByThreshold(points []point, p Profile) []thresholdScore {
-	rows := make([]point, 0, len(points))
-	for _, pt := range points {
-		if pt.window != probationer {
-			rows = append(rows, pt)
-		}
-	}
-	sort.SliceStable(rows, func(i, j int) bool { return rows[i].score > rows[j].score })
-
+// order is rank(points).
+func scoreByThreshold(points []point, order []int32, p Profile) []thresholdScore {
 	parts := map[int]float64{}
 	var tp, tn, fp, fn int
 	total := 0.0
-	for _, pt := range rows {
+	for _, i := range order {
+		pt := points[i]
 		if pt.window == noWindow {
 			tn++
 			continue
@@ -148,7 +162,8 @@ func scoreByThreshold(points []point, p Profile) []thresholdScore {
 	}
 	out := make([]thresholdScore, 0, 64)
 	cur := 1.1
-	for _, pt := range rows {
+	for _, i := range order {
+		pt := points[i]
 		if pt.score != cur {
 			out = append(out, thresholdScore{threshold: cur, score: total, tp: tp, tn: tn, fp: fp, fn: fn})
 			cur = pt.score
