@@ -8,7 +8,9 @@ import (
 // Config tunes a Detector. Start from Default or Daily and change fields.
 type Config struct {
 	// Warmup is how many points the detector only learns from: it fixes
-	// the quantisation scale from them and scores them 0.
+	// the quantisation scale from them and scores them 0. The likelihood
+	// then learns for as many points again, during which only the spatial
+	// check can alert.
 	Warmup int
 	// Levels is how many quantisation levels span the warm-up range at the
 	// coarsest resolution; Resolutions is how many resolutions run side by
@@ -119,8 +121,12 @@ func New(cfg Config) *Detector {
 }
 
 // Step takes the next point and returns its anomaly score in [0,1]. The
-// time is not used yet: the detector assumes evenly spaced points.
+// time is not used yet: the detector assumes evenly spaced points. A
+// missing value (NaN or infinite) scores 0 and is not learnt from.
 func (d *Detector) Step(_ time.Time, v float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return 0
+	}
 	d.n++
 	if d.n <= d.cfg.Warmup {
 		d.warm = append(d.warm, v)

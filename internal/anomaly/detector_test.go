@@ -163,12 +163,25 @@ func TestScoresStayInRange(t *testing.T) {
 	for i := 0; i < 600; i++ {
 		series["alternating"] = append(series["alternating"], float64(i%2)*1e9-5e8)
 		series["tiny"] = append(series["tiny"], 1e-300*float64(i%7))
+		v := float64(i % 5)
+		switch i % 50 {
+		case 7:
+			v = math.NaN()
+		case 8:
+			v = math.Inf(1)
+		}
+		series["missing values"] = append(series["missing values"], v)
 	}
 	for name, xs := range series {
 		for _, cfg := range []Config{Default(), Daily()} {
 			for i, s := range run(cfg, time.Minute, xs) {
 				if !(s >= 0 && s <= 1) {
 					t.Errorf("%s: point %d scores %v, outside [0,1]", name, i, s)
+				}
+				if math.IsNaN(xs[i]) || math.IsInf(xs[i], 0) {
+					if s != 0 {
+						t.Errorf("%s: missing value at %d scores %v, want 0", name, i, s)
+					}
 				}
 			}
 		}

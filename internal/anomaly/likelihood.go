@@ -19,6 +19,8 @@ type likelihood struct {
 }
 
 func newLikelihood(longN, shortN, learn int) *likelihood {
+	// The variance floor keeps a perfectly quiet history from making the
+	// first small change a certainty.
 	return &likelihood{long: newRing(longN), short: newRing(shortN), minVar: 0.0003, learn: learn}
 }
 
