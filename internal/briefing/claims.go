@@ -25,8 +25,9 @@ type claimTopic struct {
 	// the items, their states while outstanding ("no invoice is overdue")
 	// and once dealt with ("all invoices are paid").
 	nouns, open, settled string
-	// bare makes "no <noun>" a claim without a state ("no alerts").
-	bare bool
+	// bare are the nouns for which "no <noun>" is a claim without a state
+	// ("no alerts", "no stock-outs").
+	bare string
 	// none reports whether the facts say nothing is left, and if not,
 	// what they say instead. matched is the claim's text, lower case.
 	none func(f *Facts, matched string) (bool, string)
@@ -34,7 +35,9 @@ type claimTopic struct {
 
 // claimTopics are the states the facts settle: receivables (the overdue
 // figure and the overdue-invoice findings), actions waiting for approval
-// (DecisionsWaiting) and open alerts (AlertsOpen, by priority).
+// (DecisionsWaiting), open alerts (AlertsOpen, by priority), and the
+// counts of products at stock-out risk or out of stock, stalled deals and
+// customers at churn risk (their figures).
 var claimTopics = []claimTopic{
 	{
 		name:    "overdue invoices",
@@ -55,8 +58,30 @@ var claimTopics = []claimTopic{
 		nouns:   `alerts?|warnings?|alarms?|issues?|problems?|red\s+flags?`,
 		open:    `open|active|firing|unresolved|outstanding|pending|critical|urgent|high[\s-]priority|medium[\s-]priority|low[\s-]priority|high|medium|low`,
 		settled: `resolved|closed|cleared|handled|addressed|fixed|gone`,
-		bare:    true,
+		bare:    `alerts?|warnings?|alarms?|issues?|problems?|red\s+flags?`,
 		none:    noOpenAlerts,
+	},
+	{
+		name:    "stock-outs",
+		nouns:   `products?|items?|skus?|articles?|references?`,
+		open:    `out\s+of\s+stock|at\s+risk|running\s+(?:out|low)|short|in\s+short\s+supply`,
+		settled: `in\s+stock|available|covered|replenished`,
+		bare:    `stock-?outs?|shortages?`,
+		none:    noStockouts,
+	},
+	{
+		name:    "stalled deals",
+		nouns:   `deals?|opportunities|opportunity|leads?`,
+		open:    `stalled|stuck|stale|idle|inactive|dormant`,
+		settled: `moving|progressing|active|on\s+track|advancing`,
+		none:    figureNone("sales.deals.stalled"),
+	},
+	{
+		name:    "customers at churn risk",
+		nouns:   `customers?|clients?|accounts?`,
+		open:    `at\s+risk|churning|likely\s+to\s+(?:churn|leave)|about\s+to\s+leave|slipping\s+away`,
+		settled: `healthy|safe|loyal|retained`,
+		none:    figureNone("customers.churn_risk.count"),
 	},
 }
 
@@ -95,8 +120,8 @@ func compileClaims() []claimRE {
 			all + gap(2) + n + `\s+` + gap(3) + s,                                     // all overdue invoices have been paid
 			`\b()` + n + `\s+(?:have|has|are|were)\s+(?:all|each)\s+(?:been\s+)?` + s, // the invoices have all been paid
 		}
-		if t.bare {
-			pats = append(pats, neg+gap(1)+n) // no alerts
+		if t.bare != "" {
+			pats = append(pats, neg+gap(1)+`(?:`+t.bare+`)\b`) // no alerts
 		}
 		for _, p := range pats {
 			out[i].res = append(out[i].res, regexp.MustCompile(`(?i)`+p))
@@ -154,19 +179,60 @@ func noOverdueInvoices(f *Facts, _ string) (bool, string) {
 			}
 		}
 	}
-	for _, fig := range f.Figures {
-		if fig.Name != "finance.ar.overdue" {
-			continue
-		}
-		if !fig.Available {
-			return false, "the overdue receivables are not known"
-		}
-		if fig.Value >= 0.005 {
-			return false, "overdue receivables are " + fig.Display
+	fig, ok := figureNamed(f, "finance.ar.overdue")
+	switch {
+	case !ok:
+		return false, "this briefing has no overdue receivables figure"
+	case !fig.Available:
+		return false, "the overdue receivables are not known"
+	case fig.Value >= 0.005:
+		return false, "overdue receivables are " + fig.Display
+	}
+	return true, ""
+}
+
+// figureNone is the check of a claim that a count figure is zero: the
+// figure must be in the briefing, known, and zero.
+func figureNone(names ...string) func(f *Facts, matched string) (bool, string) {
+	return func(f *Facts, _ string) (bool, string) {
+		for _, name := range names {
+			fig, ok := figureNamed(f, name)
+			switch {
+			case !ok:
+				return false, "this briefing has no " + name + " figure"
+			case !fig.Available:
+				return false, strings.ToLower(fig.Label) + " is not known"
+			case fig.Value != 0:
+				return false, strings.ToLower(fig.Label) + " is " + fig.Display
+			}
 		}
 		return true, ""
 	}
-	return false, "this briefing has no overdue receivables figure"
+}
+
+func figureNamed(f *Facts, name string) (Figure, bool) {
+	for _, fig := range f.Figures {
+		if fig.Name == name {
+			return fig, true
+		}
+	}
+	return Figure{}, false
+}
+
+var (
+	outOfStockRE    = regexp.MustCompile(`\b(?:out\s+of\s+stock|in\s+stock|available)\b`)
+	noneOutOfStock  = figureNone("operations.stock.out_of_stock")
+	noneAtStockRisk = figureNone("operations.stock.stockout_risk")
+)
+
+// noStockouts checks "out of stock" and "in stock" claims against the
+// products out of stock, any other (at risk, running low, no stock-outs)
+// against the products at stock-out risk.
+func noStockouts(f *Facts, matched string) (bool, string) {
+	if outOfStockRE.MatchString(matched) {
+		return noneOutOfStock(f, matched)
+	}
+	return noneAtStockRisk(f, matched)
 }
 
 func noDecisionsWaiting(f *Facts, _ string) (bool, string) {

@@ -18,6 +18,10 @@ func TestGroundClaims(t *testing.T) {
 		DecisionsWaiting: 2,
 		Figures: []briefing.Figure{
 			{Name: "finance.ar.overdue", Label: "Overdue receivables", Value: 18240, Unit: "EUR", Display: "18,240 EUR", Available: true},
+			{Name: "operations.stock.stockout_risk", Label: "Products at stock-out risk", Value: 7, Display: "7", Available: true},
+			{Name: "operations.stock.out_of_stock", Label: "Products out of stock", Value: 0, Display: "0", Available: true},
+			{Name: "sales.deals.stalled", Label: "Stalled deals", Value: 4, Display: "4", Available: true},
+			{Name: "customers.churn_risk.count", Label: "Customers at churn risk", Available: false},
 		},
 		Alerts:          []briefing.Item{{Priority: "critical", Kind: "low_cash_runway", Text: "Cash runway under 30 days"}},
 		Recommendations: []briefing.Item{{Priority: "high", Kind: "overdue_invoice", Text: "Chase payment: INV/2026/0042"}},
@@ -25,6 +29,10 @@ func TestGroundClaims(t *testing.T) {
 	calm := &briefing.Facts{Date: "2026-03-09", AlertsByPrio: map[string]int{},
 		Figures: []briefing.Figure{
 			{Name: "finance.ar.overdue", Label: "Overdue receivables", Value: 0, Unit: "EUR", Display: "0 EUR", Available: true},
+			{Name: "operations.stock.stockout_risk", Label: "Products at stock-out risk", Value: 0, Display: "0", Available: true},
+			{Name: "operations.stock.out_of_stock", Label: "Products out of stock", Value: 0, Display: "0", Available: true},
+			{Name: "sales.deals.stalled", Label: "Stalled deals", Value: 0, Display: "0", Available: true},
+			{Name: "customers.churn_risk.count", Label: "Customers at churn risk", Value: 0, Display: "0", Available: true},
 		},
 	}
 	// noFigure is calm but its role has no overdue receivables figure:
@@ -72,6 +80,16 @@ func TestGroundClaims(t *testing.T) {
 		{"Nothing needs your attention.", false, true, true},
 		{"No action is needed.", false, true, true},
 		{"Everything is on track.", false, true, true},
+		// Figures: products, deals, customers.
+		{"No products are out of stock.", true, true, false},
+		{"No products are at risk of running out.", false, true, false},
+		{"There are no stock-outs ahead.", false, true, false},
+		{"All products are in stock.", true, true, false},
+		{"No deals are stalled.", false, true, false},
+		{"No stalled deals.", false, true, false},
+		{"No customers are at risk of churning.", false, true, false}, // unknown in the troubled bundle
+		{"All customers are healthy.", false, true, false},
+		{"Call the customers at risk and revive the stalled deals.", true, true, true},
 		// The template's own sentence when nothing is open.
 		{"No open alert needs your attention.", false, true, true},
 	} {

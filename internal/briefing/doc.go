@@ -13,7 +13,8 @@
 // must be a figure of the bundle after rounding and formatting, it may
 // carry no links or markup, and its sweeping claims about the states of
 // invoices, actions and alerts ("all overdue invoices have been paid", "no
-// action is pending", "all clear") must be what the facts say: a claim the
+// action is pending", "all clear") and about stock-outs, stalled deals and
+// customers at risk must be what the facts say: a claim the
 // facts contradict or cannot support rejects it (claims.go lists the claim
 // patterns). Otherwise, and whenever no model is configured,
 // the budget is spent or the call fails, the template narrative is used and

@@ -19,9 +19,9 @@ var linkRE = regexp.MustCompile(`(?i)https?://|www\.|\]\(|<[a-z/!]|javascript:|d
 
 // Ground checks that every number in text is a figure of the bundle after
 // rounding and formatting, that text carries no link or markup, and that
-// its sweeping claims about invoices, actions and alerts ("all overdue
-// invoices have been paid", "no alert is open") are what the facts say
-// (see claimTopics). It returns nil when the text may be used, or an error
+// its sweeping claims ("all overdue invoices have been paid", "no alert is
+// open", "no products are at risk") are what the facts say (see
+// claimTopics). It returns nil when the text may be used, or an error
 // naming the first offending number or claim.
 func Ground(text string, f *Facts) error {
 	if m := linkRE.FindString(text); m != "" {
