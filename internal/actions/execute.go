@@ -27,9 +27,9 @@ func (e *QuietHoursError) Error() string {
 // out quiet hours (QuietHoursError), re-checks the facts (stale facts
 // expire the action), then looks for the action's marker in Odoo, on
 // records aicoo's own Odoo user created, and creates the record only when
-// no earlier attempt did. When Odoo's answer
-// is lost after the request may have been applied (odoo.ErrOutcomeUnknown)
-// it searches for the marker again instead of repeating the write.
+// no earlier attempt did. When Odoo's answer is lost after the request may
+// have been applied (odoo.ErrOutcomeUnknown) it searches for the marker
+// again instead of repeating the write.
 //
 // An action already executed is returned as is. Permanent refusals by Odoo
 // mark the action failed and return an error wrapping ErrPermanent;
@@ -181,8 +181,8 @@ func (s *Service) executionFailed(ctx context.Context, a *store.Action, cause er
 // nobody changed it since. It refuses, with an error wrapping
 // ErrRollbackRefused that says why, when the record is gone, was not
 // created by aicoo's Odoo user, was changed in Odoo after aicoo created
-// it, or (an RFQ) is no longer a draft. The
-// rollback and a refusal are audited with the record's values before.
+// it, or (an RFQ) is no longer a draft. The rollback and a refusal are
+// audited with the record's values before.
 func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, actor Actor) (*store.Action, error) {
 	a, err := s.cfg.Store.ActionByID(ctx, connectionID, actionID)
 	if err != nil {
