@@ -73,12 +73,20 @@ func TestPlantedMarkerIsNotAicoos(t *testing.T) {
 			t.Fatalf("marker %q: want 32 random hex digits, not a hash of the key", a.Marker)
 		}
 		planted := plant(a, reminders[0])
-		a, err := e.svc.Execute(ctx, e.conn, a.ID)
+		// Odoo ignores create_uid in create values: naming aicoo's user
+		// does not make a record aicoo's.
+		info, _ := e.client.Info()
+		forged, err := other.Create(ctx, "mail.message", map[string]any{"model": "account.move", "res_id": reminders[0].Params.ResID,
+			"body": "[" + a.Marker + "]", "message_type": "comment", "create_uid": info.UID}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err = e.svc.Execute(ctx, e.conn, a.ID)
 		if err != nil || a.Status != store.ActionExecuted {
 			t.Fatalf("execute: %+v %v", a, err)
 		}
-		if a.RecordID == planted {
-			t.Fatalf("the planted message %d was taken for aicoo's reminder", planted)
+		if a.RecordID == planted || a.RecordID == forged {
+			t.Fatalf("a planted message (%d or %d) was taken for aicoo's reminder %d", planted, forged, a.RecordID)
 		}
 		var res map[string]any
 		if err := json.Unmarshal(a.Result, &res); err != nil || res["found_by_marker"] != false {
@@ -91,9 +99,9 @@ func TestPlantedMarkerIsNotAicoos(t *testing.T) {
 		if _, err := e.svc.Rollback(ctx, e.conn, a.ID, e.admin); err != nil {
 			t.Fatalf("rollback: %v", err)
 		}
-		if exists(a.RecordID) || !exists(planted) {
-			t.Fatalf("after rollback: aicoo's message exists %v (want false), the planted one %v (want true)",
-				exists(a.RecordID), exists(planted))
+		if exists(a.RecordID) || !exists(planted) || !exists(forged) {
+			t.Fatalf("after rollback: aicoo's message exists %v (want false), the planted ones %v %v (want true)",
+				exists(a.RecordID), exists(planted), exists(forged))
 		}
 
 		// An action recorded as executed on a planted message (as the
