@@ -35,14 +35,17 @@
 // of similar ones. ExpireStale expires proposals nobody decided on in
 // time and those whose facts no longer hold (the invoice was paid). Execute
 // re-reads the policy and the facts right before it writes, and is
-// idempotent: each action has a key and a marker written into the Odoo
-// record (activity summary, message body, RFQ origin, event or task
-// description); an execution first looks for the marker, and when Odoo's
-// answer is lost after the write may have been applied
-// (odoo.ErrOutcomeUnknown) it looks again instead of writing twice. River
-// runs executions through Worker (Register). Rollback removes, cancels or
-// archives the created record after checking that nobody changed it since
-// (its write_date), and otherwise refuses with the reason.
+// idempotent: each action has a key and a random marker, stored with it
+// when proposed and written into the Odoo record (activity summary,
+// message body, RFQ origin, event or task description); an execution first
+// looks for the marker on records aicoo's own Odoo user created
+// (create_uid), and when Odoo's answer is lost after the write may have
+// been applied (odoo.ErrOutcomeUnknown) it looks again instead of writing
+// twice. River runs executions through Worker (Register). Rollback
+// removes, cancels or archives the created record after checking that
+// aicoo's user created it and nobody changed it since (its write_date),
+// and otherwise refuses with the reason. Plain text (which quotes Odoo
+// data) is HTML-escaped in every HTML field aicoo writes.
 //
 // # Impact
 //

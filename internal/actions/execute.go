@@ -25,10 +25,11 @@ func (e *QuietHoursError) Error() string {
 // (never cancels the action; an action approved by the policy alone goes
 // back to the approval queue when the policy now requires approval), waits
 // out quiet hours (QuietHoursError), re-checks the facts (stale facts
-// expire the action), then looks for the action's marker in Odoo and
-// creates the record only when no earlier attempt did. When Odoo's answer
-// is lost after the request may have been applied (odoo.ErrOutcomeUnknown)
-// it searches for the marker again instead of repeating the write.
+// expire the action), then looks for the action's marker in Odoo, on
+// records aicoo's own Odoo user created, and creates the record only when
+// no earlier attempt did. When Odoo's answer is lost after the request may
+// have been applied (odoo.ErrOutcomeUnknown) it searches for the marker
+// again instead of repeating the write.
 //
 // An action already executed is returned as is. Permanent refusals by Odoo
 // mark the action failed and return an error wrapping ErrPermanent;
@@ -178,9 +179,10 @@ func (s *Service) executionFailed(ctx context.Context, a *store.Action, cause er
 // Rollback undoes an executed action: it removes (or, for tasks, archives;
 // for RFQs, cancels) the record the action created, after checking that
 // nobody changed it since. It refuses, with an error wrapping
-// ErrRollbackRefused that says why, when the record is gone, was changed
-// in Odoo after aicoo created it, or (an RFQ) is no longer a draft. The
-// rollback and a refusal are audited with the record's values before.
+// ErrRollbackRefused that says why, when the record is gone, was not
+// created by aicoo's Odoo user, was changed in Odoo after aicoo created
+// it, or (an RFQ) is no longer a draft. The rollback and a refusal are
+// audited with the record's values before.
 func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, actor Actor) (*store.Action, error) {
 	a, err := s.cfg.Store.ActionByID(ctx, connectionID, actionID)
 	if err != nil {
@@ -215,6 +217,17 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 			gone = "marked done or deleted by someone"
 		}
 		return refuse(fmt.Sprintf("%s %d no longer exists in Odoo: it was %s", a.RecordModel, a.RecordID, gone))
+	}
+	// The record was found by its marker: it must be one aicoo wrote (an
+	// action executed before markers were checked against create_uid may
+	// point at a message someone else planted).
+	uid, err := selfUID(o)
+	if err != nil {
+		return a, fmt.Errorf("actions: rollback %d: %w", a.ID, err)
+	}
+	if creator, _ := rec.Many2One("create_uid"); creator.ID != uid {
+		return refuse(fmt.Sprintf("%s %d was created by %s, not by aicoo's Odoo user (id %d): aicoo removes only what it created",
+			a.RecordModel, a.RecordID, m2oLabel(rec, "create_uid"), uid))
 	}
 	if wd, _ := rec.String("write_date"); wd != a.RecordWriteDate {
 		return refuse(fmt.Sprintf("%s %d was changed in Odoo at %s by %s after aicoo created it (at %s); undo it in Odoo if still wanted",

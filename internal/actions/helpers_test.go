@@ -94,6 +94,7 @@ type env struct {
 	ds       *dataset.Dataset
 	sim      *odoosim.Server
 	proxy    *faultProxy
+	url      string
 	client   *odoo.Client
 	svc      *actions.Service
 	clock    *clock
@@ -117,8 +118,21 @@ func newEnv(t *testing.T, st *store.Store, proto odoo.Protocol) *env {
 // it.
 func newEnvClock(t *testing.T, st *store.Store, proto odoo.Protocol, clk *clock) *env {
 	t.Helper()
+	return newEnvVersion(t, st, proto, clk, "")
+}
+
+// Another Odoo user of the simulator besides aicoo's: one who can post on
+// documents, as a portal customer can on their invoice.
+const (
+	otherLogin    = "customer"
+	otherPassword = "customer-password"
+)
+
+// newEnvVersion is newEnvClock for an Odoo version ("" is the default).
+func newEnvVersion(t *testing.T, st *store.Store, proto odoo.Protocol, clk *clock, version string) *env {
+	t.Helper()
 	ctx := context.Background()
-	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 7, Today: demoToday})
+	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 7, Today: demoToday, OdooVersion: version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,7 +141,8 @@ func newEnvClock(t *testing.T, st *store.Store, proto odoo.Protocol, clk *clock)
 	if demoErr != nil {
 		t.Fatal(demoErr)
 	}
-	sim, err := odoosim.New(ds, odoosim.Options{NowFunc: clk.Now, Logger: slog.New(slog.DiscardHandler)})
+	sim, err := odoosim.New(ds, odoosim.Options{NowFunc: clk.Now, Logger: slog.New(slog.DiscardHandler), Users: []odoosim.User{
+		{Login: odoosim.LoginDefault, Password: odoosim.PasswordDefault}, {Login: otherLogin, Password: otherPassword}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,8 +170,22 @@ func newEnvClock(t *testing.T, st *store.Store, proto odoo.Protocol, clk *clock)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{st: st, conn: conn.ID, ds: ds, sim: sim, proxy: proxy, client: c, svc: svc, clock: clk,
+	return &env{st: st, conn: conn.ID, ds: ds, sim: sim, proxy: proxy, url: ts.URL, client: c, svc: svc, clock: clk,
 		insights: demoInsights, admin: actions.Actor{UserID: admin.ID, Username: "ann", Role: store.RoleAdmin}}
+}
+
+// otherClient connects to the simulator as the other user.
+func (e *env) otherClient(t *testing.T) *odoo.Client {
+	t.Helper()
+	c, err := odoo.New(odoo.Config{URL: e.url, Database: e.ds.Meta.Database, Username: otherLogin, Password: otherPassword,
+		Protocol: odoo.ProtocolJSONRPC, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Connect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return c
 }
 
 // analyze runs the analyzers the proposals come from on the dataset.

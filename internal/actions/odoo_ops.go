@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html"
 	"math"
 	"strconv"
 	"strings"
@@ -17,6 +18,9 @@ import (
 
 // Odoo is the part of the Odoo client (*odoo.Client) this package uses.
 type Odoo interface {
+	// Info says which Odoo user aicoo is connected as (UID) and its
+	// version.
+	Info() (odoo.ServerInfo, bool)
 	SearchRead(ctx context.Context, model string, dom domain.Domain, opts odoo.SearchReadOpts) ([]odoo.Record, error)
 	Read(ctx context.Context, model string, ids []int64, fields []string, callCtx map[string]any) ([]odoo.Record, error)
 	Create(ctx context.Context, model string, vals map[string]any, callCtx map[string]any) (int64, error)
@@ -36,7 +40,7 @@ type Params struct {
 	// RFQ line description.
 	Summary string `json:"summary,omitempty"`
 	// Body is the note, reminder, activity note or description, as plain
-	// text (Odoo escapes it).
+	// text: aicoo escapes it into the HTML it writes.
 	Body string `json:"body,omitempty"`
 	// UserID is the activity assignee, meeting organiser or task assignee.
 	UserID int64 `json:"user_id,omitempty"`
@@ -107,10 +111,38 @@ func (p *Params) validate(t Type) error {
 
 var inactiveToo = map[string]any{"active_test": false}
 
+// selfUID returns the id of the Odoo user aicoo is connected as: only
+// records it created (create_uid) are aicoo's. Odoo sets create_uid from
+// the calling user and ignores it in create values, so no other user can
+// forge it; author_id can be chosen by whoever posts (message_post takes
+// it as an argument), so it proves nothing.
+func selfUID(o Odoo) (int64, error) {
+	info, ok := o.Info()
+	if !ok || info.UID <= 0 {
+		return 0, fmt.Errorf("%w: the Odoo client is not connected (no user id)", odoo.ErrUnavailable)
+	}
+	return info.UID, nil
+}
+
+// htmlText renders plain text (which may quote Odoo data: partner names,
+// references) as HTML for Odoo's HTML fields: escaped, one line break per
+// newline. Odoo 16 does not sanitise every path, so aicoo never writes
+// Odoo text into HTML unescaped.
+func htmlText(s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		lines[i] = html.EscapeString(l)
+	}
+	return "<p>" + strings.Join(lines, "<br>") + "</p>"
+}
+
 // executeOdoo performs the type's Odoo operation and returns the id of the
 // record it created.
 func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (int64, error) {
 	tagged := "[" + mark + "]"
+	// body is the HTML of the note, reminder or description: the text
+	// escaped, then the marker (hex digits: nothing to escape).
+	body := htmlText(p.Body) + "<p>" + tagged + "</p>"
 	switch t {
 	case TypeFollowUpActivity:
 		models, err := o.SearchRead(ctx, "ir.model", domain.Cond("model", domain.OpEq, p.Model), odoo.SearchReadOpts{Fields: []string{"id"}, Limit: 1})
@@ -121,7 +153,7 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 			return 0, fmt.Errorf("%w: ir.model has no %s", ErrPermanent, p.Model)
 		}
 		vals := map[string]any{"res_model_id": models[0].ID(), "res_id": p.ResID, "summary": p.Summary + " " + tagged,
-			"note": p.Body, "date_deadline": p.Deadline}
+			"note": htmlText(p.Body), "date_deadline": p.Deadline}
 		if p.UserID > 0 {
 			vals["user_id"] = p.UserID
 		}
@@ -134,14 +166,19 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 		}
 		return o.Create(ctx, "mail.activity", vals, nil)
 	case TypeChatterNote:
-		return o.MessagePost(ctx, p.Model, p.ResID, odoo.MessagePostOpts{Body: p.Body + "\n" + tagged, SubtypeXMLID: "mail.mt_note"})
+		return o.MessagePost(ctx, p.Model, p.ResID, odoo.MessagePostOpts{Body: body, BodyIsHTML: true, SubtypeXMLID: "mail.mt_note"})
 	case TypePaymentReminder:
 		partners := make([]any, len(p.PartnerIDs))
 		for i, id := range p.PartnerIDs {
 			partners[i] = id
 		}
-		v, err := o.Call(ctx, p.Model, "message_post", []any{[]any{p.ResID}}, map[string]any{"body": p.Body + "\n" + tagged,
-			"message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": partners})
+		kw := map[string]any{"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": partners}
+		// 17+ escapes a body not flagged as HTML (16 takes every body as
+		// HTML and knows no such argument).
+		if info, ok := o.Info(); ok && info.Version.AtLeast(17, 0) {
+			kw["body_is_html"] = true
+		}
+		v, err := o.Call(ctx, p.Model, "message_post", []any{[]any{p.ResID}}, kw)
 		if err != nil {
 			return 0, err
 		}
@@ -155,7 +192,7 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 			"order_line": []any{[]any{0, 0, line}}}, nil)
 	case TypeDealMeeting:
 		start, _ := odoo.ParseDatetime(p.Start)
-		vals := map[string]any{"name": p.Summary, "description": p.Body + "\n" + tagged,
+		vals := map[string]any{"name": p.Summary, "description": body,
 			"start": odoo.FormatDatetime(start), "stop": odoo.FormatDatetime(start.Add(time.Duration(p.DurationMinutes) * time.Minute)),
 			"duration": float64(p.DurationMinutes) / 60, "opportunity_id": p.ResID, "res_model": p.Model, "res_id": p.ResID}
 		if p.UserID > 0 {
@@ -170,7 +207,7 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 		}
 		return o.Create(ctx, "calendar.event", vals, nil)
 	case TypeProjectTask:
-		vals := map[string]any{"name": p.Summary, "project_id": p.ProjectID, "description": p.Body + "\n" + tagged}
+		vals := map[string]any{"name": p.Summary, "project_id": p.ProjectID, "description": body}
 		if len(p.PartnerIDs) > 0 {
 			vals["partner_id"] = p.PartnerIDs[0]
 		}
@@ -182,9 +219,16 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 	return 0, fmt.Errorf("actions: unknown action type %q", t)
 }
 
-// findByMarker returns the record an earlier attempt created, or 0.
+// findByMarker returns the record an earlier attempt created, or 0. Only a
+// record aicoo's own Odoo user created counts: anyone who can post on a
+// document (a portal customer on their invoice) could copy a marker into
+// it.
 func findByMarker(ctx context.Context, o Odoo, t Type, p *Params, mark string) (int64, error) {
 	info, err := Info(t)
+	if err != nil {
+		return 0, err
+	}
+	uid, err := selfUID(o)
 	if err != nil {
 		return 0, err
 	}
@@ -200,6 +244,7 @@ func findByMarker(ctx context.Context, o Odoo, t Type, p *Params, mark string) (
 	case TypeDealMeeting, TypeProjectTask:
 		dom = domain.Cond("description", domain.OpILike, mark)
 	}
+	dom = domain.And(dom, domain.Cond("create_uid", domain.OpEq, uid))
 	recs, err := o.SearchRead(ctx, info.Model, dom, odoo.SearchReadOpts{Fields: []string{"id"}, Order: "id asc", Limit: 1, Context: inactiveToo})
 	if err != nil {
 		return 0, err
@@ -213,7 +258,7 @@ func findByMarker(ctx context.Context, o Odoo, t Type, p *Params, mark string) (
 // recordFields are read from the created record after execution and
 // before rollback.
 func recordFields(t Type) []string {
-	f := []string{"write_date", "write_uid"}
+	f := []string{"write_date", "write_uid", "create_uid"}
 	switch t {
 	case TypeDraftRFQ:
 		f = append(f, "name", "state", "amount_total")

@@ -2,7 +2,7 @@ package actions
 
 import (
 	"context"
-	"crypto/sha256"
+	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -151,11 +151,15 @@ type Proposal struct {
 // Key is the proposal's idempotency key.
 func (p *Proposal) Key() string { return string(p.Type) + ":" + p.Subject }
 
-// marker is the text written into the Odoo record so a retried execution
-// finds what an earlier attempt created.
-func marker(connectionID int64, key string) string {
-	h := sha256.Sum256([]byte(strconv.FormatInt(connectionID, 10) + "\x00" + key))
-	return "aicoo:" + hex.EncodeToString(h[:6])
+// newMarker returns the text written into the Odoo record so a retried
+// execution finds what an earlier attempt created. It is random (128 bits)
+// and stored with the action before any write, so nobody can compute it
+// in advance and plant it in Odoo; it needs no secret shared between
+// instances and survives restarts.
+func newMarker() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	return "aicoo:" + hex.EncodeToString(b[:])
 }
 
 // Propose records a proposal, lets the policy decide (auto: approved to
@@ -211,7 +215,7 @@ func (s *Service) Propose(ctx context.Context, connectionID int64, p Proposal) (
 			ActionType: string(p.Type), Subject: p.Subject, InsightKind: p.InsightKind, GroupKey: groupKey(p.Type, p.InsightKind),
 			TargetModel: p.TargetModel, TargetID: p.TargetID, PartnerID: p.PartnerID, Amount: p.Amount, Description: p.Title,
 			Parameters: params, Reasoning: p.Reasoning, Evidence: evidence, PolicyMode: string(d.mode), PolicyReason: d.reason,
-			Status: d.status, ExpiresAt: now.Add(s.cfg.ProposalTTL), Marker: marker(connectionID, key)})
+			Status: d.status, ExpiresAt: now.Add(s.cfg.ProposalTTL), Marker: newMarker()})
 		if err != nil {
 			return err
 		}

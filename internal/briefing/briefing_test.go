@@ -57,6 +57,12 @@ func TestFourRolesWithoutModel(t *testing.T) {
 			if f.Narrative.Source != "template" || f.Narrative.Rejected != "" {
 				t.Fatalf("narrative %+v", f.Narrative)
 			}
+			// The template claims only what the facts say. (It may quote
+			// numbers from alert texts, which a model may not, so only
+			// the claim check, which Ground runs first, must pass.)
+			if err := briefing.Ground(b.Narrative, f); err != nil && strings.Contains(err.Error(), "claims") {
+				t.Fatalf("the template narrative makes a claim the facts do not support: %v\n%s", err, b.Narrative)
+			}
 			if n := len(f.Recommendations); n < 3 || n > 5 {
 				t.Fatalf("%d recommendations, want 3 to 5", n)
 			}
@@ -163,6 +169,7 @@ func TestGroundingFailureUsesTemplate(t *testing.T) {
 		{"wrong number", llmtest.Answer{Text: "Cash stands at 987,654,321 EUR, a record."}, "987,654,321"},
 		{"invented percentage", llmtest.Answer{Text: "Sales grew 73.4% this week."}, "73.4%"},
 		{"link", llmtest.Answer{Text: "See https://evil.example.com for details."}, "link"},
+		{"false claim", llmtest.Answer{Text: "All overdue invoices have been paid and every pending action has been approved."}, "claims"},
 		{"overloaded", llmtest.Answer{Status: 529, ErrorType: "overloaded_error", ErrorMessage: "Overloaded"}, "529"},
 	}
 	for _, tt := range tests {

@@ -10,8 +10,13 @@
 // bundle that never holds raw Odoo records; Odoo text in it (partner names,
 // titles) is marked as data the model must not obey. The model's text is
 // kept only if it passes the grounding check (Ground): every number in it
-// must be a figure of the bundle after rounding and formatting, and it may
-// carry no links or markup. Otherwise, and whenever no model is configured,
+// must be a figure of the bundle after rounding and formatting, it may
+// carry no links or markup, and its sweeping claims about the states of
+// invoices, actions and alerts ("all overdue invoices have been paid", "no
+// action is pending", "all clear") and about stock-outs, stalled deals and
+// customers at risk must be what the facts say: a claim the
+// facts contradict or cannot support rejects it (claims.go lists the claim
+// patterns). Otherwise, and whenever no model is configured,
 // the budget is spent or the call fails, the template narrative is used and
 // the reason is stored with the facts. Everything below the narrative is
 // always rendered from the facts by code.

@@ -18,12 +18,17 @@ var numberRE = regexp.MustCompile(`(?i)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+
 var linkRE = regexp.MustCompile(`(?i)https?://|www\.|\]\(|<[a-z/!]|javascript:|data:`)
 
 // Ground checks that every number in text is a figure of the bundle after
-// rounding and formatting, and that text carries no link or markup. It
-// returns nil when the text may be used, or an error naming the first
-// offending number.
+// rounding and formatting, that text carries no link or markup, and that
+// its sweeping claims ("all overdue invoices have been paid", "no alert is
+// open", "no products are at risk") are what the facts say (see
+// claimTopics). It returns nil when the text may be used, or an error
+// naming the first offending number or claim.
 func Ground(text string, f *Facts) error {
 	if m := linkRE.FindString(text); m != "" {
 		return fmt.Errorf("briefing: narrative carries a link or markup (%q)", m)
+	}
+	if err := checkClaims(text, f); err != nil {
+		return err
 	}
 	allowed := allowedNumbers(f)
 	for _, m := range numberRE.FindAllStringSubmatchIndex(text, -1) {
@@ -111,7 +116,8 @@ func allowedNumbers(f *Facts) []float64 {
 		addText(fig.DayText)
 		addText(fig.WeekText)
 	}
-	out = append(out, float64(f.AlertsOpen), float64(f.Insights), float64(len(f.Alerts)), float64(len(f.Recommendations)))
+	out = append(out, float64(f.AlertsOpen), float64(f.Insights), float64(len(f.Alerts)), float64(len(f.Recommendations)),
+		float64(f.DecisionsWaiting))
 	for _, n := range f.AlertsByPrio {
 		out = append(out, float64(n))
 	}

@@ -51,8 +51,9 @@ func NewDiscuss(cfg DiscussConfig) (*Discuss, error) {
 func (*Discuss) Name() string { return ChannelDiscuss }
 
 // Idempotent implements Channel: each post carries its delivery id, and
-// Send looks for it in the channel before posting, so a re-send after an
-// unknown outcome finds the earlier post instead of posting twice.
+// Send looks for it in the channel, among the posts of aicoo's own Odoo
+// user, before posting, so a re-send after an unknown outcome finds the
+// earlier post instead of posting twice.
 func (*Discuss) Idempotent() bool { return true }
 
 // DiscussChannelMaxLen bounds a channel name.
@@ -136,10 +137,14 @@ func (d *Discuss) Send(ctx context.Context, n *store.Notification) error {
 		return err
 	}
 	// An earlier attempt may have posted without learning it (the answer
-	// was lost): its marker is then in the channel already.
+	// was lost): its marker is then in the channel already. Only a post by
+	// aicoo's own Odoo user counts (create_uid, which Odoo sets from the
+	// caller and nobody can choose): any member of the channel can copy a
+	// marker into a post of their own.
 	posted, err := c.Search(ctx, "mail.message", domain.And(
 		domain.Cond("model", domain.OpEq, model), domain.Cond("res_id", domain.OpEq, channelID),
-		domain.Cond("body", domain.OpILike, DiscussMarker(n))), odoo.SearchReadOpts{Limit: 1})
+		domain.Cond("body", domain.OpILike, DiscussMarker(n)), domain.Cond("create_uid", domain.OpEq, info.UID)),
+		odoo.SearchReadOpts{Limit: 1})
 	if err != nil {
 		return discussError(fmt.Errorf("discuss: look for an earlier post of %s: %w", DeliveryID(n), err))
 	}

@@ -23,7 +23,9 @@ import (
 // "aicoo-alerts" (id 2), served over real HTTP, and a connected client.
 type discussEnv struct {
 	client *odoo.Client
-	model  string
+	// other is connected as another Odoo user.
+	other *odoo.Client
+	model string
 	// failPosts makes the proxy answer 502 to this many message_post calls
 	// after the simulator has applied them: the answer is lost.
 	failPosts atomic.Int32
@@ -33,7 +35,8 @@ func newDiscussEnv(t *testing.T, version string, proto odoo.Protocol) *discussEn
 	t.Helper()
 	ds := dataset.New(dataset.Meta{OdooVersion: version, Database: "acme", Modules: []string{"mail"}}, nil)
 	sim, err := odoosim.New(ds, odoosim.Options{DiscussChannels: []string{"aicoo-alerts"}, Logger: slog.New(slog.DiscardHandler),
-		NowFunc: func() time.Time { return testTime }})
+		NowFunc: func() time.Time { return testTime }, Users: []odoosim.User{
+			{Login: odoosim.LoginDefault, Password: odoosim.PasswordDefault}, {Login: discussOtherLogin, Password: discussOtherLogin, APIKeys: []string{discussOtherLogin + "-key"}}}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,8 +63,19 @@ func newDiscussEnv(t *testing.T, version string, proto odoo.Protocol) *discussEn
 	}
 	info, _ := c.Info()
 	env.client, env.model = c, DiscussModel(info.Version)
+	env.other, err = odoo.New(odoo.Config{URL: ts.URL, Database: "acme", Username: discussOtherLogin, Password: discussOtherLogin,
+		APIKey: discussOtherLogin + "-key", Protocol: proto, Logger: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.other.Connect(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return env
 }
+
+// discussOtherLogin is another Odoo user, a member of the channels.
+const discussOtherLogin = "colleague"
 
 // posts returns the bodies of the messages in channel id.
 func (e *discussEnv) posts(t *testing.T, id int64) []string {
@@ -207,6 +221,45 @@ func TestDiscussLostAnswerPostsOnce(t *testing.T) {
 			}
 			if got := env.posts(t, 1); len(got) != 1 {
 				t.Fatalf("posted twice: %q", got)
+			}
+		})
+	}
+}
+
+// TestDiscussPlantedMarkerIsNotAicoos: another Odoo user posts a
+// notification's delivery marker in the channel before aicoo does; the
+// send still posts, because only aicoo's own posts count as earlier
+// attempts (issue 20 item 3).
+func TestDiscussPlantedMarkerIsNotAicoos(t *testing.T) {
+	t.Parallel()
+	for _, version := range []string{"16.0", "17.0"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			env := newDiscussEnv(t, version, odoo.ProtocolJSONRPC)
+			d, err := NewDiscuss(DiscussConfig{BaseURL: "https://coo.example.com",
+				OdooFunc: func(context.Context, int64) (DiscussOdoo, error) { return env.client, nil }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			n := testNotification(ChannelDiscuss, "general")
+			if _, err := env.other.MessagePost(ctx, env.model, 1, odoo.MessagePostOpts{Body: "nothing to see " + DiscussMarker(n),
+				MessageType: "comment", SubtypeXMLID: "mail.mt_comment"}); err != nil {
+				t.Fatal(err)
+			}
+			if err := d.Send(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			got := env.posts(t, 1)
+			if len(got) != 2 || !strings.Contains(got[1], "Open in aicoo") {
+				t.Fatalf("posts = %q, want the planted one and aicoo's", got)
+			}
+			// aicoo's own post is found again: a re-send posts nothing.
+			if err := d.Send(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+			if got := env.posts(t, 1); len(got) != 2 {
+				t.Fatalf("posted again: %q", got)
 			}
 		})
 	}
