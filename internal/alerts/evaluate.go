@@ -77,6 +77,9 @@ type EvalResult struct {
 	Resolved int // open alerts whose condition cleared
 	Pending  int // conditions holding but still in their pending period
 	NoData   int // metric rules whose metrics were missing or unavailable
+	// Withheld counts the rules left alone because the result was computed
+	// over models not completely synced (analysis.Result.Incomplete).
+	Withheld int
 	// Errors are rule evaluation errors (a rule failing does not stop the
 	// others).
 	Errors []string
@@ -217,7 +220,8 @@ func appliesTo(p *Program, area string) bool {
 // Evaluate runs the connection's enabled rules over one analysis result, in
 // one transaction: it raises or updates an alert per firing subject once
 // its pending period has passed, and resolves, with a note, the open alerts
-// of the evaluated rules (from this area) whose condition cleared. The job
+// of the evaluated rules (from this area) whose condition cleared. A result
+// withheld for incomplete data (res.Incomplete) changes no alert. The job
 // engine calls it after each analysis run.
 func (e *Engine) Evaluate(ctx context.Context, connectionID int64, res *analysis.Result) (EvalResult, error) {
 	var er EvalResult
@@ -241,6 +245,14 @@ func (e *Engine) Evaluate(ctx context.Context, connectionID int64, res *analysis
 				continue
 			}
 			if !appliesTo(p, res.Area) {
+				continue
+			}
+			if len(res.Incomplete) > 0 {
+				// Figures and findings from an incomplete copy are withheld:
+				// an absent finding is not a cleared condition, so the
+				// rule's alerts stay as they are, neither raised nor
+				// resolved, until a complete analysis.
+				er.Withheld++
 				continue
 			}
 			if err := e.evaluateRule(ctx, tx, connectionID, r, p, res, now, &er); err != nil {

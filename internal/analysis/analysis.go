@@ -114,6 +114,9 @@ type Result struct {
 	Area     string    `json:"area"`
 	Metrics  []Metric  `json:"metrics"`
 	Insights []Insight `json:"insights"`
+	// Incomplete lists the models the analysis read that were not
+	// completely synced; when set, the result is withheld (see Withhold).
+	Incomplete []string `json:"incomplete,omitempty"`
 }
 
 // Sort orders metrics by name and insights by priority, then score.

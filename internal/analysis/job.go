@@ -58,11 +58,10 @@ func JobAnalyzer(s *store.Store, a Analyzer, now func() time.Time, cache *Record
 				Thresholds: cfg.Thresholds,
 				OdooURL:    conn.OdooURL,
 			}
-			res, err := a.Analyze(ctx, env)
+			res, err := Run(ctx, a, env)
 			if err != nil {
 				return jobs.Outcome{}, fmt.Errorf("%s analysis: %w", a.Area(), err)
 			}
-			res.Sort()
 			if onResult != nil {
 				if err := onResult(ctx, run.Job, res); err != nil {
 					return jobs.Outcome{}, err

@@ -13,6 +13,8 @@ import (
 // one connection. A model the sync found not installed, or does not sync,
 // is unavailable; before the connection's first sync every read is an error,
 // so an analysis then fails visibly rather than reporting an empty company.
+// It knows whether each model's copy is complete (Complete), so Run
+// withholds the figures of an analysis that read an incomplete one.
 type StoreSource struct {
 	Store        *store.Store
 	ConnectionID int64

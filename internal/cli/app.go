@@ -445,7 +445,29 @@ func (a *app) checks() []web.Check {
 			return nil
 		}},
 		{Name: "scheduler", Func: func(context.Context) error { return a.engine.Healthy() }},
+		{Name: "odoo-sync", Degraded: true, Func: a.syncHealthy},
 	}
+}
+
+// syncHealthy fails while the Odoo sync of a connection this process holds
+// credentials for has failed, wholly or partly, on its last run. It names
+// no connection: /readyz is public.
+func (a *app) syncHealthy(ctx context.Context) error {
+	js, err := a.store.MonitoringJobList(ctx, store.MonitoringJobListParams{EnabledOnly: true})
+	if err != nil {
+		return err
+	}
+	failing, worst := 0, 0
+	for _, j := range js {
+		if _, mine := a.creds.get(j.ConnectionID); !mine || j.AnalyzerType != odoosync.AnalyzerType || j.ConsecutiveFailures == 0 {
+			continue
+		}
+		failing, worst = failing+1, max(worst, j.ConsecutiveFailures)
+	}
+	if failing > 0 {
+		return fmt.Errorf("the Odoo sync of %d connection(s) is failing (up to %d runs in a row failed or partly failed; figures read from the models not synced are not shown)", failing, worst)
+	}
+	return nil
 }
 
 // serveHTTP serves h on addr until ctx is done, then shuts down gracefully.

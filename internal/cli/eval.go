@@ -149,11 +149,12 @@ Use --json for the full results. Connection flags override the configuration.`,
 				env := &analysis.Env{Source: analysis.StoreSource{Store: s, ConnectionID: conn.ID}, Today: odoo.DateOf(time.Now().UTC()), OdooURL: conn.OdooURL}
 				var results []*analysis.Result
 				for _, a := range areaAnalyzers() {
-					res, err := a.Analyze(ctx, env)
+					// As the analysis jobs do: nothing is shown from a
+					// model the sync left incomplete.
+					res, err := analysis.Run(ctx, a, env)
 					if err != nil {
 						return fmt.Errorf("%s analyzer: %w", a.Area(), err)
 					}
-					res.Sort()
 					results = append(results, res)
 				}
 				if *asJSON {

@@ -19,7 +19,12 @@ type Run struct {
 
 // Outcome is what an analyzer found. Status defaults to success.
 type Outcome struct {
-	Status          string          // store.ResultSuccess or store.ResultPartial
+	// Status is store.ResultSuccess or store.ResultPartial. A partial
+	// outcome is stored, but the run counts as failed for the failing-job
+	// alert: part of its work is undone.
+	Status string
+	// Problem says what a partial outcome left undone (the run's error).
+	Problem         string
 	Insights        json.RawMessage // JSON array of findings
 	Metrics         json.RawMessage // JSON object of computed figures
 	AlertsGenerated int

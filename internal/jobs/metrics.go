@@ -14,7 +14,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	m := &metrics{
 		runs: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "aicoo_job_runs_total",
-			Help: "Attempts of monitoring job runs, by analyzer and outcome (succeeded, failed, skipped).",
+			Help: "Attempts of monitoring job runs, by analyzer and outcome (succeeded, partial, failed, skipped).",
 		}, []string{"analyzer", "status"}),
 		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 			Name:    "aicoo_job_run_duration_seconds",

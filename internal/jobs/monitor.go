@@ -103,6 +103,13 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 	if status == "" {
 		status = store.ResultSuccess
 	}
+	runStatus := store.JobRunSucceeded
+	if status == store.ResultPartial {
+		runStatus = store.JobRunPartial
+		if outcome.Problem == "" {
+			outcome.Problem = "part of the run failed"
+		}
+	}
 	err = w.store.InTx(ctx, func(tx *store.Store) error {
 		if _, _, err := tx.AnalysisResultInsert(ctx, store.AnalysisResultParams{
 			ConnectionID: mj.ConnectionID, JobID: mj.ID, ScheduledAt: args.ScheduledAt, RunAt: started,
@@ -112,22 +119,59 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 			return err
 		}
 		if err := tx.JobRunFinish(ctx, run.ID, store.JobRunFinishParams{
-			Status: store.JobRunSucceeded, FinishedAt: finished, Duration: duration,
+			Status: runStatus, FinishedAt: finished, Duration: duration, Error: outcome.Problem,
 		}); err != nil {
 			return err
 		}
-		if _, err := tx.MonitoringJobRecordOutcome(ctx, mj.ID, finished, true); err != nil {
+		failures, err := tx.MonitoringJobRecordRun(ctx, mj.ID, finished, runStatus)
+		if err != nil {
 			return err
 		}
-		_, err := tx.AlertResolveByFingerprint(ctx, mj.ConnectionID, FailingFingerprint(mj.ID))
+		if runStatus == store.JobRunPartial {
+			// Not retried: River is done with it, so this run counts now.
+			return w.raiseFailing(ctx, tx, log, mj, failures, outcome.Problem)
+		}
+		_, err = tx.AlertResolveByFingerprint(ctx, mj.ConnectionID, FailingFingerprint(mj.ID))
 		return err
 	})
 	if err != nil {
 		return fmt.Errorf("store result of %s: %w", mj.Name, err)
 	}
-	w.metrics.runs.WithLabelValues(mj.AnalyzerType, store.JobRunSucceeded).Inc()
+	w.metrics.runs.WithLabelValues(mj.AnalyzerType, runStatus).Inc()
+	if runStatus == store.JobRunPartial {
+		log.WarnContext(ctx, "jobs: run partly failed", "duration", duration, "status", status, "problem", outcome.Problem)
+		return nil
+	}
 	log.InfoContext(ctx, "jobs: run succeeded", "duration", duration, "status", status)
 	return nil
+}
+
+// raiseFailing raises the job's "monitoring job failing" alert once it has
+// failed (or partly failed) failures runs in a row, failureAlertAfter or
+// more.
+func (w *monitorWorker) raiseFailing(ctx context.Context, tx *store.Store, log *slog.Logger, mj *store.MonitoringJob, failures int, lastErr string) error {
+	if failures < w.failureAlertAfter {
+		return nil
+	}
+	data, _ := json.Marshal(map[string]any{
+		"job_id": mj.ID, "job": mj.Name, "analyzer": mj.AnalyzerType,
+		"consecutive_failures": failures, "last_error": lastErr,
+	})
+	_, created, err := tx.AlertRaise(ctx, store.AlertRaiseParams{
+		ConnectionID: mj.ConnectionID,
+		Fingerprint:  FailingFingerprint(mj.ID),
+		Type:         FailingAlertType,
+		Priority:     store.PriorityHigh,
+		Title:        fmt.Sprintf("Monitoring job %q is failing", mj.Name),
+		Description: fmt.Sprintf("The last %d scheduled runs of %q (%s) failed. Last error: %s",
+			failures, mj.Name, mj.AnalyzerType, lastErr),
+		Data: data,
+	})
+	if created {
+		w.metrics.failingAlerts.Inc()
+		log.WarnContext(ctx, "jobs: monitoring job failing, alert raised", "consecutive_failures", failures)
+	}
+	return err
 }
 
 // analyze calls the analyzer, turning a panic into an error so one bad
@@ -182,28 +226,7 @@ func (w *monitorWorker) recordFailure(ctx context.Context, log *slog.Logger, mj 
 		}); err != nil {
 			return err
 		}
-		if failures < w.failureAlertAfter {
-			return nil
-		}
-		data, _ := json.Marshal(map[string]any{
-			"job_id": mj.ID, "job": mj.Name, "analyzer": mj.AnalyzerType,
-			"consecutive_failures": failures, "last_error": runErr.Error(),
-		})
-		_, created, err := tx.AlertRaise(ctx, store.AlertRaiseParams{
-			ConnectionID: mj.ConnectionID,
-			Fingerprint:  FailingFingerprint(mj.ID),
-			Type:         FailingAlertType,
-			Priority:     store.PriorityHigh,
-			Title:        fmt.Sprintf("Monitoring job %q is failing", mj.Name),
-			Description: fmt.Sprintf("The last %d scheduled runs of %q (%s) failed. Last error: %s",
-				failures, mj.Name, mj.AnalyzerType, runErr.Error()),
-			Data: data,
-		})
-		if created {
-			w.metrics.failingAlerts.Inc()
-			log.WarnContext(ctx, "jobs: monitoring job failing, alert raised", "consecutive_failures", failures)
-		}
-		return err
+		return w.raiseFailing(ctx, tx, log, mj, failures, runErr.Error())
 	})
 	if err != nil {
 		log.ErrorContext(ctx, "jobs: recording a failed run", "error", err)

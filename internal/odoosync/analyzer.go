@@ -76,8 +76,9 @@ func (r *Report) Metrics() Metrics {
 
 // Analyzer returns the "odoo.sync" analyzer, which runs one Sync of the
 // job's connection with a Syncer from newSyncer (which connects the Odoo
-// client). A run where some models failed is partial; a run where every
-// model failed, or that was interrupted, fails so the engine retries it.
+// client). A run where some models failed is partial, which the engine
+// records as a failed run; a run where every model failed, or that was
+// interrupted, fails so the engine retries it.
 func Analyzer(newSyncer func(ctx context.Context, connectionID int64) (*Syncer, error)) jobs.Analyzer {
 	return jobs.Analyzer{
 		Type:        AnalyzerType,
@@ -109,7 +110,11 @@ func Analyzer(newSyncer func(ctx context.Context, connectionID int64) (*Syncer, 
 			}
 			out := jobs.Outcome{Status: store.ResultSuccess, Insights: json.RawMessage(`[]`), Metrics: metrics}
 			if failed > 0 {
+				// A partial sync leaves those models' copies behind Odoo:
+				// the run counts as failed (see jobs.Outcome), and the
+				// analyses withhold the figures that read them.
 				out.Status = store.ResultPartial
+				out.Problem = fmt.Sprintf("%d of %d models failed: %v", failed, len(rep.Models), syncErr)
 			}
 			return out, nil
 		},

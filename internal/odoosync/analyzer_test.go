@@ -71,6 +71,9 @@ func TestAnalyzer(t *testing.T) {
 		if out.Status != tt.wantStatus {
 			t.Errorf("%s: status = %q", tt.name, out.Status)
 		}
+		if partial := out.Status == store.ResultPartial; partial != strings.Contains(out.Problem, tt.fail+": ") || partial != (tt.fail != "") {
+			t.Errorf("%s: problem = %q", tt.name, out.Problem)
+		}
 		var m odoosync.Metrics
 		if err := json.Unmarshal(out.Metrics, &m); err != nil {
 			t.Fatal(err)

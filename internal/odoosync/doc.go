@@ -59,6 +59,12 @@
 //
 // # Running it
 //
+// A run first records a pending state for each model never synced, then
+// syncs the models whose last sync did not finish (failed, interrupted,
+// never run) before the others, so that under a flaky Odoo, where runs are
+// cut short by the job timeout or the circuit breaker, every run resumes
+// the unfinished models from their cursors and the first sync converges.
+//
 // Sync returns a Report with per-model figures (fetched, upserted, deleted,
 // duration, errors); an error on one model does not stop the others.
 // Config.ProgressFunc receives Progress events, which NewProgressPrinter

@@ -234,6 +234,10 @@ func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
 			specs = append(specs, s.cfg.Models[i])
 		}
 	}
+	specs, err := s.unfinishedFirst(ctx, specs)
+	if err != nil {
+		return rep, err
+	}
 	for i, spec := range specs {
 		if ctx.Err() != nil {
 			break
@@ -255,6 +259,40 @@ func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
 		return rep, errors.Join(fmt.Errorf("odoosync: sync interrupted: %w", err), rep.Err())
 	}
 	return rep, rep.Err()
+}
+
+// unfinishedFirst records a pending state for each model never synced
+// (so readers of the store can tell a model not yet reached from one that
+// is not synced at all) and orders the models whose last sync did not
+// finish (failed, interrupted, or never run) first, keeping the configured
+// order otherwise. A run cut short by a timeout or an open circuit breaker
+// then spends the next run's budget where work is left, resuming each such
+// model from its cursor, instead of going over the finished models again
+// and never reaching the same last ones.
+func (s *Syncer) unfinishedFirst(ctx context.Context, specs []ModelSpec) ([]ModelSpec, error) {
+	states, err := s.cfg.Store.OdooSyncStateList(ctx, s.cfg.ConnectionID)
+	if err != nil {
+		return nil, fmt.Errorf("odoosync: sync states: %w", err)
+	}
+	byModel := make(map[string]*store.OdooSyncState, len(states))
+	for _, st := range states {
+		byModel[st.Model] = st
+	}
+	var unfinished, finished []ModelSpec
+	for _, spec := range specs {
+		st, ok := byModel[spec.Model]
+		if !ok {
+			if err := s.cfg.Store.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: s.cfg.ConnectionID, Model: spec.Model}); err != nil {
+				return nil, fmt.Errorf("odoosync: record %s as pending: %w", spec.Model, err)
+			}
+		}
+		if ok && (st.Status == store.OdooSyncOK || st.Status == store.OdooSyncNotInstalled) {
+			finished = append(finished, spec)
+		} else {
+			unfinished = append(unfinished, spec)
+		}
+	}
+	return append(unfinished, finished...), nil
 }
 
 func (s *Syncer) progress(p Progress) {

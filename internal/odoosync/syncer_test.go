@@ -474,3 +474,71 @@ func merge(a, b map[int64]string) map[int64]string {
 	maps.Copy(a, b)
 	return a
 }
+
+// TestSyncFailedModelResumesFirst: a model that failed mid-scan is synced
+// first on the next run and resumes from its cursor, so a run cut short
+// again (a job timeout, an open circuit breaker) still makes progress on
+// it instead of going over the finished models and stopping before the
+// same one every time.
+func TestSyncFailedModelResumesFirst(t *testing.T) {
+	t.Parallel()
+	const first, flaky = "res.partner", "stock.move"
+	b := setup(t, nil)
+	for _, m := range []string{first, flaky} {
+		b.odoo.addModel(m, false, nil)
+		for id := int64(1); id <= 45; id++ {
+			b.odoo.put(m, id, "a", t0.Add(time.Duration(id/4)*time.Second))
+		}
+	}
+	s := b.syncer(t, spec(first, flaky), nil)
+	// Run 1: the flaky model fails on its third page, after ids 1 to 20.
+	b.odoo.beforeSearchRead = func(model string, n int) {
+		if model == flaky && n == 3 {
+			b.odoo.mu.Lock()
+			b.odoo.fail[flaky] = &odoo.Error{Kind: odoo.ErrServerFault, Op: "search_read", Model: flaky, Message: "502"}
+			b.odoo.mu.Unlock()
+		}
+	}
+	rep, err := s.Sync(context.Background(), odoosync.Opts{})
+	if err == nil || rep.Failed() != 1 || modelReport(t, rep, flaky).Fetched != 20 {
+		t.Fatalf("run 1: err %v, report %+v", err, rep.Models)
+	}
+	delete(b.odoo.fail, flaky)
+	// Run 2 is cut short as soon as it reads the first configured model.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	b.odoo.beforeSearchRead = func(model string, _ int) {
+		if model == first {
+			cancel()
+		}
+	}
+	b.clock.Add(time.Minute)
+	rep, _ = s.Sync(ctx, odoosync.Opts{})
+	if len(rep.Models) == 0 || rep.Models[0].Model != flaky {
+		t.Fatalf("run 2 did not start with the failed model: %+v", rep.Models)
+	}
+	// It fetched the 25 records after id 20, and the last second again.
+	if r := rep.Models[0]; r.Status != store.OdooSyncOK || r.Fetched != 27 || r.Total != 45 {
+		t.Fatalf("run 2, %s = %+v", flaky, r)
+	}
+}
+
+// TestSyncRecordsPendingModels: a run records every model it is to sync
+// before starting, so a model not reached yet reads as not synced yet
+// rather than as a model aicoo does not sync.
+func TestSyncRecordsPendingModels(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	b.odoo.addModel("res.partner", false, nil)
+	b.odoo.addModel("crm.lead", false, nil)
+	ctx, cancel := context.WithCancel(context.Background())
+	b.odoo.beforeSearchRead = func(string, int) { cancel() }
+	s := b.syncer(t, spec("res.partner", "crm.lead"), nil)
+	if _, err := s.Sync(ctx, odoosync.Opts{}); !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	st, err := b.store.OdooSyncStateGet(context.Background(), b.conn, "crm.lead")
+	if err != nil || st.Status != "" || !st.LastSuccessAt.IsZero() {
+		t.Fatalf("crm.lead state = %+v, %v", st, err)
+	}
+}

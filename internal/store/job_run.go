@@ -11,6 +11,10 @@ const (
 	JobRunRunning   = "running"
 	JobRunSucceeded = "succeeded"
 	JobRunFailed    = "failed"
+	// JobRunPartial marks a run that stored a result but left part of its
+	// work undone (a sync where some models failed); it counts as a failed
+	// run for the failing-job alert.
+	JobRunPartial = "partial"
 	// JobRunAbandoned marks an attempt whose process died mid-run; a later
 	// attempt of the same River job sets it.
 	JobRunAbandoned = "abandoned"

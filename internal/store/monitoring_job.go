@@ -174,10 +174,18 @@ func (s *Store) MonitoringJobSetNextRun(ctx context.Context, id int64, next time
 // status, and its count of consecutive failures (reset by a success). It
 // returns that count.
 func (s *Store) MonitoringJobRecordOutcome(ctx context.Context, id int64, at time.Time, succeeded bool) (int, error) {
-	status := "failed"
+	status := JobRunFailed
 	if succeeded {
-		status = "succeeded"
+		status = JobRunSucceeded
 	}
+	return s.MonitoringJobRecordRun(ctx, id, at, status)
+}
+
+// MonitoringJobRecordRun updates a job after a run that ended with status
+// (a JobRun* value): its last run and status, and its count of consecutive
+// failures, which only JobRunSucceeded resets (a partial run counts as a
+// failure). It returns that count.
+func (s *Store) MonitoringJobRecordRun(ctx context.Context, id int64, at time.Time, status string) (int, error) {
 	var failures int
 	err := s.q.QueryRowContext(ctx, `
 		UPDATE monitoring_jobs SET
@@ -185,7 +193,7 @@ func (s *Store) MonitoringJobRecordOutcome(ctx context.Context, id int64, at tim
 			last_status = $3,
 			consecutive_failures = CASE WHEN $4 THEN 0 ELSE consecutive_failures + 1 END
 		WHERE id = $1
-		RETURNING consecutive_failures`, id, timestamp(at), status, succeeded).Scan(&failures)
+		RETURNING consecutive_failures`, id, timestamp(at), status, status == JobRunSucceeded).Scan(&failures)
 	if err != nil {
 		return 0, notFound(err, fmt.Sprintf("monitoring job %d: record outcome", id))
 	}

@@ -14,12 +14,13 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 }
 
 type readyReport struct {
-	Status string            `json:"status"` // "ready" or "not ready"
+	Status string            `json:"status"` // "ready", "degraded" or "not ready"
 	Checks map[string]string `json:"checks"` // name -> "ok" or the failure
 }
 
 // readyz runs every readiness check (store reachable, migrations applied,
-// scheduler running) and answers 503 when any fails.
+// scheduler running) and answers 503 when any fails; a failed Degraded
+// check (the Odoo sync) is named with the status "degraded" and a 200.
 func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
 	defer cancel()
@@ -28,7 +29,11 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
 	for _, c := range s.cfg.Checks {
 		if err := c.Func(ctx); err != nil {
 			rep.Checks[c.Name] = err.Error()
-			rep.Status, code = "not ready", http.StatusServiceUnavailable
+			if !c.Degraded {
+				rep.Status, code = "not ready", http.StatusServiceUnavailable
+			} else if code == http.StatusOK {
+				rep.Status = "degraded"
+			}
 			continue
 		}
 		rep.Checks[c.Name] = "ok"

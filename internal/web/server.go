@@ -30,6 +30,10 @@ var staticFS embed.FS
 type Check struct {
 	Name string
 	Func func(ctx context.Context) error
+	// Degraded marks a check of something the process watches rather than
+	// needs (the Odoo sync): its failure is named in /readyz with the
+	// status "degraded", and the instance stays ready (200).
+	Degraded bool
 }
 
 // Config configures a Server.

@@ -72,11 +72,18 @@ func body(t *testing.T, resp *http.Response) string {
 func TestHealthAndReadiness(t *testing.T) {
 	t.Parallel()
 	failing := errors.New("scheduler: not started")
-	var fail bool
+	syncFailing := errors.New("odoo sync failing")
+	var fail, failSync bool
 	b := setup(t, Check{Name: "store", Func: func(context.Context) error { return nil }},
 		Check{Name: "scheduler", Func: func(context.Context) error {
 			if fail {
 				return failing
+			}
+			return nil
+		}},
+		Check{Name: "odoo-sync", Degraded: true, Func: func(context.Context) error {
+			if failSync {
+				return syncFailing
 			}
 			return nil
 		}})
@@ -85,10 +92,11 @@ func TestHealthAndReadiness(t *testing.T) {
 		t.Fatalf("healthz: %v %v", resp, err)
 	}
 	for _, tt := range []struct {
-		fail     bool
-		wantCode int
-	}{{false, 200}, {true, 503}} {
-		fail = tt.fail
+		fail, failSync bool
+		wantCode       int
+		wantStatus     string
+	}{{false, false, 200, "ready"}, {true, false, 503, "not ready"}, {false, true, 200, "degraded"}, {true, true, 503, "not ready"}} {
+		fail, failSync = tt.fail, tt.failSync
 		resp, err := http.Get(b.srv.URL + "/readyz")
 		if err != nil {
 			t.Fatal(err)
@@ -97,10 +105,10 @@ func TestHealthAndReadiness(t *testing.T) {
 		if err := json.Unmarshal([]byte(body(t, resp)), &rep); err != nil {
 			t.Fatal(err)
 		}
-		if resp.StatusCode != tt.wantCode || rep.Checks["store"] != "ok" {
+		if resp.StatusCode != tt.wantCode || rep.Status != tt.wantStatus || rep.Checks["store"] != "ok" {
 			t.Fatalf("readyz (fail=%v): %d %+v", tt.fail, resp.StatusCode, rep)
 		}
-		if tt.fail && rep.Checks["scheduler"] != failing.Error() {
+		if tt.fail && rep.Checks["scheduler"] != failing.Error() || tt.failSync && rep.Checks["odoo-sync"] != syncFailing.Error() {
 			t.Fatalf("readyz must name the failed check: %+v", rep)
 		}
 	}

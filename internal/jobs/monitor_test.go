@@ -1,0 +1,96 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
+)
+
+// TestPartialRunCountsAsFailed: a run that stores a partial result (a sync
+// where some models failed) is recorded as partial, not succeeded, counts
+// as a failed run, raises the failing-job alert after FailureAlertAfter
+// runs, and a full success resolves it.
+func TestPartialRunCountsAsFailed(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := setup(t, s)
+		reg := prometheus.NewRegistry()
+		var healthy atomic.Bool
+		startEngine(t, jobs.Config{Store: s, MaxAttempts: 1, FailureAlertAfter: 2, Registerer: reg, Analyzers: mustRegistry(t, jobs.Analyzer{
+			Type: "test.partial",
+			Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+				if healthy.Load() {
+					return jobs.Outcome{Metrics: json.RawMessage(`{"failed":0}`)}, nil
+				}
+				return jobs.Outcome{Status: store.ResultPartial, Problem: "1 of 3 models failed: crm.lead: 502 Bad Gateway",
+					Metrics: json.RawMessage(`{"failed":1}`)}, nil
+			},
+		})})
+		j := createJob(t, s, c.ID, "sync", "@every 1s", "test.partial")
+		var alert *store.Alert
+		eventually(t, 30*time.Second, "failing alert raised", func() (bool, error) {
+			open, err := s.AlertList(ctx, store.AlertListParams{ConnectionID: c.ID, OpenOnly: true})
+			if len(open) == 1 {
+				alert = open[0]
+			}
+			return len(open) == 1, err
+		})
+		if alert.Fingerprint != jobs.FailingFingerprint(j.ID) || !strings.Contains(alert.Description, "crm.lead: 502") {
+			t.Fatalf("alert = %+v", alert)
+		}
+		got, err := s.MonitoringJobByID(ctx, j.ID)
+		if err != nil || got.ConsecutiveFailures < 2 || got.LastStatus != store.JobRunPartial {
+			t.Fatalf("job = %+v, %v", got, err)
+		}
+		runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+		if err != nil || len(runs) == 0 || runs[len(runs)-1].Status != store.JobRunPartial || !strings.Contains(runs[len(runs)-1].Error, "crm.lead") {
+			t.Fatalf("runs = %+v, %v", runs, err)
+		}
+		for _, r := range results(t, s, j.ID) {
+			if r.Status != store.ResultPartial {
+				t.Fatalf("result status = %s", r.Status)
+			}
+		}
+		if n := counterValue(t, reg, "aicoo_job_runs_total", "status", store.JobRunPartial); n < 2 {
+			t.Fatalf("partial runs counted = %v", n)
+		}
+		healthy.Store(true)
+		eventually(t, 30*time.Second, "alert resolved after a full success", func() (bool, error) {
+			open, err := s.AlertList(ctx, store.AlertListParams{ConnectionID: c.ID, OpenOnly: true})
+			return len(open) == 0, err
+		})
+	})
+}
+
+// counterValue sums the series of a counter with the label set to value.
+func counterValue(t *testing.T, reg *prometheus.Registry, name, label, value string) float64 {
+	t.Helper()
+	families, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	total := 0.0
+	for _, f := range families {
+		if f.GetName() != name {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			for _, l := range m.GetLabel() {
+				if l.GetName() == label && l.GetValue() == value {
+					total += m.GetCounter().GetValue()
+				}
+			}
+		}
+	}
+	return total
+}
