@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/riverqueue/river"
+
+	"github.com/aicoo/aicoo/internal/jobs"
 )
 
 // ExecuteArgs is the River job that executes one approved action.
@@ -18,9 +20,10 @@ type ExecuteArgs struct {
 func (ExecuteArgs) Kind() string { return "aicoo.action.execute" }
 
 // InsertOpts implements river.JobArgsWithInsertOpts: one job per action
-// while it is waiting or running, so approving twice enqueues once.
-func (ExecuteArgs) InsertOpts() river.InsertOpts {
-	return river.InsertOpts{MaxAttempts: MaxAttemptsDefault, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+// while it is waiting or running, so approving twice enqueues once; in the
+// connection's queue, so only an instance holding its Odoo key runs it.
+func (a ExecuteArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{Queue: jobs.Queue(a.ConnectionID), MaxAttempts: MaxAttemptsDefault, UniqueOpts: river.UniqueOpts{ByArgs: true}}
 }
 
 // MaxAttemptsDefault bounds how often a transient failure is retried.

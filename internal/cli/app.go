@@ -354,6 +354,9 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 	}
 	a.engine, err = jobs.New(jobs.Config{
 		Store: s, Analyzers: reg, Logger: logger, Registerer: a.metrics,
+		// This process holds one connection's secrets and channels: it
+		// works that connection's queue only (see docs/architecture.md, Jobs).
+		Instance: instanceName(cfg), Connections: []int64{conn.ID}, ConnectionOfJob: a.connectionOfJob,
 		Workers:           cfg.Jobs.Workers,
 		JobTimeout:        time.Duration(cfg.Jobs.JobTimeout),
 		RescueAfter:       time.Duration(cfg.Jobs.RescueAfter),
@@ -366,19 +369,18 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 			}
 			return notify.Register(w, a.deliverer)
 		},
+		// Alert escalation and briefings run per connection, in its queue,
+		// with this process's channels and language model.
 		Ticks: []jobs.Tick{
-			{Name: "alerts", Interval: 30 * time.Second, Func: func(ctx context.Context) error {
-				_, err := a.alerts.Tick(ctx)
+			{Name: "alerts", Interval: 30 * time.Second, ConnectionFunc: func(ctx context.Context, connectionID int64) error {
+				_, err := a.alerts.TickConnection(ctx, connectionID)
 				return err
 			}},
 			// Often, so a new connection's first briefing follows its first
 			// analyses closely (a tick with nothing due is a few reads per
 			// connection), with time for slow model calls; runs never
 			// overlap, so a slow one is not repeated by the next ticks.
-			{Name: "briefings", Interval: 20 * time.Second, Timeout: 5 * time.Minute, Func: func(ctx context.Context) error {
-				_, err := a.store.RunExclusive(ctx, store.LockBriefings, a.deliverBriefings)
-				return err
-			}},
+			{Name: "briefings", Interval: 20 * time.Second, Timeout: 5 * time.Minute, ConnectionFunc: a.deliverBriefingsOf},
 			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
 		},
 	})

@@ -183,38 +183,32 @@ func (n outboxNotifier) Enqueue(ctx context.Context, sqlTx *sql.Tx, tx *store.St
 	return err
 }
 
-// deliverBriefings writes the briefings that are due on every connection
+// deliverBriefingsFor writes the briefings that are due on a connection
 // and sends each to its reader in-app (and by email when SMTP and the
 // user's address allow).
-func (a *app) deliverBriefings(ctx context.Context) error {
-	conns, err := a.store.Connections(ctx)
-	if err != nil {
-		return err
-	}
+func (a *app) deliverBriefingsFor(ctx context.Context, connectionID int64) error {
 	var errs []error
-	for _, c := range conns {
-		made, err := a.briefer.GenerateDue(ctx, c.ID, a.now())
-		if err != nil {
-			errs = append(errs, err)
+	made, err := a.briefer.GenerateDue(ctx, connectionID, a.now())
+	if err != nil {
+		errs = append(errs, err)
+	}
+	for _, b := range made {
+		rcpts := []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(b.UserID), UserID: b.UserID}}
+		method := "in_app"
+		if u, err := a.store.UserByID(ctx, b.UserID); err == nil && u.Email != "" && a.cfg.SMTP.Host != "" {
+			rcpts = append(rcpts, notify.Recipient{Channel: notify.ChannelEmail, Address: u.Email, UserID: b.UserID})
+			method = "email"
 		}
-		for _, b := range made {
-			rcpts := []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(b.UserID), UserID: b.UserID}}
-			method := "in_app"
-			if u, err := a.store.UserByID(ctx, b.UserID); err == nil && u.Email != "" && a.cfg.SMTP.Host != "" {
-				rcpts = append(rcpts, notify.Recipient{Channel: notify.ChannelEmail, Address: u.Email, UserID: b.UserID})
-				method = "email"
-			}
-			date := b.Date.Format(time.DateOnly)
-			if _, err := a.outbox.Enqueue(ctx, a.store, notify.Message{
-				ConnectionID: c.ID, Key: fmt.Sprintf("briefing:%s:%d", date, b.UserID), Priority: "low",
-				Subject: "Your aicoo briefing for " + date, Body: b.Content, Link: fmt.Sprintf("/briefings/%d", b.ID), Recipients: rcpts,
-			}); err != nil {
-				errs = append(errs, err)
-				continue
-			}
-			if _, err := a.store.DailyBriefingMarkDelivered(ctx, b.ID, method, a.now()); err != nil {
-				errs = append(errs, err)
-			}
+		date := b.Date.Format(time.DateOnly)
+		if _, err := a.outbox.Enqueue(ctx, a.store, notify.Message{
+			ConnectionID: connectionID, Key: fmt.Sprintf("briefing:%s:%d", date, b.UserID), Priority: "low",
+			Subject: "Your aicoo briefing for " + date, Body: b.Content, Link: fmt.Sprintf("/briefings/%d", b.ID), Recipients: rcpts,
+		}); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if _, err := a.store.DailyBriefingMarkDelivered(ctx, b.ID, method, a.now()); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	return errors.Join(errs...)

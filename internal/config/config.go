@@ -115,7 +115,7 @@ type LogConfig struct {
 type JobsConfig struct {
 	Workers           int      `toml:"workers" doc:"Jobs one process runs at the same time."`
 	JobTimeout        Duration `toml:"job_timeout" doc:"Longest one job may run before it is cancelled and retried."`
-	RescueAfter       Duration `toml:"rescue_after" doc:"A job still marked running this long after it started (its process died) is retried by another instance. Must exceed job_timeout."`
+	RescueAfter       Duration `toml:"rescue_after" doc:"A job still marked running this long after it started (its process died) is retried by another instance of its connection; a restarted instance retries its own at once. Must exceed job_timeout."`
 	MaxAttempts       int      `toml:"max_attempts" doc:"Attempts for one job run before it is given up."`
 	FailureAlertAfter int      `toml:"failure_alert_after" doc:"Consecutive failed runs of a monitoring job that raise a \"monitoring job failing\" alert."`
 	ReloadInterval    Duration `toml:"reload_interval" doc:"How often the monitoring_jobs table is re-read, so edits take effect without restart."`
@@ -147,7 +147,7 @@ func Default() Config {
 		Jobs: JobsConfig{
 			Workers:           4,
 			JobTimeout:        Duration(10 * time.Minute),
-			RescueAfter:       Duration(time.Hour),
+			RescueAfter:       Duration(15 * time.Minute),
 			MaxAttempts:       3,
 			FailureAlertAfter: 3,
 			ReloadInterval:    Duration(30 * time.Second),

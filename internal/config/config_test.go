@@ -97,7 +97,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"unknown env", "", []string{"AICOO_SERVER_ADRR=x"}, `unknown environment variable AICOO_SERVER_ADRR (did you mean AICOO_SERVER_ADDR?)`},
 		{"bad env int", "", []string{"AICOO_JOBS_WORKERS=lots"}, `AICOO_JOBS_WORKERS="lots": want a whole number`},
 		{"odoo incomplete", "[odoo]\nurl = \"https://x.odoo.com\"\n", nil, `odoo.database: must be set when odoo.url is set`},
-		{"rescue shorter than timeout", "[jobs]\njob_timeout = \"2h\"\n", nil, `jobs.rescue_after = "1h": must be longer than jobs.job_timeout (2h)`},
+		{"rescue shorter than timeout", "[jobs]\njob_timeout = \"2h\"\n", nil, `jobs.rescue_after = "15m": must be longer than jobs.job_timeout (2h)`},
 		{"missing secret file", "[odoo]\napi_key_file = \"/nonexistent/key\"\n", nil, `odoo.api_key_file: read secret file`},
 	}
 	for _, tt := range tests {

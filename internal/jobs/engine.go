@@ -3,11 +3,15 @@
 // job_runs, each scheduled run stores its result once, and a job that keeps
 // failing raises a "monitoring job failing" alert.
 //
-// Any number of instances can run an Engine on one PostgreSQL database: River
-// elects one leader to enqueue periodic jobs, unique job arguments (job and
-// scheduled tick) keep a tick to one run across leader changes, and workers
-// on every instance share the runs. A job whose process dies is rescued by
-// River after Config.RescueAfter and retried elsewhere.
+// Any number of instances can run an Engine on one PostgreSQL database. Each
+// works only the queues of the connections it holds (Queue) and the global
+// queue, so a job runs only where its connection's secrets and channels
+// are. Each enqueues its own connections' periodic runs; unique job
+// arguments (job and scheduled tick) keep a tick to one run when several
+// instances hold one connection, and their workers share the runs. A job
+// whose process dies is made available again when that instance starts
+// again (rescueOwn), or rescued by River after Config.RescueAfter and
+// retried by another instance of its connection.
 package jobs
 
 import (
@@ -17,6 +21,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -32,9 +37,12 @@ import (
 
 // Defaults for Config fields left zero.
 const (
-	WorkersDefault           = 4
-	JobTimeoutDefault        = 10 * time.Minute
-	RescueAfterDefault       = time.Hour
+	WorkersDefault    = 4
+	JobTimeoutDefault = 10 * time.Minute
+	// RescueAfterDefault must exceed the longest job: JobTimeoutDefault,
+	// plus time for a cancelled job to return and record its end. A job
+	// running longer than this is taken for dead and retried.
+	RescueAfterDefault       = 15 * time.Minute
 	MaxAttemptsDefault       = 3
 	FailureAlertAfterDefault = 3
 	ReloadIntervalDefault    = 30 * time.Second
@@ -47,9 +55,18 @@ type Config struct {
 	Logger    *slog.Logger
 	// Registerer receives the engine's metrics. Nil registers nothing.
 	Registerer prometheus.Registerer
-	// Instance names this process in job_runs.worker. Defaults to
-	// hostname:pid.
-	Instance          string
+	// Instance names this process in job_runs.worker and is its River
+	// client id. Give it a name that is the same after a restart (see
+	// rescueOwn); it defaults to hostname:pid, which is not.
+	Instance string
+	// Connections are the connections this process holds the secrets and
+	// settings of: it works their queues (Queue) and enqueues their
+	// monitoring jobs and ticks, and nothing of other connections.
+	Connections []int64
+	// ConnectionOfJob names the connection of a job of another package's
+	// kind waiting in River's default queue from before queues were per
+	// connection, so it can be moved to its connection's queue.
+	ConnectionOfJob   ConnectionOfJobFunc
 	Workers           int
 	JobTimeout        time.Duration
 	RescueAfter       time.Duration
@@ -61,7 +78,7 @@ type Config struct {
 	// RegisterWorkersFunc, when set, adds other packages' River workers
 	// (action executions, notification deliveries) to the engine's client.
 	RegisterWorkersFunc func(*river.Workers) error
-	// Ticks is housekeeping run on fixed intervals across the cluster.
+	// Ticks is work run on fixed intervals, globally or per connection.
 	Ticks []Tick
 }
 
@@ -70,9 +87,13 @@ type Engine struct {
 	cfg       Config
 	client    *river.Client[*sql.Tx]
 	scheduler *scheduler
+	periodic  *periodic
+	ticks     map[string]Tick
 	metrics   *metrics
 	stopSched context.CancelFunc
 	schedDone chan struct{}
+	// instanceLock holds the PostgreSQL lock on the instance id.
+	instanceLock *sql.Conn
 }
 
 func driverFor(s *store.Store) riverdriver.Driver[*sql.Tx] {
@@ -111,49 +132,65 @@ func New(cfg Config) (*Engine, error) {
 	if err != nil {
 		return nil, fmt.Errorf("jobs: metrics: %w", err)
 	}
-	workers := river.NewWorkers()
-	if err := river.AddWorkerSafely(workers, &monitorWorker{
-		store: cfg.Store, analyzers: cfg.Analyzers, logger: cfg.Logger, metrics: m, now: cfg.NowFunc,
-		instance: cfg.Instance, maxAttempts: cfg.MaxAttempts, failureAlertAfter: cfg.FailureAlertAfter,
-	}); err != nil {
-		return nil, fmt.Errorf("jobs: register worker: %w", err)
-	}
-	periodic, ticks, err := tickPeriodicJobs(cfg.Ticks, cfg.NowFunc)
+	ticks, err := checkTicks(cfg.Ticks)
 	if err != nil {
 		return nil, err
 	}
-	if len(ticks) > 0 {
-		if err := river.AddWorkerSafely(workers, &tickWorker{ticks: ticks}); err != nil {
-			return nil, fmt.Errorf("jobs: register tick worker: %w", err)
+	e := &Engine{cfg: cfg, metrics: m, ticks: ticks, periodic: newPeriodic(cfg.Logger)}
+	if err := e.buildClient(); err != nil {
+		return nil, err
+	}
+	e.scheduler = &scheduler{
+		store: cfg.Store, periodic: e.periodic, connections: cfg.Connections, adopt: e.adoptLegacy,
+		logger: cfg.Logger, metrics: m, now: cfg.NowFunc,
+		interval: cfg.ReloadInterval, scheduled: map[int64]scheduledJob{},
+	}
+	return e, nil
+}
+
+// buildClient builds the River client and its workers for e.cfg.Instance.
+func (e *Engine) buildClient() error {
+	cfg := e.cfg
+	workers := river.NewWorkers()
+	if err := river.AddWorkerSafely(workers, &monitorWorker{
+		store: cfg.Store, analyzers: cfg.Analyzers, logger: cfg.Logger, metrics: e.metrics, now: cfg.NowFunc,
+		instance: cfg.Instance, maxAttempts: cfg.MaxAttempts, failureAlertAfter: cfg.FailureAlertAfter,
+	}); err != nil {
+		return fmt.Errorf("jobs: register worker: %w", err)
+	}
+	if len(e.ticks) > 0 {
+		if err := river.AddWorkerSafely(workers, &tickWorker{ticks: e.ticks}); err != nil {
+			return fmt.Errorf("jobs: register tick worker: %w", err)
 		}
 	}
 	if cfg.RegisterWorkersFunc != nil {
 		if err := cfg.RegisterWorkersFunc(workers); err != nil {
-			return nil, fmt.Errorf("jobs: register workers: %w", err)
+			return fmt.Errorf("jobs: register workers: %w", err)
 		}
+	}
+	// The global queue's work is light housekeeping.
+	queues := map[string]river.QueueConfig{GlobalQueue: {MaxWorkers: 1}}
+	for _, c := range cfg.Connections {
+		queues[Queue(c)] = river.QueueConfig{MaxWorkers: cfg.Workers}
 	}
 	client, err := river.NewClient(driverFor(cfg.Store), &river.Config{
 		ID:                   sanitizeID(cfg.Instance),
 		Logger:               cfg.Logger.With("component", "river"),
-		Queues:               map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: cfg.Workers}},
+		Queues:               queues,
 		Workers:              workers,
 		JobTimeout:           cfg.JobTimeout,
 		RescueStuckJobsAfter: cfg.RescueAfter,
 		MaxAttempts:          cfg.MaxAttempts,
-		PeriodicJobs:         periodic,
-		// Only the leader enqueues periodic jobs; there is no LISTEN/NOTIFY
-		// through database/sql, so every instance polls.
+		// There is no LISTEN/NOTIFY through database/sql, so every
+		// instance polls.
 		FetchPollInterval: time.Second,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("jobs: river client: %w", err)
+		return fmt.Errorf("jobs: river client: %w", err)
 	}
-	e := &Engine{cfg: cfg, client: client, metrics: m}
-	e.scheduler = &scheduler{
-		store: cfg.Store, client: client, logger: cfg.Logger, metrics: m, now: cfg.NowFunc,
-		interval: cfg.ReloadInterval, scheduled: map[int64]scheduledJob{},
-	}
-	return e, nil
+	e.client = client
+	e.periodic.client = client
+	return nil
 }
 
 func cmpOr[T comparable](v, def T) T {
@@ -163,6 +200,11 @@ func cmpOr[T comparable](v, def T) T {
 	}
 	return v
 }
+
+// ClientID is the River client id of an instance name: the name, with
+// anything but letters, digits, '-', '_' and '.' made '_'. River records it
+// in each job's attempted_by.
+func ClientID(instance string) string { return sanitizeID(instance) }
 
 // sanitizeID makes an instance name acceptable as a River client ID.
 func sanitizeID(s string) string {
@@ -177,19 +219,44 @@ func sanitizeID(s string) string {
 
 // Start starts River and the scheduler. The scheduler's first reload
 // happens before Start returns, so a healthy engine has its jobs scheduled.
+//
+// Before taking any job it makes the jobs its previous process left
+// running available again (see rescueOwn), and moves its connections' jobs
+// out of River's default queue (see adoptLegacy).
 func (e *Engine) Start(ctx context.Context) error {
+	claimed, err := e.claimInstance(ctx)
+	if err != nil {
+		return err
+	}
+	if !claimed {
+		stable := e.cfg.Instance
+		e.cfg.Instance = fmt.Sprintf("%s-%d", stable, os.Getpid())
+		e.cfg.Logger.WarnContext(ctx, "jobs: another live process has this instance's name; using a per-process name, and jobs its earlier process left running wait for jobs.rescue_after",
+			"instance", stable, "now", e.cfg.Instance)
+		if err := e.buildClient(); err != nil {
+			return err
+		}
+	} else if n, err := e.rescueOwn(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		e.cfg.Logger.InfoContext(ctx, "jobs: jobs left running by this instance's previous process are available again", "instance", e.cfg.Instance, "jobs", n)
+	}
 	if err := e.client.Start(ctx); err != nil {
 		return fmt.Errorf("jobs: start river: %w", err)
 	}
 	if err := e.scheduler.reload(ctx); err != nil {
 		e.cfg.Logger.ErrorContext(ctx, "jobs: first reload of monitoring jobs", "error", err)
 	}
+	scheduleTicks(e.periodic, e.cfg.Ticks, e.cfg.Connections)
 	schedCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	e.stopSched = cancel
 	e.schedDone = make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { e.scheduler.run(schedCtx) })
+	wg.Go(func() { e.periodic.run(schedCtx) })
 	go func() {
-		defer close(e.schedDone)
-		e.scheduler.run(schedCtx)
+		wg.Wait()
+		close(e.schedDone)
 	}()
 	return nil
 }
@@ -201,6 +268,12 @@ func (e *Engine) Stop(ctx context.Context) error {
 		e.stopSched()
 		<-e.schedDone
 	}
+	defer func() {
+		if e.instanceLock != nil {
+			e.instanceLock.Close()
+			e.instanceLock = nil
+		}
+	}()
 	err := e.client.Stop(ctx)
 	if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
 		cctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -219,9 +292,15 @@ func (e *Engine) Reload(ctx context.Context) error { return e.scheduler.reload(c
 // Healthy reports an error when the scheduler is not keeping up.
 func (e *Engine) Healthy() error { return e.scheduler.health() }
 
-// RunNow enqueues an immediate run of a monitoring job, outside its schedule.
+// RunNow enqueues an immediate run of a monitoring job, outside its
+// schedule, in its connection's queue.
 func (e *Engine) RunNow(ctx context.Context, jobID int64) error {
-	_, err := e.client.Insert(ctx, MonitorArgs{JobID: jobID, ScheduledAt: e.cfg.NowFunc().UTC().Truncate(time.Microsecond)}, nil)
+	mj, err := e.cfg.Store.MonitoringJobByID(ctx, jobID)
+	if err != nil {
+		return fmt.Errorf("jobs: run job %d now: %w", jobID, err)
+	}
+	_, err = e.insertChecked(ctx, MonitorArgs{JobID: jobID, ScheduledAt: e.cfg.NowFunc().UTC().Truncate(time.Microsecond)},
+		&river.InsertOpts{Queue: Queue(mj.ConnectionID)})
 	if err != nil {
 		return fmt.Errorf("jobs: run job %d now: %w", jobID, err)
 	}
@@ -229,8 +308,10 @@ func (e *Engine) RunNow(ctx context.Context, jobID int64) error {
 }
 
 // Insert enqueues a job of a kind registered through RegisterWorkersFunc.
+// The job's InsertOpts must name its queue: Queue(connection) for a
+// connection's job.
 func (e *Engine) Insert(ctx context.Context, args river.JobArgs) error {
-	if _, err := e.client.Insert(ctx, args, nil); err != nil {
+	if _, err := e.insertChecked(ctx, args, nil); err != nil {
 		return fmt.Errorf("jobs: enqueue %s: %w", args.Kind(), err)
 	}
 	return nil
@@ -238,7 +319,13 @@ func (e *Engine) Insert(ctx context.Context, args river.JobArgs) error {
 
 // InsertManyTx enqueues jobs in the caller's transaction, so they commit or
 // vanish with the rows that asked for them (the notification outbox).
+// Each job must name its queue, as for Insert.
 func (e *Engine) InsertManyTx(ctx context.Context, tx *sql.Tx, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	for _, p := range params {
+		if err := checkQueue(p.Args, p.InsertOpts); err != nil {
+			return nil, err
+		}
+	}
 	return e.client.InsertManyTx(ctx, tx, params)
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver/riversqlite"
 
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/store"
@@ -53,6 +54,16 @@ func startEngine(t *testing.T, cfg jobs.Config) *jobs.Engine {
 	}
 	if cfg.JobTimeout == 0 {
 		cfg.JobTimeout, cfg.RescueAfter = 20*time.Second, time.Minute
+	}
+	if cfg.Connections == nil {
+		// The tests' single instance holds every connection.
+		conns, err := cfg.Store.Connections(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range conns {
+			cfg.Connections = append(cfg.Connections, c.ID)
+		}
 	}
 	e, err := jobs.New(cfg)
 	if err != nil {
@@ -367,6 +378,12 @@ type pingArgs struct{ N int }
 
 func (pingArgs) Kind() string { return "test.ping" }
 
+func (pingArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Queue: jobs.GlobalQueue} }
+
+type unqueuedArgs struct{}
+
+func (unqueuedArgs) Kind() string { return "test.unqueued" }
+
 type pingWorker struct {
 	river.WorkerDefaults[pingArgs]
 	got chan int
@@ -386,6 +403,11 @@ func TestEngineRunsOtherWorkers(t *testing.T) {
 		RegisterWorkersFunc: func(ws *river.Workers) error { return river.AddWorkerSafely(ws, w) }})
 	if err := e.Insert(context.Background(), pingArgs{N: 7}); err != nil {
 		t.Fatal(err)
+	}
+	// A job naming no queue would land in River's default queue, which no
+	// instance works: refused.
+	if err := e.Insert(context.Background(), unqueuedArgs{}); err == nil || !strings.Contains(err.Error(), "names no queue") {
+		t.Fatalf("insert without a queue: %v, want refused", err)
 	}
 	select {
 	case n := <-w.got:
@@ -408,5 +430,93 @@ func TestEngineRunsTicks(t *testing.T) {
 	eventually(t, 30*time.Second, "the tick runs repeatedly", func() (bool, error) { return n.Load() >= 2, nil })
 	if _, err := jobs.New(jobs.Config{Store: s, Analyzers: mustRegistry(t), Ticks: []jobs.Tick{{Name: "x", Interval: time.Millisecond, Func: func(context.Context) error { return nil }}}}); err == nil {
 		t.Fatal("a sub-second tick must be refused")
+	}
+}
+
+// TestStartRescuesOwnRunningJobsSQLite is the restart rescue on SQLite:
+// a run left "running" by this instance's previous process (as a kill -9
+// leaves it) is taken at start, not after RescueAfter (an hour here).
+func TestStartRescuesOwnRunningJobsSQLite(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	c := setup(t, s)
+	ctx := context.Background()
+	mine := createJob(t, s, c.ID, "mine", "0 0 1 1 *", "test.once")
+	theirs := createJob(t, s, c.ID, "theirs", "0 0 1 1 *", "test.once")
+	var ran, ranTheirs atomic.Int64
+	analyzer := jobs.Analyzer{Type: "test.once", Func: func(_ context.Context, run jobs.Run) (jobs.Outcome, error) {
+		if run.Job.ID == theirs.ID {
+			ranTheirs.Add(1)
+		} else {
+			ran.Add(1)
+		}
+		return jobs.Outcome{}, nil
+	}}
+	inserter, err := jobs.New(jobs.Config{Store: s, Analyzers: mustRegistry(t, analyzer)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, j := range []*store.MonitoringJob{mine, theirs} {
+		if err := inserter.RunNow(ctx, j.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// What a process named "solo" leaves when it dies mid-job; and a job
+	// another instance is running, which must stay as it is.
+	if _, err := s.DB().ExecContext(ctx, `UPDATE river_job SET state = 'running', attempt = 1, attempted_at = scheduled_at,
+		attempted_by = CASE WHEN json_extract(args, '$.job_id') = $1 THEN jsonb('["other","solo"]') ELSE jsonb('["solo","other"]') END`, mine.ID); err != nil {
+		t.Fatal(err)
+	}
+	startEngine(t, jobs.Config{Store: s, Instance: "solo", JobTimeout: time.Minute, RescueAfter: time.Hour, Analyzers: mustRegistry(t, analyzer)})
+	eventually(t, 20*time.Second, "the run left running is done", func() (bool, error) { return ran.Load() == 1, nil })
+	time.Sleep(2 * time.Second) // fetch polls every second
+	if n := ranTheirs.Load(); n != 0 {
+		t.Fatalf("the run another instance is running was run %d times here", n)
+	}
+}
+
+// TestStartAdoptsLegacyDefaultQueue: runs enqueued before queues were per
+// connection wait in River's default queue, which nobody works any more.
+// An instance moves its own connections' runs to their queue and runs them,
+// and leaves another connection's runs for the instance holding it.
+func TestStartAdoptsLegacyDefaultQueue(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	c := setup(t, s)
+	ctx := context.Background()
+	other, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mine := createJob(t, s, c.ID, "mine", "0 0 1 1 *", "test.once")
+	theirs := createJob(t, s, other.ID, "theirs", "0 0 1 1 *", "test.once")
+	// An insert-only client as the previous version used: no queue named.
+	legacy, err := river.NewClient(riversqlite.New(s.DB()), &river.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 27, 6, 0, 0, 0, time.UTC)
+	for _, j := range []*store.MonitoringJob{mine, theirs} {
+		if _, err := legacy.Insert(ctx, jobs.MonitorArgs{JobID: j.ID, ScheduledAt: at}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ran, ranTheirs atomic.Int64
+	startEngine(t, jobs.Config{Store: s, Connections: []int64{c.ID}, Analyzers: mustRegistry(t, jobs.Analyzer{
+		Type: "test.once", Func: func(_ context.Context, run jobs.Run) (jobs.Outcome, error) {
+			if run.Job.ID == theirs.ID {
+				ranTheirs.Add(1)
+			} else {
+				ran.Add(1)
+			}
+			return jobs.Outcome{}, nil
+		}})})
+	eventually(t, 20*time.Second, "the legacy run of this instance's connection is done", func() (bool, error) { return ran.Load() == 1, nil })
+	var queue string
+	if err := s.DB().QueryRowContext(ctx, `SELECT queue FROM river_job WHERE json_extract(args, '$.job_id') = $1`, theirs.ID).Scan(&queue); err != nil {
+		t.Fatal(err)
+	}
+	if queue != river.QueueDefault || ranTheirs.Load() != 0 {
+		t.Fatalf("the other connection's legacy run: queue %q, run %d times; want left in the default queue for its own instance", queue, ranTheirs.Load())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -43,7 +44,16 @@ func runVictim(dsn string) {
 			return jobs.Outcome{}, ctx.Err()
 		},
 	})
-	e, err := jobs.New(jobs.Config{Store: s, Analyzers: reg, Instance: "victim", JobTimeout: time.Minute, RescueAfter: 2 * time.Minute})
+	conns, err := s.Connections(ctx)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "victim:", err)
+		os.Exit(2)
+	}
+	var held []int64
+	for _, c := range conns {
+		held = append(held, c.ID)
+	}
+	e, err := jobs.New(jobs.Config{Store: s, Analyzers: reg, Instance: "victim", Connections: held, JobTimeout: time.Minute, RescueAfter: 2 * time.Minute})
 	if err == nil {
 		err = e.Start(ctx)
 	}
@@ -128,49 +138,7 @@ func TestScaleOutKilledInstanceJobRetriedElsewhere(t *testing.T) {
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c := setup(t, s)
-	j := createJob(t, s, c.ID, "long", "0 0 1 1 *", "test.block")
-
-	// Enqueue one run with an engine that is never started (insert only).
-	inserter, err := jobs.New(jobs.Config{Store: s, Analyzers: mustRegistry(t, jobs.Analyzer{
-		Type: "test.block", Func: func(context.Context, jobs.Run) (jobs.Outcome, error) { return jobs.Outcome{}, nil },
-	})})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := inserter.RunNow(ctx, j.ID); err != nil {
-		t.Fatal(err)
-	}
-
-	victim := exec.Command(os.Args[0], "-test.run=^$")
-	victim.Env = append(os.Environ(), victimEnv+"="+dsn)
-	victim.Stderr = os.Stderr
-	out, err := victim.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := victim.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = victim.Process.Kill(); _ = victim.Wait() })
-	started := make(chan struct{})
-	go func() {
-		sc := bufio.NewScanner(out)
-		for sc.Scan() {
-			if strings.Contains(sc.Text(), "job started") {
-				close(started)
-			}
-		}
-	}()
-	select {
-	case <-started:
-	case <-time.After(60 * time.Second):
-		t.Fatal("victim never started the job")
-	}
-	eventually(t, 10*time.Second, "victim's attempt recorded as running", func() (bool, error) {
-		runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
-		return len(runs) == 1 && runs[0].Status == store.JobRunRunning && runs[0].Worker == "victim", err
-	})
+	victim, j := startVictim(t, dsn, s)
 	if err := victim.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -201,5 +169,123 @@ func TestScaleOutKilledInstanceJobRetriedElsewhere(t *testing.T) {
 	time.Sleep(2 * time.Second)
 	if n := len(results(t, s, j.ID)); n != 1 {
 		t.Fatalf("result stored %d times, want once", n)
+	}
+}
+
+// startVictim enqueues one run of a blocking job, starts the victim
+// process (instance "victim") and waits until it is in the middle of it.
+func startVictim(t *testing.T, dsn string, s *store.Store) (*exec.Cmd, *store.MonitoringJob) {
+	t.Helper()
+	ctx := context.Background()
+	c := setup(t, s)
+	j := createJob(t, s, c.ID, "long", "0 0 1 1 *", "test.block")
+	// Enqueue one run with an engine that is never started (insert only).
+	inserter, err := jobs.New(jobs.Config{Store: s, Analyzers: mustRegistry(t, jobs.Analyzer{
+		Type: "test.block", Func: func(context.Context, jobs.Run) (jobs.Outcome, error) { return jobs.Outcome{}, nil },
+	})})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := inserter.RunNow(ctx, j.ID); err != nil {
+		t.Fatal(err)
+	}
+	victim := exec.Command(os.Args[0], "-test.run=^$")
+	victim.Env = append(os.Environ(), victimEnv+"="+dsn)
+	victim.Stderr = os.Stderr
+	out, err := victim.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := victim.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = victim.Process.Kill(); _ = victim.Wait() })
+	started := make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			if strings.Contains(sc.Text(), "job started") {
+				close(started)
+			}
+		}
+	}()
+	select {
+	case <-started:
+	case <-time.After(60 * time.Second):
+		t.Fatal("victim never started the job")
+	}
+	eventually(t, 10*time.Second, "victim's attempt recorded as running", func() (bool, error) {
+		runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+		return len(runs) == 1 && runs[0].Status == store.JobRunRunning && runs[0].Worker == "victim", err
+	})
+	return victim, j
+}
+
+// TestRestartedInstanceRescuesItsJobsAtOnce kills an instance (SIGKILL) in
+// the middle of a job and starts it again under the same name with a
+// rescue delay of an hour: the restarted instance takes the job its
+// predecessor left running at once instead of waiting for River's rescuer.
+func TestRestartedInstanceRescuesItsJobsAtOnce(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.PostgresSchemaDSN(t)
+	s := openShared(t, dsn)
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	victim, j := startVictim(t, dsn, s)
+	if err := victim.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = victim.Wait()
+
+	restarted := time.Now()
+	startEngine(t, jobs.Config{Store: openShared(t, dsn), Instance: "victim", JobTimeout: time.Minute, RescueAfter: time.Hour,
+		Analyzers: mustRegistry(t, jobs.Analyzer{
+			Type: "test.block",
+			Func: func(context.Context, jobs.Run) (jobs.Outcome, error) { return jobs.Outcome{}, nil },
+		})})
+	eventually(t, 30*time.Second, "job finished by the restarted instance", func() (bool, error) {
+		rs := results(t, s, j.ID)
+		return len(rs) == 1 && rs[0].Status == store.ResultSuccess, nil
+	})
+	runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(runs) != 2 || runs[0].Status != store.JobRunSucceeded || runs[1].Status != store.JobRunAbandoned {
+		for _, r := range runs {
+			t.Logf("run: attempt %d by %s: %s %s", r.Attempt, r.Worker, r.Status, r.Error)
+		}
+		t.Fatal("want the killed attempt abandoned and the restarted instance's succeeded")
+	}
+	t.Logf("job recovered %s after the restart (rescue_after 1h)", time.Since(restarted).Round(time.Millisecond))
+}
+
+// TestSameNameTwiceDoesNotRescueALiveInstance starts a second process under
+// the name of a live one that is in the middle of a job: the second one
+// must not take the job away from it.
+func TestSameNameTwiceDoesNotRescueALiveInstance(t *testing.T) {
+	t.Parallel()
+	dsn := storetest.PostgresSchemaDSN(t)
+	s := openShared(t, dsn)
+	ctx := context.Background()
+	if _, err := s.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	_, j := startVictim(t, dsn, s)
+	var ran atomic.Int64
+	startEngine(t, jobs.Config{Store: openShared(t, dsn), Instance: "victim", JobTimeout: time.Minute, RescueAfter: time.Hour,
+		Analyzers: mustRegistry(t, jobs.Analyzer{
+			Type: "test.block",
+			Func: func(context.Context, jobs.Run) (jobs.Outcome, error) { ran.Add(1); return jobs.Outcome{}, nil },
+		})})
+	time.Sleep(3 * time.Second) // several fetch polls
+	if n := ran.Load(); n != 0 {
+		t.Fatalf("the job of the live instance was run %d times by a second process of the same name", n)
+	}
+	runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+	if err != nil || len(runs) != 1 || runs[0].Status != store.JobRunRunning {
+		t.Fatalf("runs %v, %v: want the live instance's attempt still running", runs, err)
 	}
 }

@@ -2,24 +2,27 @@ package jobs
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
 	"github.com/riverqueue/river"
-	"github.com/riverqueue/river/rivertype"
 
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// scheduler keeps River's periodic jobs in step with the monitoring_jobs
-// table. Every instance runs one, so whichever instance River elects leader
-// has the full set; only the leader enqueues.
+// scheduler keeps the periodic runs of this instance's connections'
+// monitoring jobs in step with the monitoring_jobs table. Every instance
+// runs one for the connections it holds; instances holding the same
+// connection enqueue the same unique runs.
 type scheduler struct {
-	store    *store.Store
-	client   *river.Client[*sql.Tx]
+	store       *store.Store
+	periodic    *periodic
+	connections []int64
+	// adopt moves jobs left in the legacy queue; run on every reload, so a
+	// legacy job River rescues later is adopted too.
+	adopt    func(context.Context) error
 	logger   *slog.Logger
 	metrics  *metrics
 	now      func() time.Time
@@ -33,7 +36,6 @@ type scheduler struct {
 
 // scheduledJob is what a periodic job was built from, to detect edits.
 type scheduledJob struct {
-	handle    rivertype.PeriodicJobHandle
 	schedule  string
 	updatedAt time.Time
 }
@@ -55,7 +57,18 @@ func (s *scheduler) run(ctx context.Context) {
 
 // reload adds, replaces and removes periodic jobs to match the table.
 func (s *scheduler) reload(ctx context.Context) error {
-	jobs, err := s.store.MonitoringJobList(ctx, store.MonitoringJobListParams{EnabledOnly: true})
+	var jobs []*store.MonitoringJob
+	var err error
+	for _, c := range s.connections {
+		var js []*store.MonitoringJob
+		if js, err = s.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: c, EnabledOnly: true}); err != nil {
+			break
+		}
+		jobs = append(jobs, js...)
+	}
+	if err == nil && s.adopt != nil {
+		err = s.adopt(ctx)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -63,7 +76,6 @@ func (s *scheduler) reload(ctx context.Context) error {
 		return err
 	}
 	seen := make(map[int64]bool, len(jobs))
-	periodic := s.client.PeriodicJobs()
 	for _, j := range jobs {
 		seen[j.ID] = true
 		cur, ok := s.scheduled[j.ID]
@@ -71,7 +83,7 @@ func (s *scheduler) reload(ctx context.Context) error {
 			continue
 		}
 		if ok {
-			periodic.Remove(cur.handle)
+			s.periodic.remove(periodicKey(j.ID))
 			delete(s.scheduled, j.ID)
 		}
 		sched, err := ParseSchedule(j.Schedule)
@@ -80,26 +92,21 @@ func (s *scheduler) reload(ctx context.Context) error {
 			s.logger.ErrorContext(ctx, "jobs: not scheduling job with a bad schedule", "job", j.Name, "error", err)
 			continue
 		}
-		jobID := j.ID
-		handle, err := periodic.AddSafely(river.NewPeriodicJob(sched,
-			func() (river.JobArgs, *river.InsertOpts) {
-				return MonitorArgs{JobID: jobID, ScheduledAt: LatestTick(sched, s.now().UTC())}, nil
-			},
-			&river.PeriodicJobOpts{ID: fmt.Sprintf("monitoring_job:%d", j.ID)}))
-		if err != nil {
-			s.logger.ErrorContext(ctx, "jobs: scheduling job", "job", j.Name, "error", err)
-			continue
-		}
-		s.scheduled[j.ID] = scheduledJob{handle: handle, schedule: j.Schedule, updatedAt: j.UpdatedAt}
+		jobID, queue := j.ID, Queue(j.ConnectionID)
+		// A run is named by its scheduled time, the same on every instance.
+		s.periodic.set(periodicKey(j.ID), sched, func(at time.Time) (river.JobArgs, *river.InsertOpts) {
+			return MonitorArgs{JobID: jobID, ScheduledAt: at.UTC()}, &river.InsertOpts{Queue: queue}
+		})
+		s.scheduled[j.ID] = scheduledJob{schedule: j.Schedule, updatedAt: j.UpdatedAt}
 		next := sched.Next(s.now())
 		if err := s.store.MonitoringJobSetNextRun(ctx, j.ID, next); err != nil {
 			s.logger.WarnContext(ctx, "jobs: recording next run", "job", j.Name, "error", err)
 		}
 		s.logger.InfoContext(ctx, "jobs: scheduled", "job", j.Name, "schedule", j.Schedule, "next_run", next)
 	}
-	for id, cur := range s.scheduled {
+	for id := range s.scheduled {
 		if !seen[id] {
-			periodic.Remove(cur.handle)
+			s.periodic.remove(periodicKey(id))
 			delete(s.scheduled, id)
 			s.logger.InfoContext(ctx, "jobs: unscheduled", "job_id", id)
 		}
@@ -124,3 +131,5 @@ func (s *scheduler) health() error {
 	}
 	return nil
 }
+
+func periodicKey(jobID int64) string { return fmt.Sprintf("monitoring_job:%d", jobID) }

@@ -10,6 +10,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -176,10 +177,14 @@ func (o *Outbox) Retry(ctx context.Context, s *store.Store, connectionID, id int
 	return n, nil
 }
 
+// jobFor is the delivery job of a row, in its connection's queue: only an
+// instance holding the connection has its channels (webhook URLs, SMTP,
+// Slack tokens), so no other instance may deliver it.
 func (o *Outbox) jobFor(n *store.Notification) river.InsertManyParams {
 	return river.InsertManyParams{
 		Args: DeliverArgs{NotificationID: n.ID, Round: n.Round},
 		InsertOpts: &river.InsertOpts{
+			Queue:       jobs.Queue(n.ConnectionID),
 			MaxAttempts: n.MaxAttempts + riverAttemptsHeadroom,
 			UniqueOpts:  river.UniqueOpts{ByArgs: true},
 		},

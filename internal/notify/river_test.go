@@ -47,8 +47,18 @@ func riverClient(t testing.TB, s *store.Store, w *Worker, start bool, rescueAfte
 	if err := Register(workers, w); err != nil {
 		t.Fatal(err)
 	}
+	// Deliveries are queued by connection: work the queues of every
+	// connection the test made.
+	conns, err := s.Connections(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	queues := map[string]river.QueueConfig{}
+	for _, c := range conns {
+		queues[jobs.Queue(c.ID)] = river.QueueConfig{MaxWorkers: 8}
+	}
 	cfg := &river.Config{
-		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 8}}, Workers: workers,
+		Queues: queues, Workers: workers,
 		FetchPollInterval: 20 * time.Millisecond, FetchCooldown: 5 * time.Millisecond,
 	}
 	if rescueAfter > 0 {
