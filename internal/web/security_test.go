@@ -1,0 +1,46 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// TestOwnPasswordChangeKeepsThisSession: an administrator who sets their own
+// password stays signed in where they did it; their other sessions end and
+// their API tokens are revoked.
+func TestOwnPasswordChangeKeepsThisSession(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	ctx := context.Background()
+	admin := f.users[store.RoleAdmin]
+	now := time.Now()
+	other := auth.NewToken()
+	if err := f.store.SessionCreate(ctx, store.Session{TokenHash: auth.TokenHash(other), ConnectionID: f.conn.ID, UserID: admin.ID,
+		CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	tok, _, err := CreateAPIToken(ctx, f.store, admin, "ci", 0, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := f.do(t, store.RoleAdmin, "POST", fmt.Sprintf("/api/v1/users/%d/password", admin.ID), `{"password":"a brand new password"}`)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("password change: %d %s", resp.StatusCode, body(t, resp))
+	}
+	resp.Body.Close()
+	if !f.sessionWorks(t, store.RoleAdmin) {
+		t.Fatal("the session the password was changed from ended")
+	}
+	if _, err := f.store.SessionUser(ctx, auth.TokenHash(other), time.Now()); err == nil {
+		t.Fatal("the administrator's other session survived the password change")
+	}
+	if _, _, err := f.store.APITokenUser(ctx, auth.TokenHash(tok), time.Now()); err == nil {
+		t.Fatal("the administrator's API token survived the password change")
+	}
+}
