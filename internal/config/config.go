@@ -96,6 +96,8 @@ type ServerConfig struct {
 	Addr            string   `toml:"addr" doc:"Address the web server listens on."`
 	BaseURL         string   `toml:"base_url" doc:"Public URL of the dashboard, used in links sent by email and chat. Empty means http://<addr>."`
 	ShutdownTimeout Duration `toml:"shutdown_timeout" doc:"How long a stopping server waits for requests and running jobs to finish."`
+	SetupToken      Secret   `toml:"setup_token" doc:"One-time token the first-run setup page asks for before it creates the first administrator. Empty means a random one, printed in the log at start; set it when several instances serve the dashboard." secret:"true"`
+	MetricsToken    Secret   `toml:"metrics_token" doc:"Bearer token /metrics requires (Authorization: Bearer <token>). Empty leaves /metrics open, as before; set it when the port is reachable by others." secret:"true"`
 }
 
 // StoreConfig selects and configures the database.

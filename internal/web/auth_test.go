@@ -1,9 +1,11 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -137,7 +139,8 @@ func setupWith(t *testing.T, cfg Config) *testBundle {
 func TestFirstRunSetup(t *testing.T) {
 	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
-	srv, err := New(Config{Store: s})
+	const setupToken = "the-setup-token"
+	srv, err := New(Config{Store: s, SetupToken: setupToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,23 +165,34 @@ func TestFirstRunSetup(t *testing.T) {
 	if resp, page := get("/"); resp.Request.URL.Path != "/setup" || !strings.Contains(page, "Create administrator") {
 		t.Fatalf("first visit landed on %s", resp.Request.URL)
 	}
+	// The link the server logs fills the token in.
+	if _, page := get("/setup?token=" + setupToken); !strings.Contains(page, `value="`+setupToken+`"`) {
+		t.Fatal("the setup page does not fill in the token from its link")
+	}
 	for _, tt := range []struct {
 		form url.Values
+		code int
 		want string
 	}{
-		{url.Values{"username": {""}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, "Choose a username"},
-		{url.Values{"username": {"boss"}, "password": {"long enough pw"}, "password2": {"other pw here"}}, "passwords differ"},
-		{url.Values{"username": {"boss"}, "password": {"short"}, "password2": {"short"}}, "at least 10 characters"},
+		// Whoever reaches the port first cannot claim the instance without the token.
+		{url.Values{"username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 403, "setup token is missing or wrong"},
+		{url.Values{"token": {"guess"}, "username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 403, "setup token is missing or wrong"},
+		{url.Values{"token": {setupToken}, "username": {""}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 422, "Choose a username"},
+		{url.Values{"token": {setupToken}, "username": {"boss"}, "password": {"long enough pw"}, "password2": {"other pw here"}}, 422, "passwords differ"},
+		{url.Values{"token": {setupToken}, "username": {"boss"}, "password": {"short"}, "password2": {"short"}}, 422, "at least 10 characters"},
 	} {
 		resp, err := c.PostForm(ts+"/setup", tt.form)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if page := body(t, resp); resp.StatusCode != 422 || !strings.Contains(page, tt.want) {
-			t.Fatalf("setup %v: %d, want %q", tt.form, resp.StatusCode, tt.want)
+		if page := body(t, resp); resp.StatusCode != tt.code || !strings.Contains(page, tt.want) {
+			t.Fatalf("setup %v: %d, want %d %q", tt.form, resp.StatusCode, tt.code, tt.want)
 		}
 	}
-	resp, err := c.PostForm(ts+"/setup", url.Values{"username": {"boss"}, "email": {"boss@acme.test"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	if n, err := s.UserList(context.Background(), 1); err != nil || len(n) != 0 {
+		t.Fatalf("users after refused setups: %d, %v", len(n), err)
+	}
+	resp, err := c.PostForm(ts+"/setup", url.Values{"token": {setupToken}, "username": {"boss"}, "email": {"boss@acme.test"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +201,7 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	// Setup is over: a second visitor cannot create another admin.
 	c2 := &http.Client{}
-	resp, err = c2.PostForm(ts+"/setup", url.Values{"username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	resp, err = c2.PostForm(ts+"/setup", url.Values{"token": {setupToken}, "username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,5 +210,51 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	if _, err := s.UserByUsername(context.Background(), 1, "evil"); err == nil {
 		t.Fatal("a second administrator was created")
+	}
+}
+
+// TestAnnounceSetup: without a configured token the server makes one up and
+// logs it with the setup link, only while nobody can sign in.
+func TestAnnounceSetup(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	srv, err := New(Config{Store: s, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := srv.cfg.SetupToken
+	if len(token) < 40 {
+		t.Fatalf("generated setup token %q is too short", token)
+	}
+	if other, _ := New(Config{Store: s}); other.cfg.SetupToken == token {
+		t.Fatal("two servers generated the same setup token")
+	}
+	if err := srv.AnnounceSetup(ctx, "https://coo.example.com/"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "https://coo.example.com/setup?token="+token) {
+		t.Fatalf("the log lacks the setup link:\n%s", logs.String())
+	}
+	ts := newServer(t, srv)
+	jar, _ := cookiejar.New(nil)
+	resp, err := (&http.Client{Jar: jar}).PostForm(ts+"/setup", url.Values{"token": {token}, "username": {"boss"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body(t, resp); resp.Request.URL.Path != "/" {
+		t.Fatalf("setup with the logged token landed on %s", resp.Request.URL)
+	}
+	if _, err := s.UserByUsername(ctx, conn.ID, "boss"); err != nil {
+		t.Fatal(err)
+	}
+	logs.Reset()
+	if err := srv.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || logs.Len() != 0 {
+		t.Fatalf("announced setup with an administrator present: %v\n%s", err, logs.String())
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -42,5 +44,57 @@ func TestOwnPasswordChangeKeepsThisSession(t *testing.T) {
 	}
 	if _, _, err := f.store.APITokenUser(ctx, auth.TokenHash(tok), time.Now()); err == nil {
 		t.Fatal("the administrator's API token survived the password change")
+	}
+}
+
+// TestMetricsToken: with server.metrics_token set, /metrics wants it as a
+// bearer token, whatever the case of the scheme.
+func TestMetricsToken(t *testing.T) {
+	t.Parallel()
+	b := setupWith(t, Config{Gatherer: prometheus.NewRegistry(), MetricsToken: "scrape-secret"})
+	for _, tt := range []struct {
+		auth string
+		want int
+	}{
+		{"", http.StatusUnauthorized},
+		{"Bearer wrong", http.StatusUnauthorized},
+		{"Basic c2NyYXBlLXNlY3JldA==", http.StatusUnauthorized},
+		{"Bearer scrape-secret", http.StatusOK},
+		{"bearer scrape-secret", http.StatusOK},
+	} {
+		req, _ := http.NewRequest("GET", b.srv.URL+"/metrics", nil)
+		if tt.auth != "" {
+			req.Header.Set("Authorization", tt.auth)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != tt.want {
+			t.Errorf("/metrics with %q: %d, want %d", tt.auth, resp.StatusCode, tt.want)
+		}
+	}
+}
+
+// TestBearerSchemeIsCaseInsensitive: RFC 6750 clients may send "bearer".
+func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	tok, _, err := CreateAPIToken(context.Background(), f.store, f.users[store.RoleViewer], "ci", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, scheme := range []string{"Bearer", "bearer", "BEARER"} {
+		req, _ := http.NewRequest("GET", f.srv.URL+"/api/v1/me", nil)
+		req.Header.Set("Authorization", scheme+" "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("%s token: %d", scheme, resp.StatusCode)
+		}
 	}
 }

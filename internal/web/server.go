@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"embed"
 	"errors"
 	"fmt"
@@ -37,7 +38,10 @@ type Config struct {
 	Store    *store.Store
 	Logger   *slog.Logger
 	Gatherer prometheus.Gatherer // served on /metrics
-	Checks   []Check             // readiness conditions
+	// MetricsToken, when set, is the bearer token /metrics requires;
+	// empty leaves /metrics open.
+	MetricsToken string
+	Checks       []Check // readiness conditions
 	// Secure marks cookies Secure; set when the dashboard is served over HTTPS.
 	Secure  bool
 	Version string
@@ -85,6 +89,12 @@ type Config struct {
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
 	HashPasswordFunc func(password string) (string, error)
 
+	// SetupToken is the one-time secret first-run setup asks for, so that
+	// only whoever reads the server's log (or configuration) can create the
+	// first administrator. Empty generates a random one; AnnounceSetup logs
+	// it.
+	SetupToken string
+
 	// LoginWindow is the window failed sign-ins are counted over.
 	// Defaults to LoginWindowDefault.
 	LoginWindow time.Duration
@@ -127,6 +137,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
 	}
+	if cfg.SetupToken == "" {
+		cfg.SetupToken = auth.NewToken()
+	}
 	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, LoginWindowDefault)
 	cfg.LoginMaxPerUser = cmp.Or(cfg.LoginMaxPerUser, LoginMaxPerUserDefault)
 	cfg.LoginMaxPerClient = cmp.Or(cfg.LoginMaxPerClient, LoginMaxPerClientDefault)
@@ -149,7 +162,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.cfg.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+		mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{})))
 	}
 	if s.cfg.OpsOnly {
 		return s.recoverPanics(mux)
@@ -174,6 +187,22 @@ func (s *Server) Handler() http.Handler {
 	// Browsers send Sec-Fetch-Site/Origin; cross-site state changes are refused.
 	csrf := http.NewCrossOriginProtection()
 	return s.recoverPanics(securityHeaders(csrf.Handler(mux)))
+}
+
+// metricsAuth asks for Config.MetricsToken, when set, as a bearer token.
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.MetricsToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="aicoo metrics"`)
+			http.Error(w, "send server.metrics_token as \"Authorization: Bearer <token>\"", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 func securityHeaders(next http.Handler) http.Handler {
