@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"testing"
@@ -97,4 +98,57 @@ func TestBearerSchemeIsCaseInsensitive(t *testing.T) {
 			t.Errorf("%s token: %d", scheme, resp.StatusCode)
 		}
 	}
+}
+
+// TestUnknownUserCostsAHashCheck: signing in as an unknown or disabled user
+// checks a password hash exactly as signing in as a known one does, so the
+// time taken does not tell which usernames exist; usernames match in any
+// case.
+func TestUnknownUserCostsAHashCheck(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	ctx := context.Background()
+	hash, err := quickHash("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"olga", "gone"} {
+		u, err := f.store.UserCreate(ctx, store.UserCreateParams{ConnectionID: f.conn.ID, Username: name, Role: store.RoleViewer, PasswordHash: hash})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "gone" {
+			if err := f.store.UserSetDisabled(ctx, u.ID, true); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var checks int
+	f.server.checkPassword = func(hash, pw string) error { checks++; return auth.CheckPassword(hash, pw) }
+	for _, tt := range []struct {
+		user, password string
+		ok             bool
+	}{
+		{"olga", "correct horse battery", true},
+		{"OLGA", "correct horse battery", true},
+		{"olga", "wrong password", false},
+		{"nobody", "correct horse battery", false},
+		{"gone", "correct horse battery", false},
+		{"viewer-user", "any", false}, // no password set
+	} {
+		checks = 0
+		u, err := f.server.authenticate(ctx, tt.user, tt.password)
+		if tt.ok != (err == nil) || (err != nil && !errors.Is(err, auth.ErrWrongPassword)) {
+			t.Errorf("%s: %+v, %v", tt.user, u, err)
+		}
+		if checks != 1 {
+			t.Errorf("%s: %d password hash checks, want 1", tt.user, checks)
+		}
+	}
+	// The user management page refuses a name that differs only in case.
+	resp := f.do(t, store.RoleAdmin, "POST", "/api/v1/users", `{"username":"Olga","role":"viewer"}`)
+	if resp.StatusCode != http.StatusConflict {
+		t.Fatalf("creating Olga next to olga: %d %s", resp.StatusCode, body(t, resp))
+	}
+	resp.Body.Close()
 }

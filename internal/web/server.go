@@ -95,15 +95,19 @@ type Config struct {
 	// it.
 	SetupToken string
 
-	// LoginWindow is the window failed sign-ins are counted over.
-	// Defaults to LoginWindowDefault.
+	// LoginWindow is how long failed sign-ins are remembered. Defaults to
+	// LoginWindowDefault.
 	LoginWindow time.Duration
-	// LoginMaxPerUser is the failed sign-ins allowed per username within
-	// the window. Defaults to LoginMaxPerUserDefault.
-	LoginMaxPerUser int
-	// LoginMaxPerClient is the failed sign-ins allowed per client address
-	// within the window. Defaults to LoginMaxPerClientDefault.
-	LoginMaxPerClient int
+	// LoginFreePerPair is the failed sign-ins a (username, client address)
+	// pair may make before each further failure makes it wait: 1 s, then
+	// twice as long each time up to LoginBackoffMax. Defaults to
+	// LoginFreePerPairDefault.
+	LoginFreePerPair int
+	// LoginFreePerClient is the same for a client address across
+	// usernames (password spraying). Defaults to LoginFreePerClientDefault.
+	LoginFreePerClient int
+	// LoginBackoffMax caps the wait. Defaults to LoginBackoffMaxDefault.
+	LoginBackoffMax time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -115,6 +119,12 @@ type Server struct {
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	// checkPassword is auth.CheckPassword (tests count its calls).
+	checkPassword func(hash, password string) error
+	// dummy is dummyHash's hash, made once.
+	dummyOnce sync.Once
+	dummy     string
+	dummyErr  error
 }
 
 // New parses the templates and returns a server.
@@ -141,13 +151,14 @@ func New(cfg Config) (*Server, error) {
 		cfg.SetupToken = auth.NewToken()
 	}
 	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, LoginWindowDefault)
-	cfg.LoginMaxPerUser = cmp.Or(cfg.LoginMaxPerUser, LoginMaxPerUserDefault)
-	cfg.LoginMaxPerClient = cmp.Or(cfg.LoginMaxPerClient, LoginMaxPerClientDefault)
+	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
+	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
+	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, done: make(chan struct{})}, nil
+	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does
