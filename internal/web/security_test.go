@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,4 +153,116 @@ func TestUnknownUserCostsAHashCheck(t *testing.T) {
 		t.Fatalf("creating Olga next to olga: %d %s", resp.StatusCode, body(t, resp))
 	}
 	resp.Body.Close()
+}
+
+// TestEventStreamEndsWithTheCredential: an open event stream ends once its
+// user is disabled, signed out, or its token revoked, and follows a role
+// change: events of an area the new role may not see are not sent.
+func TestEventStreamEndsWithTheCredential(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{StreamRecheck: 20 * time.Millisecond})
+	ctx := context.Background()
+	// open starts a stream with a session cookie or a bearer token and
+	// returns its lines as they come; the channel closes when it ends.
+	open := func(cookie, bearer string) <-chan string {
+		t.Helper()
+		rctx, cancel := context.WithCancel(context.Background())
+		t.Cleanup(cancel)
+		req, _ := http.NewRequestWithContext(rctx, "GET", f.srv.URL+"/api/v1/events", nil)
+		if cookie != "" {
+			req.AddCookie(&http.Cookie{Name: sessionCookie, Value: cookie})
+		} else {
+			req.Header.Set("Authorization", "Bearer "+bearer)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("open stream: %v %v", resp, err)
+		}
+		lines := make(chan string, 64)
+		go func() {
+			defer close(lines)
+			defer resp.Body.Close()
+			r := bufio.NewReader(resp.Body)
+			for {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					return
+				}
+				lines <- line
+			}
+		}()
+		return lines
+	}
+	ended := func(name string, lines <-chan string) {
+		t.Helper()
+		deadline := time.After(5 * time.Second)
+		for {
+			select {
+			case _, ok := <-lines:
+				if !ok {
+					return
+				}
+			case <-deadline:
+				t.Fatalf("%s: the stream is still open", name)
+			}
+		}
+	}
+	newSession := func(u *store.User) string {
+		tok := auth.NewToken()
+		now := time.Now()
+		if err := f.store.SessionCreate(ctx, store.Session{TokenHash: auth.TokenHash(tok), ConnectionID: f.conn.ID, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(time.Hour)}); err != nil {
+			t.Fatal(err)
+		}
+		return tok
+	}
+
+	disabled := open(f.tokens[store.RoleOps], "")
+	if err := f.store.UserSetDisabled(ctx, f.users[store.RoleOps].ID, true); err != nil {
+		t.Fatal(err)
+	}
+	ended("user disabled", disabled)
+
+	viewer := f.users[store.RoleViewer]
+	loggedOut := newSession(viewer)
+	signedOut := open(loggedOut, "")
+	if err := f.store.SessionDelete(ctx, auth.TokenHash(loggedOut)); err != nil {
+		t.Fatal(err)
+	}
+	ended("signed out", signedOut)
+
+	tok, _, err := CreateAPIToken(ctx, f.store, viewer, "stream", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	revoked := open("", tok)
+	if err := f.store.APITokenRevoke(ctx, viewer.ID, "stream"); err != nil {
+		t.Fatal(err)
+	}
+	ended("token revoked", revoked)
+
+	// The CFO becomes a sales person: finance events stop, sales ones come.
+	cfo := f.users[store.RoleCFO]
+	demoted := open(f.tokens[store.RoleCFO], "")
+	for f.broker.Subscribers() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	if _, err := f.store.UserSetRole(ctx, f.conn.ID, cfo.ID, store.RoleSales); err != nil {
+		t.Fatal(err)
+	}
+	f.broker.Publish(Event{Type: "alert", ConnectionID: f.conn.ID, AlertID: 1, Area: "finance", Title: "cash"})
+	f.broker.Publish(Event{Type: "alert", ConnectionID: f.conn.ID, AlertID: 2, Area: "sales", Title: "deal"})
+	deadline := time.After(5 * time.Second)
+	for {
+		select {
+		case line := <-demoted:
+			if strings.Contains(line, `"area":"finance"`) {
+				t.Fatal("a finance event reached a user who is no longer allowed to see finance")
+			}
+			if strings.Contains(line, `"area":"sales"`) {
+				return
+			}
+		case <-deadline:
+			t.Fatal("the sales event did not arrive")
+		}
+	}
 }

@@ -47,6 +47,9 @@ type Config struct {
 	Version string
 	// OpsOnly serves only /healthz, /readyz and /metrics (aicoo worker).
 	OpsOnly bool
+	// StreamRecheck is how often an open event stream checks its session
+	// or API token again. Defaults to StreamRecheckDefault.
+	StreamRecheck time.Duration
 	// SessionTTL is how long a sign-in lasts. Defaults to 12 hours.
 	SessionTTL time.Duration
 	NowFunc    func() time.Time
@@ -150,6 +153,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.SetupToken == "" {
 		cfg.SetupToken = auth.NewToken()
 	}
+	cfg.StreamRecheck = cmp.Or(cfg.StreamRecheck, StreamRecheckDefault)
 	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, LoginWindowDefault)
 	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
