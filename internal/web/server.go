@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"strings"
 	"sync"
 	"time"
 
@@ -180,10 +181,10 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{})))
 	}
 	if s.cfg.OpsOnly {
-		return s.recoverPanics(mux)
+		return s.recoverPanics(s.checkInput(mux))
 	}
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", noListing(http.FileServerFS(static))))
 
 	mux.HandleFunc("GET /login", s.showLogin)
 	mux.HandleFunc("POST /login", s.login)
@@ -201,7 +202,19 @@ func (s *Server) Handler() http.Handler {
 
 	// Browsers send Sec-Fetch-Site/Origin; cross-site state changes are refused.
 	csrf := http.NewCrossOriginProtection()
-	return s.recoverPanics(securityHeaders(csrf.Handler(mux)))
+	return s.recoverPanics(securityHeaders(s.cfg.Secure, s.checkInput(csrf.Handler(mux))))
+}
+
+// noListing answers 404 for a folder of the embedded assets instead of
+// listing its files.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // metricsAuth asks for Config.MetricsToken, when set, as a bearer token.
@@ -220,9 +233,15 @@ func (s *Server) metricsAuth(next http.Handler) http.Handler {
 	})
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+// securityHeaders sets the headers every page carries; secure (the
+// dashboard's public URL is https) adds HSTS, so browsers never try plain
+// HTTP for it again.
+func securityHeaders(secure bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
