@@ -75,13 +75,18 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		}
 	}
 	shutdown := time.Duration(cfg.Server.ShutdownTimeout)
+	proxies, err := cfg.Server.Proxies() // validated with the configuration
+	if err != nil {
+		a.stop(context.Background())
+		return err
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a},
-		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken),
+		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 	})
 	if err != nil {
 		a.stop(context.Background())

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
+	"net/netip"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
 )
 
 // TestOwnPasswordChangeKeepsThisSession: an administrator who sets their own
@@ -263,6 +266,41 @@ func TestEventStreamEndsWithTheCredential(t *testing.T) {
 			}
 		case <-deadline:
 			t.Fatal("the sales event did not arrive")
+		}
+	}
+}
+
+// TestClientAddrBehindProxy: behind a trusted proxy the client is the
+// nearest X-Forwarded-For entry that is not a trusted proxy; from anyone
+// else the header is ignored, so a client cannot pick its own address.
+func TestClientAddrBehindProxy(t *testing.T) {
+	t.Parallel()
+	srv, err := New(Config{Store: storetest.Open(t, store.SQLite), TrustedProxies: []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("127.0.0.1/32")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		peer string
+		xff  []string
+		want string
+	}{
+		{"192.0.2.7:5000", nil, "192.0.2.7"},
+		{"192.0.2.7:5000", []string{"203.0.113.1"}, "192.0.2.7"},                             // not a proxy: header ignored
+		{"127.0.0.1:5000", []string{"203.0.113.1"}, "203.0.113.1"},                           // one proxy
+		{"127.0.0.1:5000", []string{"198.51.100.9, 203.0.113.1, 10.1.2.3"}, "203.0.113.1"},   // spoofed left entry ignored
+		{"127.0.0.1:5000", []string{"198.51.100.9", "203.0.113.1, 10.1.2.3"}, "203.0.113.1"}, // several headers
+		{"127.0.0.1:5000", []string{"garbage"}, "127.0.0.1"},
+		{"127.0.0.1:5000", nil, "127.0.0.1"},
+		{"[::ffff:10.0.0.5]:5000", []string{"2001:db8::1"}, "2001:db8::1"},
+	} {
+		r := httptest.NewRequest("GET", "/", nil)
+		r.RemoteAddr = tt.peer
+		for _, v := range tt.xff {
+			r.Header.Add("X-Forwarded-For", v)
+		}
+		if got := srv.clientAddr(r); got != tt.want {
+			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", tt.peer, tt.xff, got, tt.want)
 		}
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -110,6 +111,9 @@ type Config struct {
 	// LoginFreePerClient is the same for a client address across
 	// usernames (password spraying). Defaults to LoginFreePerClientDefault.
 	LoginFreePerClient int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see clientAddr); none by default.
+	TrustedProxies []netip.Prefix
 	// LoginBackoffMax caps the wait. Defaults to LoginBackoffMaxDefault.
 	LoginBackoffMax time.Duration
 }

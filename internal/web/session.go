@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -55,15 +56,44 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientAddr is the address failed sign-ins are counted under: the peer's
-// IP (a reverse proxy in front therefore shares one budget; see
-// Config.LoginMaxPerClient).
-func clientAddr(r *http.Request) string {
+// clientAddr is the address failed sign-ins are counted and logged under:
+// the peer's IP, or, when the peer is a trusted proxy
+// (Config.TrustedProxies), the nearest address in X-Forwarded-For that is
+// not one. Entries left of that are the client's to write, so they are
+// never believed.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return host // a garbled header: count it under the proxy
+		}
+		if !s.trustedProxy(a) {
+			return a.Unmap().String()
+		}
 	}
 	return host
+}
+
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 // loginBackoff is how long a key that has failed n times, free of them
@@ -104,7 +134,7 @@ func (s *Server) loginThrottled(ctx context.Context, keys []throttleKey) (time.D
 // loginKeys are the counters of a sign-in by username from the request's
 // address.
 func (s *Server) loginKeys(r *http.Request, username string) (pair, addr throttleKey) {
-	a := clientAddr(r)
+	a := s.clientAddr(r)
 	return throttleKey{"pair:" + strings.ToLower(username) + "\x00" + a, s.cfg.LoginFreePerPair, "username and address"},
 		throttleKey{"addr:" + a, s.cfg.LoginFreePerClient, "address"}
 }
@@ -135,7 +165,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 			secs = int(wait.Seconds())
 		}
 		w.Header().Set("Retry-After", fmt.Sprint(secs))
-		s.cfg.Logger.InfoContext(ctx, "web: sign-in refused while locked out", "username", username, "client", clientAddr(r), "retry_after_s", secs)
+		s.cfg.Logger.InfoContext(ctx, "web: sign-in refused while locked out", "username", username, "client", s.clientAddr(r), "retry_after_s", secs)
 		page.Error = fmt.Sprintf("Too many failed sign-ins from here. Try again in %s.", waitText(secs))
 		s.render(w, r, "login", http.StatusTooManyRequests, page)
 		return
@@ -169,7 +199,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 // logs a lock-out when a key has used up its free failures.
 func (s *Server) loginFailed(ctx context.Context, r *http.Request, username string, keys ...throttleKey) error {
 	now := s.cfg.NowFunc()
-	s.cfg.Logger.WarnContext(ctx, "web: failed sign-in", "username", username, "client", clientAddr(r))
+	s.cfg.Logger.WarnContext(ctx, "web: failed sign-in", "username", username, "client", s.clientAddr(r))
 	for _, k := range keys {
 		if err := s.cfg.Store.LoginAttemptRecord(ctx, k.key, now); err != nil {
 			return err
@@ -179,7 +209,7 @@ func (s *Server) loginFailed(ctx context.Context, r *http.Request, username stri
 			return err
 		}
 		if wait := loginBackoff(n, k.free, s.cfg.LoginBackoffMax); wait > 0 {
-			s.cfg.Logger.WarnContext(ctx, "web: sign-in locked out", "scope", k.scope, "username", username, "client", clientAddr(r),
+			s.cfg.Logger.WarnContext(ctx, "web: sign-in locked out", "scope", k.scope, "username", username, "client", s.clientAddr(r),
 				"failures", n, "locked_for", wait.String())
 		}
 	}

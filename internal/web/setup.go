@@ -109,7 +109,7 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 	page := setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength, Token: r.PostForm.Get("token"),
 		Username: strings.TrimSpace(r.PostForm.Get("username")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
 	if !s.setupTokenOK(page.Token) {
-		s.cfg.Logger.WarnContext(r.Context(), "web: setup refused: wrong setup token", "client", clientAddr(r))
+		s.cfg.Logger.WarnContext(r.Context(), "web: setup refused: wrong setup token", "client", s.clientAddr(r))
 		page.Token = ""
 		page.Error = "The setup token is missing or wrong. The server printed it in its log when it started (\"no administrator yet\")."
 		s.render(w, r, "setup", http.StatusForbidden, page)
