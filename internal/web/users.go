@@ -440,7 +440,7 @@ func userNotice(q url.Values) string {
 	case "enabled":
 		return name + " may sign in again."
 	case "password":
-		return "The password of " + name + " is changed; their sessions ended."
+		return "The password of " + name + " is changed; their other sessions ended and their API tokens are revoked."
 	}
 	return ""
 }
@@ -561,7 +561,7 @@ func (s *Server) postUserPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if generated != "" {
-		s.renderUsers(w, r, http.StatusOK, usersPage{Notice: "The password of " + u.Username + " is changed and their sessions ended. The new password is below; it is shown only now.", Password: generated})
+		s.renderUsers(w, r, http.StatusOK, usersPage{Notice: "The password of " + u.Username + " is changed, their other sessions ended and their API tokens are revoked. The new password is below; it is shown only now.", Password: generated})
 		return
 	}
 	s.doneRedirect(w, r, url.Values{"done": {"password"}, "user": {u.Username}})
