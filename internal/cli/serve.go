@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"net"
 	"strings"
 	"time"
 
@@ -74,20 +75,38 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		}
 	}
 	shutdown := time.Duration(cfg.Server.ShutdownTimeout)
+	proxies, err := cfg.Server.Proxies() // validated with the configuration
+	if err != nil {
+		a.stop(context.Background())
+		return err
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a},
+		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 	})
 	if err != nil {
 		a.stop(context.Background())
 		return err
 	}
+	if cfg.Server.MetricsToken == "" && !loopbackAddr(cfg.Server.Addr) {
+		logger.Warn("aicoo: /metrics is open to anyone who reaches " + cfg.Server.Addr + "; set server.metrics_token to require a bearer token")
+	}
 	err = serveHTTP(ctx, logger, cfg.Server.Addr, srv.Handler(), shutdown, func(addr interface{ String() string }) {
 		url := "http://" + addr.String()
 		logger.Info("aicoo started", "version", version, "url", url, "store", a.store.Dialect(), "dashboard", dashboard)
+		if dashboard {
+			base := cfg.PublicURL()
+			if cfg.Server.BaseURL == "" {
+				base = url
+			}
+			if err := srv.AnnounceSetup(ctx, base); err != nil {
+				logger.Error("aicoo: checking for first-run setup", "error", err)
+			}
+		}
 		if started != nil {
 			started(a, url)
 		}
@@ -97,4 +116,18 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 	defer cancel()
 	a.stop(stopCtx)
 	return err
+}
+
+// loopbackAddr reports whether a listen address only accepts local
+// connections.
+func loopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

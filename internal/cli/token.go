@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -72,9 +73,10 @@ func tokenCommand() command {
 						return err
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
-					fmt.Fprintln(tw, "NAME\tCREATED\tEXPIRES\tLAST USED")
+					fmt.Fprintln(tw, "NAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS")
+					now := time.Now()
 					for _, t := range toks {
-						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", t.Name, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.LastUsedAt))
+						fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", t.Name, stamp(t.CreatedAt), stamp(t.ExpiresAt), stamp(t.LastUsedAt), tokenStatus(t, now))
 					}
 					return tw.Flush()
 				}
@@ -82,6 +84,17 @@ func tokenCommand() command {
 			}
 		},
 	}
+}
+
+// tokenStatus is "live", "revoked <when>" or "expired".
+func tokenStatus(t *store.APIToken, now time.Time) string {
+	switch {
+	case !t.RevokedAt.IsZero():
+		return "revoked " + stamp(t.RevokedAt)
+	case !t.ExpiresAt.IsZero() && !t.ExpiresAt.After(now):
+		return "expired"
+	}
+	return "live"
 }
 
 func stamp(t time.Time) string {

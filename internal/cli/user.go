@@ -169,10 +169,11 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if err != nil {
 						return err
 					}
-					if err := s.UserSetPassword(ctx, u.ID, hash); err != nil {
+					reset, err := s.UserResetPassword(ctx, conn.ID, u.ID, hash, "")
+					if err != nil {
 						return err
 					}
-					fmt.Fprintf(e.stdout, "password of %s changed\n", n)
+					fmt.Fprintf(e.stdout, "password of %s changed; %d sessions ended, %d API tokens revoked\n", n, reset.SessionsEnded, reset.TokensRevoked)
 					if generated {
 						fmt.Fprintf(e.stdout, "password: %s\n", pw)
 					}

@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -96,6 +97,9 @@ type ServerConfig struct {
 	Addr            string   `toml:"addr" doc:"Address the web server listens on."`
 	BaseURL         string   `toml:"base_url" doc:"Public URL of the dashboard, used in links sent by email and chat. Empty means http://<addr>."`
 	ShutdownTimeout Duration `toml:"shutdown_timeout" doc:"How long a stopping server waits for requests and running jobs to finish."`
+	SetupToken      Secret   `toml:"setup_token" doc:"One-time token the first-run setup page asks for before it creates the first administrator. Empty means a random one, printed in the log at start; set it when several instances serve the dashboard." secret:"true"`
+	TrustedProxies  string   `toml:"trusted_proxies" doc:"Reverse proxies in front of aicoo, as comma-separated IP addresses or CIDR ranges (e.g. 127.0.0.1, 10.0.0.0/8). From these peers the client address (for sign-in throttling and the log) is read from X-Forwarded-For. Empty trusts no one: the client is the TCP peer."`
+	MetricsToken    Secret   `toml:"metrics_token" doc:"Bearer token /metrics requires (Authorization: Bearer <token>). Empty leaves /metrics open, as before; set it when the port is reachable by others." secret:"true"`
 }
 
 // StoreConfig selects and configures the database.
@@ -162,6 +166,28 @@ func Default() Config {
 // UsesPostgres reports whether the store is PostgreSQL rather than SQLite.
 func (c *Config) UsesPostgres() bool { return c.Store.PostgresDSN != "" }
 
+// Proxies parses server.trusted_proxies: each entry an IP address or a
+// CIDR range.
+func (c ServerConfig) Proxies() ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(c.TrustedProxies, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(f); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(f)
+		if err != nil {
+			return nil, fmt.Errorf("%q is neither an IP address nor a CIDR range", f)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
 // PublicURL returns the dashboard's public URL without a trailing slash.
 func (c *Config) PublicURL() string {
 	if c.Server.BaseURL != "" {
@@ -187,6 +213,9 @@ func (c *Config) Validate() error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return keyError("server.base_url", c.Server.BaseURL, "want an absolute http(s) URL")
 		}
+	}
+	if _, err := c.Server.Proxies(); err != nil {
+		return keyError("server.trusted_proxies", c.Server.TrustedProxies, err.Error())
 	}
 	if c.Server.ShutdownTimeout <= 0 {
 		return keyError("server.shutdown_timeout", c.Server.ShutdownTimeout.String(), "must be positive")

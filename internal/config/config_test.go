@@ -94,6 +94,7 @@ func TestLoadErrorsNameTheKey(t *testing.T) {
 		{"bad duration", "[jobs]\njob_timeout = \"soon\"\n", nil, `jobs.job_timeout: want a duration`},
 		{"bad value", "[log]\nlevel = \"loud\"\n", nil, `log.level = "loud": want debug, info, warn or error`},
 		{"toml syntax", "[server\naddr = 1\n", nil, `to end table name`},
+		{"bad trusted proxy", "[server]\ntrusted_proxies = \"10.0.0.0/8, proxy.local\"\n", nil, `server.trusted_proxies = "10.0.0.0/8, proxy.local": "proxy.local" is neither an IP address nor a CIDR range`},
 		{"unknown env", "", []string{"AICOO_SERVER_ADRR=x"}, `unknown environment variable AICOO_SERVER_ADRR (did you mean AICOO_SERVER_ADDR?)`},
 		{"bad env int", "", []string{"AICOO_JOBS_WORKERS=lots"}, `AICOO_JOBS_WORKERS="lots": want a whole number`},
 		{"odoo incomplete", "[odoo]\nurl = \"https://x.odoo.com\"\n", nil, `odoo.database: must be set when odoo.url is set`},

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// LoginAttemptRecord records a failed sign-in under key (a username or a
-// client address).
+// LoginAttemptRecord records a failed sign-in under key (a username and
+// client address pair, or a client address).
 func (s *Store) LoginAttemptRecord(ctx context.Context, key string, at time.Time) error {
 	if _, err := s.q.ExecContext(ctx, `INSERT INTO login_attempts (login_key, at) VALUES ($1, $2)`, key, timestamp(at)); err != nil {
 		return fmt.Errorf("store: record login attempt: %w", err)
@@ -16,7 +16,7 @@ func (s *Store) LoginAttemptRecord(ctx context.Context, key string, at time.Time
 }
 
 // LoginAttemptCount returns how many failed sign-ins were recorded under key
-// since the given time, and the oldest of them (zero when none).
+// since the given time, and the latest of them (zero when none).
 func (s *Store) LoginAttemptCount(ctx context.Context, key string, since time.Time) (int, time.Time, error) {
 	var n int
 	if err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM login_attempts WHERE login_key = $1 AND at > $2`,
@@ -26,12 +26,13 @@ func (s *Store) LoginAttemptCount(ctx context.Context, key string, since time.Ti
 	if n == 0 {
 		return 0, time.Time{}, nil
 	}
-	var oldest time.Time
-	if err := s.q.QueryRowContext(ctx, `SELECT at FROM login_attempts WHERE login_key = $1 AND at > $2 ORDER BY at LIMIT 1`,
-		key, timestamp(since)).Scan(&oldest); err != nil {
-		return 0, time.Time{}, fmt.Errorf("store: oldest login attempt: %w", err)
+	// Not MAX(at): SQLite would hand back the aggregate as text.
+	var latest time.Time
+	if err := s.q.QueryRowContext(ctx, `SELECT at FROM login_attempts WHERE login_key = $1 AND at > $2 ORDER BY at DESC LIMIT 1`,
+		key, timestamp(since)).Scan(&latest); err != nil {
+		return 0, time.Time{}, fmt.Errorf("store: latest login attempt: %w", err)
 	}
-	return n, oldest.UTC(), nil
+	return n, latest.UTC(), nil
 }
 
 // LoginAttemptClear forgets the failed sign-ins under key (after a

@@ -16,7 +16,9 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -126,9 +128,34 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	defer cancel()
 	if err := s.db.PingContext(pingCtx); err != nil {
 		s.db.Close()
-		return nil, fmt.Errorf("store: connect to %s: %w", s.dialect, err)
+		return nil, &oneLineError{msg: fmt.Sprintf("store: connect to %s: %s", s.dialect, oneLine(err)), err: err}
 	}
 	return s, nil
+}
+
+// oneLineError is an error whose message was folded onto one line; it
+// still unwraps to the original.
+type oneLineError struct {
+	msg string
+	err error
+}
+
+func (e *oneLineError) Error() string { return e.msg }
+func (e *oneLineError) Unwrap() error { return e.err }
+
+// oneLine folds a multi-line driver error onto one line, each distinct
+// line once: pgx lists every address and TLS mode it tried on its own line,
+// usually the same cause twice, which made a wall of text for "PostgreSQL
+// is not running".
+func oneLine(err error) string {
+	var out []string
+	for _, l := range strings.Split(err.Error(), "\n") {
+		l = strings.TrimSpace(l)
+		if l != "" && !slices.Contains(out, l) {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, " ")
 }
 
 // SQLiteDSN returns the modernc.org/sqlite DSN aicoo uses for a file.

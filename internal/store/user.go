@@ -117,9 +117,12 @@ func (s *Store) UserCreate(ctx context.Context, p UserCreateParams) (*User, erro
 }
 
 // UserByUsername returns the user of a connection or ErrNotFound.
+// Usernames are case-insensitive: "Admin" finds "admin" (the unique index
+// on lower(username) keeps that to one user; lower() folds ASCII on
+// SQLite, and Unicode by the database's locale on PostgreSQL).
 func (s *Store) UserByUsername(ctx context.Context, connectionID int64, username string) (*User, error) {
 	u, err := scanUserPhone(s.q.QueryRowContext(ctx, `SELECT `+userColumnsPhone+` FROM users
-		WHERE connection_id = $1 AND username = $2`, connectionID, username))
+		WHERE connection_id = $1 AND lower(username) = lower($2)`, connectionID, username))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("user %q", username))
 	}

@@ -124,29 +124,47 @@ func (s *Store) UserSetDisabledChecked(ctx context.Context, connectionID, id int
 	return before, nil
 }
 
-// UserResetPassword replaces the password hash of a user of the connection
-// and ends the user's sessions, so whoever knew the old password is signed
-// out. It returns ErrNotFound for no such user.
-func (s *Store) UserResetPassword(ctx context.Context, connectionID, id int64, hash string) (*User, error) {
+// PasswordReset is what UserResetPassword changed: the user as it was
+// before, and how many of their sessions ended and API tokens were revoked.
+type PasswordReset struct {
+	User          *User
+	SessionsEnded int64
+	TokensRevoked int64
+}
+
+// UserResetPassword replaces the password hash of a user of the connection,
+// ends the user's sessions except keepSession (the token hash of the session
+// making the change when users change their own password; "" ends them all)
+// and revokes the user's live API tokens, so whoever knew the old password,
+// or made a token with it, is locked out. It returns ErrNotFound for no such
+// user.
+func (s *Store) UserResetPassword(ctx context.Context, connectionID, id int64, hash, keepSession string) (*PasswordReset, error) {
 	if hash == "" {
 		return nil, fmt.Errorf("store: reset password of user %d: empty hash", id)
 	}
-	var u *User
+	var out PasswordReset
 	err := s.inTxIfNeeded(ctx, func(tx *Store) error {
 		var err error
-		if u, err = tx.userOfConnection(ctx, connectionID, id); err != nil {
+		if out.User, err = tx.userOfConnection(ctx, connectionID, id); err != nil {
 			return err
 		}
 		if err := tx.UserSetPassword(ctx, id, hash); err != nil {
 			return err
 		}
-		if _, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+		res, err := tx.q.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2`, id, keepSession)
+		if err != nil {
 			return fmt.Errorf("end sessions: %w", err)
 		}
+		out.SessionsEnded, _ = res.RowsAffected()
+		res, err = tx.q.ExecContext(ctx, `UPDATE api_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL`, id, tx.nowUTC())
+		if err != nil {
+			return fmt.Errorf("revoke API tokens: %w", err)
+		}
+		out.TokensRevoked, _ = res.RowsAffected()
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("store: reset password of user %d: %w", id, err)
 	}
-	return u, nil
+	return &out, nil
 }

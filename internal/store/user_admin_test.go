@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -47,6 +48,35 @@ func TestUserAdmin(t *testing.T) {
 		}
 		session(bob, "bob-1")
 		session(cat, "cat-1")
+		session(cat, "cat-2")
+		session(ann, "ann-1")
+		session(ann, "ann-2")
+		for _, u := range []*store.User{cat, ann} {
+			if _, err := s.APITokenCreate(ctx, store.APITokenCreateParams{ConnectionID: c.ID, UserID: u.ID, Name: "ci",
+				TokenHash: fmt.Sprintf("%064d", u.ID), Prefix: "aicoo_x"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		tokenLive := func(u *store.User) bool {
+			t.Helper()
+			_, _, err := s.APITokenUser(ctx, fmt.Sprintf("%064d", u.ID), time.Now())
+			if err != nil && !errors.Is(err, store.ErrNotFound) {
+				t.Fatal(err)
+			}
+			return err == nil
+		}
+		reset := func(conn, id int64, hash, keep string, wantEnded, wantRevoked int64) func() (*store.User, error) {
+			return func() (*store.User, error) {
+				r, err := s.UserResetPassword(ctx, conn, id, hash, keep)
+				if err != nil {
+					return nil, err
+				}
+				if r.SessionsEnded != wantEnded || r.TokensRevoked != wantRevoked {
+					return nil, fmt.Errorf("ended %d sessions and revoked %d tokens, want %d and %d", r.SessionsEnded, r.TokensRevoked, wantEnded, wantRevoked)
+				}
+				return r.User, nil
+			}
+		}
 
 		steps := []struct {
 			name    string
@@ -78,16 +108,24 @@ func TestUserAdmin(t *testing.T) {
 					t.Fatalf("bob = %+v", u)
 				}
 			}},
-			{"reset cat's password ends her sessions", func() (*store.User, error) { return s.UserResetPassword(ctx, c.ID, cat.ID, "new-hash") }, nil, func(t *testing.T) {
-				if live("cat-1") {
-					t.Fatal("a session survived the password reset")
+			{"reset cat's password ends her sessions and revokes her tokens", reset(c.ID, cat.ID, "new-hash", "", 2, 1), nil, func(t *testing.T) {
+				if live("cat-1") || live("cat-2") || tokenLive(cat) {
+					t.Fatal("a session or token survived the password reset")
 				}
 				if u, _ := s.UserByID(ctx, cat.ID); u.PasswordHash != "new-hash" {
 					t.Fatalf("hash = %q", u.PasswordHash)
 				}
+				if !live("ann-1") || !tokenLive(ann) {
+					t.Fatal("another user's session or token ended")
+				}
 			}},
-			{"reset needs a hash", func() (*store.User, error) { return s.UserResetPassword(ctx, c.ID, cat.ID, "") }, errAny, nil},
-			{"reset of another connection's user", func() (*store.User, error) { return s.UserResetPassword(ctx, c.ID, stranger.ID, "x") }, store.ErrNotFound, nil},
+			{"ann changing her own password keeps the session she changes it from", reset(c.ID, ann.ID, "ann-hash", "ann-1", 1, 1), nil, func(t *testing.T) {
+				if !live("ann-1") || live("ann-2") || tokenLive(ann) {
+					t.Fatalf("ann-1 live %v, ann-2 live %v, token live %v; want true, false, false", live("ann-1"), live("ann-2"), tokenLive(ann))
+				}
+			}},
+			{"reset needs a hash", reset(c.ID, cat.ID, "", "", 0, 0), errAny, nil},
+			{"reset of another connection's user", reset(c.ID, stranger.ID, "x", "", 0, 0), store.ErrNotFound, nil},
 		}
 		for _, st := range steps {
 			before, err := st.do()

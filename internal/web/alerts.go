@@ -255,13 +255,9 @@ func (s *Server) apiAlertAction(action string) http.HandlerFunc {
 			return
 		}
 		var in alertActionInput
-		if r.ContentLength != 0 {
-			dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, 1<<16))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&in); err != nil {
-				s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object with note, until (RFC 3339) or minutes: "+err.Error())
-				return
-			}
+		if err := decodeJSONBody(w, r, &in); err != nil {
+			s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object with note, until (RFC 3339) or minutes: "+err.Error())
+			return
 		}
 		u := userFrom(r.Context())
 		if err := s.doAlertAction(r.Context(), u, a, action, in); err != nil {

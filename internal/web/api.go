@@ -11,6 +11,7 @@ import (
 // API error codes, the "code" of {"error": {"code", "message"}}.
 const (
 	codeBadRequest      = "bad_request"
+	codeTooLarge        = "too_large"
 	codeUnauthenticated = "unauthenticated"
 	codeForbidden       = "forbidden"
 	codeNotFound        = "not_found"

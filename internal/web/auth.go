@@ -29,11 +29,11 @@ var errBadToken = errors.New("web: invalid API token")
 func (s *Server) requestUser(r *http.Request, api bool) (*store.User, error) {
 	ctx := r.Context()
 	if h := r.Header.Get("Authorization"); api && h != "" {
-		token, ok := strings.CutPrefix(h, "Bearer ")
-		if !ok || strings.TrimSpace(token) == "" {
+		token, ok := bearerToken(h)
+		if !ok {
 			return nil, errBadToken
 		}
-		u, _, err := s.cfg.Store.APITokenUser(ctx, auth.TokenHash(strings.TrimSpace(token)), s.cfg.NowFunc())
+		u, _, err := s.cfg.Store.APITokenUser(ctx, auth.TokenHash(token), s.cfg.NowFunc())
 		if errors.Is(err, store.ErrNotFound) {
 			return nil, errBadToken
 		}
@@ -48,6 +48,18 @@ func (s *Server) requestUser(r *http.Request, api bool) (*store.User, error) {
 		return nil, nil
 	}
 	return u, err
+}
+
+// bearerToken returns the token of an "Authorization: Bearer <token>"
+// header. The scheme is case-insensitive (RFC 6750 and RFC 9110 section
+// 11.1), so "bearer" is accepted too.
+func bearerToken(h string) (string, bool) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(h), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return "", false
+	}
+	return token, true
 }
 
 // guard authenticates the caller and checks the route's permission before

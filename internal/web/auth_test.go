@@ -1,13 +1,16 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
-	"io"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -81,42 +84,82 @@ func TestAPITokens(t *testing.T) {
 	}
 }
 
+// TestLoginRateLimit: failed sign-ins slow down their (username, address)
+// pair and their address with a doubling wait, and never the right password
+// from an address that has not failed, so nobody can lock another person
+// out. Lock-outs are logged.
 func TestLoginRateLimit(t *testing.T) {
 	t.Parallel()
 	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
-	clock := &now
-	b := setupWith(t, Config{LoginMaxPerUser: 3, LoginMaxPerClient: 5, LoginWindow: 10 * time.Minute, NowFunc: func() time.Time { return *clock }})
-	post := func(user, pw string) *http.Response {
-		c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-		resp, err := c.PostForm(b.srv.URL+"/login", url.Values{"username": {user}, "password": {pw}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		io.Copy(io.Discard, resp.Body)
-		resp.Body.Close()
-		return resp
+	var logs bytes.Buffer
+	b := setup(t)
+	srv, err := New(Config{Store: b.store, LoginFreePerPair: 3, LoginFreePerClient: 6, LoginBackoffMax: 10 * time.Second, LoginWindow: time.Hour,
+		NowFunc: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
 	}
+	h := srv.Handler()
+	// A cheap hash of the same password keeps the test fast.
+	quick, _ := quickHash("correct horse battery")
+	if _, err := b.store.DB().Exec(`UPDATE users SET password_hash = $1`, quick); err != nil {
+		t.Fatal(err)
+	}
+	post := func(addr, user, pw string) (int, string) {
+		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {user}, "password": {pw}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.RemoteAddr = addr + ":40000"
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		return rec.Code, rec.Header().Get("Retry-After")
+	}
+	const right, wrong = "correct horse battery", "wrong password"
 	for i := range 3 {
-		if resp := post("admin", "wrong password"); resp.StatusCode != 401 {
-			t.Fatalf("attempt %d: %d", i, resp.StatusCode)
+		if code, _ := post("192.0.2.1", "admin", wrong); code != 401 {
+			t.Fatalf("free attempt %d: %d", i, code)
 		}
 	}
-	// The fourth attempt is refused even with the right password.
-	resp := post("admin", "correct horse battery")
-	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") == "" {
-		t.Fatalf("over the limit: %d retry-after %q", resp.StatusCode, resp.Header.Get("Retry-After"))
+	// Each further failure doubles the wait of the pair, up to the cap.
+	for i, want := range []string{"1", "2", "4", "8", "10", "10"} {
+		if code, _ := post("192.0.2.1", "ADMIN", wrong); code != 401 {
+			t.Fatalf("failure %d: %d", i+4, code)
+		}
+		code, retry := post("192.0.2.1", "admin", right)
+		if code != http.StatusTooManyRequests || retry != want {
+			t.Fatalf("right password while locked (failure %d): %d, Retry-After %q, want 429 and %s", i+4, code, retry, want)
+		}
+		// The right password from an address that has not failed works.
+		if code, _ := post(fmt.Sprintf("198.51.100.%d", i+1), "admin", right); code != http.StatusSeeOther {
+			t.Fatalf("right password from a fresh address while 192.0.2.1 is locked: %d", code)
+		}
+		d, _ := strconv.Atoi(want)
+		now = now.Add(time.Duration(d) * time.Second)
 	}
-	// Per client: two more failures on other names exhaust the address.
-	post("ghost1", "x")
-	post("ghost2", "x")
-	if resp := post("someone", "x"); resp.StatusCode != http.StatusTooManyRequests {
-		t.Fatalf("client limit: %d", resp.StatusCode)
+	if !strings.Contains(logs.String(), "sign-in locked out") || !strings.Contains(logs.String(), "client=192.0.2.1") {
+		t.Fatalf("lock-outs are not logged:\n%s", logs.String())
 	}
-	// After the window the right password works and clears the count.
-	later := now.Add(11 * time.Minute)
-	clock = &later
-	if resp := post("admin", "correct horse battery"); resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("after the window: %d", resp.StatusCode)
+	// Once the wait is over the right password works and clears the pair.
+	if code, _ := post("192.0.2.1", "admin", right); code != http.StatusSeeOther {
+		t.Fatalf("after the wait: %d", code)
+	}
+	if code, _ := post("192.0.2.1", "admin", wrong); code != 401 {
+		t.Fatalf("a success did not clear the pair: %d", code)
+	}
+	// An address spraying usernames is slowed down across them.
+	for i := range 6 {
+		if code, _ := post("203.0.113.9", fmt.Sprintf("ghost%d", i), wrong); code != 401 {
+			t.Fatalf("spray %d: %d", i, code)
+		}
+	}
+	if code, _ := post("203.0.113.9", "ghost6", wrong); code != 401 {
+		t.Fatalf("first failure past the address's free ones: %d", code)
+	}
+	if code, retry := post("203.0.113.9", "admin", right); code != http.StatusTooManyRequests || retry != "1" {
+		t.Fatalf("spraying address: %d %q", code, retry)
+	}
+	// Failures are forgotten after the window.
+	now = now.Add(time.Hour + time.Second)
+	if code, _ := post("203.0.113.9", "admin", right); code != http.StatusSeeOther {
+		t.Fatalf("after the window: %d", code)
 	}
 }
 
@@ -137,7 +180,8 @@ func setupWith(t *testing.T, cfg Config) *testBundle {
 func TestFirstRunSetup(t *testing.T) {
 	t.Parallel()
 	s := storetest.Open(t, store.SQLite)
-	srv, err := New(Config{Store: s})
+	const setupToken = "the-setup-token"
+	srv, err := New(Config{Store: s, SetupToken: setupToken})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -162,23 +206,34 @@ func TestFirstRunSetup(t *testing.T) {
 	if resp, page := get("/"); resp.Request.URL.Path != "/setup" || !strings.Contains(page, "Create administrator") {
 		t.Fatalf("first visit landed on %s", resp.Request.URL)
 	}
+	// The link the server logs fills the token in.
+	if _, page := get("/setup?token=" + setupToken); !strings.Contains(page, `value="`+setupToken+`"`) {
+		t.Fatal("the setup page does not fill in the token from its link")
+	}
 	for _, tt := range []struct {
 		form url.Values
+		code int
 		want string
 	}{
-		{url.Values{"username": {""}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, "Choose a username"},
-		{url.Values{"username": {"boss"}, "password": {"long enough pw"}, "password2": {"other pw here"}}, "passwords differ"},
-		{url.Values{"username": {"boss"}, "password": {"short"}, "password2": {"short"}}, "at least 10 characters"},
+		// Whoever reaches the port first cannot claim the instance without the token.
+		{url.Values{"username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 403, "setup token is missing or wrong"},
+		{url.Values{"token": {"guess"}, "username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 403, "setup token is missing or wrong"},
+		{url.Values{"token": {setupToken}, "username": {""}, "password": {"long enough pw"}, "password2": {"long enough pw"}}, 422, "Choose a username"},
+		{url.Values{"token": {setupToken}, "username": {"boss"}, "password": {"long enough pw"}, "password2": {"other pw here"}}, 422, "passwords differ"},
+		{url.Values{"token": {setupToken}, "username": {"boss"}, "password": {"short"}, "password2": {"short"}}, 422, "at least 10 characters"},
 	} {
 		resp, err := c.PostForm(ts+"/setup", tt.form)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if page := body(t, resp); resp.StatusCode != 422 || !strings.Contains(page, tt.want) {
-			t.Fatalf("setup %v: %d, want %q", tt.form, resp.StatusCode, tt.want)
+		if page := body(t, resp); resp.StatusCode != tt.code || !strings.Contains(page, tt.want) {
+			t.Fatalf("setup %v: %d, want %d %q", tt.form, resp.StatusCode, tt.code, tt.want)
 		}
 	}
-	resp, err := c.PostForm(ts+"/setup", url.Values{"username": {"boss"}, "email": {"boss@acme.test"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	if n, err := s.UserList(context.Background(), 1); err != nil || len(n) != 0 {
+		t.Fatalf("users after refused setups: %d, %v", len(n), err)
+	}
+	resp, err := c.PostForm(ts+"/setup", url.Values{"token": {setupToken}, "username": {"boss"}, "email": {"boss@acme.test"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +242,7 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	// Setup is over: a second visitor cannot create another admin.
 	c2 := &http.Client{}
-	resp, err = c2.PostForm(ts+"/setup", url.Values{"username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	resp, err = c2.PostForm(ts+"/setup", url.Values{"token": {setupToken}, "username": {"evil"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,5 +251,51 @@ func TestFirstRunSetup(t *testing.T) {
 	}
 	if _, err := s.UserByUsername(context.Background(), 1, "evil"); err == nil {
 		t.Fatal("a second administrator was created")
+	}
+}
+
+// TestAnnounceSetup: without a configured token the server makes one up and
+// logs it with the setup link, only while nobody can sign in.
+func TestAnnounceSetup(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	srv, err := New(Config{Store: s, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token := srv.cfg.SetupToken
+	if len(token) < 40 {
+		t.Fatalf("generated setup token %q is too short", token)
+	}
+	if other, _ := New(Config{Store: s}); other.cfg.SetupToken == token {
+		t.Fatal("two servers generated the same setup token")
+	}
+	if err := srv.AnnounceSetup(ctx, "https://coo.example.com/"); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(logs.String(), "https://coo.example.com/setup?token="+token) {
+		t.Fatalf("the log lacks the setup link:\n%s", logs.String())
+	}
+	ts := newServer(t, srv)
+	jar, _ := cookiejar.New(nil)
+	resp, err := (&http.Client{Jar: jar}).PostForm(ts+"/setup", url.Values{"token": {token}, "username": {"boss"}, "password": {"long enough pw"}, "password2": {"long enough pw"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body(t, resp); resp.Request.URL.Path != "/" {
+		t.Fatalf("setup with the logged token landed on %s", resp.Request.URL)
+	}
+	if _, err := s.UserByUsername(ctx, conn.ID, "boss"); err != nil {
+		t.Fatal(err)
+	}
+	logs.Reset()
+	if err := srv.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || logs.Len() != 0 {
+		t.Fatalf("announced setup with an administrator present: %v\n%s", err, logs.String())
 	}
 }

@@ -11,11 +11,31 @@ import (
 // proxies keep it open.
 const sseKeepAlive = 25 * time.Second
 
+// StreamRecheckDefault is how often an open event stream checks that its
+// session or API token is still good.
+const StreamRecheckDefault = 30 * time.Second
+
 // events streams the connection's alert changes as Server-Sent Events
 // ("event: alert", data: an Event as JSON), filtered by the areas the
-// user's role may see.
+// user's role may see. The stream authenticates again every
+// Config.StreamRecheck and before each event, and ends when the session or
+// token is gone (signed out, revoked, expired, user disabled) or the role
+// lost the view permission; each event is filtered by the role as it is
+// now.
 func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
+	// still re-authenticates the request; false ends the stream.
+	still := func() bool {
+		fresh, err := s.requestUser(r, true)
+		if err != nil || fresh == nil || fresh.ID != u.ID || !can(fresh.Role, permView) {
+			if err != nil && !s.clientGone(r, err) {
+				s.cfg.Logger.WarnContext(r.Context(), "web: event stream: re-checking the caller failed", "error", err)
+			}
+			return false
+		}
+		u = fresh
+		return true
+	}
 	rc := http.NewResponseController(w)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.Header().Set("Cache-Control", "no-store")
@@ -30,6 +50,8 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	tick := time.NewTicker(sseKeepAlive)
 	defer tick.Stop()
+	recheck := time.NewTicker(s.cfg.StreamRecheck)
+	defer recheck.Stop()
 	for {
 		select {
 		case <-r.Context().Done():
@@ -38,7 +60,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-tick.C:
 			fmt.Fprint(w, ": keep-alive\n\n")
+		case <-recheck.C:
+			if !still() {
+				return
+			}
+			continue
 		case e := <-ch:
+			if !still() {
+				return
+			}
 			if !canSeeArea(u.Role, e.Area) {
 				continue
 			}

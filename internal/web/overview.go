@@ -96,7 +96,7 @@ type meJSON struct {
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	out := meJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, ConnectionID: u.ConnectionID, Permissions: []string{}, Areas: []string{}}
-	for _, p := range []perm{permView, permAlertAct, permJobRun, permAdmin} {
+	for _, p := range allPerms {
 		if can(u.Role, p) {
 			out.Permissions = append(out.Permissions, string(p))
 		}

@@ -28,6 +28,9 @@ const (
 	permAdmin perm = "admin"
 )
 
+// allPerms lists every permission, in the order /api/v1/me reports them.
+var allPerms = []perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permAdmin}
+
 // roleGrant is what one role may do.
 type roleGrant struct {
 	perms map[perm]bool

@@ -107,7 +107,7 @@ func (s *Server) routes() []route {
 		api("POST", "/api/v1/users/{id}/disable", permAdmin, s.apiUserDisabled(true), "/api/v1/users/1/disable", opDoc{"Disable a user and end their sessions; not yourself, not the last enabled admin; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/enable", permAdmin, s.apiUserDisabled(false), "/api/v1/users/1/enable", opDoc{"Enable a disabled user; audited", "User"}),
 		api("POST", "/api/v1/users/{id}/phone", permAdmin, s.apiUserPhone(), "/api/v1/users/1/phone", opDoc{"Set the E.164 phone number a user's SMS alerts go to (body: {\"phone\": ...}; empty removes it); audited without the number", "User"}),
-		api("POST", "/api/v1/users/{id}/password", permAdmin, s.apiUserPassword, "/api/v1/users/1/password", opDoc{"Set a user's password and end their sessions (body: {\"password\": ...}; empty generates one, returned once); audited", "UserCredentials"}),
+		api("POST", "/api/v1/users/{id}/password", permAdmin, s.apiUserPassword, "/api/v1/users/1/password", opDoc{"Set a user's password, end their other sessions and revoke their API tokens (body: {\"password\": ...}; empty generates one, returned once); audited", "UserCredentials"}),
 	}
 }
 

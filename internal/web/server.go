@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"crypto/subtle"
 	"embed"
 	"errors"
 	"fmt"
@@ -10,6 +11,8 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/netip"
+	"strings"
 	"sync"
 	"time"
 
@@ -41,12 +44,18 @@ type Config struct {
 	Store    *store.Store
 	Logger   *slog.Logger
 	Gatherer prometheus.Gatherer // served on /metrics
-	Checks   []Check             // readiness conditions
+	// MetricsToken, when set, is the bearer token /metrics requires;
+	// empty leaves /metrics open.
+	MetricsToken string
+	Checks       []Check // readiness conditions
 	// Secure marks cookies Secure; set when the dashboard is served over HTTPS.
 	Secure  bool
 	Version string
 	// OpsOnly serves only /healthz, /readyz and /metrics (aicoo worker).
 	OpsOnly bool
+	// StreamRecheck is how often an open event stream checks its session
+	// or API token again. Defaults to StreamRecheckDefault.
+	StreamRecheck time.Duration
 	// SessionTTL is how long a sign-in lasts. Defaults to 12 hours.
 	SessionTTL time.Duration
 	NowFunc    func() time.Time
@@ -89,15 +98,28 @@ type Config struct {
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
 	HashPasswordFunc func(password string) (string, error)
 
-	// LoginWindow is the window failed sign-ins are counted over.
-	// Defaults to LoginWindowDefault.
+	// SetupToken is the one-time secret first-run setup asks for, so that
+	// only whoever reads the server's log (or configuration) can create the
+	// first administrator. Empty generates a random one; AnnounceSetup logs
+	// it.
+	SetupToken string
+
+	// LoginWindow is how long failed sign-ins are remembered. Defaults to
+	// LoginWindowDefault.
 	LoginWindow time.Duration
-	// LoginMaxPerUser is the failed sign-ins allowed per username within
-	// the window. Defaults to LoginMaxPerUserDefault.
-	LoginMaxPerUser int
-	// LoginMaxPerClient is the failed sign-ins allowed per client address
-	// within the window. Defaults to LoginMaxPerClientDefault.
-	LoginMaxPerClient int
+	// LoginFreePerPair is the failed sign-ins a (username, client address)
+	// pair may make before each further failure makes it wait: 1 s, then
+	// twice as long each time up to LoginBackoffMax. Defaults to
+	// LoginFreePerPairDefault.
+	LoginFreePerPair int
+	// LoginFreePerClient is the same for a client address across
+	// usernames (password spraying). Defaults to LoginFreePerClientDefault.
+	LoginFreePerClient int
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client (see clientAddr); none by default.
+	TrustedProxies []netip.Prefix
+	// LoginBackoffMax caps the wait. Defaults to LoginBackoffMaxDefault.
+	LoginBackoffMax time.Duration
 }
 
 // Server holds the handlers' dependencies.
@@ -109,6 +131,12 @@ type Server struct {
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	// checkPassword is auth.CheckPassword (tests count its calls).
+	checkPassword func(hash, password string) error
+	// dummy is dummyHash's hash, made once.
+	dummyOnce sync.Once
+	dummy     string
+	dummyErr  error
 }
 
 // New parses the templates and returns a server.
@@ -131,14 +159,19 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
 	}
+	if cfg.SetupToken == "" {
+		cfg.SetupToken = auth.NewToken()
+	}
+	cfg.StreamRecheck = cmp.Or(cfg.StreamRecheck, StreamRecheckDefault)
 	cfg.LoginWindow = cmp.Or(cfg.LoginWindow, LoginWindowDefault)
-	cfg.LoginMaxPerUser = cmp.Or(cfg.LoginMaxPerUser, LoginMaxPerUserDefault)
-	cfg.LoginMaxPerClient = cmp.Or(cfg.LoginMaxPerClient, LoginMaxPerClientDefault)
+	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
+	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
+	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, done: make(chan struct{})}, nil
+	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does
@@ -153,13 +186,13 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /healthz", s.healthz)
 	mux.HandleFunc("GET /readyz", s.readyz)
 	if s.cfg.Gatherer != nil {
-		mux.Handle("GET /metrics", promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{}))
+		mux.Handle("GET /metrics", s.metricsAuth(promhttp.HandlerFor(s.cfg.Gatherer, promhttp.HandlerOpts{})))
 	}
 	if s.cfg.OpsOnly {
-		return s.recoverPanics(mux)
+		return s.recoverPanics(s.checkInput(mux))
 	}
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", noListing(http.FileServerFS(static))))
 
 	mux.HandleFunc("GET /login", s.showLogin)
 	mux.HandleFunc("POST /login", s.login)
@@ -177,12 +210,46 @@ func (s *Server) Handler() http.Handler {
 
 	// Browsers send Sec-Fetch-Site/Origin; cross-site state changes are refused.
 	csrf := http.NewCrossOriginProtection()
-	return s.recoverPanics(securityHeaders(csrf.Handler(mux)))
+	return s.recoverPanics(securityHeaders(s.cfg.Secure, s.checkInput(csrf.Handler(mux))))
 }
 
-func securityHeaders(next http.Handler) http.Handler {
+// noListing answers 404 for a folder of the embedded assets instead of
+// listing its files.
+func noListing(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// metricsAuth asks for Config.MetricsToken, when set, as a bearer token.
+func (s *Server) metricsAuth(next http.Handler) http.Handler {
+	if s.cfg.MetricsToken == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, ok := bearerToken(r.Header.Get("Authorization"))
+		if !ok || subtle.ConstantTimeCompare([]byte(token), []byte(s.cfg.MetricsToken)) != 1 {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="aicoo metrics"`)
+			http.Error(w, "send server.metrics_token as \"Authorization: Bearer <token>\"", http.StatusUnauthorized)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets the headers every page carries; secure (the
+// dashboard's public URL is https) adds HSTS, so browsers never try plain
+// HTTP for it again.
+func securityHeaders(secure bool, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
+		if secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000")
+		}
 		h.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'; form-action 'self'; base-uri 'none'")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -16,12 +17,18 @@ import (
 
 const sessionCookie = "aicoo_session"
 
-// Sign-in limits: failed attempts per username and per client address
-// within LoginWindowDefault before further attempts are refused.
+// Sign-in throttling. Failed sign-ins are counted per (username, client
+// address) pair and per client address, never per username alone, so
+// nobody can lock someone else out by guessing at their username: the
+// right password from an address that has not failed is always checked.
+// Past its free failures a key waits 1 s after its next failure, twice as
+// long after each further one, up to LoginBackoffMaxDefault; failures are
+// forgotten after LoginWindowDefault, and a pair's on a successful sign-in.
 const (
-	LoginWindowDefault       = 15 * time.Minute
-	LoginMaxPerUserDefault   = 5
-	LoginMaxPerClientDefault = 20
+	LoginWindowDefault        = time.Hour
+	LoginFreePerPairDefault   = 3
+	LoginFreePerClientDefault = 20
+	LoginBackoffMaxDefault    = 15 * time.Minute
 )
 
 type loginPage struct {
@@ -49,38 +56,94 @@ func safeNext(next string) string {
 	return next
 }
 
-// clientAddr is the address failed sign-ins are counted under: the peer's
-// IP (a reverse proxy in front therefore shares one budget; see
-// Config.LoginMaxPerClient).
-func clientAddr(r *http.Request) string {
+// clientAddr is the address failed sign-ins are counted and logged under:
+// the peer's IP, or, when the peer is a trusted proxy
+// (Config.TrustedProxies), the nearest address in X-Forwarded-For that is
+// not one. Entries left of that are the client's to write, so they are
+// never believed.
+func (s *Server) clientAddr(r *http.Request) string {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
+	}
+	peer, err := netip.ParseAddr(host)
+	if err != nil || !s.trustedProxy(peer) {
+		return host
+	}
+	var hops []string
+	for _, v := range r.Header.Values("X-Forwarded-For") {
+		hops = append(hops, strings.Split(v, ",")...)
+	}
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			return host // a garbled header: count it under the proxy
+		}
+		if !s.trustedProxy(a) {
+			return a.Unmap().String()
+		}
 	}
 	return host
 }
 
-// loginThrottled reports, when either key has used up its failed attempts,
-// how long until the oldest of them leaves the window.
-func (s *Server) loginThrottled(ctx context.Context, keys map[string]int) (time.Duration, error) {
+func (s *Server) trustedProxy(a netip.Addr) bool {
+	a = a.Unmap()
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// loginBackoff is how long a key that has failed n times, free of them
+// without waiting, must wait after its latest failure.
+func loginBackoff(n, free int, maxWait time.Duration) time.Duration {
+	over := n - free
+	if over <= 0 {
+		return 0
+	}
+	if over > 30 {
+		return maxWait
+	}
+	return min(time.Second<<(over-1), maxWait)
+}
+
+// throttleKey is one counter failed sign-ins are recorded under.
+type throttleKey struct {
+	key   string
+	free  int
+	scope string // for the log
+}
+
+// loginThrottled reports how long until the keys' back-off has passed (0 or
+// less: the attempt may be checked now).
+func (s *Server) loginThrottled(ctx context.Context, keys []throttleKey) (time.Duration, error) {
 	now := s.cfg.NowFunc()
 	var wait time.Duration
-	for key, limit := range keys {
-		n, oldest, err := s.cfg.Store.LoginAttemptCount(ctx, key, now.Add(-s.cfg.LoginWindow))
+	for _, k := range keys {
+		n, latest, err := s.cfg.Store.LoginAttemptCount(ctx, k.key, now.Add(-s.cfg.LoginWindow))
 		if err != nil {
 			return 0, err
 		}
-		if n >= limit {
-			wait = max(wait, oldest.Add(s.cfg.LoginWindow).Sub(now))
-		}
+		wait = max(wait, latest.Add(loginBackoff(n, k.free, s.cfg.LoginBackoffMax)).Sub(now))
 	}
 	return wait, nil
 }
 
+// loginKeys are the counters of a sign-in by username from the request's
+// address.
+func (s *Server) loginKeys(r *http.Request, username string) (pair, addr throttleKey) {
+	a := s.clientAddr(r)
+	return throttleKey{"pair:" + strings.ToLower(username) + "\x00" + a, s.cfg.LoginFreePerPair, "username and address"},
+		throttleKey{"addr:" + a, s.cfg.LoginFreePerClient, "address"}
+}
+
 // login checks the credentials against every connection's users: a
 // username is looked up in each connection in turn (one connection in the
-// common case). Failed attempts are counted per username and per client
-// address; past the limit the form answers 429 without checking.
+// common case). A (username, address) pair or an address past its free
+// failures waits out its back-off: attempts before then answer 429
+// without checking.
 func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		http.Error(w, "bad form", http.StatusBadRequest)
@@ -90,29 +153,29 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 	username := strings.TrimSpace(r.PostForm.Get("username"))
 	password := r.PostForm.Get("password")
 	page := loginPage{Username: username, Next: safeNext(r.PostForm.Get("next"))}
-	userKey, addrKey := "user:"+strings.ToLower(username), "addr:"+clientAddr(r)
-	wait, err := s.loginThrottled(ctx, map[string]int{userKey: s.cfg.LoginMaxPerUser, addrKey: s.cfg.LoginMaxPerClient})
+	pair, addr := s.loginKeys(r, username)
+	wait, err := s.loginThrottled(ctx, []throttleKey{pair, addr})
 	if err != nil {
 		s.serverError(w, r, err)
 		return
 	}
 	if wait > 0 {
-		minutes := int(wait.Minutes()) + 1
-		w.Header().Set("Retry-After", fmt.Sprint(int(wait.Seconds())+1))
-		page.Error = fmt.Sprintf("Too many failed sign-ins. Try again in %d minute%s.", minutes, plural(minutes))
+		secs := int(wait.Seconds()) + 1
+		if wait%time.Second == 0 {
+			secs = int(wait.Seconds())
+		}
+		w.Header().Set("Retry-After", fmt.Sprint(secs))
+		s.cfg.Logger.InfoContext(ctx, "web: sign-in refused while locked out", "username", username, "client", s.clientAddr(r), "retry_after_s", secs)
+		page.Error = fmt.Sprintf("Too many failed sign-ins from here. Try again in %s.", waitText(secs))
 		s.render(w, r, "login", http.StatusTooManyRequests, page)
 		return
 	}
 	u, err := s.authenticate(ctx, username, password)
 	if errors.Is(err, auth.ErrWrongPassword) {
-		now := s.cfg.NowFunc()
-		for _, k := range []string{userKey, addrKey} {
-			if err := s.cfg.Store.LoginAttemptRecord(ctx, k, now); err != nil {
-				s.serverError(w, r, err)
-				return
-			}
+		if err := s.loginFailed(ctx, r, username, pair, addr); err != nil {
+			s.serverError(w, r, err)
+			return
 		}
-		s.cfg.Logger.WarnContext(ctx, "web: failed sign-in", "username", username, "client", clientAddr(r))
 		page.Error = "Wrong username or password."
 		s.render(w, r, "login", http.StatusUnauthorized, page)
 		return
@@ -121,7 +184,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	if err := s.cfg.Store.LoginAttemptClear(ctx, userKey); err != nil {
+	if err := s.cfg.Store.LoginAttemptClear(ctx, pair.key); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
@@ -130,6 +193,37 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, page.Next, http.StatusSeeOther)
+}
+
+// loginFailed records a failed sign-in under both keys and logs it, and
+// logs a lock-out when a key has used up its free failures.
+func (s *Server) loginFailed(ctx context.Context, r *http.Request, username string, keys ...throttleKey) error {
+	now := s.cfg.NowFunc()
+	s.cfg.Logger.WarnContext(ctx, "web: failed sign-in", "username", username, "client", s.clientAddr(r))
+	for _, k := range keys {
+		if err := s.cfg.Store.LoginAttemptRecord(ctx, k.key, now); err != nil {
+			return err
+		}
+		n, _, err := s.cfg.Store.LoginAttemptCount(ctx, k.key, now.Add(-s.cfg.LoginWindow))
+		if err != nil {
+			return err
+		}
+		if wait := loginBackoff(n, k.free, s.cfg.LoginBackoffMax); wait > 0 {
+			s.cfg.Logger.WarnContext(ctx, "web: sign-in locked out", "scope", k.scope, "username", username, "client", s.clientAddr(r),
+				"failures", n, "locked_for", wait.String())
+		}
+	}
+	return nil
+}
+
+// waitText says how long in words: seconds under two minutes, minutes
+// above.
+func waitText(secs int) string {
+	if secs < 120 {
+		return fmt.Sprintf("%d second%s", secs, plural(secs))
+	}
+	m := (secs + 59) / 60
+	return fmt.Sprintf("%d minutes", m)
 }
 
 func plural(n int) string {
@@ -156,9 +250,10 @@ func (s *Server) startSession(w http.ResponseWriter, r *http.Request, u *store.U
 	return nil
 }
 
-// authenticate returns the enabled user with that username and password,
-// or auth.ErrWrongPassword for any mismatch (unknown user included, so the
-// answer does not reveal which usernames exist).
+// authenticate returns the enabled user with that username (any case) and
+// password, or auth.ErrWrongPassword for any mismatch. An unknown or
+// disabled user costs the same password hash check as a known one, so
+// neither the answer nor its timing reveals which usernames exist.
 func (s *Server) authenticate(ctx context.Context, username, password string) (*store.User, error) {
 	conns, err := s.cfg.Store.Connections(ctx)
 	if err != nil {
@@ -173,14 +268,30 @@ func (s *Server) authenticate(ctx context.Context, username, password string) (*
 			return nil, err
 		}
 		if u.Disabled || u.PasswordHash == "" {
-			return nil, auth.ErrWrongPassword
+			break
 		}
-		if err := auth.CheckPassword(u.PasswordHash, password); err != nil {
+		if err := s.checkPassword(u.PasswordHash, password); err != nil {
 			return nil, err
 		}
 		return u, nil
 	}
+	hash, err := s.dummyHash()
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkPassword(hash, password); err != nil && !errors.Is(err, auth.ErrWrongPassword) {
+		return nil, err
+	}
 	return nil, auth.ErrWrongPassword
+}
+
+// dummyHash is a hash of a random password, made the way this server
+// hashes passwords, checked against for unknown users.
+func (s *Server) dummyHash() (string, error) {
+	s.dummyOnce.Do(func() {
+		s.dummy, s.dummyErr = s.cfg.HashPasswordFunc(auth.NewPassword())
+	})
+	return s.dummy, s.dummyErr
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) {

@@ -2,8 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/auth"
@@ -30,6 +32,7 @@ func (s *Server) noUsers(ctx context.Context) (bool, error) {
 
 type setupPage struct {
 	Error      string
+	Token      string
 	Username   string
 	Email      string
 	Connection string
@@ -46,7 +49,26 @@ func (s *Server) showSetup(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	s.render(w, r, "setup", http.StatusOK, setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength})
+	s.render(w, r, "setup", http.StatusOK, setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength, Token: r.URL.Query().Get("token")})
+}
+
+// AnnounceSetup logs, while nobody can sign in yet, where to create the
+// first administrator and the setup token that page asks for. Call it once
+// the server listens; baseURL is the dashboard's public URL.
+func (s *Server) AnnounceSetup(ctx context.Context, baseURL string) error {
+	none, err := s.noUsers(ctx)
+	if err != nil || !none {
+		return err
+	}
+	s.cfg.Logger.WarnContext(ctx, "web: no administrator yet; open the setup page and enter the setup token printed here",
+		"url", strings.TrimRight(baseURL, "/")+"/setup?token="+url.QueryEscape(s.cfg.SetupToken), "setup_token", s.cfg.SetupToken)
+	return nil
+}
+
+// setupTokenOK compares the submitted token with the server's in constant
+// time.
+func (s *Server) setupTokenOK(token string) bool {
+	return subtle.ConstantTimeCompare([]byte(strings.TrimSpace(token)), []byte(s.cfg.SetupToken)) == 1
 }
 
 // setupConnection returns the connection the first admin belongs to, or
@@ -84,8 +106,15 @@ func (s *Server) setup(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "bad form", http.StatusBadRequest)
 		return
 	}
-	page := setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength,
+	page := setupPage{Connection: conn.Name, MinLength: auth.MinPasswordLength, Token: r.PostForm.Get("token"),
 		Username: strings.TrimSpace(r.PostForm.Get("username")), Email: strings.TrimSpace(r.PostForm.Get("email"))}
+	if !s.setupTokenOK(page.Token) {
+		s.cfg.Logger.WarnContext(r.Context(), "web: setup refused: wrong setup token", "client", s.clientAddr(r))
+		page.Token = ""
+		page.Error = "The setup token is missing or wrong. The server printed it in its log when it started (\"no administrator yet\")."
+		s.render(w, r, "setup", http.StatusForbidden, page)
+		return
+	}
 	password := r.PostForm.Get("password")
 	switch {
 	case page.Username == "":

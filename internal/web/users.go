@@ -231,21 +231,37 @@ func (s *Server) setUserDisabled(ctx context.Context, actor *store.User, id int6
 	})
 }
 
-// resetUserPassword sets a user's password (generated when empty) and ends
-// their sessions.
-func (s *Server) resetUserPassword(ctx context.Context, actor *store.User, id int64, password string) (*store.User, string, error) {
+// resetUserPassword sets a user's password (generated when empty), ends
+// their sessions but the one making the change (see ownSession) and revokes
+// their API tokens.
+func (s *Server) resetUserPassword(ctx context.Context, actor *store.User, id int64, password, keepSession string) (*store.User, string, error) {
 	hash, generated, err := s.hashOrGenerate(password)
 	if err != nil {
 		return nil, "", err
 	}
 	u, err := s.userChange(ctx, actor, id, func(tx *store.Store) (*store.User, error) {
-		before, err := tx.UserResetPassword(ctx, actor.ConnectionID, id, hash)
+		reset, err := tx.UserResetPassword(ctx, actor.ConnectionID, id, hash, keepSession)
 		if err != nil {
 			return nil, err
 		}
-		return before, audit(ctx, tx, actor, "user.password_reset", before, map[string]any{"generated_password": generated != ""})
+		return reset.User, audit(ctx, tx, actor, "user.password_reset", reset.User, map[string]any{"generated_password": generated != "",
+			"sessions_ended": reset.SessionsEnded, "tokens_revoked": reset.TokensRevoked})
 	})
 	return u, generated, err
+}
+
+// ownSession returns the hash of the session cookie a signed-in user sends
+// when changing their own password (user id), so that session survives the
+// change while the others end; "" otherwise.
+func ownSession(r *http.Request, id int64) string {
+	if u := userFrom(r.Context()); u == nil || u.ID != id {
+		return ""
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || r.Header.Get("Authorization") != "" {
+		return ""
+	}
+	return auth.TokenHash(c.Value)
 }
 
 // userChange runs a change and its audit entry in one transaction and
@@ -361,7 +377,7 @@ func (s *Server) apiUserPassword(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a JSON object {\"password\": ...}: "+err.Error())
 		return
 	}
-	u, generated, err := s.resetUserPassword(r.Context(), userFrom(r.Context()), id, in.Password)
+	u, generated, err := s.resetUserPassword(r.Context(), userFrom(r.Context()), id, in.Password, ownSession(r, id))
 	if err != nil {
 		s.userChangeError(w, r, true, err)
 		return
@@ -424,7 +440,7 @@ func userNotice(q url.Values) string {
 	case "enabled":
 		return name + " may sign in again."
 	case "password":
-		return "The password of " + name + " is changed; their sessions ended."
+		return "The password of " + name + " is changed; their other sessions ended and their API tokens are revoked."
 	}
 	return ""
 }
@@ -539,13 +555,13 @@ func (s *Server) postUserPassword(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
 		return
 	}
-	u, generated, err := s.resetUserPassword(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("password"))
+	u, generated, err := s.resetUserPassword(r.Context(), userFrom(r.Context()), id, r.PostForm.Get("password"), ownSession(r, id))
 	if err != nil {
 		s.userChangeError(w, r, false, err)
 		return
 	}
 	if generated != "" {
-		s.renderUsers(w, r, http.StatusOK, usersPage{Notice: "The password of " + u.Username + " is changed and their sessions ended. The new password is below; it is shown only now.", Password: generated})
+		s.renderUsers(w, r, http.StatusOK, usersPage{Notice: "The password of " + u.Username + " is changed, their other sessions ended and their API tokens are revoked. The new password is below; it is shown only now.", Password: generated})
 		return
 	}
 	s.doneRedirect(w, r, url.Values{"done": {"password"}, "user": {u.Username}})
