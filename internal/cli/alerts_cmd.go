@@ -14,48 +14,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/alerts"
-	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
-
-// opsEnv is what an operator command works with: the configuration, the
-// store and the connection it acts on.
-type opsEnv struct {
-	cfg  *config.Config
-	s    *store.Store
-	conn *store.Connection
-}
-
-// connFlags adds --config and --connection to an operator command and
-// returns an opener for the store and the connection. The caller closes
-// the store.
-func connFlags(fs *flag.FlagSet) func(ctx context.Context, e *env) (*opsEnv, error) {
-	load := configFlag(fs)
-	connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
-	return func(ctx context.Context, e *env) (*opsEnv, error) {
-		cfg, err := load(e)
-		if err != nil {
-			return nil, err
-		}
-		name := *connName
-		if name == "" {
-			name = cfg.Odoo.Name
-		}
-		s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-		if err != nil {
-			return nil, err
-		}
-		conn, err := s.ConnectionByName(ctx, name)
-		if err != nil {
-			s.Close()
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, fmt.Errorf("no connection named %q: start aicoo once (serve or demo) or pass --connection", name)
-			}
-			return nil, err
-		}
-		return &opsEnv{cfg: cfg, s: s, conn: conn}, nil
-	}
-}
 
 // actor resolves --as: the named user of the connection, or its first
 // admin when the name is empty.

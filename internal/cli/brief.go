@@ -14,50 +14,28 @@ func briefCommand() command {
 		summary: `Print the daily briefing of a role for the configured connection (or the demo's).
 Figures come from the latest analyses in the store; run "aicoo analyze" or the demo first.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
+			open := connFlags(fs)
 			role := fs.String("role", "ceo", "role: ceo, cfo, sales or ops")
 			date := fs.String("date", "", "date of the briefing, YYYY-MM-DD (default: today)")
 			format := fs.String("format", "md", "output format: md or html")
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name, or \"demo\" when that is the only one)")
-			data := fs.String("data", "", "data `folder`, overrides store.data_dir (e.g. aicoo-demo)")
 			return func(ctx context.Context, e *env) error {
 				if *format != "md" && *format != "html" {
 					return fmt.Errorf("--format %q: want md or html", *format)
 				}
-				cfg, err := load(e)
-				if err != nil {
-					return err
-				}
-				if *data != "" {
-					cfg.Store.DataDir = *data
-				}
 				day := time.Now()
 				if *date != "" {
+					var err error
 					if day, err = time.ParseInLocation(time.DateOnly, *date, time.Local); err != nil {
 						return fmt.Errorf("--date %q: want YYYY-MM-DD", *date)
 					}
 				}
+				o, err := open(ctx, e)
+				if err != nil {
+					return err
+				}
+				defer o.s.Close()
+				cfg, s, conn := o.cfg, o.s, o.conn
 				logger := newLogger(cfg, io.Discard)
-				s, err := openStore(ctx, cfg, logger)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conns, err := s.Connections(ctx)
-				if err != nil {
-					return err
-				}
-				name := *connName
-				if name == "" {
-					name = cfg.Odoo.Name
-					if len(conns) == 1 {
-						name = conns[0].Name
-					}
-				}
-				conn, err := s.ConnectionByName(ctx, name)
-				if err != nil {
-					return fmt.Errorf("connection %q: %w (start aicoo serve or aicoo demo first, or pass --connection)", name, err)
-				}
 				model, err := newLLM(cfg, s, logger)
 				if err != nil {
 					return err

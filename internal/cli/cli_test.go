@@ -223,12 +223,15 @@ func TestAuditVerify(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
 	env := []string{"AICOO_STORE_DATA_DIR=" + data}
-	// The connection exists once aicoo has opened the store with it.
-	if code, _, errOut := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(errOut, `connection "default"`) {
-		t.Fatalf("before any start: exit %d %s", code, errOut)
+	// Before any start there is no store: the commands say where they
+	// looked and create none.
+	for _, args := range [][]string{{"audit", "verify"}, {"user", "list"}} {
+		if code, _, errOut := run(t, env, args...); code != 1 || !strings.Contains(errOut, "no aicoo store in "+data) {
+			t.Fatalf("%v before any start: exit %d %s", args, code, errOut)
+		}
 	}
-	if code, _, errOut := run(t, env, "user", "list"); code != 1 || !strings.Contains(errOut, "no connection") {
-		t.Fatalf("user list: exit %d %s", code, errOut)
+	if _, err := os.Stat(filepath.Join(data, store.SQLiteFileName)); !os.IsNotExist(err) {
+		t.Fatalf("a read-only command created the database: %v", err)
 	}
 	code, _, errOut := run(t, env, "audit")
 	if code != 2 || !strings.Contains(errOut, "aicoo audit verify") {
@@ -242,6 +245,10 @@ func TestAuditVerify(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// The connection exists once aicoo has opened the store with it.
+	if code, _, errOut := run(t, env, "user", "list"); code != 1 || !strings.Contains(errOut, "holds no connection yet") {
+		t.Fatalf("user list: exit %d %s", code, errOut)
 	}
 	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "default"})
 	if err != nil {

@@ -106,6 +106,7 @@ func analyzeCommand() command {
 Use --json for the full results. Connection flags override the configuration.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			asJSON := fs.Bool("json", false, "print the results as JSON")
 			url := fs.String("odoo-url", "", "Odoo URL (overrides odoo.url)")
 			db := fs.String("db", "", "Odoo database (overrides odoo.database)")
@@ -116,6 +117,7 @@ Use --json for the full results. Connection flags override the configuration.`,
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				for _, o := range []struct {
 					dst *string
 					v   string

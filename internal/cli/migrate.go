@@ -16,11 +16,13 @@ func migrateCommand() command {
 serve, worker and demo also migrate at start; this command lets an operator migrate first.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				logger := newLogger(cfg, e.stderr)
 				s, err := store.Open(ctx, store.Config{
 					PostgresDSN: string(cfg.Store.PostgresDSN), DataDir: cfg.Store.DataDir,

@@ -21,6 +21,7 @@ Incremental by default (only what changed since the last sync); --full fetches e
 and sweeps for deleted records.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			full := fs.Bool("full", false, "fetch every record again and sweep for deletions")
 			models := fs.String("models", "", "comma-separated models to sync (default: all)")
 			return func(ctx context.Context, e *env) error {
@@ -28,6 +29,7 @@ and sweeps for deleted records.`,
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				var only []string
 				if *models != "" {
 					only = strings.Split(*models, ",")

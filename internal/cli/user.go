@@ -29,8 +29,7 @@ func userCommand() command {
   aicoo user disable NAME / enable NAME        block or allow sign-in
 Roles: admin, ceo, cfo, sales, ops, viewer.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			open := connFlags(fs)
 			role := fs.String("role", "viewer", "role of a new user")
 			email := fs.String("email", "", "email of a new user")
 			phone := fs.String("phone", "", "mobile number of a new user in E.164 form (+32470123456), for SMS alerts")
@@ -41,25 +40,12 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 				if len(args) == 0 {
 					return errUsage
 				}
-				cfg, err := load(e)
+				o, err := open(ctx, e)
 				if err != nil {
 					return err
 				}
-				if *connName == "" {
-					*connName = cfg.Odoo.Name
-				}
-				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conn, err := s.ConnectionByName(ctx, *connName)
-				if errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no connection named %q: start aicoo once (serve or demo) or pass --connection", *connName)
-				}
-				if err != nil {
-					return err
-				}
+				defer o.s.Close()
+				s, conn := o.s, o.conn
 				password := func() (string, bool, error) {
 					if !*fromStdin {
 						return auth.NewPassword(), true, nil

@@ -184,3 +184,23 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 		}
 	}
 }
+
+// TestIsSet tells a value chosen in the file or the environment from a
+// default, even when the chosen value equals the default.
+func TestIsSet(t *testing.T) {
+	t.Parallel()
+	keyFile := writeFile(t, "key", "s3cret")
+	path := writeFile(t, "aicoo.toml", "[store]\ndata_dir = \"./aicoo-data\"\n")
+	cfg, err := Load(path, []string{"AICOO_ODOO_NAME=acme", "AICOO_ODOO_API_KEY_FILE=" + keyFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]bool{"store.data_dir": true, "odoo.name": true, "odoo.api_key": true, "odoo.url": false, "log.level": false} {
+		if got := cfg.IsSet(key); got != want {
+			t.Errorf("IsSet(%q) = %v, want %v", key, got, want)
+		}
+	}
+	if d := Default(); d.IsSet("store.data_dir") {
+		t.Error("a default configuration has nothing set")
+	}
+}
