@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"flag"
+	"fmt"
 
 	"github.com/aicoo/aicoo/internal/actions"
 )
@@ -15,6 +16,7 @@ func auditCommand() command {
 connection's audit log and reports the first broken entry (exit status 1), if any.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			open := connFlags(fs)
+			asJSON := fs.Bool("json", false, "print the result as JSON (shape in docs/cli.md); exit status 1 when broken all the same")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) != 1 || e.args[0] != "verify" {
 					return errUsage
@@ -24,6 +26,19 @@ connection's audit log and reports the first broken entry (exit status 1), if an
 					return err
 				}
 				defer o.s.Close()
+				if *asJSON {
+					res, err := o.s.AuditVerify(ctx, o.conn.ID)
+					if err != nil {
+						return err
+					}
+					if err := writeJSON(e.stdout, auditJSON{Intact: res.BrokenAt == 0, Entries: res.Entries, BrokenAt: res.BrokenAt, Reason: res.Reason}); err != nil {
+						return err
+					}
+					if res.BrokenAt != 0 {
+						return fmt.Errorf("%w at entry %d: %s", actions.ErrAuditBroken, res.BrokenAt, res.Reason)
+					}
+					return nil
+				}
 				return actions.VerifyAudit(ctx, o.s, o.conn.ID, e.stdout)
 			}
 		},

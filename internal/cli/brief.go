@@ -11,16 +11,23 @@ import (
 func briefCommand() command {
 	return command{
 		name: "brief",
-		summary: `Print the daily briefing of a role for the configured connection (or the demo's).
-Figures come from the latest analyses in the store; run "aicoo analyze" or the demo first.`,
+		summary: `Print the daily briefing of a role: figures, open alerts, decisions and recommendations.
+Figures come from the latest analyses in the store; run "aicoo demo" or "aicoo serve" first.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			open := connFlags(fs)
 			role := fs.String("role", "ceo", "role: ceo, cfo, sales or ops")
 			date := fs.String("date", "", "date of the briefing, YYYY-MM-DD (default: today)")
-			format := fs.String("format", "md", "output format: md or html")
+			format := fs.String("format", "", "output format: text, md (Markdown) or html (default: text on a terminal, md otherwise)")
+			asJSON := fs.Bool("json", false, "print JSON with the briefing as Markdown and as text (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
-				if *format != "md" && *format != "html" {
-					return fmt.Errorf("--format %q: want md or html", *format)
+				if *format == "" {
+					*format = "md"
+					if isTerminal(e.rawStdout) {
+						*format = "text"
+					}
+				}
+				if *format != "md" && *format != "html" && *format != "text" {
+					return usageErrorf("--format %q: want text, md or html", *format)
 				}
 				day := time.Now()
 				if *date != "" {
@@ -48,7 +55,14 @@ Figures come from the latest analyses in the store; run "aicoo analyze" or the d
 				if err != nil {
 					return err
 				}
+				if *asJSON {
+					return writeJSON(e.stdout, briefJSON{Connection: conn.Name, Role: *role, Date: day.Format(time.DateOnly),
+						Narrative: b.Narrative, Markdown: b.Markdown, Text: briefingText(b.Markdown)})
+				}
 				out := b.Markdown
+				if *format == "text" {
+					out = briefingText(b.Markdown)
+				}
 				if *format == "html" {
 					if out, err = g.HTML(b.Markdown); err != nil {
 						return err

@@ -28,6 +28,9 @@ type env struct {
 	// args are the command's positional arguments; flags may come before,
 	// between or after them.
 	args []string
+	// rawStdout is stdout before control characters are dropped from it,
+	// to tell whether it is a terminal.
+	rawStdout io.Writer
 }
 
 // getenv reads a variable from the command's environment, not the process's,
@@ -51,6 +54,16 @@ type command struct {
 
 // errUsage marks a usage mistake: exit status 2 and the command's help.
 var errUsage = errors.New("usage")
+
+// usageError is a usage mistake with its own message: exit status 2, the
+// message and a pointer to the help (not the whole help).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
 
 func commands() []command {
 	return []command{
@@ -77,7 +90,7 @@ func commands() []command {
 
 // Run runs the command line args and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
-	e := &env{stdout: stdout, stderr: stderr, environ: environ}
+	e := &env{stdout: newTermSafeWriter(stdout), stderr: stderr, environ: environ, rawStdout: stdout}
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {
@@ -130,7 +143,11 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 				fs.Usage()
 				return 2
 			}
-			fmt.Fprintf(stderr, "aicoo %s: %v\n", c.name, err)
+			if ue := (*usageError)(nil); errors.As(err, &ue) {
+				fmt.Fprintf(stderr, "aicoo %s: %s\nRun \"aicoo %s --help\" for usage.\n", c.name, termSafe(ue.msg), c.name)
+				return 2
+			}
+			fmt.Fprintf(stderr, "aicoo %s: %s\n", c.name, termSafe(err.Error()))
 			return 1
 		}
 		return 0
@@ -212,7 +229,22 @@ With --keys, list every key with its environment variable, default and meaning.`
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
 			keys := fs.Bool("keys", false, "list every configuration key instead")
+			asJSON := fs.Bool("json", false, "print JSON: the values by section, or with --keys the key list (shapes in docs/cli.md)")
 			return func(_ context.Context, e *env) error {
+				if *keys && *asJSON {
+					type keyJSON struct {
+						Key     string `json:"key"`
+						Env     string `json:"env"`
+						Default string `json:"default"`
+						Secret  bool   `json:"secret"`
+						Doc     string `json:"doc"`
+					}
+					out := []keyJSON{}
+					for _, o := range config.Options() {
+						out = append(out, keyJSON{Key: o.Key, Env: o.Env, Default: o.Default, Secret: o.Secret, Doc: o.Doc})
+					}
+					return writeJSON(e.stdout, out)
+				}
 				if *keys {
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "KEY\tENVIRONMENT\tDEFAULT\tMEANING")
@@ -229,6 +261,9 @@ With --keys, list every key with its environment variable, default and meaning.`
 				if err != nil {
 					return err
 				}
+				if *asJSON {
+					return config.WriteJSON(e.stdout, cfg)
+				}
 				return config.Write(e.stdout, cfg)
 			}
 		},
@@ -236,7 +271,10 @@ With --keys, list every key with its environment variable, default and meaning.`
 }
 
 // stderrIsTerminal reports whether progress output can redraw lines.
-func stderrIsTerminal(w io.Writer) bool {
+func stderrIsTerminal(w io.Writer) bool { return isTerminal(w) }
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

@@ -2,27 +2,29 @@ package cli
 
 import (
 	"context"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// newStoreWith makes a migrated SQLite store in dir holding the named
+// newStoreWith makes a migrated SQLite store (aicoo's and the job queue's
+// migrations) in dir holding the named
 // connections.
 func newStoreWith(t *testing.T, dir string, conns ...string) {
 	t.Helper()
 	ctx := context.Background()
-	s, err := store.Open(ctx, store.Config{DataDir: dir})
+	cfg := config.Default()
+	cfg.Store.DataDir = dir
+	s, err := openStore(ctx, &cfg, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	if _, err := s.Migrate(ctx); err != nil {
-		t.Fatal(err)
-	}
 	for _, n := range conns {
 		if _, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: n}); err != nil {
 			t.Fatal(err)

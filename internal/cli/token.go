@@ -23,6 +23,7 @@ func tokenCommand() command {
 			userName := fs.String("user", "", "the token's user (required)")
 			name := fs.String("name", "cli", "name of the token, unique per user")
 			ttl := fs.Duration("ttl", 0, "lifetime of a new token, e.g. 720h (default: no expiry)")
+			asJSON := fs.Bool("json", false, "list: print JSON (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) != 1 {
 					return errUsage
@@ -58,6 +59,13 @@ func tokenCommand() command {
 					toks, err := s.APITokenList(ctx, u.ID)
 					if err != nil {
 						return err
+					}
+					if *asJSON {
+						out := []tokenJSON{}
+						for _, t := range toks {
+							out = append(out, tokenOf(t))
+						}
+						return writeJSON(e.stdout, out)
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tCREATED\tEXPIRES\tLAST USED")

@@ -35,6 +35,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 			phone := fs.String("phone", "", "mobile number of a new user in E.164 form (+32470123456), for SMS alerts")
 			tz := fs.String("timezone", "UTC", "IANA time zone of a new user, for briefings")
 			fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+			asJSON := fs.Bool("json", false, "list: print JSON (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				args := e.args
 				if len(args) == 0 {
@@ -67,6 +68,13 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					users, err := s.UserList(ctx, conn.ID)
 					if err != nil {
 						return err
+					}
+					if *asJSON {
+						out := []userJSON{}
+						for _, u := range users {
+							out = append(out, userOf(u))
+						}
+						return writeJSON(e.stdout, out)
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "USERNAME\tROLE\tEMAIL\tTIMEZONE\tSTATUS\tPHONE")
@@ -107,7 +115,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					return nil
 				case "set-phone":
 					if len(args) != 3 {
-						return errors.New("set-phone needs NAME NUMBER, e.g. aicoo user set-phone olga +32470123456 (none removes it)")
+						return usageErrorf("%s", "set-phone needs NAME NUMBER, e.g. aicoo user set-phone olga +32470123456 (none removes it)")
 					}
 					number := args[2]
 					if number == "none" {
@@ -164,7 +172,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					}
 					return nil
 				}
-				return fmt.Errorf("unknown action %q: want add, list, reset-password, set-phone, disable or enable", args[0])
+				return usageErrorf("unknown action %q: want add, list, reset-password, set-phone, disable or enable", args[0])
 			}
 		},
 	}

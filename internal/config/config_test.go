@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -202,5 +203,25 @@ func TestIsSet(t *testing.T) {
 	}
 	if d := Default(); d.IsSet("store.data_dir") {
 		t.Error("a default configuration has nothing set")
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("", []string{"AICOO_STORE_POSTGRES_DSN=postgres://u:hunter2@db/x", "AICOO_JOBS_WORKERS=7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteJSON(&b, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]any
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if strings.Contains(b.String(), "hunter2") || got["store"]["postgres_dsn"] != "********" || got["jobs"]["workers"] != float64(7) ||
+		got["server"]["shutdown_timeout"] != "30s" || got["odoo"]["api_key"] != "" {
+		t.Fatalf("%s", b.String())
 	}
 }

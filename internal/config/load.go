@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -371,4 +372,29 @@ func Write(w io.Writer, cfg *Config) error {
 		}
 	}
 	return nil
+}
+
+// WriteJSON prints the configuration as one JSON object of sections, each
+// an object of keys ({"store": {"data_dir": "./aicoo-data", ...}, ...}),
+// with secrets redacted as in Write and durations as Go durations ("30s").
+func WriteJSON(w io.Writer, cfg *Config) error {
+	root := reflect.ValueOf(cfg).Elem()
+	out := map[string]map[string]any{}
+	for _, o := range Options() {
+		sec, name, _ := strings.Cut(o.Key, ".")
+		if out[sec] == nil {
+			out[sec] = map[string]any{}
+		}
+		v := root.FieldByIndex(o.field).Interface()
+		switch x := v.(type) {
+		case Secret:
+			v = x.String()
+		case Duration:
+			v = x.String()
+		}
+		out[sec][name] = v
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
