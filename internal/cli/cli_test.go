@@ -120,7 +120,7 @@ func TestDemoServesAndStops(t *testing.T) {
 	data := t.TempDir()
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123", "--size", "small"}, &out, &errOut, nil)
+		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123", "--size", "small", "--verbose"}, &out, &errOut, nil)
 	}()
 	var url string
 	deadline := time.Now().Add(120 * time.Second)
