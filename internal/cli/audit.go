@@ -12,8 +12,9 @@ func auditCommand() command {
 	return command{
 		name:  "audit",
 		usage: " verify",
-		summary: `Check the audit log: "aicoo audit verify" recomputes the hash chain of the
-connection's audit log and reports the first broken entry (exit status 1), if any.`,
+		summary: `Check that the audit log of actions and approvals is intact.
+"aicoo audit verify" recomputes the hash chain of the connection's audit log and reports
+the first broken entry (exit status 1), if any.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			open := connFlags(fs)
 			asJSON := fs.Bool("json", false, "print the result as JSON (shape in docs/cli.md); exit status 1 when broken all the same")

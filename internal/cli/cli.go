@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -113,10 +114,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 		fs := flag.NewFlagSet("aicoo "+c.name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		run := c.setup(fs)
-		fs.Usage = func() {
-			fmt.Fprintf(stderr, "Usage: aicoo %s [flags]%s\n\n%s\n\nFlags:\n", c.name, c.usage, c.summary)
-			fs.PrintDefaults()
-		}
+		fs.Usage = func() { printUsage(stderr, c, fs) }
 		// Unlike the flag package alone, accept flags after positional
 		// arguments ("aicoo user add NAME --role cfo").
 		rest := args[1:]
@@ -138,6 +136,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 			fs.Usage()
 			return 2
 		}
+		warnDeprecated(stderr, c.name, fs)
 		if err := run(ctx, e); err != nil {
 			if errors.Is(err, errUsage) {
 				fs.Usage()
@@ -159,8 +158,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 
 func printHelp(w io.Writer, cmds []command) {
 	fmt.Fprintf(w, `aicoo watches a company's Odoo around the clock: it syncs the data, finds
-problems in finance, sales, operations and customers, raises alerts and
-writes a daily briefing.
+problems in five areas (finance, sales, operations, customers and expenses),
+raises alerts, proposes actions and writes a daily briefing.
 
 Usage: aicoo <command> [flags]
 
@@ -176,6 +175,39 @@ Run "aicoo <command> --help" for a command's flags.
 Configuration: --config FILE (or AICOO_CONFIG) and AICOO_* environment variables;
 see "aicoo config --help" and the README.
 `)
+}
+
+// printUsage writes a command's help: usage line, summary and flags in
+// the README's --flag spelling. Deprecated aliases are left out, and so
+// is the Flags heading of a command without flags.
+func printUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	flagsPart := ""
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, deprecatedPrefix) {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if name != "" {
+			fmt.Fprintf(&b, " %s", name)
+		}
+		fmt.Fprintf(&b, "\n    \t%s", strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if d := f.DefValue; d != "" && d != "0" && d != "false" && d != "0s" && d != "[]" {
+			if strings.ContainsAny(d, " \t") {
+				d = strconv.Quote(d)
+			}
+			fmt.Fprintf(&b, " (default %s)", d)
+		}
+		b.WriteString("\n")
+	})
+	if b.Len() > 0 {
+		flagsPart = " [flags]"
+	}
+	fmt.Fprintf(w, "Usage: aicoo %s%s%s\n\n%s\n", c.name, flagsPart, c.usage, c.summary)
+	if b.Len() > 0 {
+		fmt.Fprintf(w, "\nFlags:\n%s", b.String())
+	}
 }
 
 func firstLine(s string) string {

@@ -39,8 +39,8 @@ address and the admin login.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "listen `address` of the dashboard")
 			data := fs.String("data", "aicoo-demo", "data `folder` (created if missing)")
-			password := fs.String("admin-password", "", "password of the admin user (default: generated and printed)")
-			size := fs.String("size", "medium", "size of the generated company on first run: small, medium or large")
+			password := secretFlag(fs, "admin-password", "the admin user's password (default: generated and printed)")
+			size := fs.String("size", defaultSize, "size of the generated company on first run: small, medium or large")
 			seed := fs.Uint64("seed", 1, "seed of the generated company on first run")
 			verbose := fs.Bool("verbose", false, "log every step at info level (default: warnings only, unless log.level is set)")
 			return func(ctx context.Context, e *env) error {
@@ -59,7 +59,10 @@ address and the admin login.`,
 				cfg.Server.Addr = *addr
 				cfg.Store.DataDir = *data
 				cfg.Store.PostgresDSN = ""
-				pw := *password
+				pw, err := password(os.Stdin)
+				if err != nil {
+					return err
+				}
 				if pw == "" {
 					pw = auth.NewPassword()
 				}

@@ -101,13 +101,22 @@ func (d *demoWatch) syncDone(ctx context.Context) *store.JobRun {
 			if err != nil {
 				return nil
 			}
+			// A run that found another sync of the connection running
+			// succeeds at once without syncing: the sync is done when
+			// every model was synced since the run started.
 			var records int64
-			failed := 0
+			failed, stale := 0, false
 			for _, st := range states {
 				records += st.RecordCount
 				if st.Status != store.OdooSyncOK {
 					failed++
 				}
+				if st.Status == store.OdooSyncRunning || st.LastSyncedAt.Before(r.StartedAt.Add(-time.Second)) {
+					stale = true
+				}
+			}
+			if stale || len(states) == 0 {
+				continue
 			}
 			pct := 100
 			if len(states) > 0 {

@@ -24,12 +24,21 @@ and sweeps for deleted records.`,
 			data := dataFlag(fs)
 			full := fs.Bool("full", false, "fetch every record again and sweep for deletions")
 			models := fs.String("models", "", "comma-separated models to sync (default: all)")
+			odooOpts := odooFlags(fs)
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
 				useData(cfg, *data)
+				var over odooOverrides
+				if err := odooOpts(e, &over); err != nil {
+					return err
+				}
+				over.apply(cfg)
+				if err := cfg.Validate(); err != nil {
+					return err
+				}
 				var only []string
 				if *models != "" {
 					only = strings.Split(*models, ",")
