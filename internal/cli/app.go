@@ -81,7 +81,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 		s.Close()
 		return nil, err
 	}
-	if err := jobs.Migrate(ctx, s, logger); err != nil {
+	if err := jobs.Migrate(ctx, s, onceMigrationLogs(logger)); err != nil {
 		s.Close()
 		return nil, err
 	}

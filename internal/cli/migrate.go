@@ -36,7 +36,7 @@ serve, worker and demo also migrate at start; this command lets an operator migr
 				if err != nil {
 					return err
 				}
-				if err := jobs.Migrate(ctx, s, logger); err != nil {
+				if err := jobs.Migrate(ctx, s, onceMigrationLogs(logger)); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%s schema up to date (%d aicoo migrations applied now)\n", s.Dialect(), n)
