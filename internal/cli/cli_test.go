@@ -118,9 +118,13 @@ func TestDemoServesAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	data := t.TempDir()
+	pwFile := filepath.Join(t.TempDir(), "admin-password")
+	if err := os.WriteFile(pwFile, []byte("demo-password-123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123", "--size", "small", "--verbose"}, &out, &errOut, nil)
+		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password-file", pwFile, "--size", "small", "--verbose"}, &out, &errOut, nil)
 	}()
 	var url string
 	deadline := time.Now().Add(120 * time.Second)

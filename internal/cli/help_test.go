@@ -126,9 +126,19 @@ func TestFlagNamesConsistent(t *testing.T) {
 // replaces it.
 func TestDeprecatedFlagWarns(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	code, out, errOut := run(t, nil, "eval", "--dataset", dir, "-v")
-	if !strings.Contains(errOut, "aicoo eval: --v is deprecated: use --verbose") {
-		t.Fatalf("exit %d\n%s%s", code, out, errOut)
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"eval", "--dataset", t.TempDir(), "-v"}, "aicoo eval: --v is deprecated: use --verbose"},
+		{[]string{"analyze", "--data", t.TempDir(), "--db", "x"}, "aicoo analyze: --db is deprecated: use --odoo-database"},
+		{[]string{"analyze", "--data", t.TempDir(), "--api-key", "k"}, "aicoo analyze: --api-key is deprecated: use --odoo-api-key-file: a value on the command line is visible"},
+		{[]string{"odoo-sim", "--error-rate", "2", "--login", "x"}, "aicoo odoo-sim: --login is deprecated: use --odoo-username"},
+	}
+	for _, tt := range tests {
+		code, out, errOut := run(t, nil, tt.args...)
+		if !strings.Contains(errOut, tt.want) {
+			t.Errorf("%v: exit %d\n%s%s", tt.args, code, out, errOut)
+		}
 	}
 }
