@@ -14,48 +14,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/alerts"
-	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
-
-// opsEnv is what an operator command works with: the configuration, the
-// store and the connection it acts on.
-type opsEnv struct {
-	cfg  *config.Config
-	s    *store.Store
-	conn *store.Connection
-}
-
-// connFlags adds --config and --connection to an operator command and
-// returns an opener for the store and the connection. The caller closes
-// the store.
-func connFlags(fs *flag.FlagSet) func(ctx context.Context, e *env) (*opsEnv, error) {
-	load := configFlag(fs)
-	connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
-	return func(ctx context.Context, e *env) (*opsEnv, error) {
-		cfg, err := load(e)
-		if err != nil {
-			return nil, err
-		}
-		name := *connName
-		if name == "" {
-			name = cfg.Odoo.Name
-		}
-		s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-		if err != nil {
-			return nil, err
-		}
-		conn, err := s.ConnectionByName(ctx, name)
-		if err != nil {
-			s.Close()
-			if errors.Is(err, store.ErrNotFound) {
-				return nil, fmt.Errorf("no connection named %q: start aicoo once (serve or demo) or pass --connection", name)
-			}
-			return nil, err
-		}
-		return &opsEnv{cfg: cfg, s: s, conn: conn}, nil
-	}
-}
 
 // actor resolves --as: the named user of the connection, or its first
 // admin when the name is empty.
@@ -136,6 +96,7 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 			openOnly := fs.Bool("open", false, "list only new and acknowledged alerts")
 			prio := fs.String("priority", "", "list only alerts of this `priority` (critical, high, medium, low)")
 			limit := fs.Int("limit", 100, "list at most this many alerts")
+			asJSON := fs.Bool("json", false, "list and show: print JSON (shapes in docs/cli.md)")
 			as := fs.String("as", "", "act as this `username` (default: the connection's first admin)")
 			note := fs.String("note", "", "why: required by resolve and dismiss")
 			dur := fs.String("for", "", "`duration` of a snooze or a silence, e.g. 2h or 30m")
@@ -154,13 +115,13 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 					wantArgs = 1
 				case "show", "ack", "resolve", "dismiss", "snooze":
 				default:
-					return fmt.Errorf("unknown action %q: want list, show, ack, resolve, dismiss, snooze or silence", action)
+					return usageErrorf("unknown action %q: want list, show, ack, resolve, dismiss, snooze or silence", action)
 				}
 				if len(e.args) != wantArgs {
 					if wantArgs == 2 {
-						return fmt.Errorf("%s needs one alert ID", action)
+						return usageErrorf("%s needs one alert ID", action)
 					}
-					return fmt.Errorf("%s takes no argument, got %q", action, e.args[1])
+					return usageErrorf("%s takes no argument, got %q", action, e.args[1])
 				}
 				var id int64
 				if wantArgs == 2 {
@@ -172,7 +133,7 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 				var d time.Duration
 				if action == "snooze" || action == "silence" {
 					if *dur == "" {
-						return fmt.Errorf("%s needs --for, e.g. --for 2h", action)
+						return usageErrorf("%s needs --for, e.g. --for 2h", action)
 					}
 					var err error
 					if d, err = time.ParseDuration(*dur); err != nil || d <= 0 {
@@ -197,9 +158,9 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 				eng := alerts.New(o.s, alerts.Config{BaseURL: o.cfg.PublicURL()})
 				switch action {
 				case "list":
-					return alertsList(ctx, e.stdout, o, *openOnly, *prio, *limit)
+					return alertsList(ctx, e.stdout, o, *openOnly, *prio, *limit, *asJSON)
 				case "show":
-					return alertShow(ctx, e.stdout, o, id)
+					return alertShow(ctx, e.stdout, o, id, *asJSON)
 				case "silence":
 					return alertsSilence(ctx, e.stdout, o, eng, *as, matches, d, *comment)
 				}
@@ -238,13 +199,26 @@ Actions are recorded as --as USERNAME (default: the connection's first admin).`,
 	}
 }
 
-func alertsList(ctx context.Context, w io.Writer, o *opsEnv, openOnly bool, prio string, limit int) error {
+func alertsList(ctx context.Context, w io.Writer, o *opsEnv, openOnly bool, prio string, limit int, asJSON bool) error {
 	if limit <= 0 {
 		return fmt.Errorf("--limit %d is not positive", limit)
 	}
 	list, err := o.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: o.conn.ID, OpenOnly: openOnly})
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		out := []alertJSON{}
+		for _, a := range list {
+			if prio != "" && a.Priority != prio {
+				continue
+			}
+			if len(out) == limit {
+				break
+			}
+			out = append(out, alertOf(a))
+		}
+		return writeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "ID\tPRIORITY\tSTATUS\tSEEN\tLAST SEEN\tTITLE")
@@ -272,13 +246,30 @@ func alertsList(ctx context.Context, w io.Writer, o *opsEnv, openOnly bool, prio
 	return nil
 }
 
-func alertShow(ctx context.Context, w io.Writer, o *opsEnv, id int64) error {
+func alertShow(ctx context.Context, w io.Writer, o *opsEnv, id int64, asJSON bool) error {
 	a, err := o.s.AlertGet(ctx, o.conn.ID, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return fmt.Errorf("no alert %d on connection %q", id, o.conn.Name)
 	}
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		out := alertOf(a)
+		if a.RuleID != 0 {
+			if r, err := o.s.AlertRuleByID(ctx, a.RuleID); err == nil {
+				out.Rule = r.Name
+			}
+		}
+		events, err := o.s.AlertEventList(ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		out.Events = []alertEventJSON{}
+		for _, ev := range events {
+			out.Events = append(out.Events, alertEventJSON{At: ev.At.UTC(), Action: ev.Action, Actor: ev.Actor, Note: ev.Note})
+		}
+		return writeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	row := func(k, v string) {

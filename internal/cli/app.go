@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -79,7 +81,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 		s.Close()
 		return nil, err
 	}
-	if err := jobs.Migrate(ctx, s, logger); err != nil {
+	if err := jobs.Migrate(ctx, s, onceMigrationLogs(logger)); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -209,7 +211,8 @@ func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analy
 	if err != nil {
 		return err
 	}
-	a.logger.InfoContext(ctx, "alert rules evaluated", "area", res.Area, "result", fmt.Sprintf("%+v", er))
+	a.logger.InfoContext(ctx, "alert rules evaluated", "area", res.Area, "raised", er.Raised, "updated", er.Updated,
+		"resolved", er.Resolved, "pending", er.Pending, "no_data", er.NoData, "errors", strings.Join(er.Errors, "; "))
 	if _, ok := a.creds.get(job.ConnectionID); !ok {
 		return nil // no Odoo credentials here: nothing can be proposed or checked
 	}
@@ -220,7 +223,11 @@ func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analy
 		a.logger.ErrorContext(ctx, "proposing actions", "area", res.Area, "error", err)
 		return nil
 	}
-	a.logger.InfoContext(ctx, "actions proposed", "area", res.Area, "report", fmt.Sprintf("%+v", *pr))
+	attrs := []any{"area", res.Area, "created", pr.Created, "existing", pr.Existing}
+	for _, st := range slices.Sorted(maps.Keys(pr.ByStatus)) {
+		attrs = append(attrs, st, pr.ByStatus[st])
+	}
+	a.logger.InfoContext(ctx, "actions proposed", attrs...)
 	return nil
 }
 

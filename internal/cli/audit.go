@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 
 	"github.com/aicoo/aicoo/internal/actions"
 )
@@ -13,32 +12,35 @@ func auditCommand() command {
 	return command{
 		name:  "audit",
 		usage: " verify",
-		summary: `Check the audit log: "aicoo audit verify" recomputes the hash chain of the
-connection's audit log and reports the first broken entry (exit status 1), if any.`,
+		summary: `Check that the audit log of actions and approvals is intact.
+"aicoo audit verify" recomputes the hash chain of the connection's audit log and reports
+the first broken entry (exit status 1), if any.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			open := connFlags(fs)
+			asJSON := fs.Bool("json", false, "print the result as JSON (shape in docs/cli.md); exit status 1 when broken all the same")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) != 1 || e.args[0] != "verify" {
 					return errUsage
 				}
-				cfg, err := load(e)
+				o, err := open(ctx, e)
 				if err != nil {
 					return err
 				}
-				if *connName == "" {
-					*connName = cfg.Odoo.Name
+				defer o.s.Close()
+				if *asJSON {
+					res, err := o.s.AuditVerify(ctx, o.conn.ID)
+					if err != nil {
+						return err
+					}
+					if err := writeJSON(e.stdout, auditJSON{Intact: res.BrokenAt == 0, Entries: res.Entries, BrokenAt: res.BrokenAt, Reason: res.Reason}); err != nil {
+						return err
+					}
+					if res.BrokenAt != 0 {
+						return fmt.Errorf("%w at entry %d: %s", actions.ErrAuditBroken, res.BrokenAt, res.Reason)
+					}
+					return nil
 				}
-				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conn, err := s.ConnectionByName(ctx, *connName)
-				if err != nil {
-					return fmt.Errorf("connection %q: %w", *connName, err)
-				}
-				return actions.VerifyAudit(ctx, s, conn.ID, e.stdout)
+				return actions.VerifyAudit(ctx, o.s, o.conn.ID, e.stdout)
 			}
 		},
 	}

@@ -11,53 +11,38 @@ import (
 func briefCommand() command {
 	return command{
 		name: "brief",
-		summary: `Print the daily briefing of a role for the configured connection (or the demo's).
-Figures come from the latest analyses in the store; run "aicoo analyze" or the demo first.`,
+		summary: `Print the daily briefing of a role: figures, open alerts, decisions and recommendations.
+Figures come from the latest analyses in the store; run "aicoo demo" or "aicoo serve" first.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
+			open := connFlags(fs)
 			role := fs.String("role", "ceo", "role: ceo, cfo, sales or ops")
 			date := fs.String("date", "", "date of the briefing, YYYY-MM-DD (default: today)")
-			format := fs.String("format", "md", "output format: md or html")
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name, or \"demo\" when that is the only one)")
-			data := fs.String("data", "", "data `folder`, overrides store.data_dir (e.g. aicoo-demo)")
+			format := fs.String("format", "", "output format: text, md (Markdown) or html (default: text on a terminal, md otherwise)")
+			asJSON := fs.Bool("json", false, "print JSON with the briefing as Markdown and as text (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
-				if *format != "md" && *format != "html" {
-					return fmt.Errorf("--format %q: want md or html", *format)
+				if *format == "" {
+					*format = "md"
+					if isTerminal(e.rawStdout) {
+						*format = "text"
+					}
 				}
-				cfg, err := load(e)
-				if err != nil {
-					return err
-				}
-				if *data != "" {
-					cfg.Store.DataDir = *data
+				if *format != "md" && *format != "html" && *format != "text" {
+					return usageErrorf("--format %q: want text, md or html", *format)
 				}
 				day := time.Now()
 				if *date != "" {
+					var err error
 					if day, err = time.ParseInLocation(time.DateOnly, *date, time.Local); err != nil {
 						return fmt.Errorf("--date %q: want YYYY-MM-DD", *date)
 					}
 				}
+				o, err := open(ctx, e)
+				if err != nil {
+					return err
+				}
+				defer o.s.Close()
+				cfg, s, conn := o.cfg, o.s, o.conn
 				logger := newLogger(cfg, io.Discard)
-				s, err := openStore(ctx, cfg, logger)
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conns, err := s.Connections(ctx)
-				if err != nil {
-					return err
-				}
-				name := *connName
-				if name == "" {
-					name = cfg.Odoo.Name
-					if len(conns) == 1 {
-						name = conns[0].Name
-					}
-				}
-				conn, err := s.ConnectionByName(ctx, name)
-				if err != nil {
-					return fmt.Errorf("connection %q: %w (start aicoo serve or aicoo demo first, or pass --connection)", name, err)
-				}
 				model, err := newLLM(cfg, s, logger)
 				if err != nil {
 					return err
@@ -70,7 +55,14 @@ Figures come from the latest analyses in the store; run "aicoo analyze" or the d
 				if err != nil {
 					return err
 				}
+				if *asJSON {
+					return writeJSON(e.stdout, briefJSON{Connection: conn.Name, Role: *role, Date: day.Format(time.DateOnly),
+						Narrative: b.Narrative, Markdown: b.Markdown, Text: briefingText(b.Markdown)})
+				}
 				out := b.Markdown
+				if *format == "text" {
+					out = briefingText(b.Markdown)
+				}
 				if *format == "html" {
 					if out, err = g.HTML(b.Markdown); err != nil {
 						return err

@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -28,6 +29,9 @@ type env struct {
 	// args are the command's positional arguments; flags may come before,
 	// between or after them.
 	args []string
+	// rawStdout is stdout before control characters are dropped from it,
+	// to tell whether it is a terminal.
+	rawStdout io.Writer
 }
 
 // getenv reads a variable from the command's environment, not the process's,
@@ -51,6 +55,16 @@ type command struct {
 
 // errUsage marks a usage mistake: exit status 2 and the command's help.
 var errUsage = errors.New("usage")
+
+// usageError is a usage mistake with its own message: exit status 2, the
+// message and a pointer to the help (not the whole help).
+type usageError struct{ msg string }
+
+func (u *usageError) Error() string { return u.msg }
+
+func usageErrorf(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
 
 func commands() []command {
 	return []command{
@@ -77,7 +91,7 @@ func commands() []command {
 
 // Run runs the command line args and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
-	e := &env{stdout: stdout, stderr: stderr, environ: environ}
+	e := &env{stdout: newTermSafeWriter(stdout), stderr: stderr, environ: environ, rawStdout: stdout}
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {
@@ -100,10 +114,7 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 		fs := flag.NewFlagSet("aicoo "+c.name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		run := c.setup(fs)
-		fs.Usage = func() {
-			fmt.Fprintf(stderr, "Usage: aicoo %s [flags]%s\n\n%s\n\nFlags:\n", c.name, c.usage, c.summary)
-			fs.PrintDefaults()
-		}
+		fs.Usage = func() { printUsage(stderr, c, fs) }
 		// Unlike the flag package alone, accept flags after positional
 		// arguments ("aicoo user add NAME --role cfo").
 		rest := args[1:]
@@ -125,12 +136,17 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 			fs.Usage()
 			return 2
 		}
+		warnDeprecated(stderr, c.name, fs)
 		if err := run(ctx, e); err != nil {
 			if errors.Is(err, errUsage) {
 				fs.Usage()
 				return 2
 			}
-			fmt.Fprintf(stderr, "aicoo %s: %v\n", c.name, err)
+			if ue := (*usageError)(nil); errors.As(err, &ue) {
+				fmt.Fprintf(stderr, "aicoo %s: %s\nRun \"aicoo %s --help\" for usage.\n", c.name, termSafe(ue.msg), c.name)
+				return 2
+			}
+			fmt.Fprintf(stderr, "aicoo %s: %s\n", c.name, termSafe(err.Error()))
 			return 1
 		}
 		return 0
@@ -142,8 +158,8 @@ func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ [
 
 func printHelp(w io.Writer, cmds []command) {
 	fmt.Fprintf(w, `aicoo watches a company's Odoo around the clock: it syncs the data, finds
-problems in finance, sales, operations and customers, raises alerts and
-writes a daily briefing.
+problems in five areas (finance, sales, operations, customers and expenses),
+raises alerts, proposes actions and writes a daily briefing.
 
 Usage: aicoo <command> [flags]
 
@@ -159,6 +175,39 @@ Run "aicoo <command> --help" for a command's flags.
 Configuration: --config FILE (or AICOO_CONFIG) and AICOO_* environment variables;
 see "aicoo config --help" and the README.
 `)
+}
+
+// printUsage writes a command's help: usage line, summary and flags in
+// the README's --flag spelling. Deprecated aliases are left out, and so
+// is the Flags heading of a command without flags.
+func printUsage(w io.Writer, c command, fs *flag.FlagSet) {
+	flagsPart := ""
+	var b strings.Builder
+	fs.VisitAll(func(f *flag.Flag) {
+		if strings.HasPrefix(f.Usage, deprecatedPrefix) {
+			return
+		}
+		name, usage := flag.UnquoteUsage(f)
+		fmt.Fprintf(&b, "  --%s", f.Name)
+		if name != "" {
+			fmt.Fprintf(&b, " %s", name)
+		}
+		fmt.Fprintf(&b, "\n    \t%s", strings.ReplaceAll(usage, "\n", "\n    \t"))
+		if d := f.DefValue; d != "" && d != "0" && d != "false" && d != "0s" && d != "[]" {
+			if strings.ContainsAny(d, " \t") {
+				d = strconv.Quote(d)
+			}
+			fmt.Fprintf(&b, " (default %s)", d)
+		}
+		b.WriteString("\n")
+	})
+	if b.Len() > 0 {
+		flagsPart = " [flags]"
+	}
+	fmt.Fprintf(w, "Usage: aicoo %s%s%s\n\n%s\n", c.name, flagsPart, c.usage, c.summary)
+	if b.Len() > 0 {
+		fmt.Fprintf(w, "\nFlags:\n%s", b.String())
+	}
 }
 
 func firstLine(s string) string {
@@ -212,7 +261,22 @@ With --keys, list every key with its environment variable, default and meaning.`
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
 			keys := fs.Bool("keys", false, "list every configuration key instead")
+			asJSON := fs.Bool("json", false, "print JSON: the values by section, or with --keys the key list (shapes in docs/cli.md)")
 			return func(_ context.Context, e *env) error {
+				if *keys && *asJSON {
+					type keyJSON struct {
+						Key     string `json:"key"`
+						Env     string `json:"env"`
+						Default string `json:"default"`
+						Secret  bool   `json:"secret"`
+						Doc     string `json:"doc"`
+					}
+					out := []keyJSON{}
+					for _, o := range config.Options() {
+						out = append(out, keyJSON{Key: o.Key, Env: o.Env, Default: o.Default, Secret: o.Secret, Doc: o.Doc})
+					}
+					return writeJSON(e.stdout, out)
+				}
 				if *keys {
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "KEY\tENVIRONMENT\tDEFAULT\tMEANING")
@@ -229,6 +293,9 @@ With --keys, list every key with its environment variable, default and meaning.`
 				if err != nil {
 					return err
 				}
+				if *asJSON {
+					return config.WriteJSON(e.stdout, cfg)
+				}
 				return config.Write(e.stdout, cfg)
 			}
 		},
@@ -236,7 +303,10 @@ With --keys, list every key with its environment variable, default and meaning.`
 }
 
 // stderrIsTerminal reports whether progress output can redraw lines.
-func stderrIsTerminal(w io.Writer) bool {
+func stderrIsTerminal(w io.Writer) bool { return isTerminal(w) }
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	if !ok {
 		return false

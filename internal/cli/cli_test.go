@@ -118,9 +118,13 @@ func TestDemoServesAndStops(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out, errOut syncBuffer
 	data := t.TempDir()
+	pwFile := filepath.Join(t.TempDir(), "admin-password")
+	if err := os.WriteFile(pwFile, []byte("demo-password-123\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	done := make(chan int, 1)
 	go func() {
-		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password", "demo-password-123", "--size", "small"}, &out, &errOut, nil)
+		done <- Run(ctx, []string{"demo", "--addr", "127.0.0.1:0", "--data", data, "--admin-password-file", pwFile, "--size", "small", "--verbose"}, &out, &errOut, nil)
 	}()
 	var url string
 	deadline := time.Now().Add(120 * time.Second)
@@ -223,12 +227,15 @@ func TestAuditVerify(t *testing.T) {
 	t.Parallel()
 	data := t.TempDir()
 	env := []string{"AICOO_STORE_DATA_DIR=" + data}
-	// The connection exists once aicoo has opened the store with it.
-	if code, _, errOut := run(t, env, "audit", "verify"); code != 1 || !strings.Contains(errOut, `connection "default"`) {
-		t.Fatalf("before any start: exit %d %s", code, errOut)
+	// Before any start there is no store: the commands say where they
+	// looked and create none.
+	for _, args := range [][]string{{"audit", "verify"}, {"user", "list"}} {
+		if code, _, errOut := run(t, env, args...); code != 1 || !strings.Contains(errOut, "no aicoo store in "+data) {
+			t.Fatalf("%v before any start: exit %d %s", args, code, errOut)
+		}
 	}
-	if code, _, errOut := run(t, env, "user", "list"); code != 1 || !strings.Contains(errOut, "no connection") {
-		t.Fatalf("user list: exit %d %s", code, errOut)
+	if _, err := os.Stat(filepath.Join(data, store.SQLiteFileName)); !os.IsNotExist(err) {
+		t.Fatalf("a read-only command created the database: %v", err)
 	}
 	code, _, errOut := run(t, env, "audit")
 	if code != 2 || !strings.Contains(errOut, "aicoo audit verify") {
@@ -242,6 +249,10 @@ func TestAuditVerify(t *testing.T) {
 	defer s.Close()
 	if _, err := s.Migrate(ctx); err != nil {
 		t.Fatal(err)
+	}
+	// The connection exists once aicoo has opened the store with it.
+	if code, _, errOut := run(t, env, "user", "list"); code != 1 || !strings.Contains(errOut, "holds no connection yet") {
+		t.Fatalf("user list: exit %d %s", code, errOut)
 	}
 	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "default"})
 	if err != nil {

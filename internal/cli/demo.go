@@ -9,7 +9,9 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/auth"
@@ -37,18 +39,30 @@ address and the admin login.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			addr := fs.String("addr", "127.0.0.1:8080", "listen `address` of the dashboard")
 			data := fs.String("data", "aicoo-demo", "data `folder` (created if missing)")
-			password := fs.String("admin-password", "", "password of the admin user (default: generated and printed)")
-			size := fs.String("size", "medium", "size of the generated company on first run: small, medium or large")
+			password := secretFlag(fs, "admin-password", "the admin user's password (default: generated and printed)")
+			size := fs.String("size", defaultSize, "size of the generated company on first run: small, medium or large")
 			seed := fs.Uint64("seed", 1, "seed of the generated company on first run")
+			verbose := fs.Bool("verbose", false, "log every step at info level (default: warnings only, unless log.level is set)")
 			return func(ctx context.Context, e *env) error {
 				cfg, err := config.Load("", e.environ)
 				if err != nil {
 					return err
 				}
+				// The terminal shows the banner and one line per milestone;
+				// the logs say only what needs a look, unless asked.
+				switch {
+				case *verbose:
+					cfg.Log.Level = "info"
+				case !cfg.IsSet("log.level"):
+					cfg.Log.Level = "warn"
+				}
 				cfg.Server.Addr = *addr
 				cfg.Store.DataDir = *data
 				cfg.Store.PostgresDSN = ""
-				pw := *password
+				pw, err := password(os.Stdin)
+				if err != nil {
+					return err
+				}
 				if pw == "" {
 					pw = auth.NewPassword()
 				}
@@ -74,11 +88,31 @@ address and the admin login.`,
 					return err
 				}
 				abs, _ := filepath.Abs(cfg.Store.DataDir)
-				prepare := func(ctx context.Context, a *app) error { return ensureDemoAdmin(ctx, a.store, hash) }
+				restart := false
+				var conn *store.Connection
+				prepare := func(ctx context.Context, a *app) error {
+					if err := ensureDemoAdmin(ctx, a.store, hash); err != nil {
+						return err
+					}
+					var err error
+					if conn, err = a.store.ConnectionByName(ctx, demoConnection); err != nil {
+						return err
+					}
+					restart, err = synced(ctx, a.store, conn.ID)
+					return err
+				}
+				started := time.Now()
 				return serve(ctx, e, cfg, true, prepare, func(a *app, url string) {
-					fmt.Fprintf(e.stdout, "\naicoo demo is running.\n\n  Dashboard: %s\n  Login:     admin\n  Password:  %s\n  Data:      %s (SQLite)\n  Odoo:      %s (simulated, database %q, Odoo %s)\n\nThe first sync of the company runs now; the dashboard fills in as it completes.\nPress Ctrl+C to stop.\n\n",
-						url, pw, abs, simURL, sim.Database(), sim.Version())
+					first := "The first sync of the company runs now; the dashboard fills in as it completes."
+					if restart {
+						first = "Syncing the changes since the last run; the dashboard shows the saved figures meanwhile."
+					}
+					fmt.Fprintf(e.stdout, "\naicoo demo is running.\n\n  Dashboard: %s\n  Login:     admin\n  Password:  %s\n  Data:      %s (SQLite)\n  Odoo:      %s (simulated, database %q, Odoo %s)\n\n%s\nPress Ctrl+C to stop. From another terminal in this folder, try:\n  %s\n  %s\n\n",
+						url, pw, abs, simURL, sim.Database(), sim.Version(), first,
+						demoExample(*data, "alerts list"), demoExample(*data, "brief"))
 					a.syncNow(ctx, demoConnection)
+					w := &demoWatch{s: a.store, conn: conn, w: e.stdout, since: started.Add(-time.Second), every: time.Second, briefingAt: cfg.Briefing.Time}
+					go w.run(ctx)
 				})
 			}
 		},
@@ -168,4 +202,59 @@ func ensureDemoAdmin(ctx context.Context, s *store.Store, passwordHash string) e
 		return err
 	}
 	return s.UserSetPassword(ctx, u.ID, passwordHash)
+}
+
+// synced reports whether a sync of the connection has succeeded before:
+// a restart of the demo syncs only the changes.
+func synced(ctx context.Context, s *store.Store, connectionID int64) (bool, error) {
+	states, err := s.OdooSyncStateList(ctx, connectionID)
+	if err != nil {
+		return false, err
+	}
+	for _, st := range states {
+		if !st.LastSuccessAt.IsZero() {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// demoExample is a command line that works as printed from the folder the
+// demo runs in: with the default data folder the commands find the demo's
+// store themselves.
+func demoExample(data, args string) string {
+	cmd := progName() + " " + args
+	if filepath.Clean(data) != demoDataDir {
+		abs, err := filepath.Abs(data)
+		if err != nil {
+			abs = data
+		}
+		cmd += " --data " + shellQuote(abs)
+	}
+	return cmd
+}
+
+// progName is how the person started aicoo: "aicoo" when it is on the
+// PATH, "go run ./cmd/aicoo" under go run, else the path they typed.
+func progName() string {
+	arg0 := os.Args[0]
+	if strings.Contains(arg0, "go-build") {
+		return "go run ./cmd/aicoo"
+	}
+	if p, err := exec.LookPath(filepath.Base(arg0)); err == nil {
+		if a, err := filepath.Abs(arg0); err == nil && (p == a || !strings.ContainsRune(arg0, filepath.Separator)) {
+			return filepath.Base(arg0)
+		}
+	}
+	return arg0
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r == '/' || r == '.' || r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

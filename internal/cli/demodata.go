@@ -16,7 +16,7 @@ func demoDataCommand() command {
 The same seed and options give the same files. ground_truth.json lists the injected
 problems and near misses; see docs/dataset-format.md.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			size := fs.String("size", "small", "company size: small (~1k invoices), medium (~20k), large (200k+ journal items)")
+			size := fs.String("size", defaultSize, "company size: small (~1k invoices), medium (~20k), large (200k+ journal items)")
 			seed := fs.Uint64("seed", 1, "random seed")
 			out := fs.String("out", "", "output `folder` (required)")
 			today := fs.String("today", "", "last day of the history, YYYY-MM-DD (default: today)")

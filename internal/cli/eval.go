@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/eval"
@@ -27,11 +26,12 @@ Runs the analyzers over --dataset DIR (from aicoo demo-data) or a company genera
 precision and recall, then "N passed, M failed" (a detector passes at 0.95 precision and recall).`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			dir := fs.String("dataset", "", "dataset `folder` with ground_truth.json")
-			size := fs.String("size", "small", "size of a generated company when no --dataset is given")
+			size := fs.String("size", defaultSize, "size of a generated company when no --dataset is given: small, medium or large")
 			seed := fs.Uint64("seed", 1, "seed of a generated company")
-			today := fs.String("today", "2026-06-30", "last day of a generated company's history, YYYY-MM-DD")
+			today := fs.String("today", "", "last day of a generated company's history, YYYY-MM-DD (default: today)")
 			lowRunway := fs.Bool("low-runway", false, "generate the low cash runway scenario")
-			verbose := fs.Bool("v", false, "list every false positive and missed problem")
+			verbose := fs.Bool("verbose", false, "list every false positive and missed problem")
+			deprecatedAlias(fs, "v", "verbose")
 			return func(ctx context.Context, e *env) error {
 				ds, err := evalDataset(ctx, *dir, *size, *seed, *today, *lowRunway)
 				if err != nil {
@@ -87,9 +87,11 @@ func evalDataset(ctx context.Context, dir, size string, seed uint64, today strin
 	if err != nil {
 		return nil, fmt.Errorf("--size: %w", err)
 	}
-	day, err := time.Parse(time.DateOnly, today)
-	if err != nil {
-		return nil, fmt.Errorf("--today %q: want YYYY-MM-DD", today)
+	day := time.Now().UTC()
+	if today != "" {
+		if day, err = time.Parse(time.DateOnly, today); err != nil {
+			return nil, fmt.Errorf("--today %q: want YYYY-MM-DD", today)
+		}
 	}
 	ds, gt, err := demodata.Generate(ctx, demodata.Options{Size: sz, Seed: seed, Today: day, LowRunway: lowRunway})
 	if err != nil {
@@ -106,32 +108,28 @@ func analyzeCommand() command {
 Use --json for the full results. Connection flags override the configuration.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			asJSON := fs.Bool("json", false, "print the results as JSON")
-			url := fs.String("odoo-url", "", "Odoo URL (overrides odoo.url)")
-			db := fs.String("db", "", "Odoo database (overrides odoo.database)")
-			login := fs.String("login", "", "Odoo login (overrides odoo.username)")
-			key := fs.String("api-key", "", "Odoo API key (overrides odoo.api_key; prefer AICOO_ODOO_API_KEY)")
+			odooOpts := odooFlags(fs)
+			deprecatedAlias(fs, "db", "odoo-database")
+			deprecatedAlias(fs, "login", "odoo-username")
+			fs.Var(fs.Lookup("odoo-api-key").Value, "api-key", fs.Lookup("odoo-api-key").Usage)
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
-				for _, o := range []struct {
-					dst *string
-					v   string
-				}{{&cfg.Odoo.URL, *url}, {&cfg.Odoo.Database, *db}, {&cfg.Odoo.Username, *login}} {
-					if o.v != "" {
-						*o.dst = o.v
-					}
+				useData(cfg, *data)
+				var over odooOverrides
+				if err := odooOpts(e, &over); err != nil {
+					return err
 				}
-				if *key != "" {
-					cfg.Odoo.APIKey = secretOf(*key)
-				}
+				over.apply(cfg)
 				if err := cfg.Validate(); err != nil {
 					return err
 				}
 				if cfg.Odoo.URL == "" {
-					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key, or pass --odoo-url, --db, --login and --api-key")
+					return errors.New("no Odoo configured: set odoo.url, odoo.database, odoo.username and odoo.api_key, or pass --odoo-url, --odoo-database, --odoo-username and --odoo-api-key-file")
 				}
 				logger := newLogger(cfg, e.stderr)
 				s, err := openStore(ctx, cfg, logger)
@@ -199,5 +197,3 @@ func printSummary(w io.Writer, results []*analysis.Result) {
 		fmt.Fprintln(w)
 	}
 }
-
-func secretOf(s string) config.Secret { return config.Secret(s) }

@@ -16,11 +16,13 @@ func migrateCommand() command {
 serve, worker and demo also migrate at start; this command lets an operator migrate first.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				logger := newLogger(cfg, e.stderr)
 				s, err := store.Open(ctx, store.Config{
 					PostgresDSN: string(cfg.Store.PostgresDSN), DataDir: cfg.Store.DataDir,
@@ -34,7 +36,7 @@ serve, worker and demo also migrate at start; this command lets an operator migr
 				if err != nil {
 					return err
 				}
-				if err := jobs.Migrate(ctx, s, logger); err != nil {
+				if err := jobs.Migrate(ctx, s, onceMigrationLogs(logger)); err != nil {
 					return err
 				}
 				fmt.Fprintf(e.stdout, "%s schema up to date (%d aicoo migrations applied now)\n", s.Dialect(), n)

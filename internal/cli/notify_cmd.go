@@ -64,6 +64,7 @@ func notifyCommand() command {
 			open := connFlags(fs)
 			limit := fs.Int("limit", 100, "list at most this many dead letters (at most 1000)")
 			timeout := fs.Duration("timeout", 30*time.Second, "give up a test send after this long")
+			asJSON := fs.Bool("json", false, "dead-letters: print JSON (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) == 0 {
 					return errUsage
@@ -72,21 +73,21 @@ func notifyCommand() command {
 				switch action {
 				case "test":
 					if len(e.args) != 3 {
-						return errors.New("test needs CHANNEL RECIPIENT, e.g. aicoo notify test email ops@example.com")
+						return usageErrorf("%s", "test needs CHANNEL RECIPIENT, e.g. aicoo notify test email ops@example.com")
 					}
 				case "dead-letters":
 					if len(e.args) != 1 {
-						return fmt.Errorf("dead-letters takes no argument, got %q", e.args[1])
+						return usageErrorf("dead-letters takes no argument, got %q", e.args[1])
 					}
 					if *limit <= 0 || *limit > 1000 {
 						return fmt.Errorf("--limit %d is not between 1 and 1000", *limit)
 					}
 				case "retry":
 					if len(e.args) != 2 {
-						return errors.New("retry needs one notification ID (see aicoo notify dead-letters)")
+						return usageErrorf("%s", "retry needs one notification ID (see aicoo notify dead-letters)")
 					}
 				default:
-					return fmt.Errorf("unknown action %q: want test, dead-letters or retry", action)
+					return usageErrorf("unknown action %q: want test, dead-letters or retry", action)
 				}
 				o, err := open(ctx, e)
 				if err != nil {
@@ -97,7 +98,7 @@ func notifyCommand() command {
 				case "test":
 					return notifyTest(ctx, e.stdout, o, e.args[1], e.args[2], *timeout)
 				case "dead-letters":
-					return deadLetters(ctx, e.stdout, o, *limit)
+					return deadLetters(ctx, e.stdout, o, *limit, *asJSON)
 				}
 				id, err := parseID("notification", e.args[1])
 				if err != nil {
@@ -187,10 +188,17 @@ func notifyTest(ctx context.Context, w io.Writer, o *opsEnv, channel, recipient 
 	return nil
 }
 
-func deadLetters(ctx context.Context, w io.Writer, o *opsEnv, limit int) error {
+func deadLetters(ctx context.Context, w io.Writer, o *opsEnv, limit int, asJSON bool) error {
 	list, err := o.s.NotificationList(ctx, store.NotificationListParams{ConnectionID: o.conn.ID, Status: store.NotificationDead, Limit: limit})
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		out := []deadLetterJSON{}
+		for _, n := range list {
+			out = append(out, deadLetterOf(n))
+		}
+		return writeJSON(w, out)
 	}
 	if len(list) == 0 {
 		fmt.Fprintln(w, "no dead letters")

@@ -66,7 +66,7 @@ func TestNotifyTest(t *testing.T) {
 		{[]string{"notify", "test", "webhook", "default"}, 1, "webhook is not configured: set webhook.url"},
 		{[]string{"notify", "test", "odoo_discuss", "general"}, 1, "odoo_discuss is not configured: set discuss.channel"},
 		{[]string{"notify", "test", "pigeon", "x"}, 1, `unknown channel "pigeon"`},
-		{[]string{"notify", "test", "email"}, 1, "test needs CHANNEL RECIPIENT"},
+		{[]string{"notify", "test", "email"}, 2, "test needs CHANNEL RECIPIENT"},
 		{[]string{"notify", "test", "inapp", "ghost"}, 1, `inapp recipient "ghost": no such user`},
 		{[]string{"notify", "test", "inapp", "olga"}, 0, "queued for olga"},
 	})
@@ -121,10 +121,10 @@ func TestNotifyDeadLettersAndRetry(t *testing.T) {
 		{[]string{"notify", "retry", liveID}, 1, "is not a dead letter"},
 		{[]string{"notify", "retry", "999"}, 1, `no notification 999 on connection "default"`},
 		{[]string{"notify", "retry", "abc"}, 1, `notification id "abc" is not a positive number`},
-		{[]string{"notify", "retry"}, 1, "retry needs one notification ID"},
+		{[]string{"notify", "retry"}, 2, "retry needs one notification ID"},
 		{[]string{"notify", "retry", deadID}, 0, "notification " + deadID + " (email to ops@example.com) queued again (round 1)"},
 		{[]string{"notify", "dead-letters"}, 0, "no dead letters"},
-		{[]string{"notify", "resend"}, 1, `unknown action "resend"`},
+		{[]string{"notify", "resend"}, 2, `unknown action "resend"`},
 	})
 	n, err := s.NotificationByID(context.Background(), dead)
 	if err != nil || n.Status != store.NotificationPending || n.Attempts != 0 || n.ConnectionID != conn.ID {

@@ -158,6 +158,7 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 			open := connFlags(fs)
 			var rf ruleFlags
 			rf.declare(fs)
+			asJSON := fs.Bool("json", false, "list and show: print JSON (shapes in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) == 0 {
 					return errUsage
@@ -167,11 +168,11 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 				switch action {
 				case "list", "create":
 					if len(e.args) != 1 {
-						return fmt.Errorf("%s takes no argument, got %q (use --name for the rule's name)", action, e.args[1])
+						return usageErrorf("%s takes no argument, got %q (use --name for the rule's name)", action, e.args[1])
 					}
 				case "show", "edit", "enable", "disable", "delete":
 					if len(e.args) != 2 {
-						return fmt.Errorf("%s needs one rule NAME", action)
+						return usageErrorf("%s needs one rule NAME", action)
 					}
 					name = e.args[1]
 				case "test":
@@ -182,7 +183,7 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 						name = e.args[1]
 					}
 				default:
-					return fmt.Errorf("unknown action %q: want list, show, create, edit, enable, disable, delete or test", action)
+					return usageErrorf("unknown action %q: want list, show, create, edit, enable, disable, delete or test", action)
 				}
 				o, err := open(ctx, e)
 				if err != nil {
@@ -199,11 +200,14 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 				}
 				switch action {
 				case "list":
-					return rulesList(ctx, e.stdout, o, eng)
+					return rulesList(ctx, e.stdout, o, eng, *asJSON)
 				case "show":
 					r, err := byName()
 					if err != nil {
 						return err
+					}
+					if *asJSON {
+						return writeJSON(e.stdout, ruleOf(r, ruleOwner(ctx, o, r)))
 					}
 					return ruleShow(ctx, e.stdout, o, r)
 				case "create":
@@ -304,10 +308,17 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 	}
 }
 
-func rulesList(ctx context.Context, w io.Writer, o *opsEnv, eng *alerts.Engine) error {
+func rulesList(ctx context.Context, w io.Writer, o *opsEnv, eng *alerts.Engine, asJSON bool) error {
 	rules, err := eng.RuleList(ctx, o.conn.ID)
 	if err != nil {
 		return err
+	}
+	if asJSON {
+		out := []ruleJSON{}
+		for _, r := range rules {
+			out = append(out, ruleOf(r, ruleOwner(ctx, o, r)))
+		}
+		return writeJSON(w, out)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "NAME\tSOURCE\tPRIORITY\tSTATE\tKIND\tCONDITION")
@@ -350,12 +361,9 @@ func ruleShow(ctx context.Context, w io.Writer, o *opsEnv, r *store.AlertRule) e
 	row("Threshold", strconv.FormatFloat(r.Threshold, 'g', -1, 64))
 	row("Priority", r.Priority)
 	row("Pending", fmt.Sprintf("%d evaluations, %s", r.PendingEvaluations, r.PendingFor))
-	owner := "org-wide"
-	if r.UserID != 0 {
-		owner = fmt.Sprintf("user %d", r.UserID)
-		if u, err := o.s.UserByID(ctx, r.UserID); err == nil {
-			owner = u.Username
-		}
+	owner := ruleOwner(ctx, o, r)
+	if owner == "" {
+		owner = "org-wide"
 	}
 	row("Owner", owner)
 	var labels []string
@@ -409,4 +417,15 @@ func rulesTest(ctx context.Context, w io.Writer, o *opsEnv, eng *alerts.Engine, 
 		fmt.Fprintf(w, "%d would fire now (%d rules against %d stored results)\n", n, len(specs), len(results))
 	}
 	return errors.Join(errs...)
+}
+
+// ruleOwner names the user a rule belongs to, "" for an org-wide rule.
+func ruleOwner(ctx context.Context, o *opsEnv, r *store.AlertRule) string {
+	if r.UserID == 0 {
+		return ""
+	}
+	if u, err := o.s.UserByID(ctx, r.UserID); err == nil {
+		return u.Username
+	}
+	return fmt.Sprintf("user %d", r.UserID)
 }

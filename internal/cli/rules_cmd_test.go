@@ -72,8 +72,8 @@ func TestRulesCommand(t *testing.T) {
 		{[]string{"rules", "delete", "Cash runway"}, 1, "disable it instead"},
 		{[]string{"rules", "delete", "runway-tight"}, 0, `rule "runway-tight" deleted`},
 		{[]string{"rules", "delete", "runway-tight"}, 1, `no rule named "runway-tight"`},
-		{[]string{"rules", "edit"}, 1, "edit needs one rule NAME"},
-		{[]string{"rules", "zap"}, 1, `unknown action "zap"`},
+		{[]string{"rules", "edit"}, 2, "edit needs one rule NAME"},
+		{[]string{"rules", "zap"}, 2, `unknown action "zap"`},
 	})
 }
 

@@ -18,12 +18,14 @@ func serveCommand() command {
 Start several on one PostgreSQL database to share the work.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			addr := fs.String("addr", "", "listen `address`, overrides server.addr")
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				if *addr != "" {
 					cfg.Server.Addr = *addr
 				}
@@ -40,12 +42,14 @@ func workerCommand() command {
 Needs PostgreSQL (store.postgres_dsn). Serves /healthz, /readyz and /metrics on server.addr.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			addr := fs.String("addr", "", "listen `address` for health and metrics, overrides server.addr")
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
 					return err
 				}
+				useData(cfg, *data)
 				if *addr != "" {
 					cfg.Server.Addr = *addr
 				}

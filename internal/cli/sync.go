@@ -21,11 +21,22 @@ Incremental by default (only what changed since the last sync); --full fetches e
 and sweeps for deleted records.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			load := configFlag(fs)
+			data := dataFlag(fs)
 			full := fs.Bool("full", false, "fetch every record again and sweep for deletions")
 			models := fs.String("models", "", "comma-separated models to sync (default: all)")
+			odooOpts := odooFlags(fs)
 			return func(ctx context.Context, e *env) error {
 				cfg, err := load(e)
 				if err != nil {
+					return err
+				}
+				useData(cfg, *data)
+				var over odooOverrides
+				if err := odooOpts(e, &over); err != nil {
+					return err
+				}
+				over.apply(cfg)
+				if err := cfg.Validate(); err != nil {
 					return err
 				}
 				var only []string

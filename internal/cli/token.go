@@ -4,7 +4,6 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"io"
 	"text/tabwriter"
 	"time"
 
@@ -21,11 +20,11 @@ func tokenCommand() command {
   aicoo token revoke --user NAME --name N
   aicoo token list --user NAME`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
+			open := connFlags(fs)
 			userName := fs.String("user", "", "the token's user (required)")
 			name := fs.String("name", "cli", "name of the token, unique per user")
 			ttl := fs.Duration("ttl", 0, "lifetime of a new token, e.g. 720h (default: no expiry)")
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			asJSON := fs.Bool("json", false, "list: print JSON (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				if len(e.args) != 1 {
 					return errUsage
@@ -33,22 +32,12 @@ func tokenCommand() command {
 				if *userName == "" {
 					return fmt.Errorf("--user is required")
 				}
-				cfg, err := load(e)
+				o, err := open(ctx, e)
 				if err != nil {
 					return err
 				}
-				if *connName == "" {
-					*connName = cfg.Odoo.Name
-				}
-				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conn, err := s.ConnectionByName(ctx, *connName)
-				if err != nil {
-					return fmt.Errorf("connection %q: %w", *connName, err)
-				}
+				defer o.s.Close()
+				s, conn := o.s, o.conn
 				u, err := s.UserByUsername(ctx, conn.ID, *userName)
 				if err != nil {
 					return err
@@ -71,6 +60,13 @@ func tokenCommand() command {
 					toks, err := s.APITokenList(ctx, u.ID)
 					if err != nil {
 						return err
+					}
+					if *asJSON {
+						out := []tokenJSON{}
+						for _, t := range toks {
+							out = append(out, tokenOf(t))
+						}
+						return writeJSON(e.stdout, out)
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "NAME\tCREATED\tEXPIRES\tLAST USED\tSTATUS")

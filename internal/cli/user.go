@@ -29,37 +29,24 @@ func userCommand() command {
   aicoo user disable NAME / enable NAME        block or allow sign-in
 Roles: admin, ceo, cfo, sales, ops, viewer.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			load := configFlag(fs)
-			connName := fs.String("connection", "", "connection `name` (default: odoo.name from the configuration)")
+			open := connFlags(fs)
 			role := fs.String("role", "viewer", "role of a new user")
 			email := fs.String("email", "", "email of a new user")
 			phone := fs.String("phone", "", "mobile number of a new user in E.164 form (+32470123456), for SMS alerts")
 			tz := fs.String("timezone", "UTC", "IANA time zone of a new user, for briefings")
 			fromStdin := fs.Bool("password-stdin", false, "read the password from standard input instead of generating one")
+			asJSON := fs.Bool("json", false, "list: print JSON (shape in docs/cli.md)")
 			return func(ctx context.Context, e *env) error {
 				args := e.args
 				if len(args) == 0 {
 					return errUsage
 				}
-				cfg, err := load(e)
+				o, err := open(ctx, e)
 				if err != nil {
 					return err
 				}
-				if *connName == "" {
-					*connName = cfg.Odoo.Name
-				}
-				s, err := openStore(ctx, cfg, newLogger(cfg, io.Discard))
-				if err != nil {
-					return err
-				}
-				defer s.Close()
-				conn, err := s.ConnectionByName(ctx, *connName)
-				if errors.Is(err, store.ErrNotFound) {
-					return fmt.Errorf("no connection named %q: start aicoo once (serve or demo) or pass --connection", *connName)
-				}
-				if err != nil {
-					return err
-				}
+				defer o.s.Close()
+				s, conn := o.s, o.conn
 				password := func() (string, bool, error) {
 					if !*fromStdin {
 						return auth.NewPassword(), true, nil
@@ -81,6 +68,13 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					users, err := s.UserList(ctx, conn.ID)
 					if err != nil {
 						return err
+					}
+					if *asJSON {
+						out := []userJSON{}
+						for _, u := range users {
+							out = append(out, userOf(u))
+						}
+						return writeJSON(e.stdout, out)
 					}
 					tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 					fmt.Fprintln(tw, "USERNAME\tROLE\tEMAIL\tTIMEZONE\tSTATUS\tPHONE")
@@ -121,7 +115,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					return nil
 				case "set-phone":
 					if len(args) != 3 {
-						return errors.New("set-phone needs NAME NUMBER, e.g. aicoo user set-phone olga +32470123456 (none removes it)")
+						return usageErrorf("%s", "set-phone needs NAME NUMBER, e.g. aicoo user set-phone olga +32470123456 (none removes it)")
 					}
 					number := args[2]
 					if number == "none" {
@@ -179,7 +173,7 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					}
 					return nil
 				}
-				return fmt.Errorf("unknown action %q: want add, list, reset-password, set-phone, disable or enable", args[0])
+				return usageErrorf("unknown action %q: want add, list, reset-password, set-phone, disable or enable", args[0])
 			}
 		},
 	}

@@ -13,7 +13,7 @@ func TestUserSetPhone(t *testing.T) {
 		{[]string{"user", "list"}, 0, "+32470123456"},
 		{[]string{"user", "set-phone", "olga", "0470 12 34 56"}, 1, `phone number "0470 12 34 56": want E.164 form`},
 		{[]string{"user", "set-phone", "ghost", "+32470123456"}, 1, `no user "ghost" on connection "default"`},
-		{[]string{"user", "set-phone", "olga"}, 1, "set-phone needs NAME NUMBER"},
+		{[]string{"user", "set-phone", "olga"}, 2, "set-phone needs NAME NUMBER"},
 		{[]string{"user", "add", "pat", "--role", "ops", "--phone", "+14155550123"}, 0, "user pat (ops) created"},
 		{[]string{"user", "add", "quinn", "--role", "ops", "--phone", "555-0123"}, 1, `--phone "555-0123": want E.164 form`},
 		{[]string{"user", "set-phone", "root", "none"}, 0, "phone number of root removed"},

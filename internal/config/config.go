@@ -34,7 +34,15 @@ type Config struct {
 	Twilio   TwilioConfig   `toml:"twilio"`
 	Webhook  WebhookConfig  `toml:"webhook"`
 	Discuss  DiscussConfig  `toml:"discuss"`
+
+	// set holds the keys the file or the environment gave a value, so a
+	// caller can tell a chosen value from a default (IsSet).
+	set map[string]bool
 }
+
+// IsSet reports whether key ("store.data_dir") was given a value by the
+// configuration file or the environment, rather than left at its default.
+func (c *Config) IsSet(key string) bool { return c.set[key] }
 
 // LLMConfig selects the language model that writes narrative. With
 // provider "none" every feature works on templates.

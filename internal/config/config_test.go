@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -183,5 +184,45 @@ func TestREADMEDocumentsEveryKey(t *testing.T) {
 		if !strings.Contains(string(readme), row) {
 			t.Errorf("README lacks the row for %s (%s)", o.Key, o.Env)
 		}
+	}
+}
+
+// TestIsSet tells a value chosen in the file or the environment from a
+// default, even when the chosen value equals the default.
+func TestIsSet(t *testing.T) {
+	t.Parallel()
+	keyFile := writeFile(t, "key", "s3cret")
+	path := writeFile(t, "aicoo.toml", "[store]\ndata_dir = \"./aicoo-data\"\n")
+	cfg, err := Load(path, []string{"AICOO_ODOO_NAME=acme", "AICOO_ODOO_API_KEY_FILE=" + keyFile})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for key, want := range map[string]bool{"store.data_dir": true, "odoo.name": true, "odoo.api_key": true, "odoo.url": false, "log.level": false} {
+		if got := cfg.IsSet(key); got != want {
+			t.Errorf("IsSet(%q) = %v, want %v", key, got, want)
+		}
+	}
+	if d := Default(); d.IsSet("store.data_dir") {
+		t.Error("a default configuration has nothing set")
+	}
+}
+
+func TestWriteJSON(t *testing.T) {
+	t.Parallel()
+	cfg, err := Load("", []string{"AICOO_STORE_POSTGRES_DSN=postgres://u:hunter2@db/x", "AICOO_JOBS_WORKERS=7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	if err := WriteJSON(&b, cfg); err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]map[string]any
+	if err := json.Unmarshal([]byte(b.String()), &got); err != nil {
+		t.Fatalf("%v\n%s", err, b.String())
+	}
+	if strings.Contains(b.String(), "hunter2") || got["store"]["postgres_dsn"] != "********" || got["jobs"]["workers"] != float64(7) ||
+		got["server"]["shutdown_timeout"] != "30s" || got["odoo"]["api_key"] != "" {
+		t.Fatalf("%s", b.String())
 	}
 }

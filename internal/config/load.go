@@ -1,6 +1,7 @@
 package config
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,9 @@ func Options() []Option {
 	t := reflect.TypeFor[Config]()
 	for i := range t.NumField() {
 		sec := t.Field(i)
+		if !sec.IsExported() {
+			continue
+		}
 		secName := sec.Tag.Get("toml")
 		for j := range sec.Type.NumField() {
 			f := sec.Type.Field(j)
@@ -112,17 +116,18 @@ func Load(path string, environ []string) (*Config, error) {
 		byKey[o.Key] = o
 	}
 	root := reflect.ValueOf(&cfg).Elem()
+	cfg.set = map[string]bool{}
 
 	if path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return nil, fmt.Errorf("config: read %s: %w", path, err)
 		}
-		if err := loadFile(path, string(b), root, byKey); err != nil {
+		if err := loadFile(path, string(b), root, byKey, cfg.set); err != nil {
 			return nil, err
 		}
 	}
-	if err := loadEnv(environ, root, byKey); err != nil {
+	if err := loadEnv(environ, root, byKey, cfg.set); err != nil {
 		return nil, err
 	}
 	if err := cfg.Validate(); err != nil {
@@ -133,7 +138,7 @@ func Load(path string, environ []string) (*Config, error) {
 
 // loadFile decodes the TOML document key by key, so each error names its key
 // and secret _file twins are resolved.
-func loadFile(path, doc string, root reflect.Value, byKey map[string]Option) error {
+func loadFile(path, doc string, root reflect.Value, byKey map[string]Option, set map[string]bool) error {
 	var raw map[string]any
 	if _, err := toml.Decode(doc, &raw); err != nil {
 		var pe toml.ParseError
@@ -169,6 +174,7 @@ func loadFile(path, doc string, root reflect.Value, byKey map[string]Option) err
 					if err := setFromFile(root, o, str); err != nil {
 						return fmt.Errorf("config: %s: %s: %w", path, key, err)
 					}
+					set[o.Key] = true
 					continue
 				}
 			}
@@ -179,12 +185,13 @@ func loadFile(path, doc string, root reflect.Value, byKey map[string]Option) err
 			if err := setValue(root.FieldByIndex(o.field), v); err != nil {
 				return fmt.Errorf("config: %s: %s: %w", path, key, err)
 			}
+			set[key] = true
 		}
 	}
 	return nil
 }
 
-func loadEnv(environ []string, root reflect.Value, byKey map[string]Option) error {
+func loadEnv(environ []string, root reflect.Value, byKey map[string]Option, set map[string]bool) error {
 	byEnv := make(map[string]Option, len(byKey))
 	for _, o := range byKey {
 		byEnv[o.Env] = o
@@ -200,6 +207,7 @@ func loadEnv(environ []string, root reflect.Value, byKey map[string]Option) erro
 				if err := setFromFile(root, o, value); err != nil {
 					return fmt.Errorf("config: %s: %w", name, err)
 				}
+				set[o.Key] = true
 				continue
 			}
 		}
@@ -213,6 +221,7 @@ func loadEnv(environ []string, root reflect.Value, byKey map[string]Option) erro
 			}
 			return fmt.Errorf("config: %s=%q: %w", name, value, err)
 		}
+		set[o.Key] = true
 	}
 	return nil
 }
@@ -363,4 +372,29 @@ func Write(w io.Writer, cfg *Config) error {
 		}
 	}
 	return nil
+}
+
+// WriteJSON prints the configuration as one JSON object of sections, each
+// an object of keys ({"store": {"data_dir": "./aicoo-data", ...}, ...}),
+// with secrets redacted as in Write and durations as Go durations ("30s").
+func WriteJSON(w io.Writer, cfg *Config) error {
+	root := reflect.ValueOf(cfg).Elem()
+	out := map[string]map[string]any{}
+	for _, o := range Options() {
+		sec, name, _ := strings.Cut(o.Key, ".")
+		if out[sec] == nil {
+			out[sec] = map[string]any{}
+		}
+		v := root.FieldByIndex(o.field).Interface()
+		switch x := v.(type) {
+		case Secret:
+			v = x.String()
+		case Duration:
+			v = x.String()
+		}
+		out[sec][name] = v
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(out)
 }
