@@ -323,11 +323,27 @@ func pyRepr(v any) string {
 // arg returns a bound argument, or nil.
 func (c *call) arg(name string) any { return c.args[name] }
 
-// argInt returns an integer argument; None and False mean def.
+// argInt returns an integer argument (offset, limit): def when the caller
+// did not pass it, 0 when it passed a falsy value (None, False, 0 or "",
+// as a widely used npm client sends for an unset offset). Odoo adds LIMIT
+// and OFFSET only when the value is truthy (odoo/tools/query.py
+// Query.select; 16: models.py _search, "limit and ' limit %d' % limit").
 func (c *call) argInt(name string, def int64) (int64, error) {
-	switch v := c.args[name].(type) {
-	case nil, bool:
+	raw, passed := c.args[name]
+	if !passed {
 		return def, nil
+	}
+	switch v := raw.(type) {
+	case nil, bool:
+		if v == true {
+			return def, nil
+		}
+		return 0, nil
+	case string:
+		if v == "" {
+			return 0, nil
+		}
+		return 0, errType("'%s' must be an integer, not %s", name, pyRepr(v))
 	default:
 		n, ok := asInt(v)
 		if !ok {

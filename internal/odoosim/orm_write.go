@@ -152,6 +152,9 @@ func (c *call) createOne(t *txn, m *modelInfo, vals map[string]any, extra datase
 		return 0, err
 	}
 	c.computeStored(m, rec, true)
+	// The INSERT takes the id from the sequence before PostgreSQL checks
+	// NOT NULL, so a create refused for a missing value still uses one.
+	rec["id"] = c.s.takeID(m.name)
 	if err := checkRequired(m, rec); err != nil {
 		return 0, err
 	}

@@ -1,6 +1,6 @@
 """OdooRPC 0.9 against the simulator.
 
-Usage: /usr/bin/python3 odoorpc_client.py URL DB VERSION
+Usage: /usr/bin/python3 odoorpc_client.py URL DB VERSION API_KEY
 
 Logs in through /web/session/authenticate, reads the version from
 /web/webclient/version_info, then works through /jsonrpc with the model
@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import odoorpc
 
-url, db, expected_version = sys.argv[1], sys.argv[2], sys.argv[3]
+url, db, expected_version, api_key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 u = urlparse(url)
 odoo = odoorpc.ODOO(u.hostname, protocol="jsonrpc", port=u.port)
 assert odoo.version == expected_version, odoo.version
@@ -21,6 +21,14 @@ assert db in odoo.db.list(), odoo.db.list()
 try:
     odoo.login(db, "admin", "wrong")
     raise AssertionError("wrong password accepted")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "odoo.exceptions.AccessDenied", exc.info
+
+# OdooRPC logs in through /web/session/authenticate, an interactive login
+# that checks passwords only: an API key is refused.
+try:
+    odoo.login(db, "admin", api_key)
+    raise AssertionError("API key accepted by the web login")
 except odoorpc.error.RPCError as exc:
     assert exc.info["data"]["name"] == "odoo.exceptions.AccessDenied", exc.info
 
