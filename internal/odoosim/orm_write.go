@@ -342,6 +342,11 @@ func (c *call) coerce(m *modelInfo, f *fieldInfo, raw any, rec dataset.Record) (
 		if f.def != nil && !slices.ContainsFunc(f.def.SelectionIn(c.s.major), func(o dataset.Option) bool { return o.Value == s }) {
 			return nil, bad()
 		}
+		if f.def != nil && !slices.ContainsFunc(f.def.SelectionIn(dataset.CanonicalVersion), func(o dataset.Option) bool { return o.Value == s }) {
+			// A value of this version only (a 17 payment "posted") is
+			// stored as the Odoo 18 value reads map back to it.
+			return storedSelection(c.s.major, m.name, f.key, s), nil
+		}
 		return s, nil
 	case dataset.Integer:
 		if raw == nil || raw == false {

@@ -83,7 +83,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.modules = installedModules(ds)
-	if err := ensureIRModel(ds, s.modules); err != nil {
+	if err := ensureIRModel(ds, s.modules, s.major); err != nil {
 		return nil, fmt.Errorf("odoosim: add ir.model records: %w", err)
 	}
 	s.models = buildModels(ds, s.major)
