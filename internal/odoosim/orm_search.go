@@ -140,6 +140,9 @@ func (c *call) matchFirst(wire any, n int64) ([]int64, error) {
 				continue
 			}
 		}
+		if c.m.name == modelDataModel && !c.s.xmlidVisible(rec) {
+			continue
+		}
 		out = append(out, id)
 		if n > 0 && int64(len(out)) == n {
 			break

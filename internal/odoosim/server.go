@@ -95,6 +95,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	}
 	s.virtual = map[string]*vtable{moduleModel: vt}
 	s.addDiscuss()
+	s.addXMLIDs()
 	s.lastWrite = latestWrite(ds)
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {

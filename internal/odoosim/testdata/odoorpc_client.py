@@ -37,6 +37,17 @@ user = odoo.env.user
 assert user.login == "admin", user.login
 assert "res.partner" in odoo.env
 
+# env.ref resolves external ids through ir.model.data check_object_reference.
+company = odoo.env.ref("base.main_company")
+assert company._name == "res.company" and company.id == 1, company
+assert odoo.env.ref("base.user_admin").login == "admin"
+assert odoo.env.ref("mail.mt_comment").name == "Discussions"
+try:
+    odoo.env.ref("base.no_such_id")
+    raise AssertionError("unknown xml id resolved")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "builtins.ValueError", exc.info
+
 Partner = odoo.env["res.partner"]
 domain = ["|", ("country_id.code", "=", "BE"), "!", ("is_company", "=", True)]
 rows = Partner.search_read(domain, ["name", "country_id"])

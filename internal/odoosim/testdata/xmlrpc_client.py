@@ -81,6 +81,19 @@ for unset in ("", False):
     got = models.execute_kw(db, uid, password, "res.partner", "search", [[["is_company", "=", True]]], {"offset": unset, "limit": unset})
     assert got == ids, (unset, got, ids)
 
+# External ids: ir.model.data rows and check_object_reference.
+assert models.execute_kw(db, uid, password, "ir.model.data", "check_object_reference", ["base", "main_company"]) == ["res.company", 1]
+[xid] = models.execute_kw(db, uid, password, "ir.model.data", "search_read",
+                         [[["module", "=", "mail"], ["name", "=", "mt_note"]]], {"fields": ["model", "res_id"]})
+assert xid["model"] == "mail.message.subtype", xid
+[note] = models.execute_kw(db, uid, password, "mail.message.subtype", "read", [[xid["res_id"]], ["name", "internal"]])
+assert note["name"] == "Note" and note["internal"] is True, note
+try:
+    models.execute_kw(db, uid, password, "ir.model.data", "check_object_reference", ["base", "no_such_id"])
+    raise AssertionError("unknown xml id resolved")
+except xmlrpc.client.Fault as fault:
+    assert fault.faultCode == 1 and "ValueError: External ID not found in the system: base.no_such_id" in fault.faultString, fault
+
 # An access error for a read-only user.
 viewer = common.authenticate(db, "viewer", "viewer", {})
 try:
