@@ -57,15 +57,34 @@ func (s *Server) resolveUsers(users []User) ([]*userInfo, error) {
 	return out, nil
 }
 
+// secretKind says which secrets a login accepts.
+type secretKind int
+
+const (
+	// passwordOrKey is the RPC services' check: the password or an API key.
+	passwordOrKey secretKind = iota
+	// passwordOnly is the interactive (web session) check.
+	passwordOnly
+	// keyOnly is the JSON-2 bearer check.
+	keyOnly
+)
+
 // secretMatches reports whether secret is the user's password or one of
-// its API keys.
-func (u *userInfo) secretMatches(secret string, keysOnly bool) bool {
+// its API keys, as kind allows. Odoo checks API keys only for
+// non-interactive logins (odoo/addons/base/models/res_users.py
+// ResUsers._check_credentials: "if not interactive: ... apikeys
+// _check_credentials(scope='rpc')"); /web/session/authenticate is
+// interactive, the XML-RPC and JSON-RPC services are not.
+func (u *userInfo) secretMatches(secret string, kind secretKind) bool {
 	if secret == "" {
 		return false
 	}
 	ok := false
-	if !keysOnly && u.password != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(u.password)) == 1 {
+	if kind != keyOnly && u.password != "" && subtle.ConstantTimeCompare([]byte(secret), []byte(u.password)) == 1 {
 		ok = true
+	}
+	if kind == passwordOnly {
+		return ok
 	}
 	for _, k := range u.apiKeys {
 		if subtle.ConstantTimeCompare([]byte(secret), []byte(k)) == 1 {
@@ -76,9 +95,9 @@ func (u *userInfo) secretMatches(secret string, keysOnly bool) bool {
 }
 
 // authenticate returns the user with login and secret, or nil.
-func (s *Server) authenticate(login, secret string) *userInfo {
+func (s *Server) authenticate(login, secret string, kind secretKind) *userInfo {
 	for _, u := range s.users {
-		if u.login == login && u.secretMatches(secret, false) {
+		if u.login == login && u.secretMatches(secret, kind) {
 			return u
 		}
 	}
@@ -92,7 +111,7 @@ func (s *Server) checkUID(uid any, secret any) (*userInfo, error) {
 	pw, _ := secret.(string)
 	if ok {
 		for _, u := range s.users {
-			if u.uid == id && u.secretMatches(pw, false) {
+			if u.uid == id && u.secretMatches(pw, passwordOrKey) {
 				return u, nil
 			}
 		}
@@ -103,7 +122,7 @@ func (s *Server) checkUID(uid any, secret any) (*userInfo, error) {
 // userByKey returns the user owning API key key, or nil.
 func (s *Server) userByKey(key string) *userInfo {
 	for _, u := range s.users {
-		if u.secretMatches(key, true) {
+		if u.secretMatches(key, keyOnly) {
 			return u
 		}
 	}

@@ -52,13 +52,15 @@ func (s *Server) methods() map[string]*methodSpec {
 		"check_access_rights":  {params: []string{"operation", "raise_exception"}, required: 1, fn: (*call).checkAccessRights},
 		"has_access":           {record: true, params: []string{"operation"}, required: 1, minV: 18, fn: (*call).hasAccess},
 		"context_get":          {models: []string{"res.users"}, fn: (*call).contextGet},
-		"create":               {params: []string{"vals_list"}, required: 1, access: "create", fn: (*call).create},
-		"write":                {record: true, params: []string{"vals"}, required: 1, access: "write", fn: (*call).write},
-		"unlink":               {record: true, access: "unlink", fn: (*call).unlink},
-		"copy":                 {record: true, params: []string{"default"}, access: "create", fn: (*call).copy},
-		"action_archive":       {record: true, access: "write", fn: func(c *call) (any, error) { return c.setActive(false) }},
-		"action_unarchive":     {record: true, access: "write", fn: func(c *call) (any, error) { return c.setActive(true) }},
-		"toggle_active":        {record: true, access: "write", maxV: 18, fn: (*call).toggleActive},
+		"check_object_reference": {params: []string{"module", "xml_id", "raise_on_access_error"}, required: 2, models: []string{modelDataModel},
+			fn: (*call).checkObjectReference},
+		"create":           {params: []string{"vals_list"}, required: 1, access: "create", fn: (*call).create},
+		"write":            {record: true, params: []string{"vals"}, required: 1, access: "write", fn: (*call).write},
+		"unlink":           {record: true, access: "unlink", fn: (*call).unlink},
+		"copy":             {record: true, params: []string{"default"}, access: "create", fn: (*call).copy},
+		"action_archive":   {record: true, access: "write", fn: func(c *call) (any, error) { return c.setActive(false) }},
+		"action_unarchive": {record: true, access: "write", fn: func(c *call) (any, error) { return c.setActive(true) }},
+		"toggle_active":    {record: true, access: "write", maxV: 18, fn: (*call).toggleActive},
 		"message_post": {record: true, kwOnly: true, thread: true, access: "create", fn: (*call).messagePost,
 			params: []string{"body", "subject", "message_type", "subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html", "author_id", "email_from", "parent_id"}},
 		"action_feedback": {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
@@ -323,11 +325,27 @@ func pyRepr(v any) string {
 // arg returns a bound argument, or nil.
 func (c *call) arg(name string) any { return c.args[name] }
 
-// argInt returns an integer argument; None and False mean def.
+// argInt returns an integer argument (offset, limit): def when the caller
+// did not pass it, 0 when it passed a falsy value (None, False, 0 or "",
+// as a widely used npm client sends for an unset offset). Odoo adds LIMIT
+// and OFFSET only when the value is truthy (odoo/tools/query.py
+// Query.select; 16: models.py _search, "limit and ' limit %d' % limit").
 func (c *call) argInt(name string, def int64) (int64, error) {
-	switch v := c.args[name].(type) {
-	case nil, bool:
+	raw, passed := c.args[name]
+	if !passed {
 		return def, nil
+	}
+	switch v := raw.(type) {
+	case nil, bool:
+		if v == true {
+			return def, nil
+		}
+		return 0, nil
+	case string:
+		if v == "" {
+			return 0, nil
+		}
+		return 0, errType("'%s' must be an integer, not %s", name, pyRepr(v))
 	default:
 		n, ok := asInt(v)
 		if !ok {

@@ -120,13 +120,16 @@ func installedModules(ds *dataset.Dataset) []string {
 
 // ensureIRModel fills ir.model from the schema when the dataset has no
 // ir.model records, so that mail.activity res_model_id and OdooRPC's model
-// lookups work. It records one model per schema model whose module is
-// installed.
-func ensureIRModel(ds *dataset.Dataset, modules []string) error {
+// lookups work. It records one model per schema model of the emulated
+// version whose module is installed.
+func ensureIRModel(ds *dataset.Dataset, modules []string, major int) error {
 	if ds.Len("ir.model") > 0 {
 		return nil
 	}
 	for _, m := range ds.Schema().Models() {
+		if !m.InVersion(major) {
+			continue
+		}
 		if _, ok := slices.BinarySearch(modules, m.Module); !ok && ds.Len(m.Name) == 0 {
 			continue
 		}

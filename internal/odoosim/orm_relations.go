@@ -212,7 +212,7 @@ func (c *call) computeStored(m *modelInfo, rec dataset.Record, creating bool) {
 			if m.name == "purchase.order" {
 				prefix = "P"
 			}
-			rec["name"] = prefix + zeroPad(c.s.ds.NextID(m.name), 5)
+			rec["name"] = prefix + zeroPad(c.s.nextID(m.name), 5)
 		}
 	}
 }

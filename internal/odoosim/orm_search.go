@@ -133,6 +133,16 @@ func (c *call) matchFirst(wire any, n int64) ([]int64, error) {
 		if !mt.Match(id) || (c.m.companyField != "" && !c.companyVisible(rec, allowed)) {
 			continue
 		}
+		// A dataset's ir.model may list models the emulated version lacks
+		// (hr.expense.sheet on 19): Odoo's registry would not have them.
+		if c.m.name == "ir.model" {
+			if _, ok := c.s.served(rec.Str("model")); !ok {
+				continue
+			}
+		}
+		if c.m.name == modelDataModel && !c.s.xmlidVisible(rec) {
+			continue
+		}
 		out = append(out, id)
 		if n > 0 && int64(len(out)) == n {
 			break

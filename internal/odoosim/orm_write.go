@@ -152,6 +152,9 @@ func (c *call) createOne(t *txn, m *modelInfo, vals map[string]any, extra datase
 		return 0, err
 	}
 	c.computeStored(m, rec, true)
+	// The INSERT takes the id from the sequence before PostgreSQL checks
+	// NOT NULL, so a create refused for a missing value still uses one.
+	rec["id"] = c.s.takeID(m.name)
 	if err := checkRequired(m, rec); err != nil {
 		return 0, err
 	}
@@ -338,6 +341,11 @@ func (c *call) coerce(m *modelInfo, f *fieldInfo, raw any, rec dataset.Record) (
 		}
 		if f.def != nil && !slices.ContainsFunc(f.def.SelectionIn(c.s.major), func(o dataset.Option) bool { return o.Value == s }) {
 			return nil, bad()
+		}
+		if f.def != nil && !slices.ContainsFunc(f.def.SelectionIn(dataset.CanonicalVersion), func(o dataset.Option) bool { return o.Value == s }) {
+			// A value of this version only (a 17 payment "posted") is
+			// stored as the Odoo 18 value reads map back to it.
+			return storedSelection(c.s.major, m.name, f.key, s), nil
 		}
 		return s, nil
 	case dataset.Integer:

@@ -126,7 +126,7 @@ func (s *Server) webAuthenticate(w http.ResponseWriter, _ *http.Request, params 
 	}
 	login, _ := params["login"].(string)
 	password, _ := params["password"].(string)
-	u := s.authenticate(login, password)
+	u := s.authenticate(login, password, passwordOnly)
 	if u == nil {
 		return nil, errAccessDenied()
 	}

@@ -32,13 +32,13 @@ func requirePython(t *testing.T, path, module string) string {
 	return bin
 }
 
-// runScript runs testdata/script with the server's URL, database and
-// version, and checks that it printed ALL OK.
+// runScript runs testdata/script with the server's URL, database, version
+// and the admin's API key, and checks that it printed ALL OK.
 func runScript(t *testing.T, python, script, url, version string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, python, filepath.Join("testdata", script), url, testDB, version)
+	cmd := exec.CommandContext(ctx, python, filepath.Join("testdata", script), url, testDB, version, adminKey)
 	out, err := cmd.CombinedOutput()
 	if err != nil || !strings.Contains(string(out), "ALL OK") {
 		t.Fatalf("%s failed: %v\n%s", script, err, out)

@@ -41,12 +41,16 @@ type Server struct {
 	tableOnce  sync.Once
 	table      map[string]*methodSpec
 
-	// mu guards ds, virtual and lastWrite.
+	// mu guards ds, virtual, lastWrite and seq.
 	mu        sync.RWMutex
 	ds        *dataset.Dataset
 	virtual   map[string]*vtable
 	lastWrite time.Time
 	refs      map[string][]reference
+	// seq is the last id handed out per model: like a PostgreSQL sequence
+	// it never goes back, so unlinking the newest record or a rolled-back
+	// create does not free its id.
+	seq map[string]int64
 }
 
 // vtable holds the records of a virtual model.
@@ -79,7 +83,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 		return nil, err
 	}
 	s.modules = installedModules(ds)
-	if err := ensureIRModel(ds, s.modules); err != nil {
+	if err := ensureIRModel(ds, s.modules, s.major); err != nil {
 		return nil, fmt.Errorf("odoosim: add ir.model records: %w", err)
 	}
 	s.models = buildModels(ds, s.major)
@@ -91,7 +95,12 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	}
 	s.virtual = map[string]*vtable{moduleModel: vt}
 	s.addDiscuss()
+	s.addXMLIDs()
 	s.lastWrite = latestWrite(ds)
+	s.seq = map[string]int64{}
+	for _, m := range ds.Models() {
+		s.seq[m] = ds.NextID(m) - 1
+	}
 	if s.users, err = s.resolveUsers(opts.Users); err != nil {
 		return nil, err
 	}
@@ -218,6 +227,19 @@ func latestWrite(ds *dataset.Dataset) time.Time {
 	}
 	t, _ := time.Parse(dataset.DatetimeLayout, latest)
 	return t
+}
+
+// nextID returns the id the next record of model gets, without taking it.
+// Call with s.mu held.
+func (s *Server) nextID(model string) int64 {
+	return max(s.ds.NextID(model), s.seq[model]+1)
+}
+
+// takeID hands out the next id of model. Call with s.mu held for writing.
+func (s *Server) takeID(model string) int64 {
+	id := s.nextID(model)
+	s.seq[model] = id
+	return id
 }
 
 // get returns a record of model, virtual or not, or nil. Call with s.mu held.

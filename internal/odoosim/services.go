@@ -54,7 +54,7 @@ func (s *Server) commonService(method string, args []any) (any, error) {
 		}
 		login, _ := args[1].(string)
 		secret, _ := args[2].(string)
-		if u := s.authenticate(login, secret); u != nil {
+		if u := s.authenticate(login, secret, passwordOrKey); u != nil {
 			return u.uid, nil
 		}
 		return false, nil

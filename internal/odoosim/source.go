@@ -135,9 +135,69 @@ func retype(val any, from, to dataset.FieldType) any {
 	return val
 }
 
+// selectionRename maps a stored (Odoo 18) selection value that versions
+// minV to maxV do not offer to the value they show instead.
+type selectionRename struct {
+	model, key string
+	minV, maxV int
+	stored     string
+	shown      string
+}
+
+// selectionRenames are the version differences of selection values that
+// a plain rename covers; see docs/odoo-simulator.md for their sources.
+var selectionRenames = []selectionRename{
+	// 16/17 payments _inherit their move: state is the move's draft,
+	// posted or cancel (17 addons/account/models/account_payment.py has no
+	// state field; 18 defines draft/in_process/paid/canceled/rejected).
+	{"account.payment", "state", 0, 17, "in_process", "posted"},
+	{"account.payment", "state", 0, 17, "paid", "posted"},
+	{"account.payment", "state", 0, 17, "canceled", "cancel"},
+	{"account.payment", "state", 0, 17, "rejected", "cancel"},
+	// 18 added payment_state "blocked"; earlier such invoices are unpaid.
+	{"account.move", "payment_state", 0, 17, "blocked", "not_paid"},
+	// 17 added "submitted"; 16 expenses stay "reported" until approved.
+	{"hr.expense", "state", 0, 16, "submitted", "reported"},
+	// 19 dropped expense sheets: no "reported" step, "done" became "paid".
+	{"hr.expense", "state", 19, 0, "reported", "draft"},
+	{"hr.expense", "state", 19, 0, "done", "paid"},
+	// 17 added the automated and outgoing message types.
+	{"mail.message", "message_type", 0, 16, "auto_comment", "notification"},
+	{"mail.message", "message_type", 0, 16, "email_outgoing", "email"},
+	// 18 added combo products; 16/17 sell them as services.
+	{"product.template", "type", 0, 17, "combo", "service"},
+	{"product.product", "type", 0, 17, "combo", "service"},
+	// 19 removed the "done" (locked) purchase state from lines too.
+	{"purchase.order.line", "state", 19, 0, "done", "purchase"},
+	// 19 added sub-sections to order lines.
+	{"sale.order.line", "display_type", 0, 18, "line_subsection", "line_section"},
+}
+
+// storedSelection maps a selection value a client of the emulated
+// version writes to the stored (Odoo 18) value, the inverse of
+// selectionRenames (the first stored value wins: posted payments are
+// in_process until matched with the bank).
+func storedSelection(major int, model, key, val string) string {
+	for _, r := range selectionRenames {
+		if r.model == model && r.key == key && r.shown == val && inRange(major, r.minV, r.maxV) {
+			return r.stored
+		}
+	}
+	return val
+}
+
+func inRange(v, lo, hi int) bool { return (lo == 0 || v >= lo) && (hi == 0 || v <= hi) }
+
 // versionValue maps stored (Odoo 18) selection values to the emulated
 // version's where the meaning moved between fields.
 func versionValue(major int, model, key string, rec dataset.Record, val any) any {
+	if s, ok := val.(string); ok {
+		for _, r := range selectionRenames {
+			if r.model == model && r.key == key && r.stored == s && inRange(major, r.minV, r.maxV) {
+				return r.shown
+			}
+		}
+	}
 	switch {
 	case key == "state" && model == "sale.order" && major <= 16:
 		if val == "sale" && rec.Bool("locked") {

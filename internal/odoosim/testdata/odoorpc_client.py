@@ -1,6 +1,6 @@
 """OdooRPC 0.9 against the simulator.
 
-Usage: /usr/bin/python3 odoorpc_client.py URL DB VERSION
+Usage: /usr/bin/python3 odoorpc_client.py URL DB VERSION API_KEY
 
 Logs in through /web/session/authenticate, reads the version from
 /web/webclient/version_info, then works through /jsonrpc with the model
@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import odoorpc
 
-url, db, expected_version = sys.argv[1], sys.argv[2], sys.argv[3]
+url, db, expected_version, api_key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 u = urlparse(url)
 odoo = odoorpc.ODOO(u.hostname, protocol="jsonrpc", port=u.port)
 assert odoo.version == expected_version, odoo.version
@@ -24,10 +24,29 @@ try:
 except odoorpc.error.RPCError as exc:
     assert exc.info["data"]["name"] == "odoo.exceptions.AccessDenied", exc.info
 
+# OdooRPC logs in through /web/session/authenticate, an interactive login
+# that checks passwords only: an API key is refused.
+try:
+    odoo.login(db, "admin", api_key)
+    raise AssertionError("API key accepted by the web login")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "odoo.exceptions.AccessDenied", exc.info
+
 odoo.login(db, "admin", "admin")
 user = odoo.env.user
 assert user.login == "admin", user.login
 assert "res.partner" in odoo.env
+
+# env.ref resolves external ids through ir.model.data check_object_reference.
+company = odoo.env.ref("base.main_company")
+assert company._name == "res.company" and company.id == 1, company
+assert odoo.env.ref("base.user_admin").login == "admin"
+assert odoo.env.ref("mail.mt_comment").name == "Discussions"
+try:
+    odoo.env.ref("base.no_such_id")
+    raise AssertionError("unknown xml id resolved")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "builtins.ValueError", exc.info
 
 Partner = odoo.env["res.partner"]
 domain = ["|", ("country_id.code", "=", "BE"), "!", ("is_company", "=", True)]

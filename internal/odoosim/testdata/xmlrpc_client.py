@@ -1,6 +1,6 @@
 """Odoo's external API documentation examples, run against the simulator.
 
-Usage: python3 xmlrpc_client.py URL DB VERSION
+Usage: python3 xmlrpc_client.py URL DB VERSION API_KEY
 
 Uses only Python's standard xmlrpc.client, exactly as
 https://www.odoo.com/documentation/17.0/developer/reference/external_api.html
@@ -9,7 +9,7 @@ shows. Prints "ALL OK" when every check passed; any failure raises.
 import sys
 import xmlrpc.client
 
-url, db, expected_version = sys.argv[1], sys.argv[2], sys.argv[3]
+url, db, expected_version, api_key = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
 username, password = "admin", "admin"
 
 common = xmlrpc.client.ServerProxy("{}/xmlrpc/2/common".format(url))
@@ -67,6 +67,32 @@ found = models.execute_kw(db, uid, password, "res.partner", "name_search", ["New
 assert [new_id, "Newer partner"] in found, found
 assert models.execute_kw(db, uid, password, "res.partner", "unlink", [[new_id]]) is True
 assert models.execute_kw(db, uid, password, "res.partner", "search", [[["id", "=", new_id]]]) == []
+# Ids are never reused: the next record does not get the unlinked one's id.
+next_id = models.execute_kw(db, uid, password, "res.partner", "create", [{"name": "Next Partner"}])
+assert next_id > new_id, (next_id, new_id)
+
+# An API key goes in the password slot of the RPC services.
+assert common.authenticate(db, username, api_key, {}) == uid
+assert models.execute_kw(db, uid, api_key, "res.partner", "search_count", [[["is_company", "=", True]]]) == count
+
+# Falsy offset and limit ('' as some clients send for unset ones, False)
+# mean no offset and no limit.
+for unset in ("", False):
+    got = models.execute_kw(db, uid, password, "res.partner", "search", [[["is_company", "=", True]]], {"offset": unset, "limit": unset})
+    assert got == ids, (unset, got, ids)
+
+# External ids: ir.model.data rows and check_object_reference.
+assert models.execute_kw(db, uid, password, "ir.model.data", "check_object_reference", ["base", "main_company"]) == ["res.company", 1]
+[xid] = models.execute_kw(db, uid, password, "ir.model.data", "search_read",
+                         [[["module", "=", "mail"], ["name", "=", "mt_note"]]], {"fields": ["model", "res_id"]})
+assert xid["model"] == "mail.message.subtype", xid
+[note] = models.execute_kw(db, uid, password, "mail.message.subtype", "read", [[xid["res_id"]], ["name", "internal"]])
+assert note["name"] == "Note" and note["internal"] is True, note
+try:
+    models.execute_kw(db, uid, password, "ir.model.data", "check_object_reference", ["base", "no_such_id"])
+    raise AssertionError("unknown xml id resolved")
+except xmlrpc.client.Fault as fault:
+    assert fault.faultCode == 1 and "ValueError: External ID not found in the system: base.no_such_id" in fault.faultString, fault
 
 # An access error for a read-only user.
 viewer = common.authenticate(db, "viewer", "viewer", {})
