@@ -103,6 +103,8 @@ type tenant struct {
 	cfg  *config.Config
 	conn *store.Connection
 	keys []string
+	// odooRequests counts the requests its Odoo got.
+	odooRequests atomic.Int64
 }
 
 func newTenant(t *testing.T, name, dsn string) *tenant {
@@ -112,10 +114,13 @@ func newTenant(t *testing.T, name, dsn string) *tenant {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(sim)
-	t.Cleanup(ts.Close)
 	secret := "secret-of-" + name + "-0123456789"
 	tn := &tenant{name: name, sim: sim, hook: newHookReceiver(t, secret)}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		tn.odooRequests.Add(1)
+		sim.ServeHTTP(w, r)
+	}))
+	t.Cleanup(ts.Close)
 	tn.env = []string{"AICOO_STORE_POSTGRES_DSN=" + dsn, "AICOO_LOG_LEVEL=error", "AICOO_SERVER_ADDR=127.0.0.1:0",
 		"AICOO_ODOO_NAME=" + name, "AICOO_ODOO_URL=" + ts.URL, "AICOO_ODOO_DATABASE=" + name,
 		"AICOO_ODOO_USERNAME=" + odoosim.LoginDefault, "AICOO_ODOO_API_KEY=" + sim.APIKey(),
@@ -199,9 +204,19 @@ func waitFor(t *testing.T, timeout time.Duration, what string, cond func() (bool
 // middle of deliveries) and starts it again. Every notification must reach
 // its own connection's endpoint and no other, every job must run only on
 // an instance of its own connection, and the restarted instance must
-// finish what the killed one left running at once.
+// finish what the killed one left running at once. The killed instance is
+// started first (and so is most likely River's leader), or second.
 func TestInstancesKeepTheirConnectionsApart(t *testing.T) {
 	t.Parallel()
+	storetest.RequirePostgres(t)
+	for _, killFirst := range []bool{true, false} {
+		t.Run(map[bool]string{true: "kill the first started", false: "kill the second started"}[killFirst], func(t *testing.T) {
+			testInstancesApart(t, killFirst)
+		})
+	}
+}
+
+func testInstancesApart(t *testing.T, killFirst bool) {
 	dsn := storetest.PostgresSchemaDSN(t)
 	ctx := context.Background()
 	ta, tb := newTenant(t, "tenant-a", dsn), newTenant(t, "tenant-b", dsn)
@@ -215,8 +230,17 @@ func TestInstancesKeepTheirConnectionsApart(t *testing.T) {
 			}
 		}
 	})
-	a := startTestApp(t, ta.cfg)
-	child := startTenantChild(t, tb)
+	var (
+		a     *app
+		child *exec.Cmd
+	)
+	if killFirst {
+		child = startTenantChild(t, tb)
+		a = startTestApp(t, ta.cfg)
+	} else {
+		a = startTestApp(t, ta.cfg)
+		child = startTenantChild(t, tb)
+	}
 	var err error
 	for _, tn := range []*tenant{ta, tb} {
 		if tn.conn, err = a.store.ConnectionByName(ctx, tn.name); err != nil {
@@ -317,14 +341,20 @@ func TestInstancesKeepTheirConnectionsApart(t *testing.T) {
 		slices.Sort(got)
 		want := slices.Clone(tn.keys)
 		slices.Sort(want)
-		t.Logf("endpoint of %s: %d requests, %d messages, by connection %v", tn.name, tn.hook.requestsLocked(), len(got), tn.hook.conns)
+		t.Logf("endpoint of %s: %d requests, %d messages, by connection %v; its Odoo got %d requests", tn.name, tn.hook.requestsLocked(), len(got), tn.hook.conns, tn.odooRequests.Load())
 		if !slices.Equal(got, want) || len(tn.hook.bad) > 0 {
 			t.Errorf("endpoint of %s got %v (bad requests %v), want exactly %v", tn.name, got, tn.hook.bad, want)
 		}
 		tn.hook.mu.Unlock()
 	}
 	// Every sync ran on its own connection's instance (the other has no
-	// API key for it), and so did every attempt of every job.
+	// API key for it), against its own Odoo, and so did every attempt of
+	// every job.
+	for _, tn := range []*tenant{ta, tb} {
+		if tn.odooRequests.Load() == 0 {
+			t.Errorf("the Odoo of %s got no request: its sync did not reach it", tn.name)
+		}
+	}
 	owner := map[int64]string{ta.conn.ID: instanceName(ta.cfg), tb.conn.ID: instanceName(tb.cfg)}
 	for conn, j := range syncJobs {
 		runs, err := a.store.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -518,5 +519,56 @@ func TestStartAdoptsLegacyDefaultQueue(t *testing.T) {
 	}
 	if queue != river.QueueDefault || ranTheirs.Load() != 0 {
 		t.Fatalf("the other connection's legacy run: queue %q, run %d times; want left in the default queue for its own instance", queue, ranTheirs.Load())
+	}
+}
+
+// TestEngineWorksOnlyItsConnections: an engine holding one of two
+// connections runs that connection's monitoring jobs and per-connection
+// ticks, and never the other's, which are not even enqueued.
+func TestEngineWorksOnlyItsConnections(t *testing.T) {
+	t.Parallel()
+	s := storetest.Open(t, store.SQLite)
+	mine := setup(t, s)
+	ctx := context.Background()
+	other, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var runs, ticks sync.Map // connection id -> *atomic.Int64
+	count := func(m *sync.Map, conn int64) {
+		v, _ := m.LoadOrStore(conn, new(atomic.Int64))
+		v.(*atomic.Int64).Add(1)
+	}
+	load := func(m *sync.Map, conn int64) int64 {
+		if v, ok := m.Load(conn); ok {
+			return v.(*atomic.Int64).Load()
+		}
+		return 0
+	}
+	for _, c := range []*store.Connection{mine, other} {
+		createJob(t, s, c.ID, "every-second", "@every 1s", "test.count")
+	}
+	startEngine(t, jobs.Config{Store: s, Connections: []int64{mine.ID}, Analyzers: mustRegistry(t, jobs.Analyzer{
+		Type: "test.count", Func: func(_ context.Context, run jobs.Run) (jobs.Outcome, error) {
+			count(&runs, run.Job.ConnectionID)
+			return jobs.Outcome{}, nil
+		}}),
+		Ticks: []jobs.Tick{{Name: "per-connection", Interval: time.Second, ConnectionFunc: func(_ context.Context, conn int64) error {
+			count(&ticks, conn)
+			return nil
+		}}},
+	})
+	eventually(t, 30*time.Second, "this connection's job and tick run repeatedly", func() (bool, error) {
+		return load(&runs, mine.ID) >= 2 && load(&ticks, mine.ID) >= 2, nil
+	})
+	if n, m := load(&runs, other.ID), load(&ticks, other.ID); n != 0 || m != 0 {
+		t.Fatalf("the other connection's job ran %d times and its tick %d times here", n, m)
+	}
+	var queued int
+	if err := s.DB().QueryRowContext(ctx, `SELECT count(*) FROM river_job WHERE queue = $1`, jobs.Queue(other.ID)).Scan(&queued); err != nil {
+		t.Fatal(err)
+	}
+	if queued != 0 {
+		t.Fatalf("%d jobs of the other connection enqueued by an instance that does not hold it", queued)
 	}
 }

@@ -96,7 +96,10 @@ func (e *Engine) adoptLegacy(ctx context.Context) error {
 		}
 		conn, ok, err := e.connectionOfJob(ctx, j.kind, j.args)
 		if err != nil {
-			return fmt.Errorf("jobs: connection of legacy job %d (%s): %w", j.id, j.kind, err)
+			// One bad row must not stop the others; it is reported on each
+			// reload.
+			e.cfg.Logger.WarnContext(ctx, "jobs: cannot tell the connection of a job in the default queue", "id", j.id, "kind", j.kind, "error", err)
+			continue
 		}
 		if !ok || !e.holds(conn) {
 			continue

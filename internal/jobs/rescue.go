@@ -49,7 +49,8 @@ func (e *Engine) claimInstance(ctx context.Context) (bool, error) {
 	if e.cfg.Store.Dialect() != store.Postgres {
 		return true, nil
 	}
-	conn, err := e.cfg.Store.DB().Conn(ctx)
+	db := e.cfg.Store.DB()
+	conn, err := db.Conn(ctx)
 	if err != nil {
 		return false, fmt.Errorf("jobs: instance lock: %w", err)
 	}
@@ -66,5 +67,10 @@ func (e *Engine) claimInstance(ctx context.Context) (bool, error) {
 		return false, nil
 	}
 	e.instanceLock = conn // closing it (Stop, or the process dying) releases the lock
+	// It holds the connection for the engine's life: widen the pool by one
+	// so the rest of the process keeps the configured number.
+	if limit := db.Stats().MaxOpenConnections; limit > 0 {
+		db.SetMaxOpenConns(limit + 1)
+	}
 	return true, nil
 }
