@@ -112,7 +112,7 @@ func (m *Model) Backtest(opt BacktestOptions) []*BacktestReport {
 		start := time.Now()
 		last := today - day(7*longest)
 		for t := last; t >= first+day(opt.HistoryDays); t -= 7 {
-			c := m.b.companyForecast(cid, t, fopt)
+			c := m.forecast(cid, t, fopt)
 			open := c.OpeningCash
 			runRate := 0.0
 			for _, l := range ls {

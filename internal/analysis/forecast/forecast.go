@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"sync"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/odoo"
@@ -117,14 +118,23 @@ type Company struct {
 	// Habits summarise the payment habits used.
 	CustomerHabitDays float64 `json:"customer_habit_days"`
 	PayingHabitDays   float64 `json:"paying_habit_days"`
-	// FlowSD is the weekly standard deviation of net flows the band adds
-	// per week of horizon.
-	FlowSD float64 `json:"flow_sd"`
+	// NetWeeklySD is the week-to-week standard deviation of net business
+	// placed (sales minus purchases), which the band carries forward.
+	NetWeeklySD float64 `json:"net_weekly_sd"`
 	// Lowest is the week with the lowest closing cash.
 	Lowest Week `json:"lowest"`
+	// ModelSD is, per week, the standard deviation of closing cash the
+	// model derives (habits, new-business variability and drift).
+	ModelSD []float64 `json:"model_sd"`
+	// BandScale is, per week, the factor applied to ModelSD so that the
+	// 80% band held 80% of actual closing cash over the company's last
+	// CalibrationOrigins weekly forecasts (1 without that track record).
+	BandScale []float64 `json:"band_scale"`
 
-	pipeline bool
-	t        day
+	pipeline      bool
+	t             day
+	sales, buying *lagModel
+	drift         []float64
 }
 
 // Forecast is the forecast of every company.
@@ -137,6 +147,10 @@ type Forecast struct {
 // backtest, scenarios) read the records once.
 type Model struct {
 	b *book
+
+	mu     sync.Mutex
+	optKey string
+	tracks map[trackKey]*track
 }
 
 // Load reads what the forecast needs from src. It returns an error
@@ -169,7 +183,7 @@ func (m *Model) At(asOf odoo.Date, opt Options) *Forecast {
 	t := dayOfDate(asOf)
 	f := &Forecast{AsOf: asOf}
 	for _, cid := range m.b.companyIDs() {
-		f.Companies = append(f.Companies, m.b.companyForecast(cid, t, opt))
+		f.Companies = append(f.Companies, m.forecast(cid, t, opt))
 	}
 	return f
 }
@@ -282,7 +296,17 @@ func (b *book) companyForecast(cid int64, t day, opt Options) *Company {
 		}
 	}
 	b.pipelineItems(c, sales, t, add)
-	c.FlowSD = b.flowSD(cid, t)
+	c.sales, c.buying = sales, buying
+	// How far the new-business layer moved in a quarter: the same layer
+	// measured 13 weeks earlier, over the same horizon.
+	prevS := b.businessLag(cid, t-91, customerDoc, nil, opt, end-91)
+	prevB := b.businessLag(cid, t-91, vendorDoc, recurringPartner, opt, end-91)
+	c.drift = make([]float64, opt.Weeks)
+	for w := range c.drift {
+		n := 7 * (w + 1)
+		c.drift[w] = (sales.cumulative(n) - buying.cumulative(n)) - (prevS.cumulative(n) - prevB.cumulative(n))
+	}
+	c.NetWeeklySD = netWeeklySD(sales, buying)
 	sort.SliceStable(c.Items, func(i, j int) bool { return c.Items[i].d < c.Items[j].d })
 	c.aggregate(opt.Weeks)
 	return c
@@ -470,12 +494,27 @@ func (c *Company) aggregate(weeks int) {
 			wk.Payments += it.Amount
 		}
 	}
+	c.ModelSD = make([]float64, weeks)
 	for w := range c.Weeks {
 		wk := &c.Weeks[w]
 		wk.Opening = open
 		wk.Closing = open + wk.Receipts + wk.Payments
 		open = wk.Closing
-		sd := c.bandSD(w + 1)
+		c.ModelSD[w] = c.bandSD(w + 1)
+	}
+	c.applyBand()
+}
+
+// applyBand sets each week's Low and High from the model's standard
+// deviation times the calibration scale (1 until calibrated).
+func (c *Company) applyBand() {
+	for w := range c.Weeks {
+		wk := &c.Weeks[w]
+		scale := 1.0
+		if w < len(c.BandScale) {
+			scale = c.BandScale[w]
+		}
+		sd := c.ModelSD[w] * scale
 		wk.Low, wk.High = wk.Closing-BandZ*sd, wk.Closing+BandZ*sd
 	}
 	c.Lowest = c.Weeks[0]
@@ -486,13 +525,16 @@ func (c *Company) aggregate(weeks int) {
 	}
 }
 
-// bandSD is the standard deviation of closing cash after h weeks: the
-// timing of each dated item (its payer's spread: it may land on either
-// side of the week's end) plus the week-to-week variability of flows,
-// growing with the horizon.
+// bandSD is the model's standard deviation of closing cash after h weeks:
+// the timing of each dated item (its payer's spread: it may land on either
+// side of the week's end), the week-to-week variability of new business,
+// and how far the new-business layer moved over the last quarter.
 func (c *Company) bandSD(h int) float64 {
 	end := float64(c.t) + float64(7*h) + 0.5
-	v := float64(h) * c.FlowSD * c.FlowSD
+	v := newBusinessVariance(c.sales, c.buying, c.NetWeeklySD, h)
+	if h-1 < len(c.drift) {
+		v += c.drift[h-1] * c.drift[h-1]
+	}
 	for _, it := range c.Items {
 		if it.SpreadDays <= 0 || it.Layer == LayerPipeline && !c.pipeline {
 			continue
@@ -504,3 +546,5 @@ func (c *Company) bandSD(h int) float64 {
 }
 
 func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
+
+var bandVariant = 3

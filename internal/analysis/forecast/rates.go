@@ -2,7 +2,6 @@ package forecast
 
 import (
 	"math"
-	"sort"
 )
 
 // lagModel is the new-business layer of one side (sales or purchases):
@@ -11,6 +10,66 @@ import (
 type lagModel struct {
 	rate float64   // company currency per day, unsigned
 	cdf  []float64 // cdf[k]: share paid within k days of the order (or invoice)
+	// weekly is the business placed in each of the last 26 weeks (0 is
+	// the week ending at the forecast's day).
+	weekly []float64
+}
+
+// newBusinessVariance returns the variance of the new-business layers'
+// cumulative net flow through week h: each future week's net business
+// (sales minus purchases) varies by sd, and the share of it paid by the
+// end of week h is the lag distribution at that age (the mean of the two
+// sides').
+func newBusinessVariance(sales, buying *lagModel, sd float64, h int) float64 {
+	at := func(m *lagModel, k int) float64 {
+		if m == nil || len(m.cdf) == 0 {
+			return 0
+		}
+		return m.cdf[min(k, len(m.cdf)-1)]
+	}
+	sq, sum := 0.0, 0.0
+	for s := 1; s <= h; s++ {
+		k := 7*(h-s) + 3
+		f := (at(sales, k) + at(buying, k)) / 2
+		sq += f * f
+		sum += f
+	}
+	// The rate itself is a mean of rateWeeks weeks: its error moves every
+	// future week the same way.
+	return sd * sd * (sq + sum*sum/rateWeeks)
+}
+
+// rateWeeks is the number of weeks the new-business rate averages.
+const rateWeeks = RateWindowDaysDefault / 7
+
+// cumulative returns the layer's expected flow from day 1 through day n.
+func (m *lagModel) cumulative(n int) float64 {
+	s := 0.0
+	for j := 1; j <= n; j++ {
+		s += m.expected(j)
+	}
+	return s
+}
+
+// netWeeklySD is the week-to-week variability of net business placed
+// (sales minus purchases) over the 26 weeks up to the forecast: the robust
+// variance of its four-week sums, divided by four, so that weeks that
+// offset each other (an order pulled forward from the next week) do not
+// count as variability.
+func netWeeklySD(sales, buying *lagModel) float64 {
+	if sales == nil || buying == nil {
+		return 0
+	}
+	var sums []float64
+	for i := 0; i+4 <= len(sales.weekly); i++ {
+		s := 0.0
+		for j := i; j < i+4; j++ {
+			s += sales.weekly[j] - buying.weekly[j]
+		}
+		sums = append(sums, s)
+	}
+	sd4 := 1.4826 * madFloat(sums, medianFloat(sums))
+	return sd4 / 2
 }
 
 // expected returns the flow expected j days after t from business placed
@@ -43,27 +102,40 @@ func (m *lagModel) medianLag() int {
 // one side. Business is a confirmed order (by its date) or an invoice or
 // bill billing no order; on the purchase side, bills of vendors with a
 // recurring flow are left out (the recurring layer projects them). The
-// rate averages the business placed in the last RateWindowDays; the lag
-// distribution comes from the business placed in the year before, old
-// enough to have been paid over the whole horizon.
+// rate averages the business placed in the last RateWindowDays. The lag
+// distribution comes from the business placed in the year up to t, each
+// lag k measured on the business at least k+1 days old (as an actuarial
+// life table does), so short lags reflect the most recent habits.
 func (b *book) businessLag(cid int64, t day, kind docKind, exclude map[int64]bool, opt Options, end day) *lagModel {
 	horizon := int(end - t)
 	from := t - day(opt.RateWindowDays)
-	lagFrom, lagTo := t-HabitWindowDays, t-day(horizon)-1
-	pmf := make([]float64, horizon)
-	var placed, lagTotal float64
+	lagFrom := t - HabitWindowDays
+	// num[k] and den[k] are difference arrays: paid within k days and
+	// placed, over the business old enough to tell (age > k).
+	num := make([]float64, horizon+1)
+	den := make([]float64, horizon+1)
+	var placed float64
 	sign := 1.0
 	if kind == vendorDoc {
 		sign = -1
 	}
+	const sdWeeks = 26
+	weekly := make([]float64, sdWeeks)
 	event := func(origin day, amount float64, docs []*doc) {
 		if origin > from && origin <= t {
 			placed += amount
 		}
-		if origin < lagFrom || origin > lagTo {
+		if origin > t-7*sdWeeks && origin <= t {
+			weekly[int(t-origin)/7] += amount
+		}
+		if origin < lagFrom || origin >= t {
 			return
 		}
-		lagTotal += amount
+		age := min(int(t-origin), horizon) // lags 0..age-1 are observed
+		w := math.Exp2(-float64(t-origin) / lagHalfLifeDays)
+		amount *= w
+		den[0] += amount
+		den[age] -= amount
 		for _, d := range docs {
 			for _, s := range d.settle {
 				if s.credit || s.d > t || s.created > t {
@@ -73,8 +145,9 @@ func (b *book) businessLag(cid int64, t day, kind docKind, exclude map[int64]boo
 				if k < 0 {
 					k = 0
 				}
-				if k < horizon {
-					pmf[k] += -sign * s.amt
+				if k < age {
+					num[k] += -sign * s.amt * w
+					num[age] -= -sign * s.amt * w
 				}
 			}
 		}
@@ -104,34 +177,26 @@ func (b *book) businessLag(cid int64, t day, kind docKind, exclude map[int64]boo
 		}
 		event(d.date, sign*d.amount, []*doc{d})
 	}
-	m := &lagModel{rate: placed / float64(opt.RateWindowDays)}
-	if lagTotal <= 0 {
+	m := &lagModel{rate: placed / float64(opt.RateWindowDays), weekly: weekly}
+	if den[0] <= 0 {
 		return m
 	}
 	m.cdf = make([]float64, horizon)
-	cum := 0.0
-	for k := range pmf {
-		cum += pmf[k]
-		m.cdf[k] = math.Min(1, cum/lagTotal)
+	var n, dd, prev float64
+	for k := range m.cdf {
+		n += num[k]
+		dd += den[k]
+		f := prev
+		if dd > 0 {
+			f = math.Min(1, math.Max(prev, n/dd))
+		}
+		m.cdf[k], prev = f, f
 	}
 	return m
 }
 
-// flowSD is the week-to-week variability of the bank's net flow: the
-// robust standard deviation (1.4826 MAD) of the weekly net flows of the 26
-// weeks up to t. The band adds its square once per week of horizon.
-func (b *book) flowSD(cid int64, t day) float64 {
-	const weeks = 26
-	nets := make([]float64, weeks)
-	lo := t - 7*weeks
-	for _, l := range b.cash[cid] {
-		if l.d <= lo || l.d > t || l.created > t {
-			continue
-		}
-		w := int(t-l.d) / 7
-		nets[w] += l.amt
-	}
-	sort.Float64s(nets)
-	m := medianFloat(nets)
-	return 1.4826 * madFloat(nets, m)
-}
+
+// lagHalfLifeDays is the age at which a past order weighs half in the lag
+// distribution: payment habits drift (a customer paying ever later), and
+// the recent ones say more about the next weeks.
+const lagHalfLifeDays = 60.0
