@@ -195,7 +195,6 @@ func (b *book) businessLag(cid int64, t day, kind docKind, exclude map[int64]boo
 	return m
 }
 
-
 // lagHalfLifeDays is the age at which a past order weighs half in the lag
 // distribution: payment habits drift (a customer paying ever later), and
 // the recent ones say more about the next weeks.
