@@ -35,7 +35,7 @@ func (m *Model) forecast(cid int64, t day, opt Options) *Company {
 
 // trackAt returns the (cached) track of the forecast as of t.
 func (m *Model) trackAt(cid int64, t day, opt Options) *track {
-	key := fmt.Sprint(opt.Weeks, opt.RateWindowDays, opt.Disabled)
+	key := fmt.Sprint(opt.Weeks, opt.RateWindowDays, opt.Disabled, opt.CommittedOnly)
 	m.mu.Lock()
 	if m.optKey != key || m.tracks == nil {
 		m.optKey, m.tracks = key, map[trackKey]*track{}

@@ -50,6 +50,10 @@ type Options struct {
 	// RateWindowDays is the window of the new-business rate. Defaults to
 	// RateWindowDaysDefault.
 	RateWindowDays int
+	// CommittedOnly leaves out the new-business layers: only what is
+	// documented today (bank lines, open invoices and bills, confirmed
+	// orders, recurring flows) is counted.
+	CommittedOnly bool
 }
 
 func (o Options) withDefaults() Options {
@@ -287,7 +291,7 @@ func (b *book) companyForecast(cid int64, t day, opt Options) *Company {
 	// last RateWindowDays, paid with the lags seen over the last year.
 	sales := b.businessLag(cid, t, customerDoc, nil, opt, end)
 	buying := b.businessLag(cid, t, vendorDoc, recurringPartner, opt, end)
-	for j := day(1); t+j <= end; j++ {
+	for j := day(1); t+j <= end && !opt.CommittedOnly; j++ {
 		if v := sales.expected(int(j)); v != 0 {
 			add(Item{Layer: LayerNewSales, Name: "sales not yet ordered", Amount: v, d: t + j})
 		}
@@ -307,9 +311,13 @@ func (b *book) companyForecast(cid int64, t day, opt Options) *Company {
 		c.drift[w] = (sales.cumulative(n) - buying.cumulative(n)) - (prevS.cumulative(n) - prevB.cumulative(n))
 	}
 	c.NetWeeklySD = netWeeklySD(sales, buying)
-	sort.SliceStable(c.Items, func(i, j int) bool { return c.Items[i].d < c.Items[j].d })
+	sortItems(c.Items)
 	c.aggregate(opt.Weeks)
 	return c
+}
+
+func sortItems(items []Item) {
+	sort.SliceStable(items, func(i, j int) bool { return items[i].d < items[j].d })
 }
 
 // partnerOf returns the partner id of a "partner:<id>" recurring id.
