@@ -85,13 +85,13 @@ func TestHandMadeCompany(t *testing.T) {
 		t.Errorf("opening cash %.2f, want %.2f (the future bank line must not count)", c.OpeningCash, cash)
 	}
 	want := map[int][2]float64{ // week: receipts, payments
-		1:  {0, -700},      // the bank line of 10 March
-		2:  {1190, -3000},  // A's invoice on 14 March, V's bill on 15 March
-		3:  {2000, -5000},  // B's invoice on 24 March (company habit), salaries on 25 March
-		5:  {0, -800},      // the purchase order, paid 5 April
-		6:  {500, 0},       // the sale order, paid 16 April
-		8:  {0, -5000},     // salaries, 25 April
-		12: {0, -5000},     // salaries, 25 May
+		1:  {0, -700},     // the bank line of 10 March
+		2:  {1190, -3000}, // A's invoice on 14 March, V's bill on 15 March
+		3:  {2000, -5000}, // B's invoice on 24 March (company habit), salaries on 25 March
+		5:  {0, -800},     // the purchase order, paid 5 April
+		6:  {500, 0},      // the sale order, paid 16 April
+		8:  {0, -5000},    // salaries, 25 April
+		12: {0, -5000},    // salaries, 25 May
 	}
 	closing := cash
 	for _, w := range c.Weeks {
