@@ -123,3 +123,17 @@ func date(s string) odoo.Date {
 	}
 	return d
 }
+
+// setCreated sets when a journal entry and its items were entered.
+func (b *books) setCreated(move int64, on string) {
+	for _, r := range b.recs["account.move"] {
+		if r["id"] == move {
+			r["create_date"] = created(on)
+		}
+	}
+	for _, r := range b.recs["account.move.line"] {
+		if r["move_id"] == move {
+			r["create_date"] = created(on)
+		}
+	}
+}
