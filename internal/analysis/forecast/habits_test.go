@@ -19,7 +19,7 @@ func TestHabits(t *testing.T) {
 	}
 	docs := []*doc{
 		paid(1, 100, 3), paid(1, 70, 10), paid(1, 40, 20),
-		paid(1, 500, 100), // paid more than a year ago: not in the habit
+		paid(1, 500, 100),               // paid more than a year ago: not in the habit
 		paid(2, 60, -4), paid(2, 30, 1), // two invoices: too few for its own habit
 		{company: 1, partner: 3, kind: customerDoc, amount: 100, due: today - 5, created: today - 35, known: true}, // open
 		{company: 1, partner: 9, kind: vendorDoc, amount: -50, due: today - 20, created: today - 50, known: true,
