@@ -17,29 +17,54 @@ const HabitMinPaid = 3
 // HabitWindowDays, sorted.
 type Habit struct {
 	Late []int `json:"late"`
+
+	// memo holds expect's answers by days elapsed: a company's habit has
+	// thousands of payments and is asked once per open invoice.
+	memo   map[int]expectation
+	spread float64
+}
+
+type expectation struct {
+	offset int
+	sd     float64
+	ok     bool
 }
 
 // Median returns the median days late (0 without history).
-func (h Habit) Median() float64 { return medianInt(h.Late) }
+func (h *Habit) Median() float64 { return medianInt(h.Late) }
 
 // Spread returns 1.4826 times the median absolute deviation of the days
 // late: the standard deviation of a normal habit, robust to a few odd
 // payments. At least one day.
-func (h Habit) Spread() float64 { return spreadInt(h.Late) }
+func (h *Habit) Spread() float64 {
+	if h.spread == 0 {
+		h.spread = spreadInt(h.Late)
+	}
+	return h.spread
+}
 
 // expect returns when a document due on due, still open at the end of t,
 // should be paid: the median of the past delays longer than those already
 // elapsed (t - due), that is the habit conditioned on "not paid yet", and
 // the spread of those delays. ok is false when no past payment was ever
 // that late: the document is beyond the habit.
-func (h Habit) expect(due, t day) (d day, sd float64, ok bool) {
+func (h *Habit) expect(due, t day) (d day, sd float64, ok bool) {
 	elapsed := int(t - due)
-	i := sort.SearchInts(h.Late, elapsed+1)
-	rest := h.Late[i:]
-	if len(rest) == 0 {
+	e, seen := h.memo[elapsed]
+	if !seen {
+		i := sort.SearchInts(h.Late, elapsed+1)
+		if rest := h.Late[i:]; len(rest) > 0 {
+			e = expectation{offset: int(math.Round(medianInt(rest))), sd: spreadInt(rest), ok: true}
+		}
+		if h.memo == nil {
+			h.memo = map[int]expectation{}
+		}
+		h.memo[elapsed] = e
+	}
+	if !e.ok {
 		return 0, 0, false
 	}
-	return due + day(math.Round(medianInt(rest))), spreadInt(rest), true
+	return due + day(e.offset), e.sd, true
 }
 
 func medianInt(xs []int) float64 {
