@@ -2,13 +2,17 @@ package forecast_test
 
 import (
 	"context"
+	"math"
 	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/demodata"
+	"github.com/aicoo/aicoo/internal/odoo"
 )
 
 // evalToday is the fixed last day of the evaluation datasets.
@@ -38,4 +42,36 @@ func TestBacktest(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestOpeningCashIsFinanceCash: the forecast opens on the finance
+// analyzer's cash position.
+func TestOpeningCashIsFinanceCash(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 1, Today: evalToday})
+	if err != nil {
+		t.Fatal(err)
+	}
+	src := analysis.DatasetSource{DS: ds}
+	res, err := finance.New().Analyze(ctx, &analysis.Env{Source: src, Today: odoo.DateOf(evalToday)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := forecast.Compute(ctx, src, odoo.DateOf(evalToday), forecast.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range res.Metrics {
+		if m.Name != "finance.cash.position" {
+			continue
+		}
+		for _, c := range f.Companies {
+			if c.CompanyID == m.CompanyID && math.Abs(c.OpeningCash-m.Value) > 0.01 {
+				t.Errorf("company %d: forecast opens on %.2f, finance's cash is %.2f", c.CompanyID, c.OpeningCash, m.Value)
+			}
+		}
+		return
+	}
+	t.Fatal("no finance.cash.position")
 }
