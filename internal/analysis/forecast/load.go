@@ -159,15 +159,14 @@ type lead struct {
 
 // bankLine is a posted journal item on a liquidity account.
 type bankLine struct {
-	company       int64
-	d, created    day
-	amt           float64
-	move          int64
-	counter       int64 // the other account of a direct entry (no payment, no document)
-	partner       int64
-	direct        bool // not a payment: a statement line booked directly (fees, loan, payroll by transfer)
-	name          string
-	paymentInProc bool
+	company    int64
+	d, created day
+	amt        float64
+	move       int64
+	counter    int64 // the other account of a direct entry (no payment, no document)
+	partner    int64
+	direct     bool // not a payment: a statement line booked directly (fees, loan, payroll by transfer)
+	name       string
 }
 
 // book is what the forecast reads, decoded once so that a backtest can
@@ -187,7 +186,6 @@ type book struct {
 	purchases []*order
 	leads     []*lead
 	terms     map[int64]int // account.payment.term id to days
-	today     day
 }
 
 // load reads and decodes the records the forecast needs. ok is false
