@@ -148,7 +148,8 @@ type Forecast struct {
 }
 
 // Model holds the decoded records, so forecasts as of several days (a
-// backtest, scenarios) read the records once.
+// backtest, scenarios) read the records once. It is safe for concurrent
+// use; it keeps past forecasts' closing cash for the band's calibration.
 type Model struct {
 	b *book
 

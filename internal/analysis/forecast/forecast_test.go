@@ -175,3 +175,27 @@ func TestForecastAsOfPast(t *testing.T) {
 }
 
 func near(a, b float64) bool { return math.Abs(a-b) < 0.005 }
+
+// TestModelConcurrentUse: forecasts as of several days from one Model may
+// run at once (run with -race).
+func TestModelConcurrentUse(t *testing.T) {
+	t.Parallel()
+	b, _ := handMade(t)
+	m, err := forecast.Load(context.Background(), b.recs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := m.At(handToday, forecast.Options{}).Companies[0].Weeks[12]
+	done := make(chan forecast.Week)
+	for i := range 4 {
+		go func() {
+			_ = m.At(handToday.AddDays(-7*i), forecast.Options{})
+			done <- m.At(handToday, forecast.Options{}).Companies[0].Weeks[12]
+		}()
+	}
+	for range 4 {
+		if got := <-done; got != want {
+			t.Errorf("concurrent forecast %+v, want %+v", got, want)
+		}
+	}
+}

@@ -104,12 +104,17 @@ func TestFutureDatedItems(t *testing.T) {
 	b.entry("2025-03-03", "2025-03-06", -400, accExpense, "backdated: entered after today")
 	inv := b.invoice("out_invoice", custB, "2025-03-20", "2025-03-20", 3000)
 	b.setCreated(inv, "2025-03-04") // posted ahead of its date
+	// A customer payment registered yesterday, not on the bank yet (its
+	// line sits on the outstanding receipts account): week 1.
+	b.add("account.payment", odoo.Record{"state": "in_process", "is_matched": false, "date": "2025-03-04", "amount": 600.0,
+		"amount_company_currency_signed": 600.0, "company_id": int64(1), "journal_id": int64(1), "move_id": false,
+		"create_date": created("2025-03-04")})
 	c := compute(t, b, date("2025-03-05"), forecast.Options{CommittedOnly: true})
 	if c.OpeningCash != 9000 {
 		t.Errorf("opening cash %.2f, want 9000: lines dated or entered after today do not count", c.OpeningCash)
 	}
-	if w := c.Weeks[0]; w.Payments != -2500 {
-		t.Errorf("week 1 payments %.2f, want -2500 (the line dated Friday)", w.Payments)
+	if w := c.Weeks[0]; w.Payments != -2500 || w.Receipts != 600 {
+		t.Errorf("week 1 receipts %.2f payments %.2f, want 600 (the payment in process) and -2500 (the line dated Friday)", w.Receipts, w.Payments)
 	}
 	if w := c.Weeks[2]; w.Receipts != 3000 {
 		t.Errorf("week 3 receipts %.2f, want 3000 (the invoice of 20 March, due that day; no history: paid on its due date)", w.Receipts)
