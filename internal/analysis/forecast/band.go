@@ -21,9 +21,13 @@ type track struct {
 }
 
 type trackKey struct {
-	cid int64
-	t   day
+	cid  int64
+	t    day
+	opts string
 }
+
+// maxTracks bounds the calibration cache; it is emptied when full.
+const maxTracks = 20000
 
 // forecast makes company cid's forecast as of t and calibrates its band.
 func (m *Model) forecast(cid int64, t day, opt Options) *Company {
@@ -35,12 +39,12 @@ func (m *Model) forecast(cid int64, t day, opt Options) *Company {
 
 // trackAt returns the (cached) track of the forecast as of t.
 func (m *Model) trackAt(cid int64, t day, opt Options) *track {
-	key := fmt.Sprint(opt.Weeks, opt.RateWindowDays, opt.Disabled, opt.CommittedOnly)
+	key := trackKey{cid, t, fmt.Sprint(opt.Weeks, opt.RateWindowDays, opt.Disabled, opt.CommittedOnly)}
 	m.mu.Lock()
-	if m.optKey != key || m.tracks == nil {
-		m.optKey, m.tracks = key, map[trackKey]*track{}
+	if m.tracks == nil || len(m.tracks) >= maxTracks {
+		m.tracks = map[trackKey]*track{}
 	}
-	tr, ok := m.tracks[trackKey{cid, t}]
+	tr, ok := m.tracks[key]
 	m.mu.Unlock()
 	if ok {
 		return tr
@@ -51,7 +55,7 @@ func (m *Model) trackAt(cid int64, t day, opt Options) *track {
 		tr.closing[i] = w.Closing
 	}
 	m.mu.Lock()
-	m.tracks[trackKey{cid, t}] = tr
+	m.tracks[key] = tr
 	m.mu.Unlock()
 	return tr
 }

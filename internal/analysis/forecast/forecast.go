@@ -154,7 +154,6 @@ type Model struct {
 	b *book
 
 	mu     sync.Mutex
-	optKey string
 	tracks map[trackKey]*track
 }
 
