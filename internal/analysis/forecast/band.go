@@ -63,9 +63,11 @@ func (m *Model) trackAt(cid int64, t day, opt Options) *track {
 // bandScales calibrates the band on the model's own record, as known at
 // t: for each horizon h, the forecasts made as of t-7h, t-7h-7, ... (the
 // last CalibrationOrigins whose outcome is known at t) give errors in
-// units of their ModelSD; the scale is the conformal 80% quantile of those
-// (pooled with the neighbouring horizons) divided by BandZ. Without
-// enough record the scale is 1: the model's own band.
+// units of their ModelSD; the scale is the weighted conformal 80%
+// quantile of those (pooled with the two neighbouring horizons on each
+// side, each weighted by recency, the new forecast counting with weight 1)
+// divided by BandZ. Without enough record the scale is 1: the model's own
+// band.
 func (m *Model) bandScales(cid int64, t day, opt Options) []float64 {
 	ls := m.b.cash[cid]
 	if len(ls) == 0 {
@@ -74,7 +76,8 @@ func (m *Model) bandScales(cid int64, t day, opt Options) []float64 {
 	first := ls[0].d
 	popt := opt
 	popt.Pipeline = false
-	zs := make([][]float64, opt.Weeks)
+	type wz struct{ z, w float64 }
+	zs := make([][]wz, opt.Weeks)
 	for h := 1; h <= opt.Weeks; h++ {
 		for k := range CalibrationOrigins {
 			tp := t - day(7*h+7*k)
@@ -87,12 +90,12 @@ func (m *Model) bandScales(cid int64, t day, opt Options) []float64 {
 				continue
 			}
 			actual := m.b.cashKnown(cid, tp+day(7*h), t)
-			zs[h-1] = append(zs[h-1], math.Abs(actual-tr.closing[h-1])/sd)
+			zs[h-1] = append(zs[h-1], wz{math.Abs(actual-tr.closing[h-1]) / sd, math.Exp2(-float64(k) / calibrationHalfLifeWeeks)})
 		}
 	}
 	out := make([]float64, opt.Weeks)
 	for h := range out {
-		var pool []float64
+		var pool []wz
 		for j := max(0, h-2); j <= min(opt.Weeks-1, h+2); j++ {
 			pool = append(pool, zs[j]...)
 		}
@@ -100,9 +103,20 @@ func (m *Model) bandScales(cid int64, t day, opt Options) []float64 {
 			out[h] = 1
 			continue
 		}
-		sort.Float64s(pool)
-		i := min(len(pool)-1, int(math.Ceil(0.8*float64(len(pool)+1)))-1)
-		out[h] = math.Max(0.25, pool[i]/BandZ)
+		sort.Slice(pool, func(a, b int) bool { return pool[a].z < pool[b].z })
+		total := 1.0
+		for _, p := range pool {
+			total += p.w
+		}
+		q, cum := pool[len(pool)-1].z, 0.0
+		for _, p := range pool {
+			cum += p.w
+			if cum >= 0.8*total {
+				q = p.z
+				break
+			}
+		}
+		out[h] = math.Max(0.25, q/BandZ)
 	}
 	return out
 }
@@ -121,3 +135,8 @@ func (b *book) cashKnown(cid int64, d, known day) float64 {
 	}
 	return s
 }
+
+// calibrationHalfLifeWeeks is the age (weeks before the latest) at which a
+// past forecast's error weighs half in the calibration: errors drift, and
+// the recent ones say more about the next.
+const calibrationHalfLifeWeeks = 4.0
