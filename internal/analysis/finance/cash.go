@@ -7,39 +7,45 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/odoo"
 )
 
-// liquidity holds a company's bank and cash journals and their accounts.
-type liquidity struct {
-	journals []int64
-	accounts map[int64]bool
+// Liquidity holds a company's bank and cash journals and their accounts.
+type Liquidity struct {
+	// Journals are the bank and cash journal ids, ascending.
+	Journals []int64
+	// Accounts are the journals' default (liquidity) accounts.
+	Accounts map[int64]bool
 }
 
-// liquidityAccounts returns, per company, the bank and cash journals and
+// LiquidityAccounts returns, per company, the bank and cash journals and
 // their default (liquidity) accounts. Archived journals count: money on
-// them is still the company's.
-func liquidityAccounts(d *data) map[int64]*liquidity {
-	out := map[int64]*liquidity{}
-	for _, j := range d.journals {
+// them is still the company's. The cash position is the balance of posted
+// journal items on these accounts.
+func LiquidityAccounts(journals []odoo.Record) map[int64]*Liquidity {
+	out := map[int64]*Liquidity{}
+	for _, j := range journals {
 		if t := fields.String(j, "type"); t != "bank" && t != "cash" {
 			continue
 		}
 		cid := fields.M2OID(j, "company_id")
 		lq := out[cid]
 		if lq == nil {
-			lq = &liquidity{accounts: map[int64]bool{}}
+			lq = &Liquidity{Accounts: map[int64]bool{}}
 			out[cid] = lq
 		}
-		lq.journals = append(lq.journals, j.ID())
+		lq.Journals = append(lq.Journals, j.ID())
 		if acc := fields.M2OID(j, "default_account_id"); acc != 0 {
-			lq.accounts[acc] = true
+			lq.Accounts[acc] = true
 		}
 	}
 	for _, lq := range out {
-		sort.Slice(lq.journals, func(i, j int) bool { return lq.journals[i] < lq.journals[j] })
+		sort.Slice(lq.Journals, func(i, j int) bool { return lq.Journals[i] < lq.Journals[j] })
 	}
 	return out
 }
+
+func liquidityAccounts(d *data) map[int64]*Liquidity { return LiquidityAccounts(d.journals) }
 
 // cashByCompany returns the cash position per company: the balance (company
 // currency) of posted journal items on the liquidity accounts of the bank
@@ -54,7 +60,7 @@ func cashByCompany(d *data) map[int64]float64 {
 	for i := range d.lines {
 		l := &d.lines[i]
 		q := lq[l.company]
-		if q == nil || !l.posted || !q.accounts[l.account] {
+		if q == nil || !l.posted || !q.Accounts[l.account] {
 			continue
 		}
 		out[l.company] += l.balance
@@ -79,7 +85,7 @@ func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
 	lq := liquidityAccounts(d)
 	journal := map[int64]bool{}
 	for _, q := range lq {
-		for _, j := range q.journals {
+		for _, j := range q.Journals {
 			journal[j] = true
 		}
 	}
@@ -130,7 +136,7 @@ func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
 	for i := range d.lines {
 		l := &d.lines[i]
 		q := lq[l.company]
-		if q == nil || !l.posted || l.payment != 0 || !q.accounts[l.account] || paymentMoves[l.move] {
+		if q == nil || !l.posted || l.payment != 0 || !q.Accounts[l.account] || paymentMoves[l.move] {
 			continue
 		}
 		if l.date.Before(from) || env.Today.Before(l.date) {
@@ -182,7 +188,7 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			}
 			continue
 		}
-		jref := env.Ref("account.journal", q.journals...)
+		jref := env.Ref("account.journal", q.Journals...)
 		f := flows[cid]
 		pos := metric("finance.cash.position", cash[cid], cur, cid)
 		pos.Refs = []analysis.Ref{jref}

@@ -198,7 +198,7 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	}
 	liquidity := map[int64]bool{}
 	for _, q := range liquidityAccounts(d) {
-		for acc := range q.accounts {
+		for acc := range q.Accounts {
 			liquidity[acc] = true
 		}
 	}
