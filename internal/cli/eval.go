@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/forecast"
+	"github.com/aicoo/aicoo/internal/anomaly/nab"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/eval"
@@ -19,11 +21,16 @@ import (
 
 func evalCommand() command {
 	return command{
-		name: "eval",
-		summary: `Score every analyzer against the ground truth of a demo company.
+		name:  "eval",
+		usage: " [forecast | nab]",
+		summary: `Score the analyzers on a demo company, backtest the cash forecast, or score anomaly detection.
 Runs the analyzers over --dataset DIR (from aicoo demo-data) or a company generated from
 --size and --seed, and prints per detector the true and false positives, false negatives,
-precision and recall, then "N passed, M failed" (a detector passes at 0.95 precision and recall).`,
+precision and recall, then "N passed, M failed" (a detector passes at 0.95 precision and recall).
+"aicoo eval forecast" backtests the 13-week cash forecast on the same company (weekly
+forecasts over the last year against what happened, per horizon, with the naive and
+run-rate baselines; docs/forecast.md). "aicoo eval nab --dataset DIR" scores the
+time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anomaly.md).`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			dir := fs.String("dataset", "", "dataset `folder` with ground_truth.json")
 			size := fs.String("size", defaultSize, "size of a generated company when no --dataset is given: small, medium or large")
@@ -33,16 +40,33 @@ precision and recall, then "N passed, M failed" (a detector passes at 0.95 preci
 			verbose := fs.Bool("verbose", false, "list every false positive and missed problem")
 			deprecatedAlias(fs, "v", "verbose")
 			return func(ctx context.Context, e *env) error {
+				what := ""
+				if len(e.args) > 1 {
+					return usageErrorf("one evaluation at a time, got %q", e.args)
+				}
+				if len(e.args) == 1 {
+					what = e.args[0]
+				}
+				switch what {
+				case "nab":
+					return evalNAB(ctx, e, *dir)
+				case "forecast", "":
+				default:
+					return usageErrorf("unknown evaluation %q: want forecast or nab, or none for the analyzers", what)
+				}
 				ds, err := evalDataset(ctx, *dir, *size, *seed, *today, *lowRunway)
 				if err != nil {
 					return err
 				}
-				if ds.GroundTruth == nil {
+				if ds.GroundTruth == nil && what == "" {
 					return fmt.Errorf("dataset %s has no ground_truth.json to score against", *dir)
 				}
 				day, err := odoo.ParseDate(ds.Meta.Today)
 				if err != nil {
 					return fmt.Errorf("dataset manifest: today %q: %w", ds.Meta.Today, err)
+				}
+				if what == "forecast" {
+					return evalForecast(ctx, e, ds, day)
 				}
 				env := &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: day}
 				var results []*analysis.Result
@@ -67,6 +91,43 @@ precision and recall, then "N passed, M failed" (a detector passes at 0.95 preci
 			}
 		},
 	}
+}
+
+// evalForecast backtests the cash forecast on a dataset and fails when
+// the model does not beat both baselines at some horizon.
+func evalForecast(ctx context.Context, e *env, ds *dataset.Dataset, today odoo.Date) error {
+	m, err := forecast.Load(ctx, analysis.DatasetSource{DS: ds})
+	if err != nil {
+		return fmt.Errorf("cash forecast: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "cash forecast backtest, %s company, seed %d, books ending %s\n", ds.Meta.Size, ds.Meta.Seed, ds.Meta.Today)
+	lost := 0
+	for _, r := range m.Backtest(forecast.BacktestOptions{Today: today}) {
+		if err := r.Write(e.stdout); err != nil {
+			return err
+		}
+		for _, h := range r.Horizons {
+			if !h.BeatsBaselines() {
+				lost++
+			}
+		}
+	}
+	if lost > 0 {
+		return fmt.Errorf("the forecast does not beat both baselines at %d horizons", lost)
+	}
+	return nil
+}
+
+// evalNAB scores the anomaly detector on the Numenta Anomaly Benchmark.
+func evalNAB(ctx context.Context, e *env, dir string) error {
+	if dir == "" {
+		return usageErrorf("aicoo eval nab needs --dataset DIR, the Numenta Anomaly Benchmark's folder (with data/, labels/ and config/)")
+	}
+	rep, err := nab.Evaluate(ctx, dir)
+	if err != nil {
+		return fmt.Errorf("NAB in %s: %w", dir, err)
+	}
+	return rep.Write(e.stdout)
 }
 
 func countProblems(gt *dataset.GroundTruth) int {
