@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -105,7 +106,14 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if err != nil {
 						return err
 					}
-					if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: n, Email: *email, Role: *role, PasswordHash: hash, Timezone: *tz, Phone: *phone}); err != nil {
+					err = s.InTx(ctx, func(tx *store.Store) error {
+						u, err := tx.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: n, Email: *email, Role: *role, PasswordHash: hash, Timezone: *tz, Phone: *phone})
+						if err != nil {
+							return err
+						}
+						return auditUserChange(ctx, tx, conn.ID, "user.created", u, map[string]any{"role": u.Role, "email": u.Email, "generated_password": generated})
+					})
+					if err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "user %s (%s) created on %s\n", n, *role, conn.Name)
@@ -130,7 +138,14 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if err != nil {
 						return err
 					}
-					if err := s.UserSetPhone(ctx, u.ID, number); err != nil {
+					err = s.InTx(ctx, func(tx *store.Store) error {
+						if err := tx.UserSetPhone(ctx, u.ID, number); err != nil {
+							return err
+						}
+						// Audited without the number, as on the dashboard.
+						return auditUserChange(ctx, tx, conn.ID, "user.phone_changed", u, map[string]any{"had_phone": u.Phone != "", "has_phone": number != ""})
+					})
+					if err != nil {
 						return err
 					}
 					if number == "" {
@@ -149,7 +164,20 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 						return err
 					}
 					if args[0] != "reset-password" {
-						if err := s.UserSetDisabled(ctx, u.ID, args[0] == "disable"); err != nil {
+						// The dashboard's rules: the last enabled administrator
+						// stays, and the change is audited with it.
+						disabled := args[0] == "disable"
+						err := s.InTx(ctx, func(tx *store.Store) error {
+							before, err := tx.UserSetDisabledChecked(ctx, conn.ID, u.ID, disabled)
+							if err != nil {
+								return err
+							}
+							return auditUserChange(ctx, tx, conn.ID, "user."+args[0]+"d", before, map[string]any{"was_disabled": before.Disabled})
+						})
+						if errors.Is(err, store.ErrLastAdmin) {
+							return fmt.Errorf("%s is the only enabled administrator of %q: make another user admin first", n, conn.Name)
+						}
+						if err != nil {
 							return err
 						}
 						fmt.Fprintf(e.stdout, "user %s %sd\n", n, args[0])
@@ -163,7 +191,14 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 					if err != nil {
 						return err
 					}
-					reset, err := s.UserResetPassword(ctx, conn.ID, u.ID, hash, "")
+					var reset *store.PasswordReset
+					err = s.InTx(ctx, func(tx *store.Store) error {
+						if reset, err = tx.UserResetPassword(ctx, conn.ID, u.ID, hash, ""); err != nil {
+							return err
+						}
+						return auditUserChange(ctx, tx, conn.ID, "user.password_reset", reset.User, map[string]any{"generated_password": generated,
+							"sessions_ended": reset.SessionsEnded, "tokens_revoked": reset.TokensRevoked})
+					})
 					if err != nil {
 						return err
 					}
@@ -181,3 +216,18 @@ Roles: admin, ceo, cfo, sales, ops, viewer.`,
 
 // phoneForm explains the phone number format users are given in.
 const phoneForm = "want E.164 form: + then the country code and number, no spaces, like +32470123456"
+
+// auditUserChange appends the audit entry of a user change made from the
+// command line, in the change's transaction: the same actions and details
+// as the dashboard's, with "cli" as the actor (whoever can run the command
+// holds the store).
+func auditUserChange(ctx context.Context, tx *store.Store, connectionID int64, action string, target *store.User, details map[string]any) error {
+	details["user_id"] = target.ID
+	b, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: "cli", Action: action,
+		Subject: "user:" + target.Username, Details: b})
+	return err
+}
