@@ -303,6 +303,16 @@ func TestAnnounceSetup(t *testing.T) {
 	if _, err := s.UserByUsername(ctx, conn.ID, "boss"); err != nil {
 		t.Fatal(err)
 	}
+	// A token from the configuration is not repeated in the log.
+	var logs2 bytes.Buffer
+	configured, err := New(Config{Store: storetest.Open(t, store.SQLite), SetupToken: "chosen-by-the-operator", Logger: slog.New(slog.NewTextHandler(&logs2, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := configured.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || !strings.Contains(logs2.String(), "server.setup_token") ||
+		strings.Contains(logs2.String(), "chosen-by-the-operator") {
+		t.Fatalf("announcing a configured token: %v\n%s", err, logs2.String())
+	}
 	logs.Reset()
 	if err := srv.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || logs.Len() != 0 {
 		t.Fatalf("announced setup with an administrator present: %v\n%s", err, logs.String())
