@@ -107,7 +107,7 @@ func testLoginRateLimit(t *testing.T, st *store.Store) {
 	if _, err := st.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: "admin", Role: store.RoleAdmin, PasswordHash: quick}); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(Config{Store: st, LoginFreePerPair: 3, LoginFreePerClient: 6, LoginBackoffMax: 10 * time.Second, LoginWindow: time.Hour,
+	srv, err := New(Config{Store: st, HashPasswordFunc: quickHash, LoginFreePerPair: 3, LoginFreePerClient: 6, LoginBackoffMax: 10 * time.Second, LoginWindow: time.Hour,
 		NowFunc: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
