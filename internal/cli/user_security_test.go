@@ -30,6 +30,7 @@ func TestUserResetPasswordEndsSessions(t *testing.T) {
 	runSteps(t, env, []cliStep{
 		{[]string{"token", "create", "--user", "olga", "--name", "ci"}, 0, "aicoo_"},
 		{[]string{"user", "reset-password", "olga"}, 0, "1 sessions ended, 1 API tokens revoked"},
+		{[]string{"user", "add", "OLGA"}, 1, `user "olga" already exists`},
 	})
 	if _, err := s.SessionUser(ctx, auth.TokenHash("olga-session"), time.Now()); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("olga's session after the reset: %v, want ErrNotFound", err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"time"
@@ -51,6 +52,10 @@ var e164 = regexp.MustCompile(`^\+[1-9][0-9]{6,14}$`)
 // ValidPhone reports whether p is an E.164 phone number such as
 // +32470123456.
 func ValidPhone(p string) bool { return e164.MatchString(p) }
+
+// ErrUserExists is returned by UserCreate for a username the connection
+// already has, in any case.
+var ErrUserExists = errors.New("already exists (usernames are case-insensitive)")
 
 // UserCreateParams describes a user to create.
 type UserCreateParams struct {
@@ -104,6 +109,11 @@ func (s *Store) UserCreate(ctx context.Context, p UserCreateParams) (*User, erro
 	}
 	if p.Timezone == "" {
 		p.Timezone = "UTC"
+	}
+	// The unique index refuses a name that differs only in case too; this
+	// check names the user it clashes with.
+	if u, err := s.UserByUsername(ctx, p.ConnectionID, p.Username); err == nil {
+		return nil, fmt.Errorf("store: create user %q: user %q %w", p.Username, u.Username, ErrUserExists)
 	}
 	now := s.nowUTC()
 	u, err := scanUserPhone(s.q.QueryRowContext(ctx, `

@@ -2,8 +2,10 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
@@ -27,8 +29,13 @@ func TestUsernamesAreCaseInsensitive(t *testing.T) {
 				t.Fatalf("UserByUsername(%q) = %+v, %v; want admin", name, u, err)
 			}
 		}
-		if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: c.ID, Username: "ADMIN", Role: store.RoleAdmin}); err == nil {
-			t.Fatal("ADMIN was created next to admin")
+		if _, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: c.ID, Username: "ADMIN", Role: store.RoleAdmin}); !errors.Is(err, store.ErrUserExists) {
+			t.Fatalf("ADMIN next to admin: %v, want ErrUserExists", err)
+		}
+		// The index holds even where the check is skipped (two creations racing).
+		if _, err := s.DB().ExecContext(ctx, `INSERT INTO users (connection_id, username, role, created_at, updated_at) VALUES ($1, 'Admin', 'viewer', $2, $2)`,
+			c.ID, time.Now().UTC()); err == nil {
+			t.Fatal("the database took Admin next to admin")
 		}
 		other, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "other"})
 		if err != nil {
@@ -52,12 +59,14 @@ func TestUsernameMigrationRenamesDuplicates(t *testing.T) {
 		}
 		c := newConnection(t, s)
 		var ids []int64
+		// As written before the migration, when only the exact name was unique.
 		for _, name := range []string{"admin", "ADMIN", "olga", "Admin"} {
-			u, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: c.ID, Username: name, Role: store.RoleAdmin})
-			if err != nil {
+			var id int64
+			if err := s.DB().QueryRowContext(ctx, `INSERT INTO users (connection_id, username, role, created_at, updated_at)
+				VALUES ($1, $2, 'admin', $3, $3) RETURNING id`, c.ID, name, time.Now().UTC()).Scan(&id); err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, u.ID)
+			ids = append(ids, id)
 		}
 		if _, err := s.Migrate(ctx); err != nil {
 			t.Fatal(err)

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -90,24 +91,32 @@ func TestAPITokens(t *testing.T) {
 // out. Lock-outs are logged.
 func TestLoginRateLimit(t *testing.T) {
 	t.Parallel()
+	storetest.Each(t, testLoginRateLimit)
+}
+
+func testLoginRateLimit(t *testing.T, st *store.Store) {
 	now := time.Date(2025, 3, 1, 9, 0, 0, 0, time.UTC)
 	var logs bytes.Buffer
-	b := setup(t)
-	srv, err := New(Config{Store: b.store, LoginFreePerPair: 3, LoginFreePerClient: 6, LoginBackoffMax: 10 * time.Second, LoginWindow: time.Hour,
+	ctx := context.Background()
+	conn, err := st.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A cheap hash keeps the test fast.
+	quick, _ := quickHash("correct horse battery")
+	if _, err := st.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: "admin", Role: store.RoleAdmin, PasswordHash: quick}); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: st, HashPasswordFunc: quickHash, LoginFreePerPair: 3, LoginFreePerClient: 6, LoginBackoffMax: 10 * time.Second, LoginWindow: time.Hour,
 		NowFunc: func() time.Time { return now }, Logger: slog.New(slog.NewTextHandler(&logs, nil))})
 	if err != nil {
 		t.Fatal(err)
 	}
 	h := srv.Handler()
-	// A cheap hash of the same password keeps the test fast.
-	quick, _ := quickHash("correct horse battery")
-	if _, err := b.store.DB().Exec(`UPDATE users SET password_hash = $1`, quick); err != nil {
-		t.Fatal(err)
-	}
 	post := func(addr, user, pw string) (int, string) {
 		req := httptest.NewRequest("POST", "/login", strings.NewReader(url.Values{"username": {user}, "password": {pw}}.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-		req.RemoteAddr = addr + ":40000"
+		req.RemoteAddr = net.JoinHostPort(addr, "40000")
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		return rec.Code, rec.Header().Get("Retry-After")
@@ -128,7 +137,7 @@ func TestLoginRateLimit(t *testing.T) {
 			t.Fatalf("right password while locked (failure %d): %d, Retry-After %q, want 429 and %s", i+4, code, retry, want)
 		}
 		// The right password from an address that has not failed works.
-		if code, _ := post(fmt.Sprintf("198.51.100.%d", i+1), "admin", right); code != http.StatusSeeOther {
+		if code, _ := post(fmt.Sprintf("2001:db8::%d", i+1), "admin", right); code != http.StatusSeeOther {
 			t.Fatalf("right password from a fresh address while 192.0.2.1 is locked: %d", code)
 		}
 		d, _ := strconv.Atoi(want)
@@ -293,6 +302,16 @@ func TestAnnounceSetup(t *testing.T) {
 	}
 	if _, err := s.UserByUsername(ctx, conn.ID, "boss"); err != nil {
 		t.Fatal(err)
+	}
+	// A token from the configuration is not repeated in the log.
+	var logs2 bytes.Buffer
+	configured, err := New(Config{Store: storetest.Open(t, store.SQLite), SetupToken: "chosen-by-the-operator", Logger: slog.New(slog.NewTextHandler(&logs2, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := configured.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || !strings.Contains(logs2.String(), "server.setup_token") ||
+		strings.Contains(logs2.String(), "chosen-by-the-operator") {
+		t.Fatalf("announcing a configured token: %v\n%s", err, logs2.String())
 	}
 	logs.Reset()
 	if err := srv.AnnounceSetup(ctx, "https://coo.example.com"); err != nil || logs.Len() != 0 {

@@ -138,6 +138,9 @@ func (s *Server) openAPIDoc() map[string]any {
 		if params != nil {
 			op["parameters"] = params
 		}
+		if rt.method == "POST" {
+			op["responses"].(map[string]any)["413"] = errResp("The body is over 64 KiB (code too_large)")
+		}
 		if rt.method == "POST" && strings.HasPrefix(p, "/api/v1/alerts/") {
 			op["requestBody"] = map[string]any{"required": false, "content": map[string]any{"application/json": map[string]any{"schema": schemaOf(reflect.TypeOf(alertActionInput{}))}}}
 		}
@@ -156,7 +159,7 @@ func (s *Server) openAPIDoc() map[string]any {
 	return map[string]any{
 		"openapi": "3.1.0",
 		"info": map[string]any{"title": "aicoo API", "version": s.cfg.Version,
-			"description": "The JSON API of the aicoo dashboard. Authenticate with a session cookie or an API token (`aicoo token create --user NAME`) sent as `Authorization: Bearer <token>`. Errors are `{\"error\": {\"code\", \"message\"}}`; lists are `{\"data\": [...], \"pagination\": {\"page\", \"per_page\", \"has_more\"}}`."},
+			"description": "The JSON API of the aicoo dashboard. Authenticate with a session cookie or an API token (`aicoo token create --user NAME`) sent as `Authorization: Bearer <token>`. Bodies are one JSON object of at most 64 KiB, UTF-8 without NUL characters. Errors are `{\"error\": {\"code\", \"message\"}}`; lists are `{\"data\": [...], \"pagination\": {\"page\", \"per_page\", \"has_more\"}}`."},
 		"paths":      paths,
 		"components": map[string]any{"schemas": schemas, "securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}, "session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie}}},
 		"security":   []any{map[string]any{"bearer": []any{}}, map[string]any{"session": []any{}}},

@@ -131,6 +131,9 @@ type Server struct {
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	// setupConfigured is set when Config.SetupToken came from the
+	// configuration rather than being generated.
+	setupConfigured bool
 	// checkPassword is auth.CheckPassword (tests count its calls).
 	checkPassword func(hash, password string) error
 	// dummy is dummyHash's hash, made once.
@@ -159,7 +162,8 @@ func New(cfg Config) (*Server, error) {
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
 	}
-	if cfg.SetupToken == "" {
+	setupConfigured := cfg.SetupToken != ""
+	if !setupConfigured {
 		cfg.SetupToken = auth.NewToken()
 	}
 	cfg.StreamRecheck = cmp.Or(cfg.StreamRecheck, StreamRecheckDefault)
@@ -171,7 +175,7 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword}, nil
+	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does

@@ -132,10 +132,11 @@ func (s *Server) loginThrottled(ctx context.Context, keys []throttleKey) (time.D
 }
 
 // loginKeys are the counters of a sign-in by username from the request's
-// address.
+// address. The address comes first: it has no spaces, so the first space
+// ends it whatever the username holds.
 func (s *Server) loginKeys(r *http.Request, username string) (pair, addr throttleKey) {
 	a := s.clientAddr(r)
-	return throttleKey{"pair:" + strings.ToLower(username) + "\x00" + a, s.cfg.LoginFreePerPair, "username and address"},
+	return throttleKey{"pair:" + a + " " + strings.ToLower(username), s.cfg.LoginFreePerPair, "username and address"},
 		throttleKey{"addr:" + a, s.cfg.LoginFreePerClient, "address"}
 }
 

@@ -60,8 +60,14 @@ func (s *Server) AnnounceSetup(ctx context.Context, baseURL string) error {
 	if err != nil || !none {
 		return err
 	}
+	setupURL := strings.TrimRight(baseURL, "/") + "/setup"
+	if s.setupConfigured {
+		// The operator chose it; it is not repeated in the log.
+		s.cfg.Logger.WarnContext(ctx, "web: no administrator yet; open the setup page and enter server.setup_token", "url", setupURL)
+		return nil
+	}
 	s.cfg.Logger.WarnContext(ctx, "web: no administrator yet; open the setup page and enter the setup token printed here",
-		"url", strings.TrimRight(baseURL, "/")+"/setup?token="+url.QueryEscape(s.cfg.SetupToken), "setup_token", s.cfg.SetupToken)
+		"url", setupURL+"?token="+url.QueryEscape(s.cfg.SetupToken), "setup_token", s.cfg.SetupToken)
 	return nil
 }
 
