@@ -83,6 +83,16 @@ type EvalResult struct {
 	// Errors are rule evaluation errors (a rule failing does not stop the
 	// others).
 	Errors []string
+	// Changes are the alerts raised and resolved, for live pages.
+	Changes []Change
+}
+
+// Change is an alert an evaluation raised (status new) or resolved.
+type Change struct {
+	AlertID int64
+	Area    string
+	Status  string
+	Title   string
 }
 
 // Firing is one subject for which a rule's condition holds now.
@@ -334,6 +344,7 @@ func (e *Engine) evaluateRule(ctx context.Context, tx *store.Store, connectionID
 		}
 		if ok {
 			er.Resolved++
+			er.Changes = append(er.Changes, Change{AlertID: a.ID, Area: a.Type, Status: store.AlertResolved, Title: a.Title})
 		}
 	}
 	return nil
@@ -375,6 +386,7 @@ func (e *Engine) raise(ctx context.Context, tx *store.Store, connectionID int64,
 		return nil
 	}
 	er.Raised++
+	er.Changes = append(er.Changes, Change{AlertID: a.ID, Area: area, Status: store.AlertNew, Title: a.Title})
 	if err := tx.AlertAnnotate(ctx, a.ID, annotation(r, area, f)); err != nil {
 		return err
 	}

@@ -211,6 +211,10 @@ func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analy
 	if err != nil {
 		return err
 	}
+	// Open dashboards of this process hear of each change at once.
+	for _, c := range er.Changes {
+		a.webBroker.Publish(web.Event{Type: "alert", ConnectionID: job.ConnectionID, AlertID: c.AlertID, Area: c.Area, Status: c.Status, Title: c.Title})
+	}
 	a.logger.InfoContext(ctx, "alert rules evaluated", "area", res.Area, "raised", er.Raised, "updated", er.Updated,
 		"resolved", er.Resolved, "pending", er.Pending, "no_data", er.NoData, "errors", strings.Join(er.Errors, "; "))
 	if _, ok := a.creds.get(job.ConnectionID); !ok {
