@@ -141,6 +141,9 @@ func Run(ctx context.Context, a Analyzer, env *Env) (*Result, error) {
 	return res, nil
 }
 
+// WithheldNotePrefix starts the note of every metric Withhold withholds.
+const WithheldNotePrefix = "not available — "
+
 // Withhold turns a result computed over incomplete models into one that
 // publishes nothing: every metric is unavailable with a note naming the
 // models ("not available — crm.lead could not be synced since ..."), the
@@ -153,7 +156,7 @@ func Withhold(res *Result, errs []*IncompleteError) {
 	for i, e := range errs {
 		msgs[i], res.Incomplete[i] = e.Error(), e.Model
 	}
-	note := "not available — " + strings.Join(msgs, "; ")
+	note := WithheldNotePrefix + strings.Join(msgs, "; ")
 	for i := range res.Metrics {
 		m := &res.Metrics[i]
 		m.Value, m.Available, m.Note, m.Refs = 0, false, note, nil

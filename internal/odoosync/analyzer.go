@@ -42,6 +42,7 @@ type Metrics struct {
 	Fetched    int64                   `json:"fetched"`
 	Deleted    int64                   `json:"deleted"`
 	Failed     int                     `json:"failed"`
+	Deferred   []string                `json:"deferred,omitempty"`
 	Models     map[string]ModelMetrics `json:"models"`
 }
 
@@ -60,7 +61,7 @@ type ModelMetrics struct {
 
 // Metrics summarises the report for a job run or an API.
 func (r *Report) Metrics() Metrics {
-	m := Metrics{DurationMS: r.Duration.Milliseconds(), Full: r.Full, Failed: r.Failed(), Models: map[string]ModelMetrics{}}
+	m := Metrics{DurationMS: r.Duration.Milliseconds(), Full: r.Full, Failed: r.Failed(), Deferred: r.Deferred, Models: map[string]ModelMetrics{}}
 	for _, mr := range r.Models {
 		mm := ModelMetrics{Status: mr.Status, Fetched: mr.Fetched, Upserted: mr.Upserted, Deleted: mr.Deleted,
 			Repaired: mr.Repaired, Total: mr.Total, Swept: mr.Swept, DurationMS: mr.Duration.Milliseconds()}

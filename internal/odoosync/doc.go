@@ -64,6 +64,11 @@
 // never run) before the others, so that under a flaky Odoo, where runs are
 // cut short by the job timeout or the circuit breaker, every run resumes
 // the unfinished models from their cursors and the first sync converges.
+// When the client's circuit breaker opens, a run pauses for the cool-down
+// (Config.BreakerPause) and resumes the model, at most
+// Config.BreakerPauses times, then leaves the models not reached to the
+// next run (Report.Deferred) with their state untouched; and a model that
+// failed on a transient error is tried once more at the end of the run.
 //
 // Sync returns a Report with per-model figures (fetched, upserted, deleted,
 // duration, errors); an error on one model does not stop the others.

@@ -25,6 +25,11 @@ const (
 	SettleDelayDefault = 10 * time.Second
 	// SweepPageSizeDefault is the number of ids per search of a sweep.
 	SweepPageSizeDefault = 50_000
+	// BreakerPauseDefault is how long a run waits when the client's
+	// circuit breaker opens: the client's default cool-down.
+	BreakerPauseDefault = odoo.BreakerCooldownDefault
+	// BreakerPausesDefault is how many such waits one run makes.
+	BreakerPausesDefault = 4
 )
 
 // Client is the part of *odoo.Client a Syncer uses. The client must be
@@ -69,6 +74,13 @@ type Config struct {
 	// aicoo and Odoo. Defaults to SettleDelayDefault; a negative value lets
 	// the cursor move over every fetched record.
 	SettleDelay time.Duration
+	// BreakerPause is how long a run waits, when the client's circuit
+	// breaker opens, before it resumes the model it was syncing; at most
+	// BreakerPauses times per run, after which the remaining models wait
+	// for the next run. Default to BreakerPauseDefault and
+	// BreakerPausesDefault; a negative BreakerPauses never waits.
+	BreakerPause  time.Duration
+	BreakerPauses int
 	// Logger receives one line per model. Defaults to a discarding logger.
 	Logger *slog.Logger
 	// NowFunc returns the current time. Defaults to time.Now; tests inject
@@ -114,6 +126,8 @@ func New(cfg Config) (*Syncer, error) {
 	cfg.SweepInterval = cmp.Or(cfg.SweepInterval, SweepIntervalDefault)
 	cfg.SweepPageSize = cmp.Or(cfg.SweepPageSize, SweepPageSizeDefault)
 	cfg.SettleDelay = cmp.Or(cfg.SettleDelay, SettleDelayDefault)
+	cfg.BreakerPause = cmp.Or(cfg.BreakerPause, BreakerPauseDefault)
+	cfg.BreakerPauses = cmp.Or(cfg.BreakerPauses, BreakerPausesDefault)
 	if cfg.PageSize < 0 || cfg.SweepPageSize < 0 {
 		return nil, errors.New("odoosync: page sizes must be positive")
 	}
@@ -160,6 +174,9 @@ type Report struct {
 	Duration  time.Duration
 	Full      bool
 	Models    []ModelReport
+	// Deferred are the models left for the next run because Odoo's
+	// circuit breaker opened (they keep their state and cursor).
+	Deferred []string
 }
 
 // ModelReport says what a Sync did for one model.
@@ -218,7 +235,10 @@ func (r *Report) Err() error {
 // Sync runs one cycle over the models: for each, it fetches what changed
 // since its cursor (everything on Opts.Full) and sweeps ids when due. It
 // returns a Report, never nil, and an error joining the errors of the
-// models that failed; a failing model does not stop the others. When ctx
+// models that failed; a failing model does not stop the others. When the
+// client's circuit breaker opens, Sync pauses (Config.BreakerPause) and
+// resumes the model, and once out of pauses leaves the remaining models to
+// the next run (Report.Deferred). When ctx
 // is cancelled, Sync stops after the page being stored and returns ctx's
 // error: the pages already stored and their cursors are kept.
 func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
@@ -238,11 +258,24 @@ func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
 	if err != nil {
 		return rep, err
 	}
+	pauses := 0
 	for i, spec := range specs {
 		if ctx.Err() != nil {
 			break
 		}
 		mr := s.syncModel(ctx, spec, opts.Full, i, len(specs))
+		for errors.Is(mr.Err, odoo.ErrCircuitOpen) && pauses < s.cfg.BreakerPauses && s.pause(ctx) {
+			// Odoo failed repeatedly: give it the breaker's cool-down, then
+			// resume the model from its cursor (a Full sync that stored
+			// pages continues, it does not start over).
+			pauses++
+			s.log.WarnContext(ctx, "odoosync: Odoo's circuit breaker is open; pausing", "connection", s.cfg.ConnectionID,
+				"model", spec.Model, "pause", s.cfg.BreakerPause, "pauses", pauses)
+			again := s.syncModel(ctx, spec, opts.Full && mr.Fetched == 0, i, len(specs))
+			again.Fetched += mr.Fetched
+			again.Upserted += mr.Upserted
+			mr = again
+		}
 		rep.Models = append(rep.Models, mr)
 		s.progress(Progress{Model: spec.Model, Index: i, Count: len(specs), Phase: PhaseDone,
 			Done: mr.Fetched, Total: mr.Fetched, Report: &mr})
@@ -253,6 +286,21 @@ func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
 		s.log.Log(ctx, level, "odoosync: model synced", "connection", s.cfg.ConnectionID, "model", spec.Model,
 			"status", mr.Status, "fetched", mr.Fetched, "deleted", mr.Deleted, "repaired", mr.Repaired,
 			"swept", mr.Swept, "duration", mr.Duration.Round(time.Millisecond), "error", mr.Err)
+		if errors.Is(mr.Err, odoo.ErrCircuitOpen) {
+			// Out of pauses, every call would now fail at once: stop, so
+			// the models not reached keep their complete copies instead of
+			// being marked failed, and the next run resumes here
+			// (unfinished first).
+			for _, rest := range specs[i+1:] {
+				rep.Deferred = append(rep.Deferred, rest.Model)
+			}
+			s.log.WarnContext(ctx, "odoosync: Odoo's circuit breaker is open; the remaining models wait for the next run",
+				"connection", s.cfg.ConnectionID, "deferred", len(rep.Deferred))
+			break
+		}
+	}
+	if len(rep.Deferred) == 0 {
+		s.retryTransient(ctx, rep, specs, opts.Full)
 	}
 	rep.Duration = s.now().Sub(rep.StartedAt)
 	if err := ctx.Err(); err != nil {
@@ -293,6 +341,59 @@ func (s *Syncer) unfinishedFirst(ctx context.Context, specs []ModelSpec) ([]Mode
 		}
 	}
 	return append(unfinished, finished...), nil
+}
+
+// retryTransient gives each model that failed on a transient error (Odoo
+// unavailable, a timeout, an open breaker) one more try at the end of the
+// run, from its cursor: with the client's retries already spent on one
+// call, a flaky Odoo still fails a few models per run, and most of them
+// succeed on a second try.
+func (s *Syncer) retryTransient(ctx context.Context, rep *Report, specs []ModelSpec, full bool) {
+	for j, mr := range rep.Models {
+		if ctx.Err() != nil || !transient(mr.Err) {
+			continue
+		}
+		i := slices.IndexFunc(specs, func(m ModelSpec) bool { return m.Model == mr.Model })
+		again := s.syncModel(ctx, specs[i], full && mr.Fetched == 0, i, len(specs))
+		again.Fetched += mr.Fetched
+		again.Upserted += mr.Upserted
+		rep.Models[j] = again
+		s.log.Log(ctx, levelOf(again.Err), "odoosync: model synced again after a transient failure", "connection", s.cfg.ConnectionID,
+			"model", mr.Model, "status", again.Status, "fetched", again.Fetched, "first_error", mr.Err, "error", again.Err)
+		if errors.Is(again.Err, odoo.ErrCircuitOpen) {
+			return
+		}
+	}
+}
+
+// transient reports whether a model's failure may pass on a retry.
+func transient(err error) bool {
+	if err == nil {
+		return false
+	}
+	var t interface{ Temporary() bool }
+	return errors.Is(err, odoo.ErrUnavailable) || errors.Is(err, odoo.ErrTimeout) || errors.Is(err, odoo.ErrCircuitOpen) ||
+		(errors.As(err, &t) && t.Temporary())
+}
+
+func levelOf(err error) slog.Level {
+	if err != nil {
+		return slog.LevelWarn
+	}
+	return slog.LevelInfo
+}
+
+// pause waits BreakerPause, or until ctx is done; it reports whether the
+// wait completed.
+func (s *Syncer) pause(ctx context.Context) bool {
+	t := time.NewTimer(s.cfg.BreakerPause)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
 }
 
 func (s *Syncer) progress(p Progress) {

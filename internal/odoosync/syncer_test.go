@@ -542,3 +542,65 @@ func TestSyncRecordsPendingModels(t *testing.T) {
 		t.Fatalf("crm.lead state = %+v, %v", st, err)
 	}
 }
+
+// TestSyncTransientFailures: a model that fails on a transient error is
+// tried once more at the end of the run, from its cursor; when the circuit
+// breaker opens, the run pauses and resumes the model, and once out of
+// pauses leaves the remaining models, untouched, to the next run.
+func TestSyncTransientFailures(t *testing.T) {
+	t.Parallel()
+	unavailable := &odoo.Error{Kind: odoo.ErrUnavailable, Op: "search_read", Message: "Bad Gateway"}
+	open := &odoo.Error{Kind: odoo.ErrCircuitOpen, Op: "search_read"}
+	for _, tt := range []struct {
+		name string
+		// failOn lists the search_read calls of crm.lead (counted from 1)
+		// that fail, and with what.
+		failOn map[int]error
+		pauses int
+		// want: crm.lead's status, and the models deferred.
+		wantStatus   string
+		wantDeferred []string
+	}{
+		{"a 502 is retried at the end of the run", map[int]error{2: unavailable}, 0, store.OdooSyncOK, nil},
+		{"a second 502 fails the model", map[int]error{2: unavailable, 3: unavailable}, 0, store.OdooSyncFailed, nil},
+		{"an open breaker pauses and resumes", map[int]error{2: open}, 0, store.OdooSyncOK, nil},
+		{"out of pauses, the rest waits", map[int]error{2: open}, -1, store.OdooSyncFailed, []string{"sale.order"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			b := setup(t, nil)
+			for _, m := range []string{"res.partner", "crm.lead", "sale.order"} {
+				b.odoo.addModel(m, false, nil)
+				for id := int64(1); id <= 25; id++ {
+					b.odoo.put(m, id, "a", t0.Add(time.Duration(id)*time.Second))
+				}
+			}
+			b.odoo.beforeSearchRead = func(model string, n int) {
+				b.odoo.mu.Lock()
+				defer b.odoo.mu.Unlock()
+				delete(b.odoo.fail, model)
+				if err, ok := tt.failOn[n]; ok && model == "crm.lead" {
+					b.odoo.fail[model], b.odoo.failMethod[model] = err, "search_read"
+				}
+			}
+			s := b.syncer(t, spec("res.partner", "crm.lead", "sale.order"), func(c *odoosync.Config) {
+				c.BreakerPause, c.BreakerPauses = time.Millisecond, tt.pauses
+			})
+			rep, _ := s.Sync(context.Background(), odoosync.Opts{})
+			lead := modelReport(t, rep, "crm.lead")
+			if lead.Status != tt.wantStatus || !slices.Equal(rep.Deferred, tt.wantDeferred) {
+				t.Fatalf("crm.lead %+v, deferred %v", lead, rep.Deferred)
+			}
+			// Resumed after the 10 records of the first page (and the
+			// last second fetched again), not started over (36).
+			if tt.wantStatus == store.OdooSyncOK && (lead.Fetched != 26 || len(b.stored(t, "crm.lead")) != 25) {
+				t.Fatalf("crm.lead resumed badly: %+v", lead)
+			}
+			if tt.wantDeferred != nil {
+				if st, err := b.store.OdooSyncStateGet(context.Background(), b.conn, "sale.order"); err != nil || st.Status != "" {
+					t.Fatalf("a deferred model must stay pending: %+v, %v", st, err)
+				}
+			}
+		})
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -39,6 +40,7 @@ type metricValue struct {
 	Value     float64 `json:"value"`
 	Unit      string  `json:"unit"`
 	Available bool    `json:"available"`
+	Note      string  `json:"note,omitempty"`
 }
 
 // figureCard is a key figure ready to render.
@@ -190,6 +192,8 @@ func (s *Server) computeFigures(ctx context.Context, role string, jobs []*store.
 			card.Note = "not computed yet"
 		case !ok:
 			card.Note = "not computed"
+		case !cur.Available && strings.HasPrefix(cur.Note, analysis.WithheldNotePrefix):
+			card.Note = cur.Note // a model not completely synced: say which, since when
 		case !cur.Available:
 			card.Note = "not available in this Odoo"
 		default:

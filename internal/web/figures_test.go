@@ -54,6 +54,7 @@ func TestOverviewShowsKeyFiguresWithChange(t *testing.T) {
 		m, _ := json.Marshal(map[string]metricValue{
 			"finance.cash.position": {Value: r.cash, Unit: "EUR", Available: true},
 			"finance.dso_days":      {Available: false, Unit: "days"},
+			"finance.ar.overdue":    {Available: false, Unit: "EUR", Note: "not available — account.move could not be synced since 2026-11-27 06:00 UTC"},
 		})
 		if _, _, err := b.store.AnalysisResultInsert(ctx, store.AnalysisResultParams{ConnectionID: b.conn.ID, JobID: j.ID, ScheduledAt: r.at, RunAt: r.at, Status: store.ResultSuccess, Metrics: m}); err != nil {
 			t.Fatal(err)
@@ -65,7 +66,8 @@ func TestOverviewShowsKeyFiguresWithChange(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := body(t, resp)
-	for _, want := range []string{"668,785 EUR", `<span class="better">&#43;168,785 EUR (&#43;34%)</span> since yesterday`, "not available in this Odoo", "not computed yet"} {
+	for _, want := range []string{"668,785 EUR", `<span class="better">&#43;168,785 EUR (&#43;34%)</span> since yesterday`, "not available in this Odoo", "not computed yet",
+		"not available — account.move could not be synced since 2026-11-27 06:00 UTC"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("overview lacks %q", want)
 		}
