@@ -31,7 +31,7 @@ func (v *view) Field(model, name string) (domain.Field, bool) {
 	if !ok || name == "display_name" || name == "id" {
 		return domain.Field{}, false
 	}
-	return domain.Field{Type: domain.FieldType(f.typ), Relation: f.relation, InverseName: f.inverse}, true
+	return domain.Field{Type: domain.FieldType(f.typ), Relation: f.relation, InverseName: f.inverse, Unsearchable: f.unsearchable}, true
 }
 
 // IDs implements domain.Source.

@@ -153,12 +153,12 @@ func (s *Server) addXMLIDs() {
 	}
 	mi := virtualModel(modelDataModel, "Model Data", "module, model, name", "complete_name", []*fieldInfo{
 		{name: "name", typ: dataset.Char, label: "External Identifier", required: true, store: true},
-		{name: "complete_name", typ: dataset.Char, label: "Complete ID", readonly: true}, // computed, not stored
+		{name: "complete_name", typ: dataset.Char, label: "Complete ID", readonly: true, unsearchable: true}, // computed, not stored
 		{name: "model", typ: dataset.Char, label: "Model Name", required: true, store: true},
 		{name: "module", typ: dataset.Char, label: "Module", required: true, store: true},
 		{name: "res_id", typ: dataset.Integer, label: "Record ID", store: true},
 		{name: "noupdate", typ: dataset.Boolean, label: "Non Updatable", store: true},
-		{name: "reference", typ: dataset.Char, label: "Reference", readonly: true}, // computed, not stored
+		{name: "reference", typ: dataset.Char, label: "Reference", readonly: true, unsearchable: true}, // computed, not stored
 	})
 	vt := &vtable{index: map[int64]dataset.Record{}}
 	for i, x := range ids {
