@@ -52,6 +52,11 @@ func (s *Server) methods() map[string]*methodSpec {
 		"check_access_rights":  {params: []string{"operation", "raise_exception"}, required: 1, fn: (*call).checkAccessRights},
 		"has_access":           {record: true, params: []string{"operation"}, required: 1, minV: 18, fn: (*call).hasAccess},
 		"context_get":          {models: []string{"res.users"}, fn: (*call).contextGet},
+		"exists":               {record: true, fn: (*call).exists},
+		"get_metadata":         {record: true, fn: (*call).getMetadata},
+		"name_create":          {params: []string{"name"}, required: 1, access: "create", fn: (*call).nameCreate},
+		"has_group":            {record: true, params: []string{"group_ext_id"}, required: 1, models: []string{"res.users"}, fn: (*call).hasGroup},
+		"get_param":            {params: []string{"key", "default"}, required: 1, models: []string{configModel}, fn: (*call).getParam},
 		"check_object_reference": {params: []string{"module", "xml_id", "raise_on_access_error"}, required: 2, models: []string{modelDataModel},
 			fn: (*call).checkObjectReference},
 		"create":           {params: []string{"vals_list"}, required: 1, access: "create", fn: (*call).create},
@@ -155,6 +160,11 @@ func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err e
 	}
 	if err != nil {
 		return nil, err
+	}
+	// System parameters are for administrators only (ir.config_parameter
+	// has no access rule for other groups).
+	if m.name == configModel && inv.user.readOnly {
+		return nil, errAccess(m.description, m.name, "read")
 	}
 	// Virtual models are read-only; posting in a Discuss channel writes a
 	// mail.message, not the channel.

@@ -269,6 +269,8 @@ func moduleModelInfo() *modelInfo {
 		{name: "state", typ: dataset.Selection, label: "Status", readonly: true, store: true},
 		{name: "application", typ: dataset.Boolean, label: "Application", readonly: true, store: true},
 		{name: "sequence", typ: dataset.Integer, label: "Sequence", store: true},
+		{name: "latest_version", typ: dataset.Char, label: "Installed Version", readonly: true, store: true},
+		{name: "installed_version", typ: dataset.Char, label: "Latest Version", readonly: true, unsearchable: true},
 	} {
 		f.key = f.name
 		mi.add(f)
@@ -276,8 +278,11 @@ func moduleModelInfo() *modelInfo {
 	return mi
 }
 
-// moduleRecords builds the records of ir.module.module.
-func moduleRecords(modules []string) []dataset.Record {
+// moduleRecords builds the records of ir.module.module. Versions are
+// "<serie>.1.0": the manifest version prefixed with the server serie, as
+// Odoo's adapt_version does (odoo/modules/module.py); real modules carry
+// their own minor numbers.
+func moduleRecords(modules []string, serie string) []dataset.Record {
 	recs := make([]dataset.Record, len(modules))
 	for i, m := range modules {
 		title := strings.ReplaceAll(m, "_", " ")
@@ -285,7 +290,7 @@ func moduleRecords(modules []string) []dataset.Record {
 			title = strings.ToUpper(title[:1]) + title[1:]
 		}
 		recs[i] = dataset.Record{"id": int64(i + 1), "name": m, "shortdesc": title, "state": "installed",
-			"application": false, "sequence": int64(100)}
+			"application": false, "sequence": int64(100), "latest_version": serie + ".1.0", "installed_version": serie + ".1.0"}
 	}
 	return recs
 }

@@ -88,7 +88,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	}
 	s.models = buildModels(ds, s.major)
 	s.refs = buildReferences(s.models)
-	mods := moduleRecords(s.modules)
+	mods := moduleRecords(s.modules, s.serie())
 	vt := &vtable{records: mods, index: map[int64]dataset.Record{}}
 	for _, r := range mods {
 		vt.index[r.ID()] = r
@@ -96,6 +96,8 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	s.virtual = map[string]*vtable{moduleModel: vt}
 	s.addDiscuss()
 	s.addXMLIDs()
+	s.addConfigParameters()
+	s.addModelFields()
 	s.lastWrite = latestWrite(ds)
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {
@@ -183,6 +185,15 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("/json/2/", s.handleJSON2)
 	}
 	s.mux.HandleFunc("/", s.handleNotFound)
+}
+
+// serie is the version series, "17.0" or "saas~18.4".
+func (s *Server) serie() string {
+	serie := fmt.Sprintf("%d.%d", s.major, s.minor)
+	if s.saas {
+		serie = "saas~" + serie
+	}
+	return serie
 }
 
 // versionInfo is the answer of common.version and
