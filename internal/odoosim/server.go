@@ -184,6 +184,7 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("/web/version", s.handleWebVersion)
 		s.mux.HandleFunc("/json/2/", s.handleJSON2)
 	}
+	s.docRoutes()
 	s.mux.HandleFunc("/", s.handleNotFound)
 }
 
