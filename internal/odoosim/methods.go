@@ -71,7 +71,13 @@ func (s *Server) methods() map[string]*methodSpec {
 		"action_feedback": {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
 		"action_done":     {record: true, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
 		"button_confirm":  {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseConfirm},
-		"button_cancel":   {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseCancel},
+		"button_cancel":   {record: true, access: "write", models: []string{"purchase.order", "account.move"}, fn: (*call).buttonCancel},
+		"action_post":     {record: true, access: "write", models: []string{"account.move"}, fn: (*call).movePost},
+		"button_draft":    {record: true, access: "write", models: []string{"account.move"}, fn: (*call).moveDraft},
+		"action_confirm":  {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleConfirm},
+		"action_cancel":   {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleCancel},
+		"action_set_won":  {record: true, access: "write", models: []string{"crm.lead"}, fn: (*call).leadWon},
+		"action_set_lost": {record: true, kwOnly: true, params: []string{"lost_reason_id"}, access: "write", models: []string{"crm.lead"}, fn: (*call).leadLost},
 	}
 }
 

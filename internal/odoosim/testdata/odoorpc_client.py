@@ -74,6 +74,15 @@ assert rec.name == "OdooRPC Company" and rec.phone == "+32 2 123 45 67", (rec.na
 rec.unlink()
 assert Partner.search([("id", "=", new_id)]) == []
 
+# Workflow buttons: posting an already posted invoice is Odoo's UserError.
+Move = odoo.env["account.move"]
+try:
+    Move.action_post([1])
+    raise AssertionError("posted invoice posted again")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "odoo.exceptions.UserError", exc.info
+    assert exc.info["data"]["message"] == "The entry INV/2025/00001 (id 1) is already posted.", exc.info
+
 viewer = odoorpc.ODOO(u.hostname, protocol="jsonrpc", port=u.port)
 viewer.login(db, "viewer", "viewer")
 try:

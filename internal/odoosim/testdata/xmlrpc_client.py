@@ -94,6 +94,23 @@ try:
 except xmlrpc.client.Fault as fault:
     assert fault.faultCode == 1 and "ValueError: External ID not found in the system: base.no_such_id" in fault.faultString, fault
 
+# Invoice workflow: action_post numbers and posts, posting twice is a UserError.
+account = models.execute_kw(db, uid, password, "account.account", "create", [{"code": "400000", "name": "Sales", "account_type": "income"}])
+move = models.execute_kw(db, uid, password, "account.move", "create", [{
+    "move_type": "out_invoice", "partner_id": 5, "journal_id": 1, "currency_id": 1, "company_id": 1, "date": "2025-03-31",
+    "amount_total": 80.0,
+    "line_ids": [[0, 0, {"account_id": account, "name": "Service", "quantity": 1, "price_unit": 80.0, "currency_id": 1}]]}])
+assert models.execute_kw(db, uid, password, "account.move", "action_post", [[move]]) is False
+[posted] = models.execute_kw(db, uid, password, "account.move", "read", [[move], ["name", "state", "payment_state"]])
+assert posted == {"id": move, "name": "INV/2025/00005", "state": "posted", "payment_state": "not_paid"}, posted
+for move_id, message in ((move, "The entry INV/2025/00005 (id %d) is already posted." % move),
+                         (4, "You need to add a line before posting.")):
+    try:
+        models.execute_kw(db, uid, password, "account.move", "action_post", [[move_id]])
+        raise AssertionError("action_post accepted")
+    except xmlrpc.client.Fault as fault:
+        assert fault.faultCode == 2 and fault.faultString == message, fault
+
 # An access error for a read-only user.
 viewer = common.authenticate(db, "viewer", "viewer", {})
 try:
