@@ -56,9 +56,12 @@ func (c *call) writing(fn func(t *txn) (any, error)) (any, error) {
 	if err != nil {
 		t.rollback()
 	} else {
+		moves := t.touchedMoves()
 		for _, d := range t.deletes {
 			c.s.ds.Delete(d.model, d.id)
 		}
+		c.s.ds.Reindex()
+		c.recomputeMoves(t, moves)
 	}
 	c.s.ds.Reindex()
 	return res, err
@@ -152,6 +155,9 @@ func (c *call) createOne(t *txn, m *modelInfo, vals map[string]any, extra datase
 		return 0, err
 	}
 	c.computeStored(m, rec, true)
+	if err := c.createDefaults(m, rec); err != nil {
+		return 0, err
+	}
 	// The INSERT takes the id from the sequence before PostgreSQL checks
 	// NOT NULL, so a create refused for a missing value still uses one.
 	rec["id"] = c.s.takeID(m.name)
@@ -251,6 +257,11 @@ func (c *call) writeRecords(t *txn, m *modelInfo, ids []int64, vals map[string]a
 		c.computeStored(m, rec, false)
 		if err := checkRequired(m, rec); err != nil {
 			return err
+		}
+		if m.name == "res.partner" {
+			if err := checkPartnerName(rec); err != nil {
+				return err
+			}
 		}
 		rec["write_date"], rec["write_uid"] = t.stamp, c.user.uid
 		if err := c.applyPending(t, m, rec, pend); err != nil {

@@ -67,6 +67,8 @@ func (v *view) displayName(model string, id int64) string {
 	}
 	name := rec.Str(m.recName)
 	switch model {
+	case "account.move":
+		return moveDisplayName(rec)
 	case "product.product", "product.template":
 		name = rec.Str("name")
 		if code := rec.Str("default_code"); code != "" {

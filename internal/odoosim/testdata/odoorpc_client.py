@@ -74,8 +74,13 @@ assert rec.name == "OdooRPC Company" and rec.phone == "+32 2 123 45 67", (rec.na
 rec.unlink()
 assert Partner.search([("id", "=", new_id)]) == []
 
-# Workflow buttons: posting an already posted invoice is Odoo's UserError.
+# Create defaults: a draft invoice gets its journal and Odoo's draft display name.
 Move = odoo.env["account.move"]
+draft_id = Move.create({"move_type": "out_invoice", "partner_id": 5})
+draft = Move.browse(draft_id)
+assert draft.journal_id.id == 1 and draft.name == "/" and draft.display_name == "Draft Invoice (* %d)" % draft_id, (draft.journal_id, draft.name, draft.display_name)
+
+# Workflow buttons: posting an already posted invoice is Odoo's UserError.
 try:
     Move.action_post([1])
     raise AssertionError("posted invoice posted again")
