@@ -68,16 +68,17 @@ func (s *Server) methods() map[string]*methodSpec {
 		"toggle_active":    {record: true, access: "write", maxV: 18, fn: (*call).toggleActive},
 		"message_post": {record: true, kwOnly: true, thread: true, access: "create", fn: (*call).messagePost,
 			params: []string{"body", "subject", "message_type", "subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html", "author_id", "email_from", "parent_id"}},
-		"action_feedback": {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
-		"action_done":     {record: true, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
-		"button_confirm":  {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseConfirm},
-		"button_cancel":   {record: true, access: "write", models: []string{"purchase.order", "account.move"}, fn: (*call).buttonCancel},
-		"action_post":     {record: true, access: "write", models: []string{"account.move"}, fn: (*call).movePost},
-		"button_draft":    {record: true, access: "write", models: []string{"account.move"}, fn: (*call).moveDraft},
-		"action_confirm":  {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleConfirm},
-		"action_cancel":   {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleCancel},
-		"action_set_won":  {record: true, access: "write", models: []string{"crm.lead"}, fn: (*call).leadWon},
-		"action_set_lost": {record: true, kwOnly: true, params: []string{"lost_reason_id"}, access: "write", models: []string{"crm.lead"}, fn: (*call).leadLost},
+		"action_feedback":        {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
+		"action_done":            {record: true, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
+		"button_confirm":         {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseConfirm},
+		"button_cancel":          {record: true, access: "write", models: []string{"purchase.order", "account.move"}, fn: (*call).buttonCancel},
+		"action_post":            {record: true, access: "write", models: []string{"account.move", "account.payment"}, fn: (*call).actionPost},
+		"action_create_payments": {record: true, access: "write", models: []string{registerModel}, fn: (*call).registerCreatePayments},
+		"button_draft":           {record: true, access: "write", models: []string{"account.move"}, fn: (*call).moveDraft},
+		"action_confirm":         {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleConfirm},
+		"action_cancel":          {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleCancel},
+		"action_set_won":         {record: true, access: "write", models: []string{"crm.lead"}, fn: (*call).leadWon},
+		"action_set_lost":        {record: true, kwOnly: true, params: []string{"lost_reason_id"}, access: "write", models: []string{"crm.lead"}, fn: (*call).leadLost},
 	}
 }
 
@@ -174,7 +175,7 @@ func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err e
 	}
 	// Virtual models are read-only; posting in a Discuss channel writes a
 	// mail.message, not the channel.
-	if spec.access != "" && (inv.user.readOnly || (m.virtual && !(inv.method == "message_post" && m.thread))) {
+	if spec.access != "" && (inv.user.readOnly || (m.virtual && !(inv.method == "message_post" && m.thread) && m.name != registerModel)) {
 		model, op := m, spec.access
 		if inv.method == "message_post" {
 			model, op = s.models["mail.message"], "create"

@@ -71,6 +71,9 @@ func (c *call) writing(fn func(t *txn) (any, error)) (any, error) {
 // ids (17+; Odoo 16 fails on more than one record, and JSON-2 always
 // returns a list).
 func (c *call) create() (any, error) {
+	if c.m.name == registerModel {
+		return c.createRegister()
+	}
 	raw := c.arg("vals_list")
 	var list []map[string]any
 	single := false

@@ -98,6 +98,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	s.addXMLIDs()
 	s.addConfigParameters()
 	s.addModelFields()
+	s.addPaymentRegister()
 	s.lastWrite = latestWrite(ds)
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {
