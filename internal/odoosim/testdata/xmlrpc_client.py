@@ -123,6 +123,15 @@ for move_id, message in ((move, "The entry INV/2025/00005 (id %d) is already pos
     except xmlrpc.client.Fault as fault:
         assert fault.faultCode == 2 and fault.faultString == message, fault
 
+# Paying an invoice through the register-payment wizard.
+models.execute_kw(db, uid, password, "account.journal", "create", [{"name": "Bank", "code": "BNK1", "type": "bank", "company_id": 1}])
+wizard = models.execute_kw(db, uid, password, "account.payment.register", "create", [{"amount": 300.0}],
+                           {"context": {"active_model": "account.move", "active_ids": [2]}})
+action = models.execute_kw(db, uid, password, "account.payment.register", "action_create_payments", [[wizard]])
+assert action["res_model"] == "account.payment", action
+[paid] = models.execute_kw(db, uid, password, "account.move", "read", [[2], ["amount_residual", "payment_state"]])
+assert paid["amount_residual"] == 500.0 and paid["payment_state"] == "partial", paid
+
 # An access error for a read-only user.
 viewer = common.authenticate(db, "viewer", "viewer", {})
 try:
