@@ -36,6 +36,9 @@ type fieldInfo struct {
 	required, readonly, store bool
 	// derived is set when records do not hold the value: it is computed.
 	derived bool
+	// selection lists the values of a virtual model's selection field
+	// (schema fields use def.SelectionIn).
+	selection []dataset.Option
 	// unsearchable is set for a non-stored field without a search method
 	// (fields_get searchable: false; see unsearchableFields).
 	unsearchable bool
@@ -266,7 +269,10 @@ func moduleModelInfo() *modelInfo {
 		{name: "display_name", typ: dataset.Char, label: "Display Name", readonly: true, derived: true},
 		{name: "name", typ: dataset.Char, label: "Technical Name", readonly: true, required: true, store: true},
 		{name: "shortdesc", typ: dataset.Char, label: "Module Name", readonly: true, store: true},
-		{name: "state", typ: dataset.Selection, label: "Status", readonly: true, store: true},
+		{name: "state", typ: dataset.Selection, label: "Status", readonly: true, store: true, selection: []dataset.Option{
+			{Value: "uninstallable", Label: "Uninstallable"}, {Value: "uninstalled", Label: "Not Installed"},
+			{Value: "installed", Label: "Installed"}, {Value: "to upgrade", Label: "To be upgraded"},
+			{Value: "to remove", Label: "To be removed"}, {Value: "to install", Label: "To be installed"}}},
 		{name: "application", typ: dataset.Boolean, label: "Application", readonly: true, store: true},
 		{name: "sequence", typ: dataset.Integer, label: "Sequence", store: true},
 		{name: "latest_version", typ: dataset.Char, label: "Installed Version", readonly: true, store: true},

@@ -360,10 +360,12 @@ func (c *call) describeField(f *fieldInfo) *object {
 	}
 	if f.typ == dataset.Selection {
 		var opts []any
+		options := f.selection
 		if f.def != nil {
-			for _, o := range f.def.SelectionIn(c.s.major) {
-				opts = append(opts, []any{o.Value, o.Label})
-			}
+			options = f.def.SelectionIn(c.s.major)
+		}
+		for _, o := range options {
+			opts = append(opts, []any{o.Value, o.Label})
 		}
 		if opts == nil {
 			opts = []any{}

@@ -94,12 +94,16 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 		vt.index[r.ID()] = r
 	}
 	s.virtual = map[string]*vtable{moduleModel: vt}
-	s.addDiscuss()
-	s.addXMLIDs()
-	s.addConfigParameters()
-	s.addModelFields()
-	s.addPaymentRegister()
 	s.lastWrite = latestWrite(ds)
+	s.addDiscuss()
+	s.addSubtypes()
+	s.addConfigParameters()
+	s.addPaymentRegister()
+	if err := s.listVirtualModels(); err != nil {
+		return nil, fmt.Errorf("odoosim: add ir.model records: %w", err)
+	}
+	s.addXMLIDs()
+	s.addModelFields()
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {
 		s.seq[m] = ds.NextID(m) - 1

@@ -37,6 +37,8 @@ user = odoo.env.user
 assert user.login == "admin", user.login
 assert "res.partner" in odoo.env
 
+assert "ir.model.data" in odoo.env and "mail.message.subtype" in odoo.env
+
 # env.ref resolves external ids through ir.model.data check_object_reference.
 company = odoo.env.ref("base.main_company")
 assert company._name == "res.company" and company.id == 1, company
