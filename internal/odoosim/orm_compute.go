@@ -287,16 +287,14 @@ func checkPartnerName(rec dataset.Record) error {
 	return nil
 }
 
-// createDefaults applies the create-time defaults and checks above to a
-// new record of m, before its required fields are checked.
+// createDefaults applies the create-time defaults above to a new record
+// of m, before its id is taken and its required fields are checked.
 func (c *call) createDefaults(m *modelInfo, rec dataset.Record) error {
 	switch m.name {
 	case "account.move":
 		return c.moveDefaults(rec)
 	case "account.move.line":
 		c.moveLineDefaults(rec)
-	case "res.partner":
-		return checkPartnerName(rec)
 	}
 	return nil
 }

@@ -167,6 +167,11 @@ func (c *call) createOne(t *txn, m *modelInfo, vals map[string]any, extra datase
 	if err := checkRequired(m, rec); err != nil {
 		return 0, err
 	}
+	if m.name == "res.partner" {
+		if err := checkPartnerName(rec); err != nil {
+			return 0, err
+		}
+	}
 	rec["create_date"], rec["write_date"] = t.stamp, t.stamp
 	rec["create_uid"], rec["write_uid"] = c.user.uid, c.user.uid
 	id, err := c.s.ds.Add(m.name, rec)
