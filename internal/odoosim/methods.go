@@ -170,7 +170,7 @@ func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err e
 	}
 	// System parameters are for administrators only (ir.config_parameter
 	// has no access rule for other groups).
-	if m.name == configModel && inv.user.readOnly {
+	if (m.name == configModel || m.name == accessModel) && inv.user.readOnly {
 		return nil, errAccess(m.description, m.name, "read")
 	}
 	// Virtual models are read-only; posting in a Discuss channel writes a

@@ -231,3 +231,42 @@ func cmpOr(s string) any {
 	}
 	return s
 }
+
+// accessModel is ir.model.access, the access control list. Reading it
+// needs administrator rights (base.group_system), as in Odoo.
+const accessModel = "ir.model.access"
+
+// addModelAccess serves ir.model.access consistently with
+// check_access_rights: the simulator knows full and read-only users only,
+// so each served model has one rule without group (res.groups is not
+// served) granting everything but writes on the read-only system models;
+// administrators, the only ones allowed to read the list, hold these
+// rights, and read-only users are refused the list.
+func (s *Server) addModelAccess() {
+	mi := virtualModel(accessModel, "Model Access", "model_id,group_id,name,id", "name", []*fieldInfo{
+		{name: "name", typ: dataset.Char, label: "Name", required: true, store: true},
+		{name: "active", typ: dataset.Boolean, label: "Active", store: true},
+		{name: "model_id", typ: dataset.Many2one, relation: "ir.model", label: "Model", required: true, store: true},
+		{name: "group_id", typ: dataset.Many2one, relation: "res.groups", label: "Group", store: true},
+		{name: "perm_read", typ: dataset.Boolean, label: "Read Access", store: true},
+		{name: "perm_write", typ: dataset.Boolean, label: "Write Access", store: true},
+		{name: "perm_create", typ: dataset.Boolean, label: "Create Access", store: true},
+		{name: "perm_unlink", typ: dataset.Boolean, label: "Delete Access", store: true},
+	})
+	vt := &vtable{index: map[int64]dataset.Record{}}
+	for _, r := range s.ds.Records("ir.model") {
+		name := r.Str("model")
+		m, ok := s.served(name)
+		if !ok {
+			continue
+		}
+		writable := !m.virtual || name == registerModel
+		rec := dataset.Record{"id": int64(len(vt.records) + 1), "name": "access_" + strings.ReplaceAll(name, ".", "_") + "_user",
+			"active": true, "model_id": r.ID(), "group_id": false, "perm_read": true,
+			"perm_write": writable, "perm_create": writable, "perm_unlink": writable}
+		vt.records = append(vt.records, rec)
+		vt.index[rec.ID()] = rec
+	}
+	s.models[mi.name] = mi
+	s.virtual[mi.name] = vt
+}

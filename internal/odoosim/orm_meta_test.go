@@ -71,6 +71,15 @@ func TestPublicMethodsAndSystemModels(t *testing.T) {
 				t.Errorf("viewer reads system parameters: %v", f)
 			}
 
+			acl := mustExec(t, url, "ir.model.access", "search_read", list(list(list("model_id.model", "=", "res.partner"))),
+				kw("fields", list("perm_read", "perm_write", "perm_create", "perm_unlink"))).([]any)
+			if len(acl) != 1 || acl[0].(map[string]any)["perm_write"] != true || mustExec(t, url, "res.partner", "check_access_rights", list("write"), nil) != true {
+				t.Errorf("ir.model.access of res.partner = %v", acl)
+			}
+			if _, f := execKw(t, url, viewerUID, "viewer", "ir.model.access", "search_read", list(list()), kw("fields", list("name"))); f == nil || f.Code != 4 {
+				t.Errorf("viewer reads the access list: %v", f)
+			}
+
 			rows := mustExec(t, url, "ir.model.fields", "search_read", list(list(list("model", "=", "res.partner"), list("name", "in", list("company_type", "name")))),
 				kw("fields", list("name", "ttype", "store", "model_id"), "order", "name")).([]any)
 			if len(rows) != 2 || rows[0].(map[string]any)["ttype"] != "selection" || rows[0].(map[string]any)["store"] != false ||

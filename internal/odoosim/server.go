@@ -104,6 +104,7 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	}
 	s.addXMLIDs()
 	s.addModelFields()
+	s.addModelAccess()
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {
 		s.seq[m] = ds.NextID(m) - 1

@@ -163,7 +163,7 @@ func (s *Server) listVirtualModels() error {
 	for _, r := range s.ds.Records("ir.model") {
 		listed[r.Str("model")] = true
 	}
-	descriptions := map[string]string{modelDataModel: "Model Data", fieldsModel: "Fields"} // made after this
+	descriptions := map[string]string{modelDataModel: "Model Data", fieldsModel: "Fields", accessModel: "Model Access"} // made after this
 	for name := range s.virtual {
 		descriptions[name] = s.models[name].description
 	}
