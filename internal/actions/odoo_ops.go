@@ -136,6 +136,31 @@ func htmlText(s string) string {
 	return "<p>" + strings.Join(lines, "<br>") + "</p>"
 }
 
+// todoActivityType returns the id of Odoo's To-Do activity type, or 0: the
+// record of the external id mail.mail_activity_data_todo, which holds
+// whatever the type is called (16 names it "To Do", 17+ "To-Do", and
+// databases in other languages translate it); else, where ir.model.data
+// cannot be read, the type named so.
+func todoActivityType(ctx context.Context, o Odoo) (int64, error) {
+	xmlid := domain.And(domain.Cond("module", domain.OpEq, "mail"), domain.Cond("name", domain.OpEq, "mail_activity_data_todo"),
+		domain.Cond("model", domain.OpEq, "mail.activity.type"))
+	if rows, err := o.SearchRead(ctx, "ir.model.data", xmlid, odoo.SearchReadOpts{Fields: []string{"res_id"}, Limit: 1}); err == nil && len(rows) == 1 {
+		if id, err := rows[0].Int("res_id"); err == nil && id != 0 {
+			if types, err := o.SearchRead(ctx, "mail.activity.type", domain.Cond("id", domain.OpEq, id), odoo.SearchReadOpts{Fields: []string{"id"}, Limit: 1}); err == nil && len(types) == 1 {
+				return id, nil // it exists and is active
+			}
+		}
+	}
+	types, err := o.SearchRead(ctx, "mail.activity.type", domain.Cond("name", domain.OpIn, []any{"To-Do", "To Do"}), odoo.SearchReadOpts{Fields: []string{"id"}, Limit: 1})
+	if err != nil {
+		return 0, err
+	}
+	if len(types) == 1 {
+		return types[0].ID(), nil
+	}
+	return 0, nil
+}
+
 // executeOdoo performs the type's Odoo operation and returns the id of the
 // record it created.
 func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (int64, error) {
@@ -157,12 +182,12 @@ func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (i
 		if p.UserID > 0 {
 			vals["user_id"] = p.UserID
 		}
-		types, err := o.SearchRead(ctx, "mail.activity.type", domain.Cond("name", domain.OpEq, "To-Do"), odoo.SearchReadOpts{Fields: []string{"id"}, Limit: 1})
+		typeID, err := todoActivityType(ctx, o)
 		if err != nil {
 			return 0, err
 		}
-		if len(types) == 1 {
-			vals["activity_type_id"] = types[0].ID()
+		if typeID != 0 {
+			vals["activity_type_id"] = typeID
 		}
 		return o.Create(ctx, "mail.activity", vals, nil)
 	case TypeChatterNote:

@@ -16,6 +16,12 @@ func activityFields() []*Field {
 }
 
 func baseModels(b *schemaBuilder) {
+	b.add("res.partner.category", "Partner Tags", "base", modelOpts{active: true, recName: "name", order: "complete_name"},
+		char("name", "Name", required),
+		char("complete_name", "Complete Name", computed("'<parent complete name> / <name>'")),
+		m2o("parent_id", "Parent Category", "res.partner.category"),
+		integer("color", "Color"),
+	)
 	b.add("res.country", "Country", "base", modelOpts{order: "name"},
 		char("name", "Country Name", required),
 		char("code", "Country Code", required),
@@ -64,6 +70,7 @@ func baseModels(b *schemaBuilder) {
 			sel("company_type", "Company Type", opts("person", "Individual", "company", "Company"), derived("'company' if is_company else 'person'"), notStored),
 			m2o("parent_id", "Related Company", "res.partner"),
 			o2m("child_ids", "Contact", "res.partner", "parent_id"),
+			m2m("category_id", "Tags", "res.partner.category"),
 			m2o("commercial_partner_id", "Commercial Entity", "res.partner", computed("the top company of the parent_id chain (itself for companies)")),
 			sel("type", "Address Type", []Option{
 				{Value: "contact", Label: "Contact"}, {Value: "invoice", Label: "Invoice Address"},

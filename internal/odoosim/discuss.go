@@ -34,7 +34,8 @@ func discussModelInfo(major int) *modelInfo {
 		{name: "display_name", typ: dataset.Char, label: "Display Name", readonly: true, derived: true},
 		{name: "name", typ: dataset.Char, label: "Name", required: true, store: true},
 		{name: "description", typ: dataset.Text, label: "Description", store: true},
-		{name: "channel_type", typ: dataset.Selection, label: "Channel Type", required: true, store: true},
+		{name: "channel_type", typ: dataset.Selection, label: "Channel Type", required: true, store: true, selection: []dataset.Option{
+			{Value: "chat", Label: "Chat"}, {Value: "channel", Label: "Channel"}, {Value: "group", Label: "Group"}}},
 	} {
 		f.key = f.name
 		mi.add(f)

@@ -52,6 +52,11 @@ func (s *Server) methods() map[string]*methodSpec {
 		"check_access_rights":  {params: []string{"operation", "raise_exception"}, required: 1, fn: (*call).checkAccessRights},
 		"has_access":           {record: true, params: []string{"operation"}, required: 1, minV: 18, fn: (*call).hasAccess},
 		"context_get":          {models: []string{"res.users"}, fn: (*call).contextGet},
+		"exists":               {record: true, fn: (*call).exists},
+		"get_metadata":         {record: true, fn: (*call).getMetadata},
+		"name_create":          {params: []string{"name"}, required: 1, access: "create", fn: (*call).nameCreate},
+		"has_group":            {record: true, params: []string{"group_ext_id"}, required: 1, models: []string{"res.users"}, fn: (*call).hasGroup},
+		"get_param":            {params: []string{"key", "default"}, required: 1, models: []string{configModel}, fn: (*call).getParam},
 		"check_object_reference": {params: []string{"module", "xml_id", "raise_on_access_error"}, required: 2, models: []string{modelDataModel},
 			fn: (*call).checkObjectReference},
 		"create":           {params: []string{"vals_list"}, required: 1, access: "create", fn: (*call).create},
@@ -63,10 +68,17 @@ func (s *Server) methods() map[string]*methodSpec {
 		"toggle_active":    {record: true, access: "write", maxV: 18, fn: (*call).toggleActive},
 		"message_post": {record: true, kwOnly: true, thread: true, access: "create", fn: (*call).messagePost,
 			params: []string{"body", "subject", "message_type", "subtype_xmlid", "subtype_id", "partner_ids", "attachment_ids", "body_is_html", "author_id", "email_from", "parent_id"}},
-		"action_feedback": {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
-		"action_done":     {record: true, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
-		"button_confirm":  {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseConfirm},
-		"button_cancel":   {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseCancel},
+		"action_feedback":        {record: true, params: []string{"feedback", "attachment_ids"}, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
+		"action_done":            {record: true, access: "write", models: []string{"mail.activity"}, fn: (*call).activityFeedback},
+		"button_confirm":         {record: true, access: "write", models: []string{"purchase.order"}, fn: (*call).purchaseConfirm},
+		"button_cancel":          {record: true, access: "write", models: []string{"purchase.order", "account.move"}, fn: (*call).buttonCancel},
+		"action_post":            {record: true, access: "write", models: []string{"account.move", "account.payment"}, fn: (*call).actionPost},
+		"action_create_payments": {record: true, access: "write", models: []string{registerModel}, fn: (*call).registerCreatePayments},
+		"button_draft":           {record: true, access: "write", models: []string{"account.move"}, fn: (*call).moveDraft},
+		"action_confirm":         {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleConfirm},
+		"action_cancel":          {record: true, access: "write", models: []string{"sale.order"}, fn: (*call).saleCancel},
+		"action_set_won":         {record: true, access: "write", models: []string{"crm.lead"}, fn: (*call).leadWon},
+		"action_set_lost":        {record: true, kwOnly: true, params: []string{"lost_reason_id"}, access: "write", models: []string{"crm.lead"}, fn: (*call).leadLost},
 	}
 }
 
@@ -156,9 +168,14 @@ func (s *Server) invoke(ctx context.Context, inv *invocation) (result any, err e
 	if err != nil {
 		return nil, err
 	}
+	// System parameters are for administrators only (ir.config_parameter
+	// has no access rule for other groups).
+	if (m.name == configModel || m.name == accessModel) && inv.user.readOnly {
+		return nil, errAccess(m.description, m.name, "read")
+	}
 	// Virtual models are read-only; posting in a Discuss channel writes a
 	// mail.message, not the channel.
-	if spec.access != "" && (inv.user.readOnly || (m.virtual && !(inv.method == "message_post" && m.thread))) {
+	if spec.access != "" && (inv.user.readOnly || (m.virtual && !(inv.method == "message_post" && m.thread) && m.name != registerModel)) {
 		model, op := m, spec.access
 		if inv.method == "message_post" {
 			model, op = s.models["mail.message"], "create"

@@ -36,6 +36,31 @@ type fieldInfo struct {
 	required, readonly, store bool
 	// derived is set when records do not hold the value: it is computed.
 	derived bool
+	// selection lists the values of a virtual model's selection field
+	// (schema fields use def.SelectionIn).
+	selection []dataset.Option
+	// unsearchable is set for a non-stored field without a search method
+	// (fields_get searchable: false; see unsearchableFields).
+	unsearchable bool
+}
+
+// unsearchableFields are the non-stored fields of the schema that Odoo
+// defines with a compute and no search method, by canonical name. The
+// other non-stored fields have one (display_name _search_display_name,
+// partner credit/debit _credit_search, product quantities
+// _search_qty_available, one2many fields through their inverse) or are
+// company-dependent or related, which are searchable.
+var unsearchableFields = map[string]bool{
+	"res.partner.company_type":               true, // base res_partner.py: compute + inverse
+	"mail.activity.state":                    true, // mail mail_activity.py: compute='_compute_state'
+	"account.payment.reconciled_invoice_ids": true, // account_payment.py _compute_stat_buttons_from_reconciliation
+	"account.payment.reconciled_bill_ids":    true,
+	"ir.model.modules":                       true, // ir_model.py compute='_in_modules'
+	"product.product.lst_price":              true, // product_product.py compute + inverse
+	"res.currency.rate":                      true, // res_currency.py compute='_compute_current_rate'
+	"res.currency.inverse_rate":              true,
+	"res.currency.rate.company_rate":         true, // res_currency.py compute='_compute_company_rate'
+	"res.currency.rate.inverse_company_rate": true,
 }
 
 // modelInfo is one model as the emulated version exposes it.
@@ -166,6 +191,7 @@ func buildModels(ds *dataset.Dataset, major int) map[string]*modelInfo {
 			fi := &fieldInfo{
 				name: vf.Name, key: f.Name, typ: vf.Type, def: f, relation: f.Relation, label: f.String,
 				required: f.Required, readonly: f.Readonly, store: f.Store, derived: f.Derived,
+				unsearchable: unsearchableFields[m.Name+"."+f.Name],
 			}
 			for _, rn := range f.Renames {
 				if rn.Name == vf.Name && vf.Name != f.Name && strings.Contains(rn.Note, "opposite meaning") {
@@ -213,7 +239,7 @@ func buildModels(ds *dataset.Dataset, major int) map[string]*modelInfo {
 				mi.fields[pf.name] = &fieldInfo{
 					name: pf.name, key: pf.key, typ: pf.typ, def: pf.def, relation: pf.relation, inverse: pf.inverse,
 					invert: pf.invert, via: link, parent: parent, target: pf, label: pf.label, required: false, readonly: pf.readonly,
-					store: pf.store, derived: pf.derived,
+					store: pf.store, derived: pf.derived, unsearchable: pf.unsearchable,
 				}
 				mi.list = append(mi.list, mi.fields[pf.name])
 			}
@@ -243,9 +269,14 @@ func moduleModelInfo() *modelInfo {
 		{name: "display_name", typ: dataset.Char, label: "Display Name", readonly: true, derived: true},
 		{name: "name", typ: dataset.Char, label: "Technical Name", readonly: true, required: true, store: true},
 		{name: "shortdesc", typ: dataset.Char, label: "Module Name", readonly: true, store: true},
-		{name: "state", typ: dataset.Selection, label: "Status", readonly: true, store: true},
+		{name: "state", typ: dataset.Selection, label: "Status", readonly: true, store: true, selection: []dataset.Option{
+			{Value: "uninstallable", Label: "Uninstallable"}, {Value: "uninstalled", Label: "Not Installed"},
+			{Value: "installed", Label: "Installed"}, {Value: "to upgrade", Label: "To be upgraded"},
+			{Value: "to remove", Label: "To be removed"}, {Value: "to install", Label: "To be installed"}}},
 		{name: "application", typ: dataset.Boolean, label: "Application", readonly: true, store: true},
 		{name: "sequence", typ: dataset.Integer, label: "Sequence", store: true},
+		{name: "latest_version", typ: dataset.Char, label: "Installed Version", readonly: true, store: true},
+		{name: "installed_version", typ: dataset.Char, label: "Latest Version", readonly: true, unsearchable: true},
 	} {
 		f.key = f.name
 		mi.add(f)
@@ -253,8 +284,11 @@ func moduleModelInfo() *modelInfo {
 	return mi
 }
 
-// moduleRecords builds the records of ir.module.module.
-func moduleRecords(modules []string) []dataset.Record {
+// moduleRecords builds the records of ir.module.module. Versions are
+// "<serie>.1.0": the manifest version prefixed with the server serie, as
+// Odoo's adapt_version does (odoo/modules/module.py); real modules carry
+// their own minor numbers.
+func moduleRecords(modules []string, serie string) []dataset.Record {
 	recs := make([]dataset.Record, len(modules))
 	for i, m := range modules {
 		title := strings.ReplaceAll(m, "_", " ")
@@ -262,7 +296,7 @@ func moduleRecords(modules []string) []dataset.Record {
 			title = strings.ToUpper(title[:1]) + title[1:]
 		}
 		recs[i] = dataset.Record{"id": int64(i + 1), "name": m, "shortdesc": title, "state": "installed",
-			"application": false, "sequence": int64(100)}
+			"application": false, "sequence": int64(100), "latest_version": serie + ".1.0", "installed_version": serie + ".1.0"}
 	}
 	return recs
 }

@@ -1,6 +1,7 @@
 package odoosim
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -41,6 +42,19 @@ func (c *call) parseOrder(spec string) ([]orderKey, error) {
 			}
 			continue
 		}
+		if !f.store && f.name != "id" {
+			if !strict {
+				continue
+			}
+			// 16/17 skip a non-column field with a warning (models.py
+			// _generate_order_by_inner / _order_field_to_sql); 18+ raise
+			// from fields.py Field.to_sql.
+			if c.s.major >= 18 {
+				return nil, errNotStored(c.m.name + "." + f.name)
+			}
+			c.s.log.Warn(fmt.Sprintf("odoosim: Model '%s' cannot be sorted on field '%s' (not a column)", c.m.name, f.name))
+			continue
+		}
 		k := orderKey{f: f}
 		rest := words[1:]
 		if len(rest) > 0 && (rest[0] == "asc" || rest[0] == "desc") {
@@ -58,6 +72,11 @@ func (c *call) parseOrder(spec string) ([]orderKey, error) {
 		keys = append(keys, k)
 	}
 	return keys, nil
+}
+
+// errNotStored is Odoo's error for SQL on a non-stored field.
+func errNotStored(field string) error {
+	return errValue("Cannot convert %s to SQL because it is not stored", field)
 }
 
 func errBadOrder(spec string) error {

@@ -206,6 +206,14 @@ func (c *call) computeStored(m *modelInfo, rec dataset.Record, creating bool) {
 				}
 			}
 		}
+	case "res.partner.category":
+		// base res_partner.py PartnerCategory._compute_display_name /
+		// complete_name: "Parent / Child".
+		name := rec.Str("name")
+		if p := c.s.ds.Get("res.partner.category", rec.M2O("parent_id")); p != nil {
+			name = p.Str("complete_name") + " / " + name
+		}
+		rec["complete_name"] = name
 	case "sale.order", "purchase.order":
 		if creating && rec.Str("name") == "" {
 			prefix := "S"

@@ -117,9 +117,19 @@ func (c *call) matchFirst(wire any, n int64) ([]int64, error) {
 	if err != nil {
 		return nil, err
 	}
-	mt, err := d.Compile(c.v, c.m.name, &domain.EvalOpts{ActiveTest: c.activeTest()})
+	var ignored []string
+	mt, err := d.Compile(c.v, c.m.name, &domain.EvalOpts{ActiveTest: c.activeTest(),
+		Ignored: func(model, field string) { ignored = append(ignored, model+"."+field) }})
 	if err != nil {
 		return nil, domainError(err)
+	}
+	for _, f := range ignored {
+		// Up to 18, odoo/osv/expression.py logs and drops the condition;
+		// 19's domains turn it into SQL, which fails in fields.py to_sql.
+		if c.s.major >= 19 {
+			return nil, errNotStored(f)
+		}
+		c.s.log.Error("odoosim: Non-stored field " + f + " cannot be searched.")
 	}
 	var allowed []int64
 	if c.m.companyField != "" {
@@ -333,7 +343,7 @@ func (c *call) describeField(f *fieldInfo) *object {
 	d := newObject(
 		"type", string(f.typ), "string", f.label, "name", f.name,
 		"required", f.required, "readonly", f.readonly, "store", f.store && !f.derived,
-		"searchable", true, "sortable", f.store && !f.derived && f.typ != dataset.One2many && f.typ != dataset.Many2many,
+		"searchable", !f.unsearchable, "sortable", f.store && !f.derived && f.typ != dataset.One2many && f.typ != dataset.Many2many,
 		"manual", false, "company_dependent", false, "depends", []any{},
 	)
 	if f.relation != "" {
@@ -350,10 +360,12 @@ func (c *call) describeField(f *fieldInfo) *object {
 	}
 	if f.typ == dataset.Selection {
 		var opts []any
+		options := f.selection
 		if f.def != nil {
-			for _, o := range f.def.SelectionIn(c.s.major) {
-				opts = append(opts, []any{o.Value, o.Label})
-			}
+			options = f.def.SelectionIn(c.s.major)
+		}
+		for _, o := range options {
+			opts = append(opts, []any{o.Value, o.Label})
 		}
 		if opts == nil {
 			opts = []any{}

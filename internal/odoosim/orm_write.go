@@ -56,9 +56,12 @@ func (c *call) writing(fn func(t *txn) (any, error)) (any, error) {
 	if err != nil {
 		t.rollback()
 	} else {
+		moves := t.touchedMoves()
 		for _, d := range t.deletes {
 			c.s.ds.Delete(d.model, d.id)
 		}
+		c.s.ds.Reindex()
+		c.recomputeMoves(t, moves)
 	}
 	c.s.ds.Reindex()
 	return res, err
@@ -68,6 +71,9 @@ func (c *call) writing(fn func(t *txn) (any, error)) (any, error) {
 // ids (17+; Odoo 16 fails on more than one record, and JSON-2 always
 // returns a list).
 func (c *call) create() (any, error) {
+	if c.m.name == registerModel {
+		return c.createRegister()
+	}
 	raw := c.arg("vals_list")
 	var list []map[string]any
 	single := false
@@ -152,11 +158,19 @@ func (c *call) createOne(t *txn, m *modelInfo, vals map[string]any, extra datase
 		return 0, err
 	}
 	c.computeStored(m, rec, true)
+	if err := c.createDefaults(m, rec); err != nil {
+		return 0, err
+	}
 	// The INSERT takes the id from the sequence before PostgreSQL checks
 	// NOT NULL, so a create refused for a missing value still uses one.
 	rec["id"] = c.s.takeID(m.name)
 	if err := checkRequired(m, rec); err != nil {
 		return 0, err
+	}
+	if m.name == "res.partner" {
+		if err := checkPartnerName(rec); err != nil {
+			return 0, err
+		}
 	}
 	rec["create_date"], rec["write_date"] = t.stamp, t.stamp
 	rec["create_uid"], rec["write_uid"] = c.user.uid, c.user.uid
@@ -251,6 +265,11 @@ func (c *call) writeRecords(t *txn, m *modelInfo, ids []int64, vals map[string]a
 		c.computeStored(m, rec, false)
 		if err := checkRequired(m, rec); err != nil {
 			return err
+		}
+		if m.name == "res.partner" {
+			if err := checkPartnerName(rec); err != nil {
+				return err
+			}
 		}
 		rec["write_date"], rec["write_uid"] = t.stamp, c.user.uid
 		if err := c.applyPending(t, m, rec, pend); err != nil {

@@ -88,15 +88,23 @@ func New(ds *dataset.Dataset, opts Options) (*Server, error) {
 	}
 	s.models = buildModels(ds, s.major)
 	s.refs = buildReferences(s.models)
-	mods := moduleRecords(s.modules)
+	mods := moduleRecords(s.modules, s.serie())
 	vt := &vtable{records: mods, index: map[int64]dataset.Record{}}
 	for _, r := range mods {
 		vt.index[r.ID()] = r
 	}
 	s.virtual = map[string]*vtable{moduleModel: vt}
-	s.addDiscuss()
-	s.addXMLIDs()
 	s.lastWrite = latestWrite(ds)
+	s.addDiscuss()
+	s.addSubtypes()
+	s.addConfigParameters()
+	s.addPaymentRegister()
+	if err := s.listVirtualModels(); err != nil {
+		return nil, fmt.Errorf("odoosim: add ir.model records: %w", err)
+	}
+	s.addXMLIDs()
+	s.addModelFields()
+	s.addModelAccess()
 	s.seq = map[string]int64{}
 	for _, m := range ds.Models() {
 		s.seq[m] = ds.NextID(m) - 1
@@ -182,7 +190,17 @@ func (s *Server) routes() {
 		s.mux.HandleFunc("/web/version", s.handleWebVersion)
 		s.mux.HandleFunc("/json/2/", s.handleJSON2)
 	}
+	s.docRoutes()
 	s.mux.HandleFunc("/", s.handleNotFound)
+}
+
+// serie is the version series, "17.0" or "saas~18.4".
+func (s *Server) serie() string {
+	serie := fmt.Sprintf("%d.%d", s.major, s.minor)
+	if s.saas {
+		serie = "saas~" + serie
+	}
+	return serie
 }
 
 // versionInfo is the answer of common.version and

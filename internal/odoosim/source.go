@@ -31,7 +31,7 @@ func (v *view) Field(model, name string) (domain.Field, bool) {
 	if !ok || name == "display_name" || name == "id" {
 		return domain.Field{}, false
 	}
-	return domain.Field{Type: domain.FieldType(f.typ), Relation: f.relation, InverseName: f.inverse}, true
+	return domain.Field{Type: domain.FieldType(f.typ), Relation: f.relation, InverseName: f.inverse, Unsearchable: f.unsearchable}, true
 }
 
 // IDs implements domain.Source.
@@ -67,6 +67,8 @@ func (v *view) displayName(model string, id int64) string {
 	}
 	name := rec.Str(m.recName)
 	switch model {
+	case "account.move":
+		return moveDisplayName(rec)
 	case "product.product", "product.template":
 		name = rec.Str("name")
 		if code := rec.Str("default_code"); code != "" {

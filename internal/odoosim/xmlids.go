@@ -1,6 +1,7 @@
 package odoosim
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -125,40 +126,79 @@ func dataXMLIDs(ds *dataset.Dataset) []xmlid {
 	return uniq
 }
 
-// addXMLIDs serves ir.model.data, and mail.message.subtype when mail is
-// installed (its rows are part of ir.model.data).
+// addSubtypes serves mail.message.subtype when mail is installed.
+func (s *Server) addSubtypes() {
+	if _, ok := slices.BinarySearch(s.modules, "mail"); !ok {
+		return
+	}
+	mi := virtualModel(subtypeModel, "Message subtypes", "sequence, id", "name", []*fieldInfo{
+		{name: "name", typ: dataset.Char, label: "Message Type", required: true, store: true},
+		{name: "description", typ: dataset.Text, label: "Description", store: true},
+		{name: "internal", typ: dataset.Boolean, label: "Internal Only", store: true},
+		{name: "default", typ: dataset.Boolean, label: "Default", store: true},
+		{name: "hidden", typ: dataset.Boolean, label: "Hidden", store: true},
+		{name: "res_model", typ: dataset.Char, label: "Model", store: true},
+		{name: "sequence", typ: dataset.Integer, label: "Sequence", store: true},
+	})
+	vt := &vtable{index: map[int64]dataset.Record{}}
+	for i, st := range subtypes {
+		r := dataset.Record{"id": int64(i + 1), "name": st.name, "description": false, "internal": st.internal,
+			"default": true, "hidden": false, "res_model": false, "sequence": st.sequence}
+		vt.records = append(vt.records, r)
+		vt.index[r.ID()] = r
+	}
+	s.models[mi.name] = mi
+	s.virtual[mi.name] = vt
+}
+
+// virtualModules gives the module of each model the simulator makes up.
+var virtualModules = map[string]string{subtypeModel: "mail", "mail.channel": "mail", "discuss.channel": "mail", registerModel: "account"}
+
+// listVirtualModels adds an ir.model record for each model the simulator
+// makes up that the dataset does not list yet, so that clients checking
+// ir.model (OdooRPC's "model in odoo.env") find them. Call before
+// addXMLIDs and addModelFields, which use the records.
+func (s *Server) listVirtualModels() error {
+	listed := map[string]bool{}
+	for _, r := range s.ds.Records("ir.model") {
+		listed[r.Str("model")] = true
+	}
+	descriptions := map[string]string{modelDataModel: "Model Data", fieldsModel: "Fields", accessModel: "Model Access"} // made after this
+	for name := range s.virtual {
+		descriptions[name] = s.models[name].description
+	}
+	for _, name := range sortedKeys(descriptions) {
+		if listed[name] {
+			continue
+		}
+		module := cmp.Or(virtualModules[name], "base")
+		rec := dataset.Record{"name": descriptions[name], "model": name, "info": false, "state": "base",
+			"transient": name == registerModel, "modules": module}
+		if _, err := s.ds.Add("ir.model", rec); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// addXMLIDs serves ir.model.data with the external ids of the dataset's
+// data records and of the message subtypes.
 func (s *Server) addXMLIDs() {
 	ids := dataXMLIDs(s.ds)
-	if _, ok := slices.BinarySearch(s.modules, "mail"); ok {
-		mi := virtualModel(subtypeModel, "Message subtypes", "sequence, id", "name", []*fieldInfo{
-			{name: "name", typ: dataset.Char, label: "Message Type", required: true, store: true},
-			{name: "description", typ: dataset.Text, label: "Description", store: true},
-			{name: "internal", typ: dataset.Boolean, label: "Internal Only", store: true},
-			{name: "default", typ: dataset.Boolean, label: "Default", store: true},
-			{name: "hidden", typ: dataset.Boolean, label: "Hidden", store: true},
-			{name: "res_model", typ: dataset.Char, label: "Model", store: true},
-			{name: "sequence", typ: dataset.Integer, label: "Sequence", store: true},
-		})
-		vt := &vtable{index: map[int64]dataset.Record{}}
+	if vt := s.virtual[subtypeModel]; vt != nil {
 		for i, st := range subtypes {
-			r := dataset.Record{"id": int64(i + 1), "name": st.name, "description": false, "internal": st.internal,
-				"default": true, "hidden": false, "res_model": false, "sequence": st.sequence}
-			vt.records = append(vt.records, r)
-			vt.index[r.ID()] = r
 			module, name, _ := strings.Cut(st.xmlid, ".")
-			ids = append(ids, xmlid{module, name, subtypeModel, r.ID()})
+			ids = append(ids, xmlid{module, name, subtypeModel, vt.records[i].ID()})
 		}
-		s.models[mi.name] = mi
-		s.virtual[mi.name] = vt
 	}
 	mi := virtualModel(modelDataModel, "Model Data", "module, model, name", "complete_name", []*fieldInfo{
 		{name: "name", typ: dataset.Char, label: "External Identifier", required: true, store: true},
-		{name: "complete_name", typ: dataset.Char, label: "Complete ID", readonly: true}, // computed, not stored
+		{name: "complete_name", typ: dataset.Char, label: "Complete ID", readonly: true, unsearchable: true}, // computed, not stored
 		{name: "model", typ: dataset.Char, label: "Model Name", required: true, store: true},
 		{name: "module", typ: dataset.Char, label: "Module", required: true, store: true},
 		{name: "res_id", typ: dataset.Integer, label: "Record ID", store: true},
 		{name: "noupdate", typ: dataset.Boolean, label: "Non Updatable", store: true},
-		{name: "reference", typ: dataset.Char, label: "Reference", readonly: true}, // computed, not stored
+		{name: "reference", typ: dataset.Char, label: "Reference", readonly: true, unsearchable: true}, // computed, not stored
 	})
 	vt := &vtable{index: map[int64]dataset.Record{}}
 	for i, x := range ids {

@@ -48,6 +48,12 @@ func TestXMLIDs(t *testing.T) {
 					t.Errorf("%s.%s = %v (%d %s), want %v", tt.module, tt.name, got, code, msg, tt.want)
 				}
 			}
+			// The simulator's own models are listed in ir.model.
+			for _, model := range []string{"ir.model.data", "ir.model.fields", "ir.config_parameter", "mail.message.subtype", "ir.module.module"} {
+				if n := mustExec(t, url, "ir.model", "search_count", list(list(list("model", "=", model))), nil); n != int64(1) {
+					t.Errorf("ir.model lists %s %v times", model, n)
+				}
+			}
 			if _, code, msg := ref("base", "nope", false); code != 1 || !strings.Contains(msg, "\nValueError: External ID not found in the system: base.nope") {
 				t.Errorf("unknown xml id: %d %q", code, msg)
 			}

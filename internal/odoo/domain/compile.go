@@ -250,6 +250,12 @@ func (c *compiler) cond(model string, cd *Condition) (pred, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f.Unsearchable {
+		if c.opts.Ignored != nil {
+			c.opts.Ignored(model, name)
+		}
+		return always(true), nil
+	}
 	if dotted {
 		if !f.Type.Relational() || rest == "" {
 			return nil, &FieldError{Model: model, Field: cd.Path}

@@ -340,3 +340,44 @@ func TestMatch(t *testing.T) {
 		t.Errorf("Match with ==: err = %v", err)
 	}
 }
+
+// unsearchableSource marks account.move state and res.partner email as
+// non-stored fields without a search method.
+type unsearchableSource struct{ *fakeSource }
+
+func (s unsearchableSource) Field(model, name string) (Field, bool) {
+	f, ok := s.fakeSource.Field(model, name)
+	if (model == "account.move" && name == "state") || (model == "res.partner" && name == "email") {
+		f.Unsearchable = true
+	}
+	return f, ok
+}
+
+func TestEvalUnsearchableIgnored(t *testing.T) {
+	t.Parallel()
+	src := unsearchableSource{newFakeSource()}
+	for _, tt := range []struct {
+		domain  string
+		want    []int64
+		ignored []string
+	}{
+		{`[["state","=","posted"]]`, []int64{10, 11, 12, 13, 14}, []string{"account.move.state"}},
+		{`[["state","!=","posted"],["amount_total",">",50]]`, []int64{10, 11, 14}, []string{"account.move.state"}},
+		// The sub-search matches every partner: moves with a partner.
+		{`[["partner_id.email","=","nobody"]]`, []int64{10, 11, 12, 14}, []string{"res.partner.email"}},
+		{`[["amount_total",">",50]]`, []int64{10, 11, 14}, nil},
+	} {
+		d, err := ParseJSON([]byte(tt.domain))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ignored []string
+		m, err := d.Compile(src, "account.move", &EvalOpts{Ignored: func(model, field string) { ignored = append(ignored, model+"."+field) }})
+		if err != nil {
+			t.Fatalf("%s: %v", tt.domain, err)
+		}
+		if got := m.Search(); !slices.Equal(got, tt.want) || !slices.Equal(ignored, tt.ignored) {
+			t.Errorf("%s = %v (ignored %v), want %v (ignored %v)", tt.domain, got, ignored, tt.want, tt.ignored)
+		}
+	}
+}

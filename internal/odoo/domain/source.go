@@ -49,6 +49,11 @@ type Field struct {
 	// found through it and the stored one2many value is ignored; when empty,
 	// the stored value (a list of ids) is used.
 	InverseName string
+	// Unsearchable marks a non-stored field without a search method. Odoo
+	// up to 18 ignores a condition on it (the condition matches every
+	// record, odoo/osv/expression.py "Non-stored field %s cannot be
+	// searched."), also inside dotted paths; EvalOpts.Ignored hears of it.
+	Unsearchable bool
 }
 
 // Source is the read-only view of a dataset that the evaluator needs. The
@@ -100,6 +105,9 @@ type EvalOpts struct {
 	// traversals never filter archived records, as in Odoo. Defaults to
 	// false: the domain is evaluated exactly as written.
 	ActiveTest bool
+	// Ignored, when set, is called for every condition dropped because its
+	// field is Unsearchable (at compile time).
+	Ignored func(model, field string)
 }
 
 // FieldError reports a domain naming a field its model does not have. Odoo

@@ -37,6 +37,8 @@ user = odoo.env.user
 assert user.login == "admin", user.login
 assert "res.partner" in odoo.env
 
+assert "ir.model.data" in odoo.env and "mail.message.subtype" in odoo.env
+
 # env.ref resolves external ids through ir.model.data check_object_reference.
 company = odoo.env.ref("base.main_company")
 assert company._name == "res.company" and company.id == 1, company
@@ -73,6 +75,20 @@ rec = Partner.browse(new_id)
 assert rec.name == "OdooRPC Company" and rec.phone == "+32 2 123 45 67", (rec.name, rec.phone)
 rec.unlink()
 assert Partner.search([("id", "=", new_id)]) == []
+
+# Create defaults: a draft invoice gets its journal and Odoo's draft display name.
+Move = odoo.env["account.move"]
+draft_id = Move.create({"move_type": "out_invoice", "partner_id": 5})
+draft = Move.browse(draft_id)
+assert draft.journal_id.id == 1 and draft.name == "/" and draft.display_name == "Draft Invoice (* %d)" % draft_id, (draft.journal_id, draft.name, draft.display_name)
+
+# Workflow buttons: posting an already posted invoice is Odoo's UserError.
+try:
+    Move.action_post([1])
+    raise AssertionError("posted invoice posted again")
+except odoorpc.error.RPCError as exc:
+    assert exc.info["data"]["name"] == "odoo.exceptions.UserError", exc.info
+    assert exc.info["data"]["message"] == "The entry INV/2025/00001 (id 1) is already posted.", exc.info
 
 viewer = odoorpc.ODOO(u.hostname, protocol="jsonrpc", port=u.port)
 viewer.login(db, "viewer", "viewer")

@@ -94,6 +94,44 @@ try:
 except xmlrpc.client.Fault as fault:
     assert fault.faultCode == 1 and "ValueError: External ID not found in the system: base.no_such_id" in fault.faultString, fault
 
+# Contacts require a name (res.partner check_name).
+try:
+    models.execute_kw(db, uid, password, "res.partner", "create", [{"email": "nameless@example.com"}])
+    raise AssertionError("contact without a name created")
+except xmlrpc.client.Fault as fault:
+    assert fault.faultCode == 2 and fault.faultString == "The operation cannot be completed: Contacts require a name", fault
+
+# Invoice workflow: action_post numbers and posts, posting twice is a UserError.
+account = models.execute_kw(db, uid, password, "account.account", "create", [{"code": "400000", "name": "Sales", "account_type": "income"}])
+# Create derives the journal, currency and draft name, and computes the amounts.
+move = models.execute_kw(db, uid, password, "account.move", "create", [{
+    "move_type": "out_invoice", "partner_id": 5, "date": "2025-03-31",
+    "invoice_line_ids": [[0, 0, {"account_id": account, "name": "Service", "quantity": 2, "price_unit": 40.0}]]}])
+[draft] = models.execute_kw(db, uid, password, "account.move", "read",
+                            [[move], ["journal_id", "currency_id", "name", "display_name", "amount_total", "amount_residual"]])
+assert draft["journal_id"][0] == 1 and draft["currency_id"][1] == "EUR" and draft["name"] == "/", draft
+assert draft["display_name"] == "Draft Invoice (* %d)" % move, draft
+assert draft["amount_total"] == 80.0 and draft["amount_residual"] == 80.0, draft
+assert models.execute_kw(db, uid, password, "account.move", "action_post", [[move]]) is False
+[posted] = models.execute_kw(db, uid, password, "account.move", "read", [[move], ["name", "state", "payment_state"]])
+assert posted == {"id": move, "name": "INV/2025/00005", "state": "posted", "payment_state": "not_paid"}, posted
+for move_id, message in ((move, "The entry INV/2025/00005 (id %d) is already posted." % move),
+                         (4, "You need to add a line before posting.")):
+    try:
+        models.execute_kw(db, uid, password, "account.move", "action_post", [[move_id]])
+        raise AssertionError("action_post accepted")
+    except xmlrpc.client.Fault as fault:
+        assert fault.faultCode == 2 and fault.faultString == message, fault
+
+# Paying an invoice through the register-payment wizard.
+models.execute_kw(db, uid, password, "account.journal", "create", [{"name": "Bank", "code": "BNK1", "type": "bank", "company_id": 1}])
+wizard = models.execute_kw(db, uid, password, "account.payment.register", "create", [{"amount": 300.0}],
+                           {"context": {"active_model": "account.move", "active_ids": [2]}})
+action = models.execute_kw(db, uid, password, "account.payment.register", "action_create_payments", [[wizard]])
+assert action["res_model"] == "account.payment", action
+[paid] = models.execute_kw(db, uid, password, "account.move", "read", [[2], ["amount_residual", "payment_state"]])
+assert paid["amount_residual"] == 500.0 and paid["payment_state"] == "partial", paid
+
 # An access error for a read-only user.
 viewer = common.authenticate(db, "viewer", "viewer", {})
 try:
