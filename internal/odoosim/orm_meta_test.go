@@ -94,3 +94,32 @@ func TestPublicMethodsAndSystemModels(t *testing.T) {
 		})
 	}
 }
+
+// TestJSON2NewMethods: the methods added for fidelity take named
+// arguments over JSON-2 (19) like the others.
+func TestJSON2NewMethods(t *testing.T) {
+	t.Parallel()
+	_, url := start(t, startOpts{version: "19.0"})
+	for _, tt := range []struct {
+		model, method string
+		body          map[string]any
+		want          any
+	}{
+		{"ir.model.data", "check_object_reference", kw("module", "base", "xml_id", "main_company"), list("res.company", float64(1))},
+		{"res.users", "has_group", kw("ids", list(adminUID), "group_ext_id", "base.group_user"), true},
+		{"res.partner", "exists", kw("ids", list(5, 999)), list(float64(5))},
+		{"ir.config_parameter", "get_param", kw("key", "web.base.url"), "http://localhost:8069"},
+		{"res.partner.category", "name_create", kw("name", "Gold"), list(float64(1), "Gold")},
+		{"account.move", "action_post", kw("ids", list(4)), nil},
+	} {
+		status, body := json2(t, url, adminKey, tt.model, tt.method, tt.body)
+		switch {
+		case tt.want == nil: // action_post on a move without lines: Odoo's UserError, 422
+			if status != 422 || body.(map[string]any)["message"] != "You need to add a line before posting." {
+				t.Errorf("%s.%s: %d %v", tt.model, tt.method, status, body)
+			}
+		case status != 200 || !reflect.DeepEqual(body, tt.want):
+			t.Errorf("%s.%s = %d %v, want %v", tt.model, tt.method, status, body, tt.want)
+		}
+	}
+}
