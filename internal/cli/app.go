@@ -112,8 +112,7 @@ func (a *app) analyzers() (*jobs.Registry, error) {
 			if err != nil {
 				return jobs.Outcome{}, err
 			}
-			a.logger.InfoContext(ctx, "sync skipped: another sync of this connection is running", "connection_id", run.Job.ConnectionID)
-			return jobs.Outcome{Metrics: json.RawMessage(`{"skipped":"another sync of this connection was running"}`)}, nil
+			return jobs.Outcome{Skipped: "another sync of this connection was running"}, nil
 		}
 		defer a.syncing.Delete(run.Job.ConnectionID)
 		out, err := syncFunc(ctx, run)

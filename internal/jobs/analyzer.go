@@ -24,7 +24,11 @@ type Outcome struct {
 	// alert: part of its work is undone.
 	Status string
 	// Problem says what a partial outcome left undone (the run's error).
-	Problem         string
+	Problem string
+	// Skipped, when set, says why the run did no work (another run of the
+	// same work was under way): the run is recorded as skipped, stores no
+	// result and counts neither as a success nor as a failure.
+	Skipped         string
 	Insights        json.RawMessage // JSON array of findings
 	Metrics         json.RawMessage // JSON object of computed figures
 	AlertsGenerated int

@@ -99,6 +99,13 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 		return w.recordFailure(ctx, log, mj, job, run, runErr, finished, duration)
 	}
 
+	if outcome.Skipped != "" {
+		w.metrics.runs.WithLabelValues(mj.AnalyzerType, store.JobRunSkipped).Inc()
+		log.InfoContext(ctx, "jobs: run skipped", "reason", outcome.Skipped)
+		return w.store.JobRunFinish(ctx, run.ID, store.JobRunFinishParams{
+			Status: store.JobRunSkipped, FinishedAt: finished, Duration: duration, Error: outcome.Skipped,
+		})
+	}
 	status := outcome.Status
 	if status == "" {
 		status = store.ResultSuccess

@@ -94,3 +94,48 @@ func counterValue(t *testing.T, reg *prometheus.Registry, name, label, value str
 	}
 	return total
 }
+
+// TestSkippedRunIsNotASuccess: a run that did no work because the same
+// work was under way (a sync finding another sync of its connection
+// running) is recorded and counted as skipped, stores no result and
+// neither resolves nor feeds the failing-job alert.
+func TestSkippedRunIsNotASuccess(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t, store.SQLite)
+	c := setup(t, s)
+	reg := prometheus.NewRegistry()
+	startEngine(t, jobs.Config{Store: s, MaxAttempts: 1, Registerer: reg, Analyzers: mustRegistry(t, jobs.Analyzer{
+		Type: "test.busy",
+		Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+			return jobs.Outcome{Skipped: "another sync of this connection was running"}, nil
+		},
+	})})
+	j := createJob(t, s, c.ID, "sync", "@every 1s", "test.busy")
+	eventually(t, 30*time.Second, "two skipped runs", func() (bool, error) {
+		runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+		return len(runs) >= 2, err
+	})
+	runs, err := s.JobRunList(ctx, store.JobRunListParams{JobID: j.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range runs {
+		if r.Status != store.JobRunSkipped && r.Status != store.JobRunRunning || r.Status == store.JobRunSkipped && !strings.Contains(r.Error, "another sync") {
+			t.Errorf("run %d: status %s %q, want skipped with the reason", r.ID, r.Status, r.Error)
+		}
+	}
+	if rs := results(t, s, j.ID); len(rs) != 0 {
+		t.Errorf("a skipped run stored %d results", len(rs))
+	}
+	got, err := s.MonitoringJobByID(ctx, j.ID)
+	if err != nil || got.LastStatus == store.JobRunSucceeded || got.ConsecutiveFailures != 0 {
+		t.Errorf("job after skipped runs = %+v, %v", got, err)
+	}
+	if n := counterValue(t, reg, "aicoo_job_runs_total", "status", store.JobRunSucceeded); n != 0 {
+		t.Errorf("skipped runs counted as %v successes", n)
+	}
+	if n := counterValue(t, reg, "aicoo_job_runs_total", "status", store.JobRunSkipped); n < 2 {
+		t.Errorf("skipped runs counted = %v", n)
+	}
+}
