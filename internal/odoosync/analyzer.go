@@ -116,6 +116,9 @@ func Analyzer(newSyncer func(ctx context.Context, connectionID int64) (*Syncer, 
 				// analyses withhold the figures that read them.
 				out.Status = store.ResultPartial
 				out.Problem = fmt.Sprintf("%d of %d models failed: %v", failed, len(rep.Models), syncErr)
+				if len(rep.Deferred) > 0 {
+					out.Problem += fmt.Sprintf("; %d models left for the next run (Odoo's circuit breaker is open)", len(rep.Deferred))
+				}
 			}
 			return out, nil
 		},
