@@ -1,0 +1,5 @@
+package series
+
+import "time"
+
+var timeUTC = time.UTC
