@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"testing"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/odoo"
 )
@@ -19,7 +20,7 @@ func handMade(seed uint64, change func(d odoo.Date, v float64) float64) *Series 
 	profile := []float64{12, 14, 14, 13, 10, 0, 0} // Monday first
 	for i := range s.Values {
 		d := start.AddDays(i)
-		lam := profile[(int(d.In(timeUTC).Weekday())+6)%7] * (1 + 0.1*float64(i)/365)
+		lam := profile[(int(d.In(time.UTC).Weekday())+6)%7] * (1 + 0.1*float64(i)/365)
 		if d.Month == 12 {
 			lam *= 0.75
 		}

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
@@ -76,6 +77,7 @@ func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Res
 		return nil, err
 	}
 	res := &analysis.Result{Area: a.Area()}
+	multi := multiCompany(all)
 	for _, s := range all {
 		found, history := Scan(s)
 		last7, _ := s.span(len(s.Values)-7, len(s.Values)-1)
@@ -87,7 +89,7 @@ func (a Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Res
 			analysis.Metric{Name: "series." + s.Name + ".unusual_weeks", Value: float64(len(found)), Unit: "count", CompanyID: s.CompanyID,
 				Available: true, Note: "weeks with an alert in the last 14 days outside the expected range"})
 		for _, f := range found {
-			res.Insights = append(res.Insights, insight(env, s, f, len(all) > 0 && multiCompany(all)))
+			res.Insights = append(res.Insights, insight(env, s, f, multi))
 		}
 	}
 	res.Sort()
@@ -102,7 +104,7 @@ func noteLast7(s *Series) string {
 }
 
 func multiCompany(all []*Series) bool {
-	for _, s := range all {
+	for _, s := range all[min(1, len(all)):] {
 		if s.CompanyID != all[0].CompanyID {
 			return true
 		}
@@ -131,7 +133,7 @@ func insight(env *analysis.Env, s *Series, f Finding, multi bool) analysis.Insig
 		lo, hi = float64(int64(lo+0.999)), float64(int64(hi))
 	}
 	title := fmt.Sprintf("%s %s %s, expected %s to %s for a %s week", label, what, fmtv(f.Observed), fmtv(lo), fmtv(hi),
-		f.From.AddDays(3).In(timeUTC).Month()) // an ISO week's month is its Thursday's
+		f.From.AddDays(3).In(time.UTC).Month()) // an ISO week's month is its Thursday's
 	var season string
 	switch {
 	case !f.YearlyUsed:

@@ -1,5 +1,0 @@
-package series
-
-import "time"
-
-var timeUTC = time.UTC
