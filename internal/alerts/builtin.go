@@ -41,6 +41,7 @@ func BuiltinRules() []Builtin {
 			notLow, PriorityInsight, 0, true),
 		insightRule("churn_risk", "Churn risk", "A customer has not ordered for much longer than their usual rhythm.", notLow, PriorityInsight, 0, true),
 		insightRule("budget_overrun", "Budget overrun", "Actual spending is above the budget.", notLow, PriorityInsight, 0, true),
+		insightRule("series_anomaly", "Unusual week", "Revenue, orders, receipts, cash or an expense category left its expected range this week or last.", notLow, PriorityInsight, 0, true),
 		insightRule("unusual_transaction", "Unusual transaction", "A bill or an expense far above its usual amount.", notLow, PriorityInsight, 0, true),
 		insightRule("payables_due_soon", "Payables due soon", "Vendor bills falling due soon.", notLow, PriorityInsight, 0, true),
 		insightRule("late_deliveries", "Late deliveries", "Too many customer deliveries are late.", notLow, PriorityInsight, 0, true),

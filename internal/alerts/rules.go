@@ -43,10 +43,11 @@ var insightAreas = map[string][]string{
 	"stockout_risk": {"operations"}, "supplier_late": {"operations"}, "late_deliveries": {"operations"}, "bottleneck": {"operations"},
 	"duplicate_expense": {"expenses"}, "expense_policy": {"expenses"}, "expense_budget_risk": {"expenses"},
 	"churn_risk": {"customers"}, "upsell_candidate": {"customers"},
+	"series_anomaly": {"series"},
 }
 
 // Areas are the analyzer areas metric names start with.
-var Areas = []string{"finance", "sales", "operations", "customers", "expenses"}
+var Areas = []string{"finance", "sales", "operations", "customers", "expenses", "series"}
 
 // InsightKinds lists the insight kinds a rule can match, sorted.
 func InsightKinds() []string {

@@ -8,7 +8,7 @@ import (
 )
 
 // Areas are the analysis areas a role can cover.
-var Areas = []string{"finance", "expenses", "sales", "operations", "customers"}
+var Areas = []string{"finance", "expenses", "sales", "operations", "customers", "series"}
 
 // Role says what one kind of reader sees.
 type Role struct {
@@ -35,7 +35,7 @@ func DefaultRoles() map[string]Role {
 			"sales.deals.won_revenue_30d", "operations.fulfillment.late_delivery_rate", "operations.stock.stockout_risk",
 			"customers.churn_risk.count",
 		}},
-		store.RoleCFO: {Name: store.RoleCFO, Title: "CFO briefing", Areas: []string{"finance", "expenses"}, Figures: []string{
+		store.RoleCFO: {Name: store.RoleCFO, Title: "CFO briefing", Areas: []string{"finance", "expenses", "series"}, Figures: []string{
 			"finance.cash.position", "finance.cash.runway_days", "finance.cash.burn_monthly", "finance.ar.overdue",
 			"finance.dso_days", "finance.ap.due_next_14d", "finance.budget.overspend", "finance.expenses.awaiting_approval_amount",
 		}},

@@ -27,6 +27,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/operations"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
+	"github.com/aicoo/aicoo/internal/analysis/series"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
@@ -90,7 +91,7 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 
 // areaAnalyzers lists the business analyzers, one per area.
 func areaAnalyzers() []analysis.Analyzer {
-	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New()}
+	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New(), series.New()}
 }
 
 // analyzers lists the analyzer types this binary can run: the Odoo sync

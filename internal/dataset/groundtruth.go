@@ -33,6 +33,10 @@ const (
 	// KindBudgetOverrun is an aicoo.budget line whose actual spending exceeds
 	// the planned amount.
 	KindBudgetOverrun Kind = "budget_overrun"
+	// KindSeriesAnomaly is a recent week in which a business series
+	// (revenue, orders, receipts, cash, expenses by category) left its
+	// expected range; its records are the ones that made it unusual.
+	KindSeriesAnomaly Kind = "series_anomaly"
 )
 
 // Priority is the expected priority of a problem.

@@ -93,6 +93,11 @@
 //     complete marketing quarter is made to overrun, and the anomalous
 //     energy bill pushes its quarter over. Near miss: the last complete IT
 //     quarter at about 96%.
+//   - series_anomaly: a one-off service invoice of five normal weeks'
+//     revenue on the workday 2 days before Today (a revenue spike; one,
+//     whatever the size); high. Near miss: one of 0.15 of a normal week 12
+//     days before Today. Neither has an order, delivery or payment due
+//     before Today, so no other kind's truth moves (series.go).
 //
 // Problem counts grow with the size: Options.Size small plants about two of
 // each, medium four, large six.

@@ -13,7 +13,7 @@ import (
 var kindOrder = []dataset.Kind{
 	dataset.KindOverdueInvoice, dataset.KindLowCashRunway, dataset.KindStalledDeal, dataset.KindStockoutRisk,
 	dataset.KindSupplierLate, dataset.KindChurnRisk, dataset.KindDuplicateExpense, dataset.KindUnusualTransaction,
-	dataset.KindBudgetOverrun,
+	dataset.KindBudgetOverrun, dataset.KindSeriesAnomaly,
 }
 
 // Generate builds a demo company: two years of history ending at
@@ -120,6 +120,7 @@ func Generate(ctx context.Context, opt Options) (*dataset.Dataset, *GroundTruth,
 			g.churnTruth()
 			g.billTruth()
 			g.budgetTruth(lines)
+			g.seriesTruth()
 		}},
 	}
 	for i, s := range finish {
@@ -155,6 +156,7 @@ func (g *gen) simulate(d day) {
 	g.stallsDay(d)
 	g.crmDay(d)
 	g.salesDay(d)
+	g.seriesDay(d)
 	g.arrivalsDay(d)
 	g.deliveriesDay(d)
 	g.replenishDay(d)

@@ -12,6 +12,7 @@ type injections struct {
 	anomalyMonth  day
 	anomalousBill int64
 	stalls        []stallPlan
+	series        []*seriesInjection
 }
 
 // stallPlan plans a lead that stops in stage on day reach; slow leads are
@@ -69,6 +70,7 @@ func (g *gen) plan() {
 	k := g.p.problems
 	half := max(1, k/2)
 	g.inj.anomalyMonth = g.addMonths(g.today, -1)
+	g.seriesPlan()
 	used := map[*customer]bool{}
 	take := func(n int, f func(c *customer)) {
 		for _, i := range r.Perm(len(g.customers)) {

@@ -66,7 +66,7 @@ var roleGrants = map[string]roleGrant{
 }
 
 // knownAreas are the analyzers' areas, the unit of visibility.
-var knownAreas = []string{"finance", "expenses", "sales", "customers", "operations"}
+var knownAreas = []string{"finance", "expenses", "sales", "customers", "operations", "series"}
 
 // can reports whether role holds p. An unknown role holds nothing.
 func can(role string, p perm) bool {
