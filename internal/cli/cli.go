@@ -83,6 +83,7 @@ func commands() []command {
 		tokenCommand(),
 		alertsCommand(),
 		rulesCommand(),
+		settingsCommand(),
 		notifyCommand(),
 		configCommand(),
 		versionCommand(),
