@@ -13,7 +13,7 @@ import (
 // the settings page, the CLI and the API list the same knobs the analyzers
 // use.
 type ThresholdSpec struct {
-	Name    string  `json:"key"`
+	Name    string  `json:"name"`
 	Default float64 `json:"default"`
 	// Unit is "days", "count", "ratio" (a fraction, 0.25 = 25%),
 	// "factor" (times a reference), "currency" (company currency), "score",

@@ -76,6 +76,10 @@ func invalid(format string, args ...any) error {
 // threshold has nowhere to be stored (and no analysis would read it).
 var ErrNoJob = errors.New("no analysis job for this area")
 
+// ErrPreview means the preview could not run the analysis (nothing synced
+// yet, say); the error says why.
+var ErrPreview = errors.New("the analysis could not run")
+
 // Value is a threshold of a connection.
 type Value struct {
 	analysis.ThresholdSpec
@@ -362,7 +366,7 @@ func (s *Service) Preview(ctx context.Context, connectionID int64, key string, v
 		env := &analysis.Env{Source: src, Today: odoo.DateOf(s.now().UTC()), Thresholds: th, OdooURL: conn.OdooURL}
 		res, err := analysis.Run(ctx, a, env)
 		if err != nil {
-			return nil, fmt.Errorf("settings: preview %s: %w", key, err)
+			return nil, fmt.Errorf("%w: %w", ErrPreview, err)
 		}
 		return res, nil
 	}

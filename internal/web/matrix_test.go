@@ -275,6 +275,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/test", admin},
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
+		{"GET", "/settings/thresholds", all},
+		{"POST", "/settings/thresholds/finance.overdue_days", "admin cfo"},
+		{"POST", "/settings/thresholds/sales.stall_factor", "admin sales"},
+		{"POST", "/settings/thresholds/operations.task_stage_days", "admin ops"},
 		{"POST", "/settings/users", admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/role", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/disable", tu), admin},
@@ -330,6 +334,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/settings/channels", admin},
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"GET", "/api/v1/settings/thresholds", all},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/preview", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/reset", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/customers.churn_factor", "admin sales"},
 		{"POST", "/api/v1/users", admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/role", tu), admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/disable", tu), admin},
@@ -341,6 +350,16 @@ func TestPermissionMatrix(t *testing.T) {
 		{"PUT", "/api/v1/settings/connection", ""},
 		{"DELETE", fmt.Sprintf("/api/v1/users/%d", tu), ""},
 		{"GET", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", fa), ""},
+	}
+	// A synced model, so that threshold previews can run the analysis.
+	if err := f.store.OdooSyncStatePut(context.Background(), &store.OdooSyncState{ConnectionID: f.conn.ID, Model: "account.move", Status: store.OdooSyncOK}); err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range []string{"operations", "customers"} {
+		if _, err := f.store.MonitoringJobCreate(context.Background(), store.MonitoringJobParams{ConnectionID: f.conn.ID, Name: area, Schedule: "@hourly",
+			AnalyzerType: "analysis." + area, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	// Every guarded route appears in the matrix.
 	covered := map[string]bool{}
@@ -374,6 +393,12 @@ func TestPermissionMatrix(t *testing.T) {
 		"/role":     {`{"role": "ops"}`, "role=ops"},
 		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
 		"/phone":    {`{"phone": "+32470123456"}`, "phone=%2B32470123456"},
+		// Thresholds: a valid value of each key the matrix sends.
+		"/finance.overdue_days":       {`{"value": 45}`, "value=45&action=save"},
+		"/preview":                    {`{"value": 45}`, ""},
+		"/sales.stall_factor":         {"", "value=2&action=preview"},
+		"/operations.task_stage_days": {"", "value=10&action=save"},
+		"/customers.churn_factor":     {`{"value": 4}`, ""},
 	}
 	for _, c := range cases {
 		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {

@@ -44,11 +44,14 @@ var apiSchemas = map[string]any{
 		Error  string            `json:"error,omitempty"`
 		Report *ConnectionReport `json:"report,omitempty"`
 	}{},
-	"UserList":      listResponse[userJSON]{},
-	"Error":         apiErrorBody{},
-	"BriefingList":  listResponse[briefingJSON]{},
-	"BriefingToday": todayJSON{},
-	"Briefing":      briefingJSON{},
+	"UserList":         listResponse[userJSON]{},
+	"ThresholdList":    listResponse[thresholdJSON]{},
+	"Threshold":        thresholdJSON{},
+	"ThresholdPreview": previewJSON{},
+	"Error":            apiErrorBody{},
+	"BriefingList":     listResponse[briefingJSON]{},
+	"BriefingToday":    todayJSON{},
+	"Briefing":         briefingJSON{},
 	"RuleList": struct {
 		Data []ruleJSON `json:"data"`
 	}{},
@@ -208,6 +211,22 @@ func schemaOf(t reflect.Type) map[string]any {
 				continue
 			}
 			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" {
+				// encoding/json lifts an embedded struct's fields; the
+				// outer struct's own fields win a clash.
+				inner := schemaOf(f.Type)
+				if ip, ok := inner["properties"].(map[string]any); ok {
+					for k, v := range ip {
+						if _, taken := props[k]; !taken {
+							props[k] = v
+						}
+					}
+					if req, ok := inner["required"].([]string); ok {
+						required = append(required, req...)
+					}
+				}
+				continue
+			}
 			if name == "" {
 				name = f.Name
 			}

@@ -7,11 +7,12 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -24,6 +25,7 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"dur":     humanDuration,
+	"num":     analysis.FormatThreshold,
 	"usd":     usd,
 	"percent": percent,
 	"ms": func(d time.Duration) string {
