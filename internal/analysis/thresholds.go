@@ -69,3 +69,39 @@ func (t ThresholdSpec) Matches(key string) bool {
 func FormatThreshold(v float64) string {
 	return strconv.FormatFloat(v, 'f', -1, 64)
 }
+
+// Suffix is what follows a value when it is shown: " days", "×" or "".
+func (t ThresholdSpec) Suffix() string {
+	switch t.Unit {
+	case "days":
+		return " days"
+	case "factor":
+		return "×"
+	}
+	return ""
+}
+
+// Range says which values are valid, for people: "1 to 3650 days, whole",
+// "0 to 1 (a fraction: 0.25 is 25%)", "at least 0, in company currency".
+func (t ThresholdSpec) Range() string {
+	r := FormatThreshold(t.Min) + " to " + FormatThreshold(t.Max)
+	if t.Max >= 1e9 {
+		r = "at least " + FormatThreshold(t.Min)
+	}
+	switch t.Unit {
+	case "days":
+		r += " days"
+	case "ratio":
+		r += " (a fraction: 0.25 is 25%)"
+	case "currency":
+		r += ", in company currency"
+	case "factor":
+		r += " times"
+	case "flag":
+		r = "0 (off) or 1 (on)"
+	}
+	if t.Integer && t.Unit != "flag" {
+		r += ", whole"
+	}
+	return r
+}

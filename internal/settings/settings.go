@@ -388,19 +388,25 @@ func (s *Service) Preview(ctx context.Context, connectionID int64, key string, v
 	return p, nil
 }
 
-// Sentence says what the preview found, e.g. "with 45 instead of 60, 12
-// more findings (30 instead of 18)".
+// Sentence says what the preview found, e.g. "With 45 instead of 60, 12
+// more finance findings (30 instead of 18)."
 func (p *Preview) Sentence() string {
 	if len(p.Incomplete) > 0 {
 		return "No preview: " + strings.Join(p.Incomplete, ", ") + " not completely synced, so the analysis would be withheld."
 	}
 	head := fmt.Sprintf("With %s instead of %s, ", analysis.FormatThreshold(p.Proposed), analysis.FormatThreshold(p.Current))
 	d := p.WithProposed - p.Findings
+	plural := func(n int) string {
+		if n == 1 {
+			return p.Area + " finding"
+		}
+		return p.Area + " findings"
+	}
 	switch {
 	case d > 0:
-		return head + fmt.Sprintf("%d more %s findings (%d instead of %d).", d, p.Area, p.WithProposed, p.Findings)
+		return head + fmt.Sprintf("%d more %s (%d instead of %d).", d, plural(d), p.WithProposed, p.Findings)
 	case d < 0:
-		return head + fmt.Sprintf("%d fewer %s findings (%d instead of %d).", -d, p.Area, p.WithProposed, p.Findings)
+		return head + fmt.Sprintf("%d fewer %s (%d instead of %d).", -d, plural(-d), p.WithProposed, p.Findings)
 	}
 	return head + fmt.Sprintf("the same number of %s findings (%d); their priorities or details may differ.", p.Area, p.Findings)
 }

@@ -200,8 +200,8 @@ func TestPreviewCountsFindings(t *testing.T) {
 			sentence  string
 		}{
 			// 70 and 100 days are over 60; 45 adds the 50-day invoice; 80 keeps only 100.
-			{45, 2, 3, "With 45 instead of 60, 1 more finance findings (4 instead of 3)."},
-			{80, 2, 1, "With 80 instead of 60, 1 fewer finance findings (2 instead of 3)."},
+			{45, 2, 3, "With 45 instead of 60, 1 more finance finding (4 instead of 3)."},
+			{80, 2, 1, "With 80 instead of 60, 1 fewer finance finding (2 instead of 3)."},
 			{60, 2, 2, "With 60 instead of 60, the same number of finance findings (3)"},
 		} {
 			p, err := svc.Preview(ctx, c.ID, "finance.overdue_days", tc.value)

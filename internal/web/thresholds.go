@@ -197,8 +197,7 @@ type thresholdsPage struct {
 	Key, Proposed string
 	Preview       *settings.Preview
 	Error         string
-	Saved         string
-	Reset         string
+	Saved, Reset  bool
 }
 
 type thresholdArea struct {
@@ -224,7 +223,11 @@ func (s *Server) renderThresholds(w http.ResponseWriter, r *http.Request, code i
 
 func (s *Server) showThresholds(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
-	s.renderThresholds(w, r, http.StatusOK, thresholdsPage{Saved: q.Get("saved"), Reset: q.Get("reset")})
+	p := thresholdsPage{Key: q.Get("saved"), Saved: q.Has("saved")}
+	if k := q.Get("reset"); k != "" {
+		p.Key, p.Reset = k, true
+	}
+	s.renderThresholds(w, r, http.StatusOK, p)
 }
 
 // postThreshold previews (action=preview), saves (action=save) or resets

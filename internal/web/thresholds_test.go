@@ -63,8 +63,8 @@ func TestThresholdsPage(t *testing.T) {
 		code                int
 		want                string
 	}{
-		{"cfo", "preview", "45", 200, "With 45 instead of 60, 1 more finance findings (4 instead of 3)."},
-		{"cfo", "preview", "80", 200, "With 80 instead of 60, 1 fewer finance findings (2 instead of 3)."},
+		{"cfo", "preview", "45", 200, "With 45 instead of 60, 1 more finance finding (4 instead of 3)."},
+		{"cfo", "preview", "80", 200, "With 80 instead of 60, 1 fewer finance finding (2 instead of 3)."},
 		{"cfo", "save", "0", 400, "finance.overdue_days must be between 1 and 3650 days, not 0"},
 		{"cfo", "save", "soon", 400, "Enter a number for finance.overdue_days, not &#34;soon&#34;."},
 		{"ops", "save", "45", 403, "may not change finance thresholds"},
@@ -79,7 +79,7 @@ func TestThresholdsPage(t *testing.T) {
 	b, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
 	page := string(b)
-	for _, want := range []string{"Saved finance.overdue_days", `id="t-finance.overdue_days"`, "45 days<br><span class=\"muted\">changed</span>", "Reset to 60"} {
+	for _, want := range []string{"Saved; the next analysis uses it.", `id="t-finance.overdue_days" class="current"`, "45 days<br><span class=\"muted\">changed</span>", "Reset to 60"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("page lacks %q", want)
 		}
