@@ -15,6 +15,8 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
+	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
@@ -239,4 +241,51 @@ func auditLines(t *testing.T, s *store.Store, connectionID int64) []string {
 		out = append(out, actor+" "+action+" "+subject+" "+compact(t, json.RawMessage(details)))
 	}
 	return out
+}
+
+// TestNextAnalysisUsesStoredThreshold: the analysis job, as the job engine
+// runs it, reads what Set stored: lowering the overdue threshold from 60 to
+// 45 days adds the 50-day invoice to its findings.
+func TestNextAnalysisUsesStoredThreshold(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		today := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
+		c := seed(t, s, today)
+		job := analysis.JobAnalyzer(s, finance.New(), func() time.Time { return today }, nil, nil)
+		count := func() int {
+			t.Helper()
+			jobs, err := s.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: c.ID})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, j := range jobs {
+				if j.AnalyzerType != "analysis.finance" {
+					continue
+				}
+				out, err := job.Func(ctx, jobsRun(j))
+				if err != nil {
+					t.Fatal(err)
+				}
+				var ins []analysis.Insight
+				if err := json.Unmarshal(out.Insights, &ins); err != nil {
+					t.Fatal(err)
+				}
+				return len(ins)
+			}
+			t.Fatal("no finance job")
+			return 0
+		}
+		before := count()
+		if _, err := (&settings.Service{Store: s}).Set(ctx, c.ID, "cli", "finance.overdue_days", 45); err != nil {
+			t.Fatal(err)
+		}
+		if after := count(); after != before+1 {
+			t.Fatalf("findings %d before, %d after lowering the threshold; want one more", before, after)
+		}
+	})
+}
+
+func jobsRun(j *store.MonitoringJob) jobs.Run {
+	return jobs.Run{Job: j, ScheduledAt: j.CreatedAt, Attempt: 1}
 }
