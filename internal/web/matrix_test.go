@@ -46,8 +46,17 @@ func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID
 }
 
 type testJobs struct {
-	mu  sync.Mutex
-	ran []int64
+	mu       sync.Mutex
+	ran      []int64
+	reloaded int
+}
+
+// Reload counts the scheduler reloads a schedule change asks for.
+func (j *testJobs) Reload(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.reloaded++
+	return nil
 }
 
 func (j *testJobs) RunNow(ctx context.Context, id int64) error {
@@ -252,6 +261,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
 		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
 		{"POST", fmt.Sprintf("/jobs/%d/run", sj), "admin ceo cfo"},
+		{"POST", fmt.Sprintf("/jobs/%d/schedule", fj), admin},
 		{"GET", "/analytics", all},
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
@@ -299,6 +309,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/jobs", all},
 		{"GET", fmt.Sprintf("/api/v1/jobs/%d/runs", fj), finance},
 		{"POST", fmt.Sprintf("/api/v1/jobs/%d/run", fj), runFin},
+		{"POST", fmt.Sprintf("/api/v1/jobs/%d/schedule", fj), admin},
 		{"GET", "/api/v1/analysis", all},
 		{"GET", "/api/v1/analysis/finance", finance},
 		{"GET", "/api/v1/analysis/sales", sales},
@@ -393,6 +404,7 @@ func TestPermissionMatrix(t *testing.T) {
 		"/role":     {`{"role": "ops"}`, "role=ops"},
 		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
 		"/phone":    {`{"phone": "+32470123456"}`, "phone=%2B32470123456"},
+		"/schedule": {`{"schedule": "@every 2h"}`, "schedule=%40every+2h&enabled=on"},
 		// Thresholds: a valid value of each key the matrix sends.
 		"/finance.overdue_days":       {`{"value": 45}`, "value=45&action=save"},
 		"/preview":                    {`{"value": 45}`, ""},

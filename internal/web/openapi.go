@@ -25,6 +25,7 @@ var apiSchemas = map[string]any{
 	"AlertList": listResponse[alertView]{},
 	"Alert":     alertView{},
 	"JobList":   listResponse[jobJSON]{},
+	"Job":       jobJSON{},
 	"RunList":   listResponse[runJSON]{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
