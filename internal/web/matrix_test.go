@@ -243,6 +243,20 @@ func TestPermissionMatrix(t *testing.T) {
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
 	fj, sj := f.jobIDs["finance"], f.jobIDs["sales"]
 	tu := f.targetID
+	// Two tokens of a user without a session, revoked by the page and the
+	// API (not the target user: resetting its password revokes its tokens).
+	target, err := f.store.UserCreate(context.Background(), store.UserCreateParams{ConnectionID: f.conn.ID, Username: "token-owner", Role: store.RoleViewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageTok, apiTok int64
+	for _, id := range []*int64{&pageTok, &apiTok} {
+		_, tok, err := CreateAPIToken(context.Background(), f.store, target, fmt.Sprintf("matrix-%p", id), 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = tok.ID
+	}
 	cases := []struct {
 		method, path string
 		allowed      string
@@ -286,6 +300,9 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
 		{"GET", "/settings/thresholds", all},
+		{"GET", "/account/tokens", all},
+		{"POST", "/account/tokens", all},
+		{"POST", fmt.Sprintf("/account/tokens/%d/revoke", pageTok), admin},
 		{"POST", "/settings/thresholds/finance.overdue_days", "admin cfo"},
 		{"POST", "/settings/thresholds/sales.stall_factor", "admin sales"},
 		{"POST", "/settings/thresholds/operations.task_stage_days", "admin ops"},
@@ -346,6 +363,9 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
 		{"GET", "/api/v1/settings/thresholds", all},
+		{"GET", "/api/v1/tokens", all},
+		{"POST", "/api/v1/tokens", all},
+		{"POST", fmt.Sprintf("/api/v1/tokens/%d/revoke", apiTok), admin},
 		{"POST", "/api/v1/settings/thresholds/finance.overdue_days", "admin cfo"},
 		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/preview", "admin cfo"},
 		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/reset", "admin cfo"},
@@ -381,7 +401,8 @@ func TestPermissionMatrix(t *testing.T) {
 		p := rt.path()
 		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
 			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
-			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu)).Replace(strings.TrimSuffix(p, "{$}"))
+			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu),
+			"/api/v1/tokens/1", fmt.Sprintf("/api/v1/tokens/%d", apiTok), "/account/tokens/1", fmt.Sprintf("/account/tokens/%d", pageTok)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
 			p = "/"
 		}
@@ -404,6 +425,7 @@ func TestPermissionMatrix(t *testing.T) {
 		"/role":     {`{"role": "ops"}`, "role=ops"},
 		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
 		"/phone":    {`{"phone": "+32470123456"}`, "phone=%2B32470123456"},
+		"/tokens":   {`{"name": "matrix-api", "expires_in_days": 30}`, "name=matrix-page&days=30"},
 		"/schedule": {`{"schedule": "@every 2h"}`, "schedule=%40every+2h&enabled=on"},
 		// Thresholds: a valid value of each key the matrix sends.
 		"/finance.overdue_days":       {`{"value": 45}`, "value=45&action=save"},
