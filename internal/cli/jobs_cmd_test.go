@@ -27,8 +27,8 @@ func TestJobsCommand(t *testing.T) {
 	})
 	runSteps(t, env, []cliStep{
 		{[]string{"jobs", "list"}, 0, "finance    analysis.finance  @every 1h  enabled"},
-		{[]string{"jobs", "set-schedule", "finance", "@every 2m"}, 1, `schedule "@every 2m" runs 2m0s apart; a analysis.finance job may run at most every 5m0s`},
-		{[]string{"jobs", "set-schedule", "odoo-sync", "@every 30s"}, 1, "a odoo.sync job may run at most every 1m0s"},
+		{[]string{"jobs", "set-schedule", "finance", "@every 2m"}, 1, `schedule "@every 2m" runs 2 minutes apart; an analysis job (analysis.finance) may run at most every 5 minutes`},
+		{[]string{"jobs", "set-schedule", "odoo-sync", "@every 30s"}, 1, "an Odoo sync job may run at most every 1 minute"},
 		{[]string{"jobs", "set-schedule", "odoo-sync", "*/5 * *"}, 1, "expected 5 to 6 fields"},
 		{[]string{"jobs", "set-schedule", "nope", "@every 1h"}, 1, `no job "nope" on connection "default" (jobs: [finance odoo-sync])`},
 		{[]string{"jobs", "set-schedule", "finance"}, 2, "set-schedule needs a job NAME and a SCHEDULE"},

@@ -24,6 +24,34 @@ func MinInterval(analyzerType string) time.Duration {
 	return time.Minute
 }
 
+// HumanInterval prints a duration for people: "5 minutes", "1 hour", "30s".
+func HumanInterval(d time.Duration) string {
+	unit := func(n int64, one string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %ss", n, one)
+	}
+	switch {
+	case d >= time.Hour && d%time.Hour == 0:
+		return unit(int64(d/time.Hour), "hour")
+	case d >= time.Minute && d%time.Minute == 0:
+		return unit(int64(d/time.Minute), "minute")
+	}
+	return d.String()
+}
+
+// kindName names a job kind in a sentence.
+func kindName(analyzerType string) string {
+	switch {
+	case strings.HasPrefix(analyzerType, "analysis."):
+		return "an analysis job (" + analyzerType + ")"
+	case analyzerType == "odoo.sync":
+		return "an Odoo sync job"
+	}
+	return "a " + analyzerType + " job"
+}
+
 // ScheduleError is a schedule refused for a reason the user can fix.
 type ScheduleError struct{ Msg string }
 
@@ -60,7 +88,7 @@ func CheckSchedule(analyzerType, expr string, now time.Time) (cron.Schedule, err
 		return nil, &ScheduleError{Msg: err.Error()}
 	}
 	if limit, gap := MinInterval(analyzerType), shortestGap(sched, now); gap < limit {
-		return nil, &ScheduleError{Msg: fmt.Sprintf("schedule %q runs %s apart; a %s job may run at most every %s", expr, gap, analyzerType, limit)}
+		return nil, &ScheduleError{Msg: fmt.Sprintf("schedule %q runs %s apart; %s may run at most every %s", expr, HumanInterval(gap), kindName(analyzerType), HumanInterval(limit))}
 	}
 	return sched, nil
 }

@@ -18,12 +18,12 @@ func TestCheckScheduleMinimumInterval(t *testing.T) {
 		typ, expr, wantErr string
 	}{
 		{"odoo.sync", "@every 1m", ""},
-		{"odoo.sync", "@every 30s", `schedule "@every 30s" runs 30s apart; a odoo.sync job may run at most every 1m0s`},
+		{"odoo.sync", "@every 30s", `schedule "@every 30s" runs 30s apart; an Odoo sync job may run at most every 1 minute`},
 		{"odoo.sync", "*/20 * * * * *", "runs 20s apart"},
 		{"analysis.finance", "@every 5m", ""},
-		{"analysis.finance", "*/2 * * * *", `runs 2m0s apart; a analysis.finance job may run at most every 5m0s`},
+		{"analysis.finance", "*/2 * * * *", `runs 2 minutes apart; an analysis job (analysis.finance) may run at most every 5 minutes`},
 		// Irregular: usually an hour apart, but 9:00 and 9:01 are a minute apart.
-		{"analysis.finance", "0,1 9 * * *", "runs 1m0s apart"},
+		{"analysis.finance", "0,1 9 * * *", "runs 1 minute apart"},
 		{"analysis.finance", "30 6 * * 1-5", ""},
 		{"actions.maintain", "@every 1m", ""},
 		{"analysis.sales", "every hour", `schedule "every hour"`},
@@ -67,7 +67,7 @@ func TestUpdateSchedule(t *testing.T) {
 			enabled  bool
 			next     time.Time
 		}{
-			{"too often", jobs.ScheduleChange{Schedule: "@every 1m"}, "may run at most every 5m0s", "", false, time.Time{}},
+			{"too often", jobs.ScheduleChange{Schedule: "@every 1m"}, "may run at most every 5 minutes", "", false, time.Time{}},
 			{"bad cron", jobs.ScheduleChange{Schedule: "*/15 * * *"}, "expected 5 to 6 fields", "", false, time.Time{}},
 			{"another connection's job", jobs.ScheduleChange{ConnectionID: other.ID, Schedule: "@every 10m"}, "not found", "", false, time.Time{}},
 			{"every 15 minutes", jobs.ScheduleChange{Schedule: "@every 15m"}, "", "@every 15m", true, time.Date(2026, 12, 7, 10, 15, 0, 0, time.UTC)},

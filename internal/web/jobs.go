@@ -13,14 +13,6 @@ import (
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// minutes prints a whole number of minutes: "1 minute", "5 minutes".
-func minutes(d time.Duration) string {
-	if m := int(d / time.Minute); m != 1 {
-		return strconv.Itoa(m) + " minutes"
-	}
-	return "1 minute"
-}
-
 // visibleJobs lists the connection's monitoring jobs whose area u may see.
 func (s *Server) visibleJobs(ctx context.Context, u *store.User) ([]*store.MonitoringJob, error) {
 	jobs, err := s.cfg.Store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: u.ConnectionID})
@@ -259,7 +251,7 @@ func (s *Server) renderJobs(w http.ResponseWriter, r *http.Request, code int, p 
 	p.CanEdit, p.Minimums = can(u.Role, permAdmin), map[int64]string{}
 	for _, j := range list {
 		p.Names[j.ID] = j.Name
-		p.Minimums[j.ID] = minutes(jobs.MinInterval(j.AnalyzerType))
+		p.Minimums[j.ID] = jobs.HumanInterval(jobs.MinInterval(j.AnalyzerType))
 	}
 	s.render(w, r, "jobs", code, p)
 }

@@ -23,7 +23,7 @@ func TestJobSchedulePage(t *testing.T) {
 		code              int
 		want              string
 	}{
-		{"@every 1m", "on", 400, "a analysis.finance job may run at most every 5m0s"},
+		{"@every 1m", "on", 400, "an analysis job (analysis.finance) may run at most every 5 minutes"},
 		{"*/15 * * *", "on", 400, "expected 5 to 6 fields"},
 		{"@every 15m", "on", 303, ""},
 		{"@every 15m", "", 303, ""},
@@ -76,7 +76,7 @@ func TestJobScheduleAPI(t *testing.T) {
 		want string
 	}{
 		{`{}`, 400, `Give \"schedule\", \"enabled\" or both.`},
-		{`{"schedule": "@every 4m"}`, 400, "may run at most every 5m0s"},
+		{`{"schedule": "@every 4m"}`, 400, "may run at most every 5 minutes"},
 		{`{"schedule": "@every 30m"}`, 200, `"schedule":"@every 30m","enabled":true`},
 		{`{"enabled": false}`, 200, `"schedule":"@every 30m","enabled":false`},
 	} {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -84,4 +85,52 @@ func shoot(t *testing.T, ctx context.Context, name string) {
 		}
 	}
 	step(t, ctx, "restore the viewport", chromedp.EmulateViewport(1280, 900))
+}
+
+// TestBrowserAdminSchedulesAndTokens: an administrator is refused a too
+// frequent schedule on the Jobs page with the reason in the job's row, saves
+// a valid one, then creates an API token on their own page and sees it once.
+func TestBrowserAdminSchedulesAndTokens(t *testing.T) {
+	t.Parallel()
+	open := browser(t)
+	f := newFixture(t, Config{})
+	hash, err := auth.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UserSetPassword(context.Background(), f.users[store.RoleAdmin].ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	ctx := open()
+	screenshotOnFailure(t, map[string]context.Context{"admin": ctx})
+	login(t, ctx, f.srv.URL, "admin-user", "correct horse battery")
+	input := fmt.Sprintf("#s-%d", f.jobIDs["finance"])
+	row := `tr[id="job-finance"]`
+	step(t, ctx, "a too frequent schedule",
+		chromedp.Navigate(f.srv.URL+"/jobs"),
+		chromedp.WaitVisible(chromedp.CSS(input)),
+		chromedp.SetValue(chromedp.CSS(input), "@every 1m"),
+		chromedp.Click(chromedp.CSS(row+` button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(row+" .error")),
+	)
+	if got := text(t, ctx, row+" .error"); !strings.Contains(got, "may run at most every 5 minutes") {
+		t.Fatalf("error %q", got)
+	}
+	shoot(t, ctx, "jobs-refused")
+	step(t, ctx, "a valid schedule",
+		chromedp.SetValue(chromedp.CSS(input), "@every 30m"),
+		chromedp.Click(chromedp.CSS(row+` button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(row+" .notice")),
+	)
+	step(t, ctx, "create a token",
+		chromedp.Click(chromedp.CSS(`a[href="/account/tokens"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#token-name")),
+		chromedp.SendKeys(chromedp.CSS("#token-name"), "grafana"),
+		chromedp.Click(chromedp.CSS(`form[action="/account/tokens"] button`)),
+		chromedp.WaitVisible(chromedp.CSS("#new-token")),
+	)
+	if got := text(t, ctx, "#new-token"); !strings.HasPrefix(got, APITokenPrefix) {
+		t.Fatalf("token %q", got)
+	}
+	shoot(t, ctx, "tokens-created")
 }
