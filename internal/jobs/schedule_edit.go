@@ -126,16 +126,20 @@ func UpdateSchedule(ctx context.Context, s *store.Store, c ScheduleChange) (*sto
 		if c.Enabled != nil {
 			enabled = *c.Enabled
 		}
-		sched, err := CheckSchedule(j.AnalyzerType, schedule, c.Now)
-		if err != nil {
-			return err
+		// Disabling always works, even a job whose old schedule is below
+		// today's minimum; a schedule that will run is checked.
+		var sched cron.Schedule
+		if enabled || c.Schedule != "" {
+			if sched, err = CheckSchedule(j.AnalyzerType, schedule, c.Now); err != nil {
+				return err
+			}
 		}
 		if out, err = tx.MonitoringJobUpdate(ctx, j.ID, store.MonitoringJobParams{ConnectionID: j.ConnectionID, Name: j.Name,
 			Schedule: schedule, AnalyzerType: j.AnalyzerType, Config: j.Config, Enabled: enabled}); err != nil {
 			return err
 		}
 		var next time.Time
-		if enabled {
+		if enabled && sched != nil {
 			next = sched.Next(c.Now).UTC()
 		}
 		if err := tx.MonitoringJobSetNextRun(ctx, j.ID, next); err != nil {

@@ -102,6 +102,19 @@ func TestUpdateSchedule(t *testing.T) {
 				t.Fatalf("%s: the config changed: %s", tc.name, stored.Config)
 			}
 		}
+		// A job whose old schedule is below today's minimum can still be
+		// disabled, but not enabled again without a valid schedule.
+		legacy, err := s.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: c.ID, Name: "legacy", Schedule: "@every 1m",
+			AnalyzerType: "analysis.sales", Enabled: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := jobs.UpdateSchedule(ctx, s, jobs.ScheduleChange{ConnectionID: c.ID, JobID: legacy.ID, Enabled: &off, Actor: "cli", Now: now}); err != nil {
+			t.Fatalf("disabling a job with an old too-frequent schedule: %v", err)
+		}
+		if _, err := jobs.UpdateSchedule(ctx, s, jobs.ScheduleChange{ConnectionID: c.ID, JobID: legacy.ID, Enabled: &on, Actor: "cli", Now: now}); err == nil {
+			t.Fatal("enabled a job with a too-frequent schedule")
+		}
 		var n int
 		if err := s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE connection_id = $1 AND action = 'job.schedule_changed' AND actor = 'user:olga'`, c.ID).Scan(&n); err != nil {
 			t.Fatal(err)
