@@ -83,6 +83,8 @@ func commands() []command {
 		tokenCommand(),
 		alertsCommand(),
 		rulesCommand(),
+		settingsCommand(),
+		jobsCommand(),
 		notifyCommand(),
 		configCommand(),
 		versionCommand(),

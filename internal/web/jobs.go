@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -218,11 +219,25 @@ type jobsPage struct {
 	CanRun bool
 	Job    *store.MonitoringJob // set on one job's page
 	Queued string
+	// CanEdit shows the schedule forms (admins); Scheduled names the job
+	// whose schedule was just saved; Edit, EditError and EditValue are a
+	// refused schedule and why.
+	CanEdit   bool
+	Scheduled string
+	Edit      int64
+	EditError string
+	EditValue string
+	// Minimums is each job's shortest allowed interval, by job id.
+	Minimums map[int64]string
 }
 
 func (s *Server) showJobs(w http.ResponseWriter, r *http.Request) {
+	s.renderJobs(w, r, http.StatusOK, jobsPage{Queued: r.URL.Query().Get("queued"), Scheduled: r.URL.Query().Get("scheduled")})
+}
+
+func (s *Server) renderJobs(w http.ResponseWriter, r *http.Request, code int, p jobsPage) {
 	u := userFrom(r.Context())
-	jobs, err := s.visibleJobs(r.Context(), u)
+	list, err := s.visibleJobs(r.Context(), u)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -232,12 +247,13 @@ func (s *Server) showJobs(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := jobsPage{Jobs: jobs, Runs: filterRuns(runs, jobs, 50), Names: map[int64]string{}, CanRun: can(u.Role, permJobRun) && s.cfg.Jobs != nil,
-		Queued: r.URL.Query().Get("queued")}
-	for _, j := range jobs {
+	p.Jobs, p.Runs, p.Names, p.CanRun = list, filterRuns(runs, list, 50), map[int64]string{}, can(u.Role, permJobRun) && s.cfg.Jobs != nil
+	p.CanEdit, p.Minimums = can(u.Role, permAdmin), map[int64]string{}
+	for _, j := range list {
 		p.Names[j.ID] = j.Name
+		p.Minimums[j.ID] = jobs.HumanInterval(jobs.MinInterval(j.AnalyzerType))
 	}
-	s.render(w, r, "jobs", http.StatusOK, p)
+	s.render(w, r, "jobs", code, p)
 }
 
 func (s *Server) showJob(w http.ResponseWriter, r *http.Request) {

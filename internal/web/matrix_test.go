@@ -46,8 +46,17 @@ func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID
 }
 
 type testJobs struct {
-	mu  sync.Mutex
-	ran []int64
+	mu       sync.Mutex
+	ran      []int64
+	reloaded int
+}
+
+// Reload counts the scheduler reloads a schedule change asks for.
+func (j *testJobs) Reload(ctx context.Context) error {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	j.reloaded++
+	return nil
 }
 
 func (j *testJobs) RunNow(ctx context.Context, id int64) error {
@@ -234,6 +243,20 @@ func TestPermissionMatrix(t *testing.T) {
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
 	fj, sj := f.jobIDs["finance"], f.jobIDs["sales"]
 	tu := f.targetID
+	// Two tokens of a user without a session, revoked by the page and the
+	// API (not the target user: resetting its password revokes its tokens).
+	target, err := f.store.UserCreate(context.Background(), store.UserCreateParams{ConnectionID: f.conn.ID, Username: "token-owner", Role: store.RoleViewer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pageTok, apiTok int64
+	for _, id := range []*int64{&pageTok, &apiTok} {
+		_, tok, err := CreateAPIToken(context.Background(), f.store, target, fmt.Sprintf("matrix-%p", id), 0, time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		*id = tok.ID
+	}
 	cases := []struct {
 		method, path string
 		allowed      string
@@ -252,6 +275,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
 		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
 		{"POST", fmt.Sprintf("/jobs/%d/run", sj), "admin ceo cfo"},
+		{"POST", fmt.Sprintf("/jobs/%d/schedule", fj), admin},
 		{"GET", "/analytics", all},
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
@@ -275,6 +299,13 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/test", admin},
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
+		{"GET", "/settings/thresholds", all},
+		{"GET", "/account/tokens", all},
+		{"POST", "/account/tokens", all},
+		{"POST", fmt.Sprintf("/account/tokens/%d/revoke", pageTok), admin},
+		{"POST", "/settings/thresholds/finance.overdue_days", "admin cfo"},
+		{"POST", "/settings/thresholds/sales.stall_factor", "admin sales"},
+		{"POST", "/settings/thresholds/operations.task_stage_days", "admin ops"},
 		{"POST", "/settings/users", admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/role", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/disable", tu), admin},
@@ -295,6 +326,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/jobs", all},
 		{"GET", fmt.Sprintf("/api/v1/jobs/%d/runs", fj), finance},
 		{"POST", fmt.Sprintf("/api/v1/jobs/%d/run", fj), runFin},
+		{"POST", fmt.Sprintf("/api/v1/jobs/%d/schedule", fj), admin},
 		{"GET", "/api/v1/analysis", all},
 		{"GET", "/api/v1/analysis/finance", finance},
 		{"GET", "/api/v1/analysis/sales", sales},
@@ -330,6 +362,14 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/settings/channels", admin},
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"GET", "/api/v1/settings/thresholds", all},
+		{"GET", "/api/v1/tokens", all},
+		{"POST", "/api/v1/tokens", all},
+		{"POST", fmt.Sprintf("/api/v1/tokens/%d/revoke", apiTok), admin},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/preview", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/reset", "admin cfo"},
+		{"POST", "/api/v1/settings/thresholds/customers.churn_factor", "admin sales"},
 		{"POST", "/api/v1/users", admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/role", tu), admin},
 		{"POST", fmt.Sprintf("/api/v1/users/%d/disable", tu), admin},
@@ -342,6 +382,16 @@ func TestPermissionMatrix(t *testing.T) {
 		{"DELETE", fmt.Sprintf("/api/v1/users/%d", tu), ""},
 		{"GET", fmt.Sprintf("/api/v1/alerts/%d/acknowledge", fa), ""},
 	}
+	// A synced model, so that threshold previews can run the analysis.
+	if err := f.store.OdooSyncStatePut(context.Background(), &store.OdooSyncState{ConnectionID: f.conn.ID, Model: "account.move", Status: store.OdooSyncOK}); err != nil {
+		t.Fatal(err)
+	}
+	for _, area := range []string{"operations", "customers"} {
+		if _, err := f.store.MonitoringJobCreate(context.Background(), store.MonitoringJobParams{ConnectionID: f.conn.ID, Name: area, Schedule: "@hourly",
+			AnalyzerType: "analysis." + area, Enabled: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
 	// Every guarded route appears in the matrix.
 	covered := map[string]bool{}
 	for _, c := range cases {
@@ -351,7 +401,8 @@ func TestPermissionMatrix(t *testing.T) {
 		p := rt.path()
 		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
 			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
-			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu)).Replace(strings.TrimSuffix(p, "{$}"))
+			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu),
+			"/api/v1/tokens/1", fmt.Sprintf("/api/v1/tokens/%d", apiTok), "/account/tokens/1", fmt.Sprintf("/account/tokens/%d", pageTok)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
 			p = "/"
 		}
@@ -374,6 +425,14 @@ func TestPermissionMatrix(t *testing.T) {
 		"/role":     {`{"role": "ops"}`, "role=ops"},
 		"/password": {`{"password": "another long password"}`, "password=another+long+password"},
 		"/phone":    {`{"phone": "+32470123456"}`, "phone=%2B32470123456"},
+		"/tokens":   {`{"name": "matrix-api", "expires_in_days": 30}`, "name=matrix-page&days=30"},
+		"/schedule": {`{"schedule": "@every 2h"}`, "schedule=%40every+2h&enabled=on"},
+		// Thresholds: a valid value of each key the matrix sends.
+		"/finance.overdue_days":       {`{"value": 45}`, "value=45&action=save"},
+		"/preview":                    {`{"value": 45}`, ""},
+		"/sales.stall_factor":         {"", "value=2&action=preview"},
+		"/operations.task_stage_days": {"", "value=10&action=save"},
+		"/customers.churn_factor":     {`{"value": 4}`, ""},
 	}
 	for _, c := range cases {
 		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {

@@ -25,6 +25,7 @@ var apiSchemas = map[string]any{
 	"AlertList": listResponse[alertView]{},
 	"Alert":     alertView{},
 	"JobList":   listResponse[jobJSON]{},
+	"Job":       jobJSON{},
 	"RunList":   listResponse[runJSON]{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
@@ -44,11 +45,17 @@ var apiSchemas = map[string]any{
 		Error  string            `json:"error,omitempty"`
 		Report *ConnectionReport `json:"report,omitempty"`
 	}{},
-	"UserList":      listResponse[userJSON]{},
-	"Error":         apiErrorBody{},
-	"BriefingList":  listResponse[briefingJSON]{},
-	"BriefingToday": todayJSON{},
-	"Briefing":      briefingJSON{},
+	"UserList":         listResponse[userJSON]{},
+	"ThresholdList":    listResponse[thresholdJSON]{},
+	"TokenList":        listResponse[tokenView]{},
+	"Token":            tokenView{},
+	"TokenCreated":     tokenCreated{},
+	"Threshold":        thresholdJSON{},
+	"ThresholdPreview": previewJSON{},
+	"Error":            apiErrorBody{},
+	"BriefingList":     listResponse[briefingJSON]{},
+	"BriefingToday":    todayJSON{},
+	"Briefing":         briefingJSON{},
 	"RuleList": struct {
 		Data []ruleJSON `json:"data"`
 	}{},
@@ -208,6 +215,22 @@ func schemaOf(t reflect.Type) map[string]any {
 				continue
 			}
 			name, opts, _ := strings.Cut(tag, ",")
+			if f.Anonymous && name == "" {
+				// encoding/json lifts an embedded struct's fields; the
+				// outer struct's own fields win a clash.
+				inner := schemaOf(f.Type)
+				if ip, ok := inner["properties"].(map[string]any); ok {
+					for k, v := range ip {
+						if _, taken := props[k]; !taken {
+							props[k] = v
+						}
+					}
+					if req, ok := inner["required"].([]string); ok {
+						required = append(required, req...)
+					}
+				}
+				continue
+			}
 			if name == "" {
 				name = f.Name
 			}

@@ -23,13 +23,16 @@ const (
 	// permRules reads alert rules and tests what they would fire now. It
 	// is held by roles that see every area, since a rule spans areas.
 	permRules perm = "rules.view"
+	// permThresholds changes analyzer thresholds; canTune narrows it to
+	// the areas the role owns (admins: every area).
+	permThresholds perm = "settings.thresholds"
 	// permAdmin reads and changes connections, channels and users, and
 	// tests the Odoo connection.
 	permAdmin perm = "admin"
 )
 
 // allPerms lists every permission, in the order /api/v1/me reports them.
-var allPerms = []perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permAdmin}
+var allPerms = []perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds, permAdmin}
 
 // roleGrant is what one role may do.
 type roleGrant struct {
@@ -57,11 +60,11 @@ func grant(perms []perm, areas ...string) roleGrant {
 // operations. Alerts that belong to no area (a failing job, say) are seen by
 // every role.
 var roleGrants = map[string]roleGrant{
-	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permAdmin}),
+	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds, permAdmin}),
 	store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
-	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
-	store.RoleSales:  grant([]perm{permView, permAlertAct, permActionDecide}, "sales", "customers"),
-	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide}, "operations", "expenses"),
+	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds}),
+	store.RoleSales:  grant([]perm{permView, permAlertAct, permActionDecide, permThresholds}, "sales", "customers"),
+	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permThresholds}, "operations", "expenses"),
 	store.RoleViewer: grant([]perm{permView, permRules}),
 }
 

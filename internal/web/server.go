@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -93,6 +94,10 @@ type Config struct {
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
 	Impact ImpactReporter
+	// Thresholds reads, previews and changes analyzer thresholds. Defaults
+	// to a settings.Service over Store (pass one sharing the job engine's
+	// record cache to make previews cheaper).
+	Thresholds *settings.Service
 	// HashPasswordFunc hashes a password an administrator sets from the
 	// dashboard, refusing one that breaks the rules. Defaults to
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.

@@ -1,0 +1,42 @@
+package finance
+
+import "github.com/aicoo/aicoo/internal/analysis"
+
+// Thresholds are the settings this analyzer reads, for the settings page,
+// the CLI and the API.
+var Thresholds = []analysis.ThresholdSpec{
+	{Name: ThresholdOverdueDays, Default: OverdueDaysDefault, Unit: "days", Min: 1, Max: 3650, Integer: true,
+		Description: "Days past due before a customer invoice raises an overdue-invoice finding."},
+	{Name: ThresholdOverdueHighDays, Default: OverdueHighDaysDefault, Unit: "days", Min: 1, Max: 3650, Integer: true,
+		Description: "Days past due from which an overdue invoice is high priority (medium before)."},
+	{Name: ThresholdTopOverdue, Default: TopOverdueDefault, Unit: "count", Min: 1, Max: 1000, Integer: true,
+		Description: "How many invoices the top-overdue list holds."},
+	{Name: ThresholdRunwayDays, Default: RunwayDaysDefault, Unit: "days", Min: 1, Max: 3650,
+		Description: "Cash runway (days of average outflows) below which a low-runway finding is raised."},
+	{Name: ThresholdRunwayCriticalDays, Default: RunwayCriticalDaysDefault, Unit: "days", Min: 0, Max: 3650,
+		Description: "Cash runway below which the low-runway finding is critical (high above it)."},
+	{Name: ThresholdCashWindowDays, Default: CashWindowDaysDefault, Unit: "days", Min: 7, Max: 730, Integer: true,
+		Description: "Trailing window over which outflows, inflows and burn are averaged."},
+	{Name: ThresholdBudgetHighRatio, Default: BudgetHighRatioDefault, Unit: "ratio", Min: 1, Max: 10,
+		Description: "Actual/planned ratio from which a budget overrun is high priority (medium before)."},
+	{Name: ThresholdBillFactor, Default: BillFactorDefault, Unit: "factor", Min: 1, Max: 1000,
+		Description: "Times the median of its comparison group a vendor bill must reach to be unusual."},
+	{Name: ThresholdBillZ, Default: BillZDefault, Unit: "z", Min: 0, Max: 20,
+		Description: "Robust z-score a vendor bill must also reach to be unusual."},
+	{Name: ThresholdBillTailFactor, Default: BillTailFactorDefault, Unit: "factor", Min: 1, Max: 1000,
+		Description: "Times the 90th percentile of its group a vendor bill must also reach to be unusual."},
+	{Name: ThresholdBillJudgePO, Default: BillJudgePODefault, Unit: "flag", Min: 0, Max: 1, Integer: true,
+		Description: "1 also judges bills that only bill purchase order lines (approved with the order)."},
+	{Name: ThresholdBillMinHistory, Default: BillMinHistoryDefault, Unit: "count", Min: 1, Max: 1000, Integer: true,
+		Description: "Other bills a vendor (or expense account) needs before its distribution is trusted."},
+	{Name: ThresholdBillLookbackDays, Default: BillLookbackDaysDefault, Unit: "days", Min: 1, Max: 3650, Integer: true,
+		Description: "Only bills dated in this many days up to today can be unusual."},
+	{Name: ThresholdAPDueSoonDays, Default: APDueSoonDaysDefault, Unit: "days", Min: 1, Max: 365, Integer: true,
+		Description: "Horizon of the payables-due-soon figure."},
+	{Name: ThresholdSpendGrowthMargin, Default: SpendGrowthMarginDefault, Unit: "ratio", Min: 0, Max: 10,
+		Description: "How far a vendor's spend growth must exceed revenue growth to be a cost-optimization candidate."},
+	{Name: ThresholdSpendMinShare, Default: SpendMinShareDefault, Unit: "ratio", Min: 0, Max: 1,
+		Description: "Share of all vendor spend a vendor needs to be considered for cost growth."},
+	{Name: ThresholdApprovalStaleDays, Default: ApprovalStaleDaysDefault, Unit: "days", Min: 1, Max: 365, Integer: true,
+		Description: "Days expense reports may wait for approval before an approval-backlog finding."},
+}

@@ -1,0 +1,42 @@
+package operations
+
+import "github.com/aicoo/aicoo/internal/analysis"
+
+// Thresholds are the settings this analyzer reads, for the settings page,
+// the CLI and the API.
+var Thresholds = []analysis.ThresholdSpec{
+	{Name: ThresholdConsumptionWindow, Default: ConsumptionWindowDaysDefault, Unit: "days", Min: 7, Max: 730, Integer: true,
+		Description: "Trailing window over which average daily consumption is measured."},
+	{Name: ThresholdMinHistory, Default: MinHistoryDaysDefault, Unit: "days", Min: 1, Max: 730, Integer: true,
+		Description: "Fewest days a recently stocked product's consumption is averaged over."},
+	{Name: ThresholdStockoutCritical, Default: StockoutCriticalFractionDefault, Unit: "ratio", Min: 0, Max: 1,
+		Description: "A stock-out risk is critical when stock runs out before this fraction of the lead time."},
+	{Name: ThresholdSupplierRecent, Default: SupplierRecentDaysDefault, Unit: "days", Min: 7, Max: 730, Integer: true,
+		Description: "Recent window of a supplier's on-time rate."},
+	{Name: ThresholdSupplierHistory, Default: SupplierHistoryDaysDefault, Unit: "days", Min: 14, Max: 3650, Integer: true,
+		Description: "Whole window of the on-time comparison; the prior rate covers its days before the recent window."},
+	{Name: ThresholdSupplierDrop, Default: SupplierOnTimeDropDefault, Unit: "ratio", Min: 0, Max: 1,
+		Description: "How far the recent on-time rate must fall below the prior one."},
+	{Name: ThresholdSupplierMinZ, Default: SupplierMinZDefault, Unit: "z", Min: 0, Max: 20,
+		Description: "Smallest z statistic of the fall, so a few unlucky receipts are not a trend."},
+	{Name: ThresholdSupplierMinRecent, Default: SupplierMinRecentReceiptsDefault, Unit: "count", Min: 1, Max: 10000, Integer: true,
+		Description: "Fewest receipts the recent window needs."},
+	{Name: ThresholdSupplierMinPrior, Default: SupplierMinPriorReceiptsDefault, Unit: "count", Min: 1, Max: 10000, Integer: true,
+		Description: "Fewest receipts the prior window needs."},
+	{Name: ThresholdSupplierGrace, Default: SupplierGraceDaysDefault, Unit: "days", Min: 0, Max: 60, Integer: true,
+		Description: "Days after the scheduled date a receipt still counts as on time."},
+	{Name: ThresholdFulfillmentWindow, Default: FulfillmentWindowDaysDefault, Unit: "days", Min: 7, Max: 730, Integer: true,
+		Description: "Window over which late deliveries are counted."},
+	{Name: ThresholdLateDeliveryRate, Default: LateDeliveryRateDefault, Unit: "ratio", Min: 0, Max: 1,
+		Description: "Share of late customer deliveries that raises a late-deliveries finding."},
+	{Name: ThresholdMinDeliveries, Default: LateDeliveryMinDeliveriesDefault, Unit: "count", Min: 1, Max: 10000, Integer: true,
+		Description: "Fewest deliveries in the window before the late rate is judged."},
+	{Name: ThresholdThroughputDays, Default: ThroughputDaysDefault, Unit: "days", Min: 7, Max: 365, Integer: true,
+		Description: "Window over which a queue's throughput is measured."},
+	{Name: ThresholdBacklogDays, Default: BottleneckBacklogDaysDefault, Unit: "days", Min: 1, Max: 365,
+		Description: "Days of throughput a queue's backlog must exceed to be a bottleneck."},
+	{Name: ThresholdMinQueue, Default: BottleneckMinOpenDefault, Unit: "count", Min: 1, Max: 10000, Integer: true,
+		Description: "Fewest open items before a queue can be a bottleneck."},
+	{Name: ThresholdTaskStageDays, Default: TaskStageDaysDefault, Unit: "days", Min: 1, Max: 365,
+		Description: "Days a task may stay in one stage before it counts as stuck."},
+}
