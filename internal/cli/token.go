@@ -44,14 +44,37 @@ func tokenCommand() command {
 				}
 				switch e.args[0] {
 				case "create":
-					tok, _, err := web.CreateAPIToken(ctx, s, u, *name, *ttl, time.Now())
+					var tok string
+					err := s.InTx(ctx, func(tx *store.Store) error {
+						secret, t, err := web.CreateAPIToken(ctx, tx, u, *name, *ttl, time.Now())
+						if err != nil {
+							return err
+						}
+						tok = secret
+						return auditUserChange(ctx, tx, conn.ID, "token.created", u, tokenAuditDetails(t))
+					})
 					if err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "token %q for %s (shown once, store it now):\n%s\n", *name, u.Username, tok)
 					return nil
 				case "revoke":
-					if err := s.APITokenRevoke(ctx, u.ID, *name); err != nil {
+					err := s.InTx(ctx, func(tx *store.Store) error {
+						toks, err := tx.APITokenList(ctx, u.ID)
+						if err != nil {
+							return err
+						}
+						for _, t := range toks {
+							if t.Name == *name && t.RevokedAt.IsZero() {
+								if err := tx.APITokenRevoke(ctx, u.ID, *name); err != nil {
+									return err
+								}
+								return auditUserChange(ctx, tx, conn.ID, "token.revoked", u, tokenAuditDetails(t))
+							}
+						}
+						return fmt.Errorf("%s has no live token named %q (aicoo token list --user %s)", u.Username, *name, u.Username)
+					})
+					if err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "token %q of %s revoked\n", *name, u.Username)
@@ -98,4 +121,14 @@ func stamp(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// tokenAuditDetails is what the audit log keeps of a token: never the
+// secret, as on the dashboard.
+func tokenAuditDetails(t *store.APIToken) map[string]any {
+	d := map[string]any{"token_id": t.ID, "name": t.Name, "prefix": t.Prefix}
+	if !t.ExpiresAt.IsZero() {
+		d["expires_at"] = t.ExpiresAt.UTC()
+	}
+	return d
 }

@@ -9,7 +9,7 @@ import (
 
 // TestUserChangesFromCLIFollowTheDashboardsRules: the command line keeps the
 // last enabled administrator, as the dashboard does, and writes every user
-// change to the audit log.
+// change, and every API token made or revoked, to the audit log.
 func TestUserChangesFromCLIFollowTheDashboardsRules(t *testing.T) {
 	t.Parallel()
 	env, s, conn := opsStore(t, []string{"root", "olga"}, nil)
@@ -21,6 +21,9 @@ func TestUserChangesFromCLIFollowTheDashboardsRules(t *testing.T) {
 		{[]string{"user", "disable", "root"}, 0, "user root disabled"},
 		{[]string{"user", "set-phone", "pat", "+32470123456"}, 0, "phone number of pat set"},
 		{[]string{"user", "reset-password", "pat"}, 0, "password of pat changed"},
+		{[]string{"token", "create", "--user", "pat", "--name", "ci"}, 0, `token "ci" for pat`},
+		{[]string{"token", "revoke", "--user", "pat", "--name", "ci"}, 0, `token "ci" of pat revoked`},
+		{[]string{"token", "revoke", "--user", "pat", "--name", "ci"}, 1, `pat has no live token named "ci"`},
 	})
 	rows, err := s.DB().QueryContext(context.Background(), `SELECT actor, action, subject, details FROM audit_log WHERE connection_id = $1 ORDER BY seq`, conn.ID)
 	if err != nil {
@@ -44,6 +47,7 @@ func TestUserChangesFromCLIFollowTheDashboardsRules(t *testing.T) {
 	want := []string{
 		"cli user.disabled user:olga", "cli user.enabled user:olga", "cli user.created user:pat",
 		"cli user.disabled user:root", "cli user.phone_changed user:pat", "cli user.password_reset user:pat",
+		"cli token.created user:pat", "cli token.revoked user:pat",
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("audit log:\n got %q\nwant %q", got, want)
