@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -157,33 +156,13 @@ func (e *Engine) LatestResults(ctx context.Context, connectionID int64) ([]*anal
 		if err != nil {
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
-		res, err := DecodeResult(area, sr)
+		res, err := analysis.DecodeResult(area, sr)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("alerts: %w", err)
 		}
-		out = append(out, res)
+		out = append(out, &res.Result)
 	}
 	return out, nil
-}
-
-// DecodeResult turns a stored analysis result back into an analysis.Result.
-func DecodeResult(area string, sr *store.AnalysisResult) (*analysis.Result, error) {
-	res := &analysis.Result{Area: area}
-	var metrics map[string]analysis.Metric
-	if len(sr.Metrics) > 0 {
-		if err := json.Unmarshal(sr.Metrics, &metrics); err != nil {
-			return nil, fmt.Errorf("alerts: result %d metrics: %w", sr.ID, err)
-		}
-	}
-	for _, k := range sortedKeys(metrics) {
-		res.Metrics = append(res.Metrics, metrics[k])
-	}
-	if len(sr.Insights) > 0 {
-		if err := json.Unmarshal(sr.Insights, &res.Insights); err != nil {
-			return nil, fmt.Errorf("alerts: result %d insights: %w", sr.ID, err)
-		}
-	}
-	return res, nil
 }
 
 // Actor names who acts on an alert.

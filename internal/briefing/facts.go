@@ -179,14 +179,15 @@ func loadArea(ctx context.Context, s *store.Store, job *store.MonitoringJob, at 
 		if err != nil {
 			return snaps, fmt.Errorf("briefing: %w", err)
 		}
-		snap := &snapshot{at: r.ScheduledAt, metrics: map[string]analysis.Metric{}}
-		if err := json.Unmarshal(r.Metrics, &snap.metrics); err != nil {
-			return snaps, fmt.Errorf("briefing: metrics of result %d: %w", r.ID, err)
-		}
+		snap := &snapshot{at: r.ScheduledAt}
 		if i == 0 {
-			if err := json.Unmarshal(r.Insights, &snap.insights); err != nil {
-				return snaps, fmt.Errorf("briefing: insights of result %d: %w", r.ID, err)
+			res, err := analysis.DecodeResult(job.Name, r)
+			if err != nil {
+				return snaps, fmt.Errorf("briefing: %w", err)
 			}
+			snap.metrics, snap.insights = res.ByKey, res.Insights
+		} else if snap.metrics, err = analysis.DecodeMetrics(r.Metrics); err != nil {
+			return snaps, fmt.Errorf("briefing: metrics of result %d: %w", r.ID, err)
 		}
 		snaps[i] = snap
 	}

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -164,9 +163,13 @@ func (s *Server) computeFigures(ctx context.Context, role string, jobs []*store.
 			if err != nil {
 				return snaps, err
 			}
-			m := map[string]metricValue{}
-			if err := json.Unmarshal(r.Metrics, &m); err != nil {
+			byKey, err := analysis.DecodeMetrics(r.Metrics)
+			if err != nil {
 				return snaps, fmt.Errorf("metrics of result %d: %w", r.ID, err)
+			}
+			m := make(map[string]metricValue, len(byKey))
+			for k, v := range byKey {
+				m[k] = metricValue{Value: v.Value, Unit: v.Unit, Available: v.Available, Note: v.Note}
 			}
 			snaps[i] = &snapshot{at: r.ScheduledAt, metrics: m}
 			if i == 0 {
