@@ -36,7 +36,7 @@ func (e *Engine) checkRefs(ctx context.Context, connectionID int64, sp RuleSpec)
 // RuleCreate compiles and stores a user-defined rule; a rule that does not
 // compile is rejected with the reason.
 func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec) (*store.AlertRule, error) {
-	if _, err := Compile(sp); err != nil {
+	if _, err := CompileIn(e.cat, sp); err != nil {
 		return nil, err
 	}
 	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
@@ -59,7 +59,7 @@ func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp Rule
 		return nil, fmt.Errorf("alerts: rule %q is built in: its source and insight kind cannot change", cur.Name)
 	}
 	if cur.Source != store.RuleSourceAlert {
-		if _, err := Compile(sp); err != nil {
+		if _, err := CompileIn(e.cat, sp); err != nil {
 			return nil, err
 		}
 	}
@@ -110,7 +110,7 @@ func (e *Engine) RuleList(ctx context.Context, connectionID int64) ([]*store.Ale
 // not) against the latest stored result of every analysis job of the
 // connection, without writing anything. Pending periods are ignored.
 func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) ([]Firing, error) {
-	p, err := Compile(sp)
+	p, err := CompileIn(e.cat, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -123,7 +123,7 @@ func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) 
 	var out []Firing
 	var errs []string
 	for _, res := range results {
-		if !appliesTo(p, res.Area) {
+		if !appliesTo(e.cat, p, res.Area) {
 			continue
 		}
 		f, ee, _ := fires(r, p, res)

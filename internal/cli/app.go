@@ -19,11 +19,7 @@ import (
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/analysis/customers"
-	"github.com/aicoo/aicoo/internal/analysis/expenses"
-	"github.com/aicoo/aicoo/internal/analysis/finance"
-	"github.com/aicoo/aicoo/internal/analysis/operations"
-	"github.com/aicoo/aicoo/internal/analysis/sales"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
@@ -85,10 +81,8 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 	return s, nil
 }
 
-// areaAnalyzers lists the business analyzers, one per area.
-func areaAnalyzers() []analysis.Analyzer {
-	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New()}
-}
+// areaAnalyzers lists the business analyzers, one per area (package areas).
+func areaAnalyzers() []analysis.Analyzer { return areas.Analyzers() }
 
 // housekeeping removes expired sessions and old failed sign-ins.
 func (a *app) housekeeping(ctx context.Context) error {
