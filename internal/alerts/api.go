@@ -2,7 +2,6 @@ package alerts
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -37,7 +36,7 @@ func (e *Engine) checkRefs(ctx context.Context, connectionID int64, sp RuleSpec)
 // RuleCreate compiles and stores a user-defined rule; a rule that does not
 // compile is rejected with the reason.
 func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec) (*store.AlertRule, error) {
-	if _, err := Compile(sp); err != nil {
+	if _, err := CompileIn(e.cat, sp); err != nil {
 		return nil, err
 	}
 	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
@@ -60,7 +59,7 @@ func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp Rule
 		return nil, fmt.Errorf("alerts: rule %q is built in: its source and insight kind cannot change", cur.Name)
 	}
 	if cur.Source != store.RuleSourceAlert {
-		if _, err := Compile(sp); err != nil {
+		if _, err := CompileIn(e.cat, sp); err != nil {
 			return nil, err
 		}
 	}
@@ -111,7 +110,7 @@ func (e *Engine) RuleList(ctx context.Context, connectionID int64) ([]*store.Ale
 // not) against the latest stored result of every analysis job of the
 // connection, without writing anything. Pending periods are ignored.
 func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) ([]Firing, error) {
-	p, err := Compile(sp)
+	p, err := CompileIn(e.cat, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -124,7 +123,7 @@ func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) 
 	var out []Firing
 	var errs []string
 	for _, res := range results {
-		if !appliesTo(p, res.Area) {
+		if !appliesTo(e.cat, p, res.Area) {
 			continue
 		}
 		f, ee, _ := fires(r, p, res)
@@ -157,33 +156,13 @@ func (e *Engine) LatestResults(ctx context.Context, connectionID int64) ([]*anal
 		if err != nil {
 			return nil, fmt.Errorf("alerts: %w", err)
 		}
-		res, err := DecodeResult(area, sr)
+		res, err := analysis.DecodeResult(area, sr)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("alerts: %w", err)
 		}
-		out = append(out, res)
+		out = append(out, &res.Result)
 	}
 	return out, nil
-}
-
-// DecodeResult turns a stored analysis result back into an analysis.Result.
-func DecodeResult(area string, sr *store.AnalysisResult) (*analysis.Result, error) {
-	res := &analysis.Result{Area: area}
-	var metrics map[string]analysis.Metric
-	if len(sr.Metrics) > 0 {
-		if err := json.Unmarshal(sr.Metrics, &metrics); err != nil {
-			return nil, fmt.Errorf("alerts: result %d metrics: %w", sr.ID, err)
-		}
-	}
-	for _, k := range sortedKeys(metrics) {
-		res.Metrics = append(res.Metrics, metrics[k])
-	}
-	if len(sr.Insights) > 0 {
-		if err := json.Unmarshal(sr.Insights, &res.Insights); err != nil {
-			return nil, fmt.Errorf("alerts: result %d insights: %w", sr.ID, err)
-		}
-	}
-	return res, nil
 }
 
 // Actor names who acts on an alert.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -84,12 +85,12 @@ func EnsureBuiltinRules(ctx context.Context, s *store.Store, connectionID int64)
 
 // compileStored compiles a stored rule; alert-source rules (built-in) have
 // no expression.
-func compileStored(r *store.AlertRule) (*Program, error) {
+func compileStored(cat *analysis.Catalogue, r *store.AlertRule) (*Program, error) {
 	sp := SpecOf(r)
 	if r.Source == store.RuleSourceAlert {
 		return &Program{Spec: sp, fixedPrio: r.Priority}, nil
 	}
-	return Compile(sp)
+	return CompileIn(cat, sp)
 }
 
 // matchesAlert reports whether an alert-source rule routes the alert: its

@@ -34,6 +34,9 @@ type Config struct {
 	BaseURL string
 	// Metrics observe acknowledgements (NewMetrics). Nil observes nothing.
 	Metrics *Metrics
+	// Catalogue names the areas, metrics and insight kinds rules may read.
+	// Defaults to the analyzers' (package areas).
+	Catalogue *analysis.Catalogue
 }
 
 // DailyCapDefault is the default daily cap of notifications per user.
@@ -49,12 +52,16 @@ type Engine struct {
 	channels []string
 	baseURL  string
 	metrics  *Metrics
+	cat      *analysis.Catalogue
 }
 
 // New returns an engine over the store.
 func New(s *store.Store, cfg Config) *Engine {
 	e := &Engine{s: s, notifier: cfg.Notifier, now: cfg.Now, log: cfg.Logger, cap: cfg.DailyCap,
-		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/"), metrics: cfg.Metrics}
+		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/"), metrics: cfg.Metrics, cat: cfg.Catalogue}
+	if e.cat == nil {
+		e.cat = catalogue
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -217,10 +224,10 @@ func ruleFingerprint(r *store.AlertRule, subject string) string {
 }
 
 // appliesTo reports whether a rule is evaluated on a result of the area.
-func appliesTo(p *Program, area string) bool {
+func appliesTo(cat *analysis.Catalogue, p *Program, area string) bool {
 	switch p.Spec.Source {
 	case store.RuleSourceInsight:
-		return slices.Contains(insightAreas[p.Spec.InsightKind], area)
+		return slices.Contains(cat.AreasOfKind(p.Spec.InsightKind), area)
 	case store.RuleSourceMetric:
 		return p.Area == area
 	}
@@ -249,12 +256,12 @@ func (e *Engine) Evaluate(ctx context.Context, connectionID int64, res *analysis
 			if r.Source == store.RuleSourceAlert {
 				continue
 			}
-			p, err := compileStored(r)
+			p, err := compileStored(e.cat, r)
 			if err != nil {
 				er.Errors = append(er.Errors, err.Error())
 				continue
 			}
-			if !appliesTo(p, res.Area) {
+			if !appliesTo(e.cat, p, res.Area) {
 				continue
 			}
 			if len(res.Incomplete) > 0 {

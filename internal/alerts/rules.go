@@ -15,6 +15,8 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -33,31 +35,13 @@ const (
 // ("slack:ops").
 var ChannelKinds = []string{"in_app", "email", "slack", "sms", "webhook", "odoo_discuss"}
 
-// Area of each insight kind the analyzers emit (unusual_transaction comes
-// from two areas).
-var insightAreas = map[string][]string{
-	"overdue_invoice": {"finance"}, "low_cash_runway": {"finance"}, "budget_overrun": {"finance"},
-	"unusual_transaction": {"finance", "expenses"}, "top_overdue_invoices": {"finance"}, "payables_due_soon": {"finance"},
-	"vendor_spend_growth": {"finance"}, "expense_approval_backlog": {"finance"},
-	"stalled_deal": {"sales"}, "sales_overdue_activity": {"sales"}, "deal_without_next_activity": {"sales"},
-	"stockout_risk": {"operations"}, "supplier_late": {"operations"}, "late_deliveries": {"operations"}, "bottleneck": {"operations"},
-	"duplicate_expense": {"expenses"}, "expense_policy": {"expenses"}, "expense_budget_risk": {"expenses"},
-	"churn_risk": {"customers"}, "upsell_candidate": {"customers"},
-	"series_anomaly": {"series"},
-}
-
-// Areas are the analyzer areas metric names start with.
-var Areas = []string{"finance", "sales", "operations", "customers", "expenses", "series"}
+// catalogue is the analyzers' catalogue the package-level functions
+// (Compile, InsightKinds) check rules against; an Engine uses its own
+// (Config.Catalogue).
+var catalogue = areas.Catalogue()
 
 // InsightKinds lists the insight kinds a rule can match, sorted.
-func InsightKinds() []string {
-	out := make([]string, 0, len(insightAreas))
-	for k := range insightAreas {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
+func InsightKinds() []string { return catalogue.InsightKinds() }
 
 // RuleSpec is a rule as written by a person (CLI, API) or a built-in.
 type RuleSpec struct {
@@ -116,10 +100,13 @@ var labelName = regexp.MustCompile(`^[a-zA-Z_][a-zA-Z0-9_]*$`)
 // insightVars are the variables an insight rule sees besides the facts.
 var insightVars = map[string]any{"priority": "", "score": 0.0, "subject": "", "company_id": 0.0, "kind": "", "threshold": 0.0}
 
-// Compile checks a rule and compiles its expressions. Errors name the field
-// and say what is wrong.
-func Compile(sp RuleSpec) (*Program, error) {
-	if err := checkSpec(sp); err != nil {
+// Compile checks a rule against the analyzers' catalogue and compiles its
+// expressions. Errors name the field and say what is wrong.
+func Compile(sp RuleSpec) (*Program, error) { return CompileIn(catalogue, sp) }
+
+// CompileIn is Compile against the catalogue cat.
+func CompileIn(cat *analysis.Catalogue, sp RuleSpec) (*Program, error) {
+	if err := checkSpec(cat, sp); err != nil {
 		return nil, err
 	}
 	p := &Program{Spec: sp}
@@ -156,9 +143,9 @@ func Compile(sp RuleSpec) (*Program, error) {
 				continue
 			}
 			area, _, _ := strings.Cut(n, ".")
-			if !slices.Contains(Areas, area) || !strings.Contains(n, ".") {
+			if !cat.IsArea(area) || !strings.Contains(n, ".") {
 				return nil, fmt.Errorf("alerts: rule %q: expression: %q is not a metric name (metric names start with an area: %s, as in finance.cash.runway_days)",
-					sp.Name, n, strings.Join(Areas, ", "))
+					sp.Name, n, strings.Join(cat.Areas(), ", "))
 			}
 			if p.Area != "" && p.Area != area {
 				return nil, fmt.Errorf("alerts: rule %q: expression reads metrics of %s and %s; a metric rule reads the metrics of one area",
@@ -227,7 +214,7 @@ func (p *Program) compileExprs(env map[string]any) error {
 
 func isPriorityName(s string) bool { return store.PriorityRank(s) < 4 }
 
-func checkSpec(sp RuleSpec) error {
+func checkSpec(cat *analysis.Catalogue, sp RuleSpec) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if strings.TrimSpace(sp.Name) == "" {
@@ -235,8 +222,8 @@ func checkSpec(sp RuleSpec) error {
 	}
 	switch sp.Source {
 	case store.RuleSourceInsight:
-		if _, ok := insightAreas[sp.InsightKind]; !ok {
-			bad("insight_kind %q is not an insight kind (known: %s)", sp.InsightKind, strings.Join(InsightKinds(), ", "))
+		if len(cat.AreasOfKind(sp.InsightKind)) == 0 {
+			bad("insight_kind %q is not an insight kind (known: %s)", sp.InsightKind, strings.Join(cat.InsightKinds(), ", "))
 		}
 	case store.RuleSourceMetric:
 		if strings.TrimSpace(sp.Expression) == "" {

@@ -92,43 +92,6 @@ func firstURL(refs []analysis.Ref) string {
 	return ""
 }
 
-// figureInfo describes how a metric is shown.
-type figureInfo struct {
-	label string
-	good  string
-}
-
-var figureCatalog = map[string]figureInfo{
-	"finance.cash.position":                          {"Cash", "up"},
-	"finance.cash.runway_days":                       {"Cash runway", "up"},
-	"finance.cash.net_runway_days":                   {"Runway at current net burn", "up"},
-	"finance.cash.burn_monthly":                      {"Monthly net burn", "down"},
-	"finance.ar.overdue":                             {"Overdue receivables", "down"},
-	"finance.dso_days":                               {"DSO", "down"},
-	"finance.ap.due_next_14d":                        {"Payables due in 14 days", ""},
-	"finance.budget.overspend":                       {"Budget overspend", "down"},
-	"finance.expenses.awaiting_approval_amount":      {"Expenses awaiting approval", "down"},
-	"sales.pipeline.weighted_revenue":                {"Weighted pipeline", "up"},
-	"sales.deals.won_revenue_30d":                    {"Won in the last 30 days", "up"},
-	"sales.win_rate.90d":                             {"Win rate (90 days)", "up"},
-	"sales.deals.stalled":                            {"Stalled deals", "down"},
-	"sales.activities.overdue":                       {"Overdue sales activities", "down"},
-	"sales.forecast.revenue_90d":                     {"Revenue forecast, next 90 days", "up"},
-	"operations.stock.stockout_risk":                 {"Products at stock-out risk", "down"},
-	"operations.stock.out_of_stock":                  {"Products out of stock", "down"},
-	"operations.fulfillment.late_delivery_rate":      {"Late deliveries", "down"},
-	"operations.fulfillment.backlog_overdue":         {"Overdue deliveries", "down"},
-	"operations.suppliers.on_time_rate":              {"Supplier on-time rate", "up"},
-	"operations.suppliers.avg_delay_days":            {"Average supplier delay", "down"},
-	"customers.churn_risk.count":                     {"Customers at churn risk", "down"},
-	"customers.churn_risk.revenue_365d":              {"Revenue at churn risk (12 months)", "down"},
-	"customers.health.average":                       {"Average customer health", "up"},
-	"expenses.amount_30d":                            {"Expenses, last 30 days", ""},
-	"expenses.duplicates":                            {"Possible duplicate expenses", "down"},
-	"expenses.approved_to_reimburse":                 {"Approved, to reimburse", ""},
-	"finance.expenses.awaiting_approval_oldest_days": {"Oldest expense awaiting approval", "down"},
-}
-
 // snapshot is one stored result.
 type snapshot struct {
 	at       time.Time
@@ -179,14 +142,15 @@ func loadArea(ctx context.Context, s *store.Store, job *store.MonitoringJob, at 
 		if err != nil {
 			return snaps, fmt.Errorf("briefing: %w", err)
 		}
-		snap := &snapshot{at: r.ScheduledAt, metrics: map[string]analysis.Metric{}}
-		if err := json.Unmarshal(r.Metrics, &snap.metrics); err != nil {
-			return snaps, fmt.Errorf("briefing: metrics of result %d: %w", r.ID, err)
-		}
+		snap := &snapshot{at: r.ScheduledAt}
 		if i == 0 {
-			if err := json.Unmarshal(r.Insights, &snap.insights); err != nil {
-				return snaps, fmt.Errorf("briefing: insights of result %d: %w", r.ID, err)
+			res, err := analysis.DecodeResult(job.Name, r)
+			if err != nil {
+				return snaps, fmt.Errorf("briefing: %w", err)
 			}
+			snap.metrics, snap.insights = res.ByKey, res.Insights
+		} else if snap.metrics, err = analysis.DecodeMetrics(r.Metrics); err != nil {
+			return snaps, fmt.Errorf("briefing: metrics of result %d: %w", r.ID, err)
 		}
 		snaps[i] = snap
 	}
@@ -363,11 +327,13 @@ func action(kind string) string {
 }
 
 func figureOf(name string, snaps [3]*snapshot) Figure {
-	info, ok := figureCatalog[name]
+	// Labels and good directions come from the analyzers' catalogue; a
+	// metric not catalogued shows its name.
+	info, ok := catalogue.Metric(name)
 	if !ok {
-		info = figureInfo{label: name}
+		info.Label = name
 	}
-	fig := Figure{Name: name, Label: info.label, Good: info.good}
+	fig := Figure{Name: name, Label: info.Label, Good: info.Good}
 	cur, ok := snaps[0].lookup(name)
 	switch {
 	case snaps[0] == nil:

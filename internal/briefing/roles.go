@@ -4,11 +4,15 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
+// catalogue is the analyzers' catalogue: areas, and the metrics' labels.
+var catalogue = areas.Catalogue()
+
 // Areas are the analysis areas a role can cover.
-var Areas = []string{"finance", "expenses", "sales", "operations", "customers", "series"}
+var Areas = catalogue.Areas()
 
 // Role says what one kind of reader sees.
 type Role struct {

@@ -2,14 +2,11 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
-	"maps"
 	"net"
 	"net/http"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -22,12 +19,7 @@ import (
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/analysis/customers"
-	"github.com/aicoo/aicoo/internal/analysis/expenses"
-	"github.com/aicoo/aicoo/internal/analysis/finance"
-	"github.com/aicoo/aicoo/internal/analysis/operations"
-	"github.com/aicoo/aicoo/internal/analysis/sales"
-	"github.com/aicoo/aicoo/internal/analysis/series"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
@@ -35,6 +27,7 @@ import (
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
+	"github.com/aicoo/aicoo/internal/pipeline"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -61,9 +54,8 @@ type app struct {
 	briefer   *briefing.Generator
 	migrated  atomic.Bool
 	clients   sync.Map // connection id -> *odoo.Client, connected
-	// syncing holds the connections with a sync running in this process.
-	syncing sync.Map
-	now     func() time.Time
+	pipeline  *pipeline.Pipeline
+	now       func() time.Time
 }
 
 // openStore opens the configured store and applies aicoo's and River's
@@ -89,66 +81,8 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 	return s, nil
 }
 
-// areaAnalyzers lists the business analyzers, one per area.
-func areaAnalyzers() []analysis.Analyzer {
-	return []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New(), series.New()}
-}
-
-// analyzers lists the analyzer types this binary can run: the Odoo sync
-// and one per business area. A successful sync triggers the connection's
-// analyses at once, so they see fresh data.
-func (a *app) analyzers() (*jobs.Registry, error) {
-	syncer := odoosync.Analyzer(func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
-		client, err := a.odooFor(ctx, connectionID)
-		if err != nil {
-			return nil, err
-		}
-		return newSyncer(a.store, client, a.logger, connectionID, nil)
-	})
-	syncFunc := syncer.Func
-	syncer.Func = func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
-		// One sync per connection at a time: a long first sync must not be
-		// joined by the next scheduled one doing the same work.
-		if busy, err := a.syncBusy(ctx, run.Job.ConnectionID); err != nil || busy {
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			return jobs.Outcome{Skipped: "another sync of this connection was running"}, nil
-		}
-		defer a.syncing.Delete(run.Job.ConnectionID)
-		out, err := syncFunc(ctx, run)
-		if err == nil {
-			a.runAnalyses(ctx, run.Job.ConnectionID)
-		}
-		return out, err
-	}
-	list := []jobs.Analyzer{syncer, a.actionsMaintainer()}
-	for _, an := range areaAnalyzers() {
-		list = append(list, analysis.JobAnalyzer(a.store, an, time.Now, a.records, a.onResult))
-	}
-	return jobs.NewRegistry(list...)
-}
-
-// syncBusy claims the connection's sync for this process, or reports that
-// a sync is already running: here, or in another instance that updated the
-// connection's sync state within the last two minutes.
-func (a *app) syncBusy(ctx context.Context, connectionID int64) (bool, error) {
-	if _, loaded := a.syncing.LoadOrStore(connectionID, true); loaded {
-		return true, nil
-	}
-	states, err := a.store.OdooSyncStateList(ctx, connectionID)
-	if err != nil {
-		a.syncing.Delete(connectionID)
-		return false, err
-	}
-	for _, st := range states {
-		if st.Status == store.OdooSyncRunning && a.now().Sub(st.UpdatedAt) < 2*time.Minute {
-			a.syncing.Delete(connectionID)
-			return true, nil
-		}
-	}
-	return false, nil
-}
+// areaAnalyzers lists the business analyzers, one per area (package areas).
+func areaAnalyzers() []analysis.Analyzer { return areas.Analyzers() }
 
 // housekeeping removes expired sessions and old failed sign-ins.
 func (a *app) housekeeping(ctx context.Context) error {
@@ -158,23 +92,6 @@ func (a *app) housekeeping(ctx context.Context) error {
 	}
 	_, err := a.store.LoginAttemptDeleteBefore(ctx, now.Add(-web.LoginWindowDefault))
 	return err
-}
-
-// runAnalyses enqueues an immediate run of every enabled analysis job of a
-// connection.
-func (a *app) runAnalyses(ctx context.Context, connectionID int64) {
-	js, err := a.store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID, EnabledOnly: true})
-	if err != nil {
-		a.logger.ErrorContext(ctx, "listing analyses to run after sync", "error", err)
-		return
-	}
-	for _, j := range js {
-		if strings.HasPrefix(j.AnalyzerType, analysis.JobTypePrefix) {
-			if err := a.engine.RunNow(ctx, j.ID); err != nil {
-				a.logger.ErrorContext(ctx, "enqueueing analysis after sync", "job", j.Name, "error", err)
-			}
-		}
-	}
 }
 
 // startServices builds the notification, alert, language-model and
@@ -205,68 +122,12 @@ func (a *app) startServices(logger *slog.Logger) error {
 	return err
 }
 
-// onResult turns a result's insights into alerts and action proposals.
-func (a *app) onResult(ctx context.Context, job *store.MonitoringJob, res *analysis.Result) error {
-	er, err := a.alerts.Evaluate(ctx, job.ConnectionID, res)
-	if err != nil {
-		return err
-	}
-	// Open dashboards of this process hear of each change at once.
-	for _, c := range er.Changes {
-		a.webBroker.Publish(web.Event{Type: "alert", ConnectionID: job.ConnectionID, AlertID: c.AlertID, Area: c.Area, Status: c.Status, Title: c.Title})
-	}
-	a.logger.InfoContext(ctx, "alert rules evaluated", "area", res.Area, "raised", er.Raised, "updated", er.Updated,
-		"resolved", er.Resolved, "pending", er.Pending, "no_data", er.NoData, "errors", strings.Join(er.Errors, "; "))
-	if _, ok := a.creds.get(job.ConnectionID); !ok {
-		return nil // no Odoo credentials here: nothing can be proposed or checked
-	}
-	pr, err := a.actions.ProposeInsights(ctx, job.ConnectionID, res.Insights, actions.ProposalOpts{Today: odoo.DateOf(a.now().UTC())})
-	if err != nil {
-		// Proposals are a bonus on top of the analysis: a failure is logged,
-		// and the analysis result still stored.
-		a.logger.ErrorContext(ctx, "proposing actions", "area", res.Area, "error", err)
-		return nil
-	}
-	attrs := []any{"area", res.Area, "created", pr.Created, "existing", pr.Existing}
-	for _, st := range slices.Sorted(maps.Keys(pr.ByStatus)) {
-		attrs = append(attrs, st, pr.ByStatus[st])
-	}
-	a.logger.InfoContext(ctx, "actions proposed", attrs...)
-	return nil
-}
+// alertPublisher tells the dashboards open in this process of each alert
+// an analysis raised or resolved.
+type alertPublisher struct{ b *web.Broker }
 
-// actionsMaintainer is the "actions.maintain" monitoring job: it expires
-// stale proposals and enqueues approved actions whose enqueue was lost.
-func (a *app) actionsMaintainer() jobs.Analyzer {
-	return jobs.Analyzer{
-		Type:        "actions.maintain",
-		Description: "Expire stale action proposals, execute approved actions and check the impact of executed ones",
-		Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
-			expired, err := a.actions.ExpireStale(ctx, run.Job.ConnectionID)
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			ids, err := a.actions.Runnable(ctx, run.Job.ConnectionID)
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			for _, id := range ids {
-				if err := a.engine.Insert(ctx, actions.ExecuteArgs{ConnectionID: run.Job.ConnectionID, ActionID: id}); err != nil {
-					return jobs.Outcome{}, err
-				}
-			}
-			// The impact check reads only the store; a failure is logged and
-			// leaves expiry and execution done.
-			ir, err := a.actions.EvaluateImpact(ctx, run.Job.ConnectionID)
-			if err != nil {
-				a.logger.ErrorContext(ctx, "checking action impact", "connection", run.Job.ConnectionID, "error", err)
-				ir = &actions.ImpactReport{}
-			}
-			m, _ := json.Marshal(map[string]int{"expired": expired, "enqueued": len(ids), "impact_checked": ir.Checked,
-				"impact_improved": ir.Improved, "impact_not_improved": ir.NotImproved, "impact_pending": ir.Pending})
-			return jobs.Outcome{Metrics: m}, nil
-		},
-	}
+func (p alertPublisher) AlertChanged(connectionID int64, c alerts.Change) {
+	p.b.Publish(web.Event{Type: "alert", ConnectionID: connectionID, AlertID: c.AlertID, Area: c.Area, Status: c.Status, Title: c.Title})
 }
 
 // odooFor returns a connected client for a connection whose secret this
@@ -299,14 +160,7 @@ func (a *app) ensureDefaultJobs(ctx context.Context, conn *store.Connection) err
 	if conn.OdooURL == "" {
 		return nil
 	}
-	defs := []store.MonitoringJobParams{
-		{Name: "odoo-sync", Schedule: "@every 5m", AnalyzerType: odoosync.AnalyzerType},
-		{Name: "actions", Schedule: "@every 15m", AnalyzerType: "actions.maintain"},
-	}
-	for _, an := range areaAnalyzers() {
-		defs = append(defs, store.MonitoringJobParams{Name: an.Area(), Schedule: "@every 1h", AnalyzerType: analysis.JobTypePrefix + an.Area()})
-	}
-	for _, d := range defs {
+	for _, d := range pipeline.DefaultJobs(areaAnalyzers()) {
 		d.ConnectionID, d.Enabled = conn.ID, true
 		if _, created, err := a.store.MonitoringJobEnsure(ctx, d); err != nil {
 			return err
@@ -358,7 +212,26 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		s.Close()
 		return nil, err
 	}
-	reg, err := a.analyzers()
+	a.pipeline, err = pipeline.New(pipeline.Config{
+		Store: s, Logger: logger, Analyzers: areaAnalyzers(), Records: a.records,
+		Alerts: a.alerts, Actions: a.actions, Publisher: alertPublisher{a.webBroker},
+		NewSyncer: func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
+			client, err := a.odooFor(ctx, connectionID)
+			if err != nil {
+				return nil, err
+			}
+			return newSyncer(a.store, client, a.logger, connectionID, nil)
+		},
+		HoldsCredentials: func(connectionID int64) bool { _, ok := a.creds.get(connectionID); return ok },
+		Briefings:        a.deliverBriefingsOf,
+		Housekeeping:     a.housekeeping,
+		Now:              a.now,
+	})
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	reg, err := a.pipeline.Analyzers()
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -380,25 +253,13 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 			}
 			return notify.Register(w, a.deliverer)
 		},
-		// Alert escalation and briefings run per connection, in its queue,
-		// with this process's channels and language model.
-		Ticks: []jobs.Tick{
-			{Name: "alerts", Interval: 30 * time.Second, ConnectionFunc: func(ctx context.Context, connectionID int64) error {
-				_, err := a.alerts.TickConnection(ctx, connectionID)
-				return err
-			}},
-			// Often, so a new connection's first briefing follows its first
-			// analyses closely (a tick with nothing due is a few reads per
-			// connection), with time for slow model calls; runs never
-			// overlap, so a slow one is not repeated by the next ticks.
-			{Name: "briefings", Interval: 20 * time.Second, Timeout: 5 * time.Minute, ConnectionFunc: a.deliverBriefingsOf},
-			{Name: "housekeeping", Interval: time.Hour, Func: a.housekeeping},
-		},
+		Ticks: a.pipeline.Ticks(),
 	})
 	if err != nil {
 		s.Close()
 		return nil, err
 	}
+	a.pipeline.Attach(a.engine)
 	if err := a.engine.Start(ctx); err != nil {
 		s.Close()
 		return nil, err

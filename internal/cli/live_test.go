@@ -98,7 +98,7 @@ func TestAlertRaisedByAnAnalysisIsPushedLive(t *testing.T) {
 		{overdue, store.AlertNew},
 		{&analysis.Result{Area: "finance"}, store.AlertResolved}, // paid meanwhile
 	} {
-		if err := srv.a.onResult(ctx, job, step.res); err != nil {
+		if err := srv.a.pipeline.OnResult(ctx, job, step.res); err != nil {
 			t.Fatal(err)
 		}
 		select {

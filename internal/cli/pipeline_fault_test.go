@@ -20,6 +20,7 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo/domain"
 	"github.com/aicoo/aicoo/internal/odoosim"
 	"github.com/aicoo/aicoo/internal/odoosync"
+	"github.com/aicoo/aicoo/internal/pipeline"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
@@ -163,7 +164,7 @@ func TestPipelineConvergesUnderFaults(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, s *store.Store) {
 		conn, client := simClient(t, s, ds, 0.3)
 		cut := &cutClient{Client: client}
-		syncJob := odoosync.Analyzer(func(ctx context.Context, id int64) (*odoosync.Syncer, error) {
+		syncJob := pipeline.SyncAnalyzer(func(ctx context.Context, id int64) (*odoosync.Syncer, error) {
 			// As newSyncer, with a pause as short as the client's cool-down.
 			return odoosync.New(odoosync.Config{Store: s, Client: cut, ConnectionID: id, Models: syncModels(),
 				BreakerPause: 25 * time.Millisecond})

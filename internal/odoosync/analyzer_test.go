@@ -12,6 +12,7 @@ import (
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
+	"github.com/aicoo/aicoo/internal/pipeline"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -24,7 +25,7 @@ func TestAnalyzer(t *testing.T) {
 			b.odoo.put(m, id, "a", t0)
 		}
 	}
-	a := odoosync.Analyzer(func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
+	a := pipeline.SyncAnalyzer(func(ctx context.Context, connectionID int64) (*odoosync.Syncer, error) {
 		if connectionID != b.conn {
 			return nil, errors.New("unknown connection")
 		}

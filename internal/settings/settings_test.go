@@ -17,6 +17,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/pipeline"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
@@ -252,7 +253,7 @@ func TestNextAnalysisUsesStoredThreshold(t *testing.T) {
 		ctx := context.Background()
 		today := time.Date(2026, 6, 1, 9, 0, 0, 0, time.UTC)
 		c := seed(t, s, today)
-		job := analysis.JobAnalyzer(s, finance.New(), func() time.Time { return today }, nil, nil)
+		job := pipeline.JobAnalyzer(s, finance.New(), func() time.Time { return today }, nil, nil)
 		count := func() int {
 			t.Helper()
 			jobs, err := s.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: c.ID})

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -55,14 +54,6 @@ func (s *Server) areaJob(ctx context.Context, connectionID int64, area string) (
 	return nil, fmt.Errorf("web: area %s: %w", area, store.ErrNotFound)
 }
 
-func decodeMetrics(raw json.RawMessage) (map[string]analysis.Metric, error) {
-	m := map[string]analysis.Metric{}
-	if err := json.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("web: decode metrics: %w", err)
-	}
-	return m, nil
-}
-
 func newMetricJSON(key string, m analysis.Metric) metricJSON {
 	out := metricJSON{Key: key, Name: m.Name, Value: m.Value, Unit: m.Unit, CompanyID: m.CompanyID, Available: m.Available, Note: m.Note, Refs: []analysis.Ref{}}
 	if out.Name == "" {
@@ -94,16 +85,16 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 		return nil, err
 	}
 	out := &areaResult{Area: area, JobID: j.ID, ResultID: res.ID, ScheduledAt: res.ScheduledAt, Status: res.Status, Metrics: []metricJSON{}, Insights: []analysis.Insight{}}
-	metrics, err := decodeMetrics(res.Metrics)
+	dec, err := analysis.DecodeResult(area, res)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("web: %w", err)
 	}
-	for k, m := range metrics {
+	for k, m := range dec.ByKey {
 		out.Metrics = append(out.Metrics, newMetricJSON(k, m))
 	}
 	sort.Slice(out.Metrics, func(i, j int) bool { return out.Metrics[i].Key < out.Metrics[j].Key })
-	if err := json.Unmarshal(res.Insights, &out.Insights); err != nil {
-		return nil, fmt.Errorf("web: decode insights of result %d: %w", res.ID, err)
+	if dec.Insights != nil {
+		out.Insights = dec.Insights
 	}
 	for i := range out.Insights {
 		for k := range out.Insights[i].Refs {
@@ -248,9 +239,9 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
 	found := false
 	for i, res := range results {
-		metrics, err := decodeMetrics(res.Metrics)
+		metrics, err := analysis.DecodeMetrics(res.Metrics)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("web: result %d: %w", res.ID, err)
 		}
 		m, ok := metrics[key]
 		if !ok {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -24,15 +23,22 @@ type keyFigure struct {
 }
 
 // keyFigures are the overview's cards, in order.
-var keyFigures = []keyFigure{
-	{"Cash", "finance.cash.position", "finance", "up"},
-	{"Cash runway", "finance.cash.runway_days", "finance", "up"},
-	{"Overdue receivables", "finance.ar.overdue", "finance", "down"},
-	{"DSO", "finance.dso_days", "finance", "down"},
-	{"Weighted pipeline", "sales.pipeline.weighted_revenue", "sales", "up"},
-	{"Win rate (12 months)", "sales.win_rate.365d", "sales", "up"},
-	{"Products at stock-out risk", "operations.stock.stockout_risk", "operations", "down"},
-	{"Customers at churn risk", "customers.churn_risk.count", "customers", "down"},
+var keyFigures = keyFiguresOf(catalogue, "finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue",
+	"finance.dso_days", "sales.pipeline.weighted_revenue", "sales.win_rate.365d", "operations.stock.stockout_risk",
+	"customers.churn_risk.count")
+
+// keyFiguresOf describes the named metrics from the catalogue: label,
+// area and good direction (a metric not catalogued shows its name).
+func keyFiguresOf(cat *analysis.Catalogue, names ...string) []keyFigure {
+	out := make([]keyFigure, len(names))
+	for i, n := range names {
+		area, _, _ := strings.Cut(n, ".")
+		out[i] = keyFigure{Label: n, Metric: n, Area: area}
+		if m, ok := cat.Metric(n); ok {
+			out[i].Label, out[i].Good = m.Label, m.Good
+		}
+	}
+	return out
 }
 
 // metricValue is the part of a stored metric a card needs.
@@ -164,9 +170,13 @@ func (s *Server) computeFigures(ctx context.Context, role string, jobs []*store.
 			if err != nil {
 				return snaps, err
 			}
-			m := map[string]metricValue{}
-			if err := json.Unmarshal(r.Metrics, &m); err != nil {
+			byKey, err := analysis.DecodeMetrics(r.Metrics)
+			if err != nil {
 				return snaps, fmt.Errorf("metrics of result %d: %w", r.ID, err)
+			}
+			m := make(map[string]metricValue, len(byKey))
+			for k, v := range byKey {
+				m[k] = metricValue{Value: v.Value, Unit: v.Unit, Available: v.Available, Note: v.Note}
 			}
 			snaps[i] = &snapshot{at: r.ScheduledAt, metrics: m}
 			if i == 0 {

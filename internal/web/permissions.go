@@ -3,6 +3,8 @@ package web
 import (
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -41,35 +43,50 @@ type roleGrant struct {
 	areas map[string]bool
 }
 
-func grant(perms []perm, areas ...string) roleGrant {
+// grant gives perms over every area.
+func grant(perms []perm) roleGrant {
 	g := roleGrant{perms: map[perm]bool{}}
 	for _, p := range perms {
 		g.perms[p] = true
 	}
-	if len(areas) > 0 {
-		g.areas = map[string]bool{}
-		for _, a := range areas {
-			g.areas[a] = true
-		}
+	return g
+}
+
+// grantAreas gives perms over the areas of the catalogue that name role
+// (none, if no area does).
+func grantAreas(cat *analysis.Catalogue, role string, perms []perm) roleGrant {
+	g := grant(perms)
+	g.areas = map[string]bool{}
+	for _, a := range cat.AreasOfRole(role) {
+		g.areas[a] = true
 	}
 	return g
 }
 
-// roleGrants is the permission table. Areas are the analyzers' areas:
-// finance (cash, receivables and payables), expenses, sales, customers,
-// operations. Alerts that belong to no area (a failing job, say) are seen by
-// every role.
-var roleGrants = map[string]roleGrant{
-	store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds, permAdmin}),
-	store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
-	store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds}),
-	store.RoleSales:  grant([]perm{permView, permAlertAct, permActionDecide, permThresholds}, "sales", "customers"),
-	store.RoleOps:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permThresholds}, "operations", "expenses"),
-	store.RoleViewer: grant([]perm{permView, permRules}),
+// catalogue is the analyzers' catalogue: its areas are the unit of
+// visibility, and its metrics' labels name the figures.
+var catalogue = areas.Catalogue()
+
+// roleGrants is the permission table.
+var roleGrants = grantsFor(catalogue)
+
+// grantsFor builds the permission table over a catalogue: the sales and
+// ops roles see the areas that name them (analysis.AreaInfo.Roles), the
+// other roles every area. Alerts that belong to no area (a failing job,
+// say) are seen by every role.
+func grantsFor(cat *analysis.Catalogue) map[string]roleGrant {
+	return map[string]roleGrant{
+		store.RoleAdmin:  grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds, permAdmin}),
+		store.RoleCEO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules}),
+		store.RoleCFO:    grant([]perm{permView, permAlertAct, permJobRun, permActionDecide, permRules, permThresholds}),
+		store.RoleSales:  grantAreas(cat, store.RoleSales, []perm{permView, permAlertAct, permActionDecide, permThresholds}),
+		store.RoleOps:    grantAreas(cat, store.RoleOps, []perm{permView, permAlertAct, permJobRun, permActionDecide, permThresholds}),
+		store.RoleViewer: grant([]perm{permView, permRules}),
+	}
 }
 
 // knownAreas are the analyzers' areas, the unit of visibility.
-var knownAreas = []string{"finance", "expenses", "sales", "customers", "operations", "series"}
+var knownAreas = catalogue.Areas()
 
 // can reports whether role holds p. An unknown role holds nothing.
 func can(role string, p perm) bool {

@@ -1,4 +1,4 @@
-package analysis_test
+package pipeline_test
 
 import (
 	"context"
@@ -12,6 +12,7 @@ import (
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/jobs"
+	"github.com/aicoo/aicoo/internal/pipeline"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
@@ -71,7 +72,7 @@ func TestIncompleteModelWithholdsFigures(t *testing.T) {
 		eng := alerts.New(s, alerts.Config{Now: func() time.Time { return now }})
 		var evals []alerts.EvalResult
 		job := jobs.Run{Job: &store.MonitoringJob{ConnectionID: c.ID}}
-		a := analysis.JobAnalyzer(s, stockAnalyzer{}, func() time.Time { return now }, analysis.NewRecordCache(),
+		a := pipeline.JobAnalyzer(s, stockAnalyzer{}, func() time.Time { return now }, analysis.NewRecordCache(),
 			func(ctx context.Context, _ *store.MonitoringJob, res *analysis.Result) error {
 				er, err := eng.Evaluate(ctx, c.ID, res)
 				evals = append(evals, er)

@@ -2,12 +2,8 @@ package odoosync
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-
-	"github.com/aicoo/aicoo/internal/jobs"
-	"github.com/aicoo/aicoo/internal/store"
 )
 
 // AnalyzerType is the analyzer type of the sync monitoring job.
@@ -22,7 +18,9 @@ type JobConfig struct {
 	Models []string `json:"models,omitempty"`
 }
 
-func parseJobConfig(raw json.RawMessage) (JobConfig, error) {
+// ParseJobConfig reads an "odoo.sync" job's config, refusing unknown
+// fields.
+func ParseJobConfig(raw json.RawMessage) (JobConfig, error) {
 	var c JobConfig
 	if len(raw) == 0 {
 		return c, nil
@@ -73,54 +71,4 @@ func (r *Report) Metrics() Metrics {
 		m.Deleted += mr.Deleted
 	}
 	return m
-}
-
-// Analyzer returns the "odoo.sync" analyzer, which runs one Sync of the
-// job's connection with a Syncer from newSyncer (which connects the Odoo
-// client). A run where some models failed is partial, which the engine
-// records as a failed run; a run where every model failed, or that was
-// interrupted, fails so the engine retries it.
-func Analyzer(newSyncer func(ctx context.Context, connectionID int64) (*Syncer, error)) jobs.Analyzer {
-	return jobs.Analyzer{
-		Type:        AnalyzerType,
-		Description: "Copies the records that changed in Odoo into the local store (incremental sync).",
-		ValidateConfigFunc: func(raw json.RawMessage) error {
-			_, err := parseJobConfig(raw)
-			return err
-		},
-		Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
-			cfg, err := parseJobConfig(run.Job.Config)
-			if err != nil {
-				return jobs.Outcome{}, err
-			}
-			s, err := newSyncer(ctx, run.Job.ConnectionID)
-			if err != nil {
-				return jobs.Outcome{}, fmt.Errorf("odoosync: connection %d: %w", run.Job.ConnectionID, err)
-			}
-			rep, syncErr := s.Sync(ctx, Opts{Full: cfg.Full, Models: cfg.Models})
-			if ctx.Err() != nil || (syncErr != nil && len(rep.Models) == 0) {
-				return jobs.Outcome{}, syncErr
-			}
-			failed := rep.Failed()
-			if failed > 0 && failed == len(rep.Models) {
-				return jobs.Outcome{}, syncErr
-			}
-			metrics, err := json.Marshal(rep.Metrics())
-			if err != nil {
-				return jobs.Outcome{}, fmt.Errorf("odoosync: metrics: %w", err)
-			}
-			out := jobs.Outcome{Status: store.ResultSuccess, Insights: json.RawMessage(`[]`), Metrics: metrics}
-			if failed > 0 {
-				// A partial sync leaves those models' copies behind Odoo:
-				// the run counts as failed (see jobs.Outcome), and the
-				// analyses withhold the figures that read them.
-				out.Status = store.ResultPartial
-				out.Problem = fmt.Sprintf("%d of %d models failed: %v", failed, len(rep.Models), syncErr)
-				if len(rep.Deferred) > 0 {
-					out.Problem += fmt.Sprintf("; %d models left for the next run (Odoo's circuit breaker is open)", len(rep.Deferred))
-				}
-			}
-			return out, nil
-		},
-	}
 }
