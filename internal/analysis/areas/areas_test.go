@@ -26,7 +26,7 @@ func (bare) Analyze(context.Context, *analysis.Env) (*analysis.Result, error) {
 func TestCatalogue(t *testing.T) {
 	t.Parallel()
 	cat := analysis.NewCatalogue(append(areas.Analyzers(), bare{})...)
-	if got, want := cat.Areas(), []string{"finance", "sales", "operations", "customers", "expenses", "bare"}; !reflect.DeepEqual(got, want) {
+	if got, want := cat.Areas(), []string{"finance", "sales", "operations", "customers", "expenses", "series", "bare"}; !reflect.DeepEqual(got, want) {
 		t.Fatalf("areas = %v, want %v", got, want)
 	}
 	units := []string{"currency", "days", "ratio", "count", "percent"}
@@ -56,7 +56,7 @@ func TestCatalogue(t *testing.T) {
 	if m, ok := cat.Metric("finance.cash.runway_days"); !ok || m.Label != "Cash runway" || m.Unit != "days" || m.Good != "up" {
 		t.Errorf("runway = %+v", m)
 	}
-	if n := len(cat.InsightKinds()); n != 20 {
-		t.Errorf("%d insight kinds, want the 20 the analyzers emit", n)
+	if n := len(cat.InsightKinds()); n != 21 {
+		t.Errorf("%d insight kinds, want the 21 the analyzers emit", n)
 	}
 }
