@@ -279,13 +279,13 @@ func (s *Syncer) Sync(ctx context.Context, opts Opts) (*Report, error) {
 		rep.Models = append(rep.Models, mr)
 		s.progress(Progress{Model: spec.Model, Index: i, Count: len(specs), Phase: PhaseDone,
 			Done: mr.Fetched, Total: mr.Fetched, Report: &mr})
-		level := slog.LevelInfo
-		if mr.Err != nil {
-			level = slog.LevelWarn
-		}
-		s.log.Log(ctx, level, "odoosync: model synced", "connection", s.cfg.ConnectionID, "model", spec.Model,
+		attrs := []any{"connection", s.cfg.ConnectionID, "model", spec.Model,
 			"status", mr.Status, "fetched", mr.Fetched, "deleted", mr.Deleted, "repaired", mr.Repaired,
-			"swept", mr.Swept, "duration", mr.Duration.Round(time.Millisecond), "error", mr.Err)
+			"swept", mr.Swept, "duration", mr.Duration.Round(time.Millisecond)}
+		if mr.Err != nil {
+			attrs = append(attrs, "error", mr.Err) // never error=<nil> on a model that synced
+		}
+		s.log.Log(ctx, levelOf(mr.Err), "odoosync: model synced", attrs...)
 		if errors.Is(mr.Err, odoo.ErrCircuitOpen) {
 			// Out of pauses, every call would now fail at once: stop, so
 			// the models not reached keep their complete copies instead of
@@ -358,8 +358,11 @@ func (s *Syncer) retryTransient(ctx context.Context, rep *Report, specs []ModelS
 		again.Fetched += mr.Fetched
 		again.Upserted += mr.Upserted
 		rep.Models[j] = again
-		s.log.Log(ctx, levelOf(again.Err), "odoosync: model synced again after a transient failure", "connection", s.cfg.ConnectionID,
-			"model", mr.Model, "status", again.Status, "fetched", again.Fetched, "first_error", mr.Err, "error", again.Err)
+		attrs := []any{"connection", s.cfg.ConnectionID, "model", mr.Model, "status", again.Status, "fetched", again.Fetched, "first_error", mr.Err}
+		if again.Err != nil {
+			attrs = append(attrs, "error", again.Err)
+		}
+		s.log.Log(ctx, levelOf(again.Err), "odoosync: model synced again after a transient failure", attrs...)
 		if errors.Is(again.Err, odoo.ErrCircuitOpen) {
 			return
 		}

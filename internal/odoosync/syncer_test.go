@@ -1,8 +1,10 @@
 package odoosync_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"log/slog"
 	"maps"
 	"slices"
 	"strings"
@@ -602,5 +604,39 @@ func TestSyncTransientFailures(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSyncLogsNoNilError: the line logged for each model names an error
+// only when there is one (the demo's --verbose showed error=<nil> on every
+// model that synced).
+func TestSyncLogsNoNilError(t *testing.T) {
+	t.Parallel()
+	b := setup(t, nil)
+	for _, m := range []string{"res.partner", "crm.lead"} {
+		b.odoo.addModel(m, true, nil)
+		b.odoo.put(m, 1, "a", t0)
+	}
+	b.odoo.fail["crm.lead"] = &odoo.Error{Kind: odoo.ErrAccessRights, Op: "search_read", Model: "crm.lead"}
+	b.odoo.failMethod["crm.lead"] = "search_read"
+	var logs bytes.Buffer
+	s := b.syncer(t, spec("res.partner", "crm.lead"), func(c *odoosync.Config) {
+		c.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	})
+	_, _ = s.Sync(context.Background(), odoosync.Opts{})
+	var synced, failed bool
+	for _, line := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(line, "error=<nil>") {
+			t.Errorf("logged a nil error: %s", line)
+		}
+		if strings.Contains(line, "model synced") && strings.Contains(line, "model=res.partner") {
+			synced = true
+		}
+		if strings.Contains(line, "model=crm.lead") && strings.Contains(line, "error=") {
+			failed = true
+		}
+	}
+	if !synced || !failed {
+		t.Errorf("want a line for the synced model and one with the failed model's error:\n%s", logs.String())
 	}
 }
