@@ -92,7 +92,9 @@ func nullID(id int64) *int64 {
 
 // AlertRaise opens an alert for the fingerprint, or, when one is already
 // open, records another occurrence on it (raising its priority if the new
-// one is more urgent). It reports whether a new alert was opened.
+// one is more urgent). It reports whether a new alert was opened. It is the
+// bare upsert: alert sources raise with AlertRaiseWithEvent, which adds the
+// lifecycle (event, link, notification) a new alert needs.
 func (s *Store) AlertRaise(ctx context.Context, p AlertRaiseParams) (*Alert, bool, error) {
 	data, err := jsonOrEmpty(p.Data, "{}")
 	if err != nil {
@@ -127,7 +129,8 @@ func priorityRankSQL(col string) string {
 }
 
 // AlertResolveByFingerprint resolves the open alert with that fingerprint,
-// if any, and reports whether there was one.
+// if any, and reports whether there was one. It appends no event: alert
+// sources resolve with AlertAutoResolve.
 func (s *Store) AlertResolveByFingerprint(ctx context.Context, connectionID int64, fingerprint string) (bool, error) {
 	now := s.nowUTC()
 	res, err := s.q.ExecContext(ctx, `UPDATE alerts SET status = 'resolved', resolved_at = $3, updated_at = $3
