@@ -288,3 +288,30 @@ func TestRuleTestUsesLatestResults(t *testing.T) {
 		}
 	})
 }
+
+// TestRuleAlertLifecycle: alerts raised by rules get the lifecycle every
+// source gets from the one entry point (the failing-job and budget alerts
+// are checked with the same storetest.RaisedAlert in jobs and llm).
+func TestRuleAlertLifecycle(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		res := &analysis.Result{Area: "finance", Insights: []analysis.Insight{overdue("2", 61, 300, "medium")}}
+		if er, err := b.e.Evaluate(ctx, b.conn, res); err != nil || er.Raised != 1 {
+			t.Fatalf("run 1: %+v %v", er, err)
+		}
+		open, _ := b.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: b.conn, OpenOnly: true})
+		if len(open) != 1 {
+			t.Fatalf("%d open alerts, want 1", len(open))
+		}
+		first := storetest.RaisedAlert(t, b.s, b.conn, open[0].Fingerprint, 0)
+		if _, err := b.s.AlertResolve(ctx, store.AlertActParams{ConnectionID: b.conn, AlertID: first.ID, Actor: "ann"}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(time.Hour)
+		if er, err := b.e.Evaluate(ctx, b.conn, res); err != nil || er.Raised != 1 {
+			t.Fatalf("run 2: %+v %v", er, err)
+		}
+		storetest.RaisedAlert(t, b.s, b.conn, first.Fingerprint, first.ID)
+	})
+}

@@ -371,15 +371,20 @@ func (e *Engine) raise(ctx context.Context, tx *store.Store, connectionID int64,
 	if err != nil {
 		return err
 	}
-	a, created, err := tx.AlertRaise(ctx, store.AlertRaiseParams{ConnectionID: connectionID, Fingerprint: f.Fingerprint,
-		Type: area, Priority: f.Priority, Title: f.Title, Description: f.Detail, Data: data})
+	ann := annotation(r, area, f)
+	fired, err := tx.AlertRaiseWithEvent(ctx, store.AlertFireParams{
+		AlertRaiseParams: store.AlertRaiseParams{ConnectionID: connectionID, Fingerprint: f.Fingerprint,
+			Type: area, Priority: f.Priority, Title: f.Title, Description: f.Detail, Data: data},
+		Annotation: &ann, At: now,
+		Note: fmt.Sprintf("rule %q fired for %s at %s priority", r.Name, f.Subject, f.Priority)})
 	if err != nil {
 		return err
 	}
-	if !created {
+	a := fired.Alert
+	if !fired.Created {
 		er.Updated++
 		if before == nil || before.RuleID != r.ID {
-			return tx.AlertAnnotate(ctx, a.ID, annotation(r, area, f))
+			return tx.AlertAnnotate(ctx, a.ID, ann)
 		}
 		if store.PriorityRank(a.Priority) < store.PriorityRank(before.Priority) {
 			// More urgent than when people last heard: tell them again.
@@ -394,21 +399,7 @@ func (e *Engine) raise(ctx context.Context, tx *store.Store, connectionID int64,
 	}
 	er.Raised++
 	er.Changes = append(er.Changes, Change{AlertID: a.ID, Area: area, Status: store.AlertNew, Title: a.Title})
-	if err := tx.AlertAnnotate(ctx, a.ID, annotation(r, area, f)); err != nil {
-		return err
-	}
-	prev, err := tx.AlertLinkPrevious(ctx, a.ID)
-	if err != nil {
-		return err
-	}
-	ev := store.AlertEventParams{ConnectionID: connectionID, AlertID: a.ID, At: now, Action: store.AlertEventRaised,
-		Note: fmt.Sprintf("rule %q fired for %s at %s priority", r.Name, f.Subject, f.Priority)}
-	if prev != 0 {
-		ev.Action = store.AlertEventReoccurred
-		ev.Note += fmt.Sprintf("; it happened before: alert #%d", prev)
-	}
-	_, err = tx.AlertEventAppend(ctx, ev)
-	return err
+	return nil
 }
 
 func annotation(r *store.AlertRule, area string, f Firing) store.AlertAnnotation {

@@ -136,9 +136,10 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 		}
 		if runStatus == store.JobRunPartial {
 			// Not retried: River is done with it, so this run counts now.
-			return w.raiseFailing(ctx, tx, log, mj, failures, outcome.Problem)
+			return w.raiseFailing(ctx, tx, log, mj, failures, outcome.Problem, finished)
 		}
-		_, err = tx.AlertResolveByFingerprint(ctx, mj.ConnectionID, FailingFingerprint(mj.ID))
+		_, err = tx.AlertAutoResolve(ctx, mj.ConnectionID, FailingFingerprint(mj.ID),
+			fmt.Sprintf("Monitoring job %q ran successfully again.", mj.Name), finished)
 		return err
 	})
 	if err != nil {
@@ -156,7 +157,8 @@ func (w *monitorWorker) Work(ctx context.Context, job *river.Job[MonitorArgs]) e
 // raiseFailing raises the job's "monitoring job failing" alert once it has
 // failed (or partly failed) failures runs in a row, failureAlertAfter or
 // more.
-func (w *monitorWorker) raiseFailing(ctx context.Context, tx *store.Store, log *slog.Logger, mj *store.MonitoringJob, failures int, lastErr string) error {
+func (w *monitorWorker) raiseFailing(ctx context.Context, tx *store.Store, log *slog.Logger, mj *store.MonitoringJob,
+	failures int, lastErr string, at time.Time) error {
 	if failures < w.failureAlertAfter {
 		return nil
 	}
@@ -164,21 +166,28 @@ func (w *monitorWorker) raiseFailing(ctx context.Context, tx *store.Store, log *
 		"job_id": mj.ID, "job": mj.Name, "analyzer": mj.AnalyzerType,
 		"consecutive_failures": failures, "last_error": lastErr,
 	})
-	_, created, err := tx.AlertRaise(ctx, store.AlertRaiseParams{
-		ConnectionID: mj.ConnectionID,
-		Fingerprint:  FailingFingerprint(mj.ID),
-		Type:         FailingAlertType,
-		Priority:     store.PriorityHigh,
-		Title:        fmt.Sprintf("Monitoring job %q is failing", mj.Name),
-		Description: fmt.Sprintf("The last %d scheduled runs of %q (%s) failed. Last error: %s",
-			failures, mj.Name, mj.AnalyzerType, lastErr),
-		Data: data,
+	fired, err := tx.AlertRaiseWithEvent(ctx, store.AlertFireParams{
+		AlertRaiseParams: store.AlertRaiseParams{
+			ConnectionID: mj.ConnectionID,
+			Fingerprint:  FailingFingerprint(mj.ID),
+			Type:         FailingAlertType,
+			Priority:     store.PriorityHigh,
+			Title:        fmt.Sprintf("Monitoring job %q is failing", mj.Name),
+			Description: fmt.Sprintf("The last %d scheduled runs of %q (%s) failed. Last error: %s",
+				failures, mj.Name, mj.AnalyzerType, lastErr),
+			Data: data,
+		},
+		At:   at,
+		Note: fmt.Sprintf("monitoring job %q failed %d runs in a row", mj.Name, failures),
 	})
-	if created {
+	if err != nil {
+		return err
+	}
+	if fired.Created {
 		w.metrics.failingAlerts.Inc()
 		log.WarnContext(ctx, "jobs: monitoring job failing, alert raised", "consecutive_failures", failures)
 	}
-	return err
+	return nil
 }
 
 // analyze calls the analyzer, turning a panic into an error so one bad
@@ -233,7 +242,7 @@ func (w *monitorWorker) recordFailure(ctx context.Context, log *slog.Logger, mj 
 		}); err != nil {
 			return err
 		}
-		return w.raiseFailing(ctx, tx, log, mj, failures, runErr.Error())
+		return w.raiseFailing(ctx, tx, log, mj, failures, runErr.Error(), finished)
 	})
 	if err != nil {
 		log.ErrorContext(ctx, "jobs: recording a failed run", "error", err)

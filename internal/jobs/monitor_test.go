@@ -3,6 +3,7 @@ package jobs_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -138,4 +139,45 @@ func TestSkippedRunIsNotASuccess(t *testing.T) {
 	if n := counterValue(t, reg, "aicoo_job_runs_total", "status", store.JobRunSkipped); n < 2 {
 		t.Errorf("skipped runs counted = %v", n)
 	}
+}
+
+// TestFailingAlertLifecycle: the failing-job alert is raised through the
+// one entry point, so it gets the lifecycle of every alert: a "raised"
+// event and notify pending; a success resolves it with an event; failing
+// again opens a new alert linked to the previous one.
+func TestFailingAlertLifecycle(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := setup(t, s)
+		var healthy atomic.Bool
+		startEngine(t, jobs.Config{Store: s, MaxAttempts: 1, FailureAlertAfter: 1, Analyzers: mustRegistry(t, jobs.Analyzer{
+			Type: "test.flaky",
+			Func: func(ctx context.Context, run jobs.Run) (jobs.Outcome, error) {
+				if healthy.Load() {
+					return jobs.Outcome{}, nil
+				}
+				return jobs.Outcome{}, errors.New("odoo unreachable")
+			},
+		})})
+		j := createJob(t, s, c.ID, "flaky", "@every 1s", "test.flaky")
+		fp := jobs.FailingFingerprint(j.ID)
+		openCount := func(want int) func() (bool, error) {
+			return func() (bool, error) {
+				open, err := s.AlertList(ctx, store.AlertListParams{ConnectionID: c.ID, OpenOnly: true})
+				return len(open) == want, err
+			}
+		}
+		eventually(t, 30*time.Second, "failing alert raised", openCount(1))
+		first := storetest.RaisedAlert(t, s, c.ID, fp, 0)
+		healthy.Store(true)
+		eventually(t, 30*time.Second, "alert resolved after a success", openCount(0))
+		events, err := s.AlertEventList(ctx, first.ID)
+		if err != nil || events[len(events)-1].Action != store.AlertEventAutoResolved {
+			t.Fatalf("events of the resolved alert: %+v %v", events, err)
+		}
+		healthy.Store(false)
+		eventually(t, 30*time.Second, "failing alert raised again", openCount(1))
+		storetest.RaisedAlert(t, s, c.ID, fp, first.ID)
+	})
 }

@@ -130,7 +130,7 @@ type Config struct {
 type Ledger interface {
 	AIUsageInsert(ctx context.Context, p store.AIUsageParams) (*store.AIUsage, error)
 	AIUsageSum(ctx context.Context, connectionID int64, from, to time.Time) (store.AIUsageTotals, error)
-	AlertRaise(ctx context.Context, p store.AlertRaiseParams) (*store.Alert, bool, error)
+	AlertRaiseWithEvent(ctx context.Context, p store.AlertFireParams) (store.AlertFired, error)
 }
 
 // Options are a Client's collaborators.
@@ -410,11 +410,15 @@ func (c *Client) checkBudget(ctx context.Context, connectionID int64) error {
 		return nil
 	}
 	data, _ := json.Marshal(map[string]any{"spent": tot.Cost, "budget": c.cfg.MonthlyBudget, "calls": tot.Calls, "month": from.Format("2006-01")})
-	_, _, aerr := c.ledger.AlertRaise(ctx, store.AlertRaiseParams{
-		ConnectionID: connectionID, Fingerprint: BudgetFingerprint(now), Type: "llm", Priority: store.PriorityMedium,
-		Title:       fmt.Sprintf("Language-model budget reached: $%.2f of $%.2f this month", tot.Cost, c.cfg.MonthlyBudget),
-		Description: "Briefings and summaries use their templates until the month ends or the budget (llm.monthly_budget) is raised.",
-		Data:        data,
+	_, aerr := c.ledger.AlertRaiseWithEvent(ctx, store.AlertFireParams{
+		AlertRaiseParams: store.AlertRaiseParams{
+			ConnectionID: connectionID, Fingerprint: BudgetFingerprint(now), Type: "llm", Priority: store.PriorityMedium,
+			Title:       fmt.Sprintf("Language-model budget reached: $%.2f of $%.2f this month", tot.Cost, c.cfg.MonthlyBudget),
+			Description: "Briefings and summaries use their templates until the month ends or the budget (llm.monthly_budget) is raised.",
+			Data:        data,
+		},
+		At:   now,
+		Note: fmt.Sprintf("spent $%.2f of the $%.2f monthly budget", tot.Cost, c.cfg.MonthlyBudget),
 	})
 	if aerr != nil {
 		return errors.Join(ErrBudgetExceeded, fmt.Errorf("llm: raise budget alert: %w", aerr))

@@ -280,3 +280,29 @@ func diff(a, b float64) float64 {
 	}
 	return b - a
 }
+
+// TestBudgetAlertLifecycle: the budget alert is raised through the one
+// entry point, so it gets the lifecycle of every alert: a "raised" event,
+// notify pending, and a link to the previous one when it comes back.
+func TestBudgetAlertLifecycle(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	srv := llmtest.NewAnthropic(t, llmtest.Answer{Text: "fine", InputTokens: 1_000_000, OutputTokens: 0})
+	c := b.client(t, llm.Config{Provider: llm.ProviderAnthropic, BaseURL: srv.URL, APIKey: "k", MonthlyBudget: 0.5})
+	if _, err := c.Complete(ctx, b.call()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Complete(ctx, b.call()); !errors.Is(err, llm.ErrBudgetExceeded) {
+		t.Fatalf("past the budget: %v", err)
+	}
+	fp := llm.BudgetFingerprint(time.Now())
+	first := storetest.RaisedAlert(t, b.store, b.connID, fp, 0)
+	if _, err := b.store.AlertResolve(ctx, store.AlertActParams{ConnectionID: b.connID, AlertID: first.ID, Actor: "ann"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Complete(ctx, b.call()); !errors.Is(err, llm.ErrBudgetExceeded) {
+		t.Fatalf("still past the budget: %v", err)
+	}
+	storetest.RaisedAlert(t, b.store, b.connID, fp, first.ID)
+}
