@@ -25,6 +25,10 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"dur": humanDuration,
+	// metricLabel, expression and roleName put keys into words.
+	"metricLabel": metricLabel,
+	"expression":  expressionLabel,
+	"roleName":    roleName,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
