@@ -44,6 +44,19 @@ func TestBrowserFinishNoRawTextNoSidewaysScroll(t *testing.T) {
 		Status: store.ResultSuccess, Metrics: m, Insights: ins}); err != nil {
 		t.Fatal(err)
 	}
+	// An alert and an action whose facts are such floats.
+	facts := map[string]float64{"residual": 320.84999999999997, "amount_total": 1.036179887e+07}
+	data, _ := json.Marshal(map[string]any{"facts": facts})
+	alert, _, err := f.store.AlertRaise(ctx, store.AlertRaiseParams{ConnectionID: f.conn.ID, Fingerprint: "fp-floats", Type: "finance", Priority: store.PriorityMedium,
+		Title: "Overdue receivables", Description: "Partner 1205", Data: data})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := f.store.ActionCreate(ctx, store.ActionCreateParams{ConnectionID: f.conn.ID, IdempotencyKey: "payment_reminder:floats", ActionType: "payment_reminder",
+		Subject: "res.partner:1205", GroupKey: "payment_reminder:floats", Description: "Remind the customer", Reasoning: "Overdue", Evidence: data,
+		PolicyMode: "approve", Status: store.ActionPending}); err != nil {
+		t.Fatal(err)
+	}
 	hash, err := auth.HashPassword("correct horse battery")
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +68,8 @@ func TestBrowserFinishNoRawTextNoSidewaysScroll(t *testing.T) {
 	screenshotOnFailure(t, map[string]context.Context{"session": session})
 	login(t, session, f.srv.URL, "admin-user", "correct horse battery")
 	shots := os.Getenv("AICOO_SCREENSHOT_DIR")
-	pages := []string{"/", "/alerts", "/actions", "/analytics", "/analytics/finance", "/briefings", "/jobs", "/rules", "/settings"}
+	pages := []string{"/", "/alerts", "/actions", "/analytics", "/analytics/finance", "/analytics/finance/metrics/finance.ar.partner.1205.overdue@1",
+		"/alerts/" + strconv.FormatInt(alert.ID, 10), "/briefings", "/jobs", "/rules", "/settings"}
 	for _, width := range []int64{1440, 390} {
 		for _, path := range pages {
 			var body string
@@ -101,7 +115,7 @@ func TestBrowserFinishNoRawTextNoSidewaysScroll(t *testing.T) {
 				png, err := chromedp.Run(rctx, chromedp.FullScreenshot(100))
 				cancel()
 				if err == nil {
-					name := strings.Trim(strings.ReplaceAll(path, "/", "_"), "_")
+					name := strings.Trim(strings.NewReplacer("/", "_", "@", "_").Replace(path), "_")
 					if name == "" {
 						name = "overview"
 					}
