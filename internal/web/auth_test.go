@@ -246,7 +246,7 @@ func TestFirstRunSetup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if page := body(t, resp); resp.Request.URL.Path != "/" || !strings.Contains(page, ">boss</a> <span>(admin)</span>") {
+	if page := body(t, resp); resp.Request.URL.Path != "/" || !strings.Contains(page, ">boss</a> <span>(administrator)</span>") {
 		t.Fatalf("after setup: %s", resp.Request.URL)
 	}
 	// Setup is over: a second visitor cannot create another admin.

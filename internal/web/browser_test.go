@@ -156,7 +156,7 @@ func TestBrowserLoginOverviewAcknowledgeLive(t *testing.T) {
 	if !strings.Contains(cards, "Cash") || !strings.Contains(cards, "1,234 EUR") {
 		t.Fatalf("overview cards lack the cash figure: %q", cards)
 	}
-	if title := text(t, first, "main h1"); title != "acme" {
+	if title := text(t, first, "main h1"); title != "Overview" {
 		t.Fatalf("overview heading %q", title)
 	}
 

@@ -25,6 +25,17 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"dur": humanDuration,
+	// metricLabel, expression and roleName put keys into words.
+	"metricLabel": metricLabel,
+	"expression":  expressionLabel,
+	"roleName":    roleName,
+	// number and metricValue format floats for people (no 1.0e+07 or
+	// 320.84999999999997); words puts a fact's key into words.
+	"number": thousands,
+	"metricValue": func(v float64, unit string) string {
+		return formatMetric(metricValue{Value: v, Unit: unit, Available: true})
+	},
+	"words": words,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

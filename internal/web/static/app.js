@@ -3,6 +3,22 @@
 "use strict";
 
 (function () {
+  // Phone cards: each cell of a plain table is labelled with its column's
+  // name, shown before it when the table is laid out as cards (app.css).
+  // Tables with their own card layout (a class) or labels are left alone.
+  for (const table of document.querySelectorAll("main table:not([class])")) {
+    const names = Array.from(table.querySelectorAll("thead th"), (th) => th.textContent.trim());
+    for (const row of table.querySelectorAll("tbody tr")) {
+      Array.from(row.children).forEach((cell, i) => {
+        if (cell.tagName === "TD" && names[i] && !cell.hasAttribute("data-label")) {
+          cell.setAttribute("data-label", names[i]);
+        }
+      });
+    }
+  }
+})();
+
+(function () {
   // Live alerts: on a page with [data-live], listen to the event stream and
   // reload the alert list (#alert-list) when an alert changes.
   const live = document.querySelector("[data-live]");

@@ -1,0 +1,104 @@
+package web
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// metricLabel names a metric for people: its catalogue label, or for a
+// per-record metric ("finance.ar.partner.1205.overdue@1") the label of the
+// metric it breaks down with the record ("Overdue receivables — partner
+// 1205"), or else its name in words. The stored key stays in URLs and
+// exports; pages show this.
+func metricLabel(key string) string {
+	name, company, _ := strings.Cut(key, "@")
+	label := metricNameLabel(name)
+	if company != "" && company != "1" {
+		// Company 1 is the only one in most databases: naming it is noise.
+		label += " (company " + company + ")"
+	}
+	return label
+}
+
+func metricNameLabel(name string) string {
+	if m, ok := catalogue.Metric(name); ok && m.Label != "" {
+		return m.Label
+	}
+	parts := strings.Split(name, ".")
+	// A per-record metric: <prefix>.<model>.<id>[.<rest>].
+	for i := 1; i+1 < len(parts); i++ {
+		if !isDigits(parts[i+1]) {
+			continue
+		}
+		base := strings.Join(append(append([]string{}, parts[:i]...), parts[i+2:]...), ".")
+		record := words(parts[i]) + " " + parts[i+1]
+		if m, ok := catalogue.Metric(base); ok && m.Label != "" {
+			return m.Label + " — " + record
+		}
+		return sentence(words(strings.Join(append(append([]string{}, parts[1:i]...), parts[i+2:]...), " "))) + " — " + record
+	}
+	if len(parts) > 1 {
+		parts = parts[1:] // the area is the page's heading already
+	}
+	return sentence(words(strings.Join(parts, " ")))
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// words turns a key part into words: "win_rate" → "win rate",
+// "365d" → "365 days", "ar" → "receivables".
+func words(s string) string {
+	f := strings.Fields(strings.ReplaceAll(s, "_", " "))
+	for i, w := range f {
+		switch {
+		case w == "ar":
+			f[i] = "receivables"
+		case w == "ap":
+			f[i] = "payables"
+		case len(w) > 1 && strings.HasSuffix(w, "d") && isDigits(w[:len(w)-1]):
+			f[i] = w[:len(w)-1] + " days"
+		}
+	}
+	return strings.Join(f, " ")
+}
+
+func sentence(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// metricKeyRE finds dotted metric names in rule expressions.
+var metricKeyRE = regexp.MustCompile(`\b[a-z]+(?:\.[a-z0-9_]+)+(?:@\d+)?\b`)
+
+// expressionLabel shows a rule expression with its metric names as labels
+// ("finance.cash.runway_days < threshold" → "Cash runway < threshold").
+func expressionLabel(expr string) string {
+	return metricKeyRE.ReplaceAllStringFunc(expr, metricLabel)
+}
+
+// roleName is a role in words.
+func roleName(role string) string {
+	switch role {
+	case store.RoleAdmin:
+		return "administrator"
+	case store.RoleCEO, store.RoleCFO:
+		return strings.ToUpper(role)
+	case store.RoleOps:
+		return "operations"
+	}
+	return role
+}

@@ -1,0 +1,25 @@
+package web
+
+import "testing"
+
+func TestMetricLabel(t *testing.T) {
+	for _, c := range []struct{ key, want string }{
+		{"finance.cash.position", "Cash"},
+		{"finance.cash.position@1", "Cash"},
+		{"finance.cash.position@2", "Cash (company 2)"},
+		{"finance.ar.partner.1205.overdue@1", "Overdue receivables — partner 1205"},
+		{"customers.health.partner.7", "Health — partner 7"},
+		{"sales.win_rate.365d_custom", "Win rate 365 days custom"},
+		{"finance.ar.overdue_ratio", "Receivables overdue ratio"},
+	} {
+		if got := metricLabel(c.key); got != c.want {
+			t.Errorf("metricLabel(%q) = %q, want %q", c.key, got, c.want)
+		}
+	}
+	if got := expressionLabel("finance.cash.runway_days < threshold"); got != "Cash runway < threshold" {
+		t.Errorf("expressionLabel = %q", got)
+	}
+	if got := roleName("ceo"); got != "CEO" {
+		t.Errorf("roleName(ceo) = %q", got)
+	}
+}
