@@ -22,6 +22,15 @@ func metricLabel(key string) string {
 	return label
 }
 
+// areaLabel names an analysis area for people: its catalogue label
+// ("Business series"), or the area's name as a sentence.
+func areaLabel(area string) string {
+	if a, ok := catalogue.Area(area); ok && a.Label != "" && a.Label != area {
+		return a.Label
+	}
+	return sentence(words(area))
+}
+
 func metricNameLabel(name string) string {
 	if m, ok := catalogue.Metric(name); ok && m.Label != "" {
 		return m.Label

@@ -19,6 +19,11 @@ func TestMetricLabel(t *testing.T) {
 	if got := expressionLabel("finance.cash.runway_days < threshold"); got != "Cash runway < threshold" {
 		t.Errorf("expressionLabel = %q", got)
 	}
+	for area, want := range map[string]string{"finance": "Finance", "series": "Business series", "job_health": "Job health"} {
+		if got := areaLabel(area); got != want {
+			t.Errorf("areaLabel(%q) = %q, want %q", area, got, want)
+		}
+	}
 	if got := roleName("ceo"); got != "CEO" {
 		t.Errorf("roleName(ceo) = %q", got)
 	}

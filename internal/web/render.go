@@ -27,6 +27,7 @@ var funcs = template.FuncMap{
 	"dur": humanDuration,
 	// metricLabel, expression and roleName put keys into words.
 	"metricLabel": metricLabel,
+	"areaLabel":   areaLabel,
 	"expression":  expressionLabel,
 	"roleName":    roleName,
 	// number and metricValue format floats for people (no 1.0e+07 or
