@@ -51,7 +51,7 @@ func tokenCommand() command {
 							return err
 						}
 						tok = secret
-						return auditUserChange(ctx, tx, conn.ID, "token.created", u, tokenAuditDetails(t))
+						return auditUserChange(ctx, tx, conn.ID, "token.created", u, web.TokenAuditDetails(t))
 					})
 					if err != nil {
 						return err
@@ -69,7 +69,7 @@ func tokenCommand() command {
 								if err := tx.APITokenRevoke(ctx, u.ID, *name); err != nil {
 									return err
 								}
-								return auditUserChange(ctx, tx, conn.ID, "token.revoked", u, tokenAuditDetails(t))
+								return auditUserChange(ctx, tx, conn.ID, "token.revoked", u, web.TokenAuditDetails(t))
 							}
 						}
 						return fmt.Errorf("%s has no live token named %q (aicoo token list --user %s)", u.Username, *name, u.Username)
@@ -121,14 +121,4 @@ func stamp(t time.Time) string {
 		return "-"
 	}
 	return t.UTC().Format("2006-01-02 15:04")
-}
-
-// tokenAuditDetails is what the audit log keeps of a token: never the
-// secret, as on the dashboard.
-func tokenAuditDetails(t *store.APIToken) map[string]any {
-	d := map[string]any{"token_id": t.ID, "name": t.Name, "prefix": t.Prefix}
-	if !t.ExpiresAt.IsZero() {
-		d["expires_at"] = t.ExpiresAt.UTC()
-	}
-	return d
 }

@@ -3,7 +3,6 @@ package cli
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -223,11 +222,7 @@ const phoneForm = "want E.164 form: + then the country code and number, no space
 // holds the store).
 func auditUserChange(ctx context.Context, tx *store.Store, connectionID int64, action string, target *store.User, details map[string]any) error {
 	details["user_id"] = target.ID
-	b, err := json.Marshal(details)
-	if err != nil {
-		return err
-	}
-	_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: "cli", Action: action,
-		Subject: "user:" + target.Username, Details: b})
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: "cli", Action: action,
+		Subject: "user:" + target.Username}, details)
 	return err
 }

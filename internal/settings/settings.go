@@ -308,12 +308,8 @@ func (s *Service) change(ctx context.Context, connectionID int64, actor, key str
 		} else {
 			details["to"] = *value
 		}
-		b, err := json.Marshal(details)
-		if err != nil {
-			return err
-		}
-		_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: actor, Action: action,
-			Subject: "threshold:" + key, Details: b})
+		_, err = tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: actor, Action: action,
+			Subject: "threshold:" + key}, details)
 		return err
 	})
 	if err != nil {

@@ -37,6 +37,18 @@ type AuditAppendParams struct {
 	Details      json.RawMessage
 }
 
+// AuditRecord appends an entry whose details are v marshalled to JSON
+// (a map of what changed, never a secret), the one way the dashboard, the
+// command line and the settings write their changes to the audit log.
+func (s *Store) AuditRecord(ctx context.Context, p AuditAppendParams, v any) (*AuditEntry, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("store: audit %s: details: %w", p.Action, err)
+	}
+	p.Details = b
+	return s.AuditAppend(ctx, p)
+}
+
 // auditGenesis is the previous hash of a connection's first entry.
 const auditGenesis = "0000000000000000000000000000000000000000000000000000000000000000"
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -120,17 +119,19 @@ func (s *Server) createToken(ctx context.Context, u *store.User, name string, da
 }
 
 func auditToken(ctx context.Context, tx *store.Store, actor *store.User, action, owner string, t *store.APIToken) error {
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: actor.ConnectionID, Actor: "user:" + actor.Username, Action: action,
+		Subject: "user:" + owner}, TokenAuditDetails(t))
+	return err
+}
+
+// TokenAuditDetails is what the audit log keeps of an API token: never
+// its secret.
+func TokenAuditDetails(t *store.APIToken) map[string]any {
 	details := map[string]any{"token_id": t.ID, "name": t.Name, "prefix": t.Prefix}
 	if !t.ExpiresAt.IsZero() {
 		details["expires_at"] = t.ExpiresAt.UTC()
 	}
-	b, err := json.Marshal(details)
-	if err != nil {
-		return err
-	}
-	_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: actor.ConnectionID, Actor: "user:" + actor.Username, Action: action,
-		Subject: "user:" + owner, Details: b})
-	return err
+	return details
 }
 
 // revokeToken revokes token id: the caller's own, or any of the

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -110,12 +109,8 @@ func (s *Server) hashOrGenerate(password string) (hash, generated string, err er
 // audit appends a user-management entry in tx.
 func audit(ctx context.Context, tx *store.Store, actor *store.User, action string, target *store.User, details map[string]any) error {
 	details["user_id"] = target.ID
-	b, err := json.Marshal(details)
-	if err != nil {
-		return err
-	}
-	_, err = tx.AuditAppend(ctx, store.AuditAppendParams{ConnectionID: actor.ConnectionID, Actor: "user:" + actor.Username,
-		Action: action, Subject: "user:" + target.Username, Details: b})
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: actor.ConnectionID, Actor: "user:" + actor.Username,
+		Action: action, Subject: "user:" + target.Username}, details)
 	return err
 }
 
