@@ -41,11 +41,10 @@ func actorOf(u *store.User) actions.Actor {
 // canSeeAction reports whether role may see actions of type t: roles that
 // see every area see all of them, the others those they may decide on.
 func canSeeAction(role, t string) bool {
-	g, ok := roleGrants[role]
-	if !ok || !g.perms[permView] {
+	if !can(role, permView) {
 		return false
 	}
-	return g.areas == nil || actions.MayApprove(actions.Type(t), role)
+	return roleGrants.SeesEveryArea(role) || actions.MayApprove(actions.Type(t), role)
 }
 
 // actionJSON is an action as the API and the page show it.

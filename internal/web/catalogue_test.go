@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
@@ -27,15 +28,14 @@ func (fleet) Catalogue() analysis.AreaInfo {
 func TestCatalogueArea(t *testing.T) {
 	t.Parallel()
 	cat := analysis.NewCatalogue(append(areas.Analyzers(), fleet{})...)
-	grants := grantsFor(cat)
+	grants := access.New(cat)
 	for role, want := range map[string]bool{store.RoleOps: true, store.RoleSales: false, store.RoleCEO: true, store.RoleAdmin: true} {
-		g := grants[role]
-		if got := g.areas == nil || g.areas["fleet"]; got != want {
+		if got := grants.CanSeeArea(role, "fleet"); got != want {
 			t.Errorf("%s sees fleet: %v, want %v", role, got, want)
 		}
 	}
 	// The built-in areas keep their grants.
-	if !grants[store.RoleSales].areas["customers"] || grants[store.RoleSales].areas["finance"] || !grants[store.RoleOps].areas["expenses"] {
+	if !grants.CanSeeArea(store.RoleSales, "customers") || grants.CanSeeArea(store.RoleSales, "finance") || !grants.CanSeeArea(store.RoleOps, "expenses") {
 		t.Errorf("grants = %+v", grants)
 	}
 	kf := keyFiguresOf(cat, "fleet.trucks.idle", "finance.cash.runway_days", "fleet.unknown")
@@ -48,7 +48,7 @@ func TestCatalogueArea(t *testing.T) {
 		}
 	}
 	// Without the area, no limited role sees it.
-	if grantsFor(areas.Catalogue())[store.RoleOps].areas["fleet"] {
+	if access.New(areas.Catalogue()).IsArea("fleet") {
 		t.Error("ops sees an area not catalogued")
 	}
 }

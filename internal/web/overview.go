@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -96,7 +97,7 @@ type meJSON struct {
 func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	out := meJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, ConnectionID: u.ConnectionID, Permissions: []string{}, Areas: []string{}}
-	for _, p := range allPerms {
+	for _, p := range access.AllPerms() {
 		if can(u.Role, p) {
 			out.Permissions = append(out.Permissions, string(p))
 		}
