@@ -21,6 +21,8 @@ type opDoc struct {
 // the two cannot drift apart.
 var apiSchemas = map[string]any{
 	"Me":        meJSON{},
+	"Inbox":     inboxJSON{},
+	"InboxRead": inboxReadJSON{},
 	"Overview":  overviewJSON{},
 	"AlertList": listResponse[alertView]{},
 	"Alert":     alertView{},

@@ -12,7 +12,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -79,7 +79,8 @@ func parsePages() (map[string]*template.Template, error) {
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, code int, data any) {
 	var buf bytes.Buffer
-	if err := s.pages[name].Execute(&buf, map[string]any{"Page": data, "User": userFrom(r.Context()), "Version": s.cfg.Version}); err != nil {
+	u := userFrom(r.Context())
+	if err := s.pages[name].Execute(&buf, map[string]any{"Page": data, "User": u, "Unread": s.unreadLabel(r, u), "Version": s.cfg.Version}); err != nil {
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}

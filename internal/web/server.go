@@ -72,6 +72,10 @@ type Config struct {
 	// Broker carries live alert events to open dashboards. Defaults to a
 	// new broker; pass one to publish from elsewhere (notifications).
 	Broker *Broker
+	// Inbox pushes users' in-app notifications to their open pages as the
+	// notification worker delivers them (*notify.Broker). Without it the
+	// inbox still lists them, on the next page load.
+	Inbox InboxFeed
 	// Briefings renders briefings (*briefing.Generator). Without it the
 	// Briefings page shows their Markdown as text.
 	Briefings BriefingRenderer

@@ -19,14 +19,21 @@
 })();
 
 (function () {
-  // Live alerts: on a page with [data-live], listen to the event stream and
-  // reload the alert list (#alert-list) when an alert changes.
+  // Live updates: one event stream per page. On a page with [data-live]
+  // (the alerts page) an alert change reloads the alert list
+  // (#alert-list); on every page an in-app notification bumps the
+  // header's unread count (#inbox-count) and shows a short notice (#toast).
   const live = document.querySelector("[data-live]");
-  if (!live || !window.EventSource) {
+  const badge = document.getElementById("inbox-count");
+  const url = (live && live.dataset.live) || (badge && badge.dataset.stream);
+  if (!url || !window.EventSource) {
     return;
   }
   const list = document.getElementById("alert-list");
+  const toast = document.getElementById("toast");
+  const seen = new Set();
   let reloading = false;
+  let toastTimer = 0;
 
   async function reloadList() {
     if (reloading || !list) {
@@ -48,12 +55,44 @@
     }
   }
 
-  const es = new EventSource(live.dataset.live);
+  function bumpUnread() {
+    if (!badge) {
+      return;
+    }
+    const n = parseInt(badge.textContent, 10) || 0;
+    if (!badge.textContent.endsWith("+")) {
+      badge.textContent = n >= 99 ? "99+" : String(n + 1);
+    }
+    badge.setAttribute("aria-label", badge.textContent + " unread");
+    badge.hidden = false;
+  }
+
+  function showToast(n) {
+    if (!toast) {
+      return;
+    }
+    const link = document.createElement("a");
+    link.textContent = n.subject || "New notification";
+    link.href = n.link || "/notifications";
+    toast.replaceChildren(document.createTextNode("New: "), link);
+    toast.hidden = false;
+    window.clearTimeout(toastTimer);
+    toastTimer = window.setTimeout(function () {
+      toast.hidden = true;
+    }, 8000);
+  }
+
+  const es = new EventSource(url);
   es.addEventListener("open", function () {
-    live.textContent = "Live: changes appear as they happen.";
-    live.dataset.state = "open";
+    if (live) {
+      live.textContent = "Live: changes appear as they happen.";
+      live.dataset.state = "open";
+    }
   });
   es.addEventListener("alert", function (ev) {
+    if (!live) {
+      return;
+    }
     let e = {};
     try {
       e = JSON.parse(ev.data);
@@ -63,8 +102,24 @@
     live.textContent = "Alert " + (e.title || e.alert_id) + " is now " + (e.status || "changed") + ".";
     reloadList();
   });
+  es.addEventListener("notification", function (ev) {
+    let n = {};
+    try {
+      n = JSON.parse(ev.data);
+    } catch (err) {
+      return;
+    }
+    if (seen.has(n.id)) {
+      return;
+    }
+    seen.add(n.id);
+    bumpUnread();
+    showToast(n);
+  });
   es.addEventListener("error", function () {
-    live.textContent = "Live updates paused; reconnecting…";
-    live.dataset.state = "reconnecting";
+    if (live) {
+      live.textContent = "Live updates paused; reconnecting…";
+      live.dataset.state = "reconnecting";
+    }
   });
 })();
