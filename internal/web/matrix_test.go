@@ -94,8 +94,10 @@ type fixture struct {
 	briefings map[string]int64
 	actionIDs map[string]int64
 	ruleID    int64
-	actions   *testActions
-	rules     *testRules
+	// spareRules are two more org-wide rules, deleted by the matrix.
+	spareRules [2]int64
+	actions    *testActions
+	rules      *testRules
 	// targetID is a user with no session, whom the user management
 	// routes change; channels and impact are the test doubles wired in.
 	targetID int64
@@ -237,7 +239,9 @@ func TestPermissionMatrix(t *testing.T) {
 		runFin   = "admin ceo cfo"
 		admin    = "admin"
 		rules    = "admin ceo cfo viewer"
-		decide   = "admin ceo cfo sales ops"
+		// rulesEdit write their own rules; org-wide ones are the admins'.
+		rulesEdit = "admin ceo cfo"
+		decide    = "admin ceo cfo sales ops"
 	)
 	pr, dm := f.actionIDs["payment_reminder"], f.actionIDs["deal_meeting"]
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
@@ -287,6 +291,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", fmt.Sprintf("/rules/%d/test", f.ruleID), rules},
 		{"POST", fmt.Sprintf("/rules/%d/enable", f.ruleID), admin},
 		{"POST", fmt.Sprintf("/rules/%d/disable", f.ruleID), admin},
+		{"GET", "/rules/new", rulesEdit},
+		{"POST", "/rules", rulesEdit},
+		{"GET", fmt.Sprintf("/rules/%d/edit", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/rules/%d", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/rules/%d/delete", f.spareRules[0]), admin},
 		{"GET", "/actions", all},
 		{"GET", "/actions?status=all", all},
 		{"POST", fmt.Sprintf("/actions/%d/approve", pr), actFin},
@@ -349,6 +358,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/test", f.ruleID), rules},
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/enable", f.ruleID), admin},
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/disable", f.ruleID), admin},
+		{"POST", "/api/v1/rules", rulesEdit},
+		{"POST", "/api/v1/rules/test", rulesEdit},
+		{"POST", fmt.Sprintf("/api/v1/rules/%d", f.ruleID), admin},
+		{"DELETE", fmt.Sprintf("/api/v1/rules/%d", f.spareRules[1]), admin},
 		{"GET", "/api/v1/actions", all},
 		{"GET", "/api/v1/actions/policies", all},
 		{"POST", "/api/v1/actions/policies", admin},
@@ -407,6 +420,7 @@ func TestPermissionMatrix(t *testing.T) {
 		p := rt.path()
 		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
 			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
+			"/rules/2", fmt.Sprintf("/rules/%d", f.spareRules[0]), "/rules/3", fmt.Sprintf("/rules/%d", f.spareRules[1]),
 			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu),
 			"/api/v1/tokens/1", fmt.Sprintf("/api/v1/tokens/%d", apiTok), "/account/tokens/1", fmt.Sprintf("/account/tokens/%d", pageTok)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
@@ -441,7 +455,12 @@ func TestPermissionMatrix(t *testing.T) {
 		"/customers.churn_factor":     {`{"value": 4}`, ""},
 	}
 	for _, c := range cases {
-		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {
+		roles := []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer}
+		if c.method == "DELETE" || strings.HasSuffix(c.path, "/delete") {
+			// The admin deletes last, so the others meet the record.
+			roles = []string{"", store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer, store.RoleAdmin}
+		}
+		for _, role := range roles {
 			b, form := "", ""
 			for suffix, bb := range bodies {
 				if c.method == "POST" && strings.HasSuffix(c.path, suffix) {
@@ -451,6 +470,19 @@ func TestPermissionMatrix(t *testing.T) {
 						form = bb[1]
 					}
 				}
+			}
+			// Rules: a valid rule; created under a name of the role's, tested
+			// (not saved) from the page form, org-wide when changing the
+			// fixture's org-wide rule.
+			const ruleForm = "name=matrix&source=metric&expression=finance.cash.runway_days+%3C+threshold&threshold=30&priority=high&do=test"
+			const ruleJSON = `{"name": %q, "source": "metric", "expression": "finance.cash.runway_days < threshold", "threshold": 30, "priority": "high", "scope": %q}`
+			switch {
+			case c.method == "POST" && (c.path == "/rules" || c.path == fmt.Sprintf("/rules/%d", f.ruleID)):
+				form = ruleForm
+			case c.method == "POST" && (c.path == "/api/v1/rules" || c.path == "/api/v1/rules/test"):
+				b = fmt.Sprintf(ruleJSON, "matrix "+role, "mine")
+			case c.method == "POST" && c.path == fmt.Sprintf("/api/v1/rules/%d", f.ruleID):
+				b = fmt.Sprintf(ruleJSON, "Thin cash", "org")
 			}
 			var resp *http.Response
 			if form != "" {

@@ -12,7 +12,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -37,6 +37,8 @@ var funcs = template.FuncMap{
 		return formatMetric(metricValue{Value: v, Unit: unit, Available: true})
 	},
 	"words": words,
+	// hasChannel checks a channel box of the rule editor.
+	"hasChannel": hasChannel,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
