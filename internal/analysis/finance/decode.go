@@ -15,10 +15,10 @@ type line struct {
 	accountType, displayType                 string
 	// matching is the reconciliation group (matching_number) of a
 	// receivable or payable item, "" when it is not reconciled.
-	matching string
-	posted, fromPO                           bool
-	date, maturity                           odoo.Date
-	residual, balance                        float64
+	matching          string
+	posted, fromPO    bool
+	date, maturity    odoo.Date
+	residual, balance float64
 }
 
 // due returns the date the item is due: date_maturity, else its date.
