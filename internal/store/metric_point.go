@@ -125,35 +125,37 @@ type MetricHistoryState struct {
 	RecordsUntil time.Time
 	// FirstDay and LastDay are the first and last days computed.
 	FirstDay, LastDay string
-	UpdatedAt         time.Time
+	// FullAt is when every point was last recomputed.
+	FullAt    time.Time
+	UpdatedAt time.Time
 }
 
 // MetricHistoryStateGet returns the connection's history state, or
 // ErrNotFound before its first computation.
 func (s *Store) MetricHistoryStateGet(ctx context.Context, connectionID int64) (*MetricHistoryState, error) {
 	st := &MetricHistoryState{ConnectionID: connectionID}
-	var until, updated nullTimeScanner
-	err := s.q.QueryRowContext(ctx, `SELECT records_until, first_day, last_day, updated_at FROM metric_history_state
-		WHERE connection_id = $1`, connectionID).Scan(&until, &st.FirstDay, &st.LastDay, &updated)
+	var until, full, updated nullTimeScanner
+	err := s.q.QueryRowContext(ctx, `SELECT records_until, first_day, last_day, full_at, updated_at FROM metric_history_state
+		WHERE connection_id = $1`, connectionID).Scan(&until, &st.FirstDay, &st.LastDay, &full, &updated)
 	if err != nil {
 		return nil, notFound(err, "metric history state")
 	}
-	st.RecordsUntil, st.UpdatedAt = until.Time, updated.Time
+	st.RecordsUntil, st.FullAt, st.UpdatedAt = until.Time, full.Time, updated.Time
 	return st, nil
 }
 
 // MetricHistoryStatePut creates or replaces the connection's history
 // state; UpdatedAt is set to the store's clock.
 func (s *Store) MetricHistoryStatePut(ctx context.Context, st *MetricHistoryState) error {
-	if st.RecordsUntil.IsZero() {
-		return errors.New("store: put metric history state: RecordsUntil is required")
+	if st.RecordsUntil.IsZero() || st.FullAt.IsZero() {
+		return errors.New("store: put metric history state: RecordsUntil and FullAt are required")
 	}
 	now := s.nowUTC()
-	_, err := s.q.ExecContext(ctx, `INSERT INTO metric_history_state (connection_id, records_until, first_day, last_day, updated_at)
-		VALUES ($1, $2, $3, $4, $5)
+	_, err := s.q.ExecContext(ctx, `INSERT INTO metric_history_state (connection_id, records_until, first_day, last_day, full_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6)
 		ON CONFLICT (connection_id) DO UPDATE SET records_until = excluded.records_until, first_day = excluded.first_day,
-			last_day = excluded.last_day, updated_at = excluded.updated_at`,
-		st.ConnectionID, timestamp(st.RecordsUntil), st.FirstDay, st.LastDay, now)
+			last_day = excluded.last_day, full_at = excluded.full_at, updated_at = excluded.updated_at`,
+		st.ConnectionID, timestamp(st.RecordsUntil), st.FirstDay, st.LastDay, timestamp(st.FullAt), now)
 	if err != nil {
 		return fmt.Errorf("store: put metric history state: %w", err)
 	}

@@ -83,7 +83,7 @@ func TestMetricPoints(t *testing.T) {
 			t.Fatalf("other connection: %d points, err %v; want its 3 untouched", len(o), err)
 		}
 		until := time.Date(2024, 9, 1, 12, 30, 0, 0, time.UTC)
-		st := &store.MetricHistoryState{ConnectionID: conn.ID, RecordsUntil: until, FirstDay: "2022-09-30", LastDay: "2024-09-01"}
+		st := &store.MetricHistoryState{ConnectionID: conn.ID, RecordsUntil: until, FullAt: until, FirstDay: "2022-09-30", LastDay: "2024-09-01"}
 		if err := s.MetricHistoryStatePut(ctx, st); err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +95,7 @@ func TestMetricPoints(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !back.RecordsUntil.Equal(until.Add(time.Hour)) || back.FirstDay != "2022-09-30" || back.LastDay != "2024-09-01" || back.UpdatedAt.IsZero() {
+		if !back.RecordsUntil.Equal(until.Add(time.Hour)) || back.FirstDay != "2022-09-30" || back.LastDay != "2024-09-01" || !back.FullAt.Equal(until) || back.UpdatedAt.IsZero() {
 			t.Fatalf("state = %+v", back)
 		}
 		if err := s.MetricHistoryStatePut(ctx, &store.MetricHistoryState{ConnectionID: conn.ID}); err == nil {

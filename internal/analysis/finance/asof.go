@@ -364,19 +364,3 @@ func isPayroll(name string) bool {
 	}
 	return false
 }
-
-// ChangedSince returns the earliest accounting date among the records of
-// the ledger's models in recs (account.move and account.move.line
-// records), zero when none has a date: the first day whose figures a
-// change to those records can move.
-func ChangedSince(recs []odoo.Record) odoo.Date {
-	var first odoo.Date
-	for _, r := range recs {
-		for _, f := range []string{"date", "invoice_date"} {
-			if d := fields.Date(r, f); !d.IsZero() && (first.IsZero() || d.Before(first)) {
-				first = d
-			}
-		}
-	}
-	return first
-}

@@ -15,12 +15,14 @@ CREATE TABLE metric_points (
 );
 -- Where the history of a connection stands: the sync time up to which its
 -- records were read (records synced later are the changes of the next
--- run) and the first and last days computed.
+-- run), the first and last days computed, and when everything was last
+-- recomputed (which catches records deleted in Odoo).
 CREATE TABLE metric_history_state (
     connection_id BIGINT PRIMARY KEY REFERENCES connections(id) ON DELETE CASCADE,
     records_until TIMESTAMPTZ NOT NULL,
     first_day     TEXT NOT NULL,
     last_day      TEXT NOT NULL,
+    full_at       TIMESTAMPTZ NOT NULL,
     updated_at    TIMESTAMPTZ NOT NULL
 );
 
