@@ -70,13 +70,13 @@ type Chart struct {
 // Geometry of the viewBox: small enough that text stays readable when a
 // phone scales the chart to 360 px, large enough for 25 labels.
 const (
-	width     = 480.0
-	height    = 260.0
-	padTop    = 14.0
+	width     = 440.0
+	height    = 270.0
+	padTop    = 26.0
 	padRight  = 10.0
-	padBottom = 34.0
-	fontSize  = 11.0
-	rowH      = 22.0 // a row of a Horizontal chart
+	padBottom = 30.0
+	fontSize  = 14.0
+	rowH      = 26.0 // a row of a Horizontal chart
 )
 
 // palette holds colours that stay distinct for colour-blind readers
@@ -244,16 +244,27 @@ func (c *Chart) vertical(w *svg) {
 		w.printf(`<text x="%s" y="%s" text-anchor="end" fill="#555555">%s</text>`, f(left-4), f(yy+fontSize*0.35), esc(tick(t, step, c.Unit)))
 	}
 	if u := c.axisUnit(); u != "" {
-		w.printf(`<text x="2" y="%s" fill="#555555">%s</text>`, f(padTop-3), esc(u))
+		w.printf(`<text x="2" y="%s" fill="#555555">%s</text>`, f(fontSize), esc(u))
 	}
-	// Category labels: as many as fit, evenly spaced, the last one always.
-	every := int(math.Ceil(float64(n) * 56 / plotW))
-	every = max(every, 1)
+	// Category labels: as many as fit, evenly spaced, the last one always
+	// (ending at the plot's right edge, so it is never cut off).
+	longest := 0
+	for _, l := range c.Labels {
+		longest = max(longest, len([]rune(l)))
+	}
+	lw := float64(longest)*fontSize*0.6 + 12
+	every := max(int(math.Ceil(float64(n)*lw/plotW)), 1)
+	textW := func(i int) float64 { return float64(len([]rune(c.Labels[i]))) * fontSize * 0.6 }
+	lastLeft := x(n-1) + slot/2 - textW(n-1)
 	for i := 0; i < n; i++ {
-		if (n-1-i)%every != 0 {
+		if (n-1-i)%every != 0 || (i < n-1 && x(i)+textW(i)/2+8 > lastLeft) {
 			continue
 		}
-		w.printf(`<text x="%s" y="%s" text-anchor="middle" fill="#555555">%s</text>`, f(x(i)), f(height-padBottom+fontSize+6), esc(c.Labels[i]))
+		anchor, lx := "middle", x(i)
+		if i == n-1 && n > 1 {
+			anchor, lx = "end", math.Min(x(i)+slot/2, width-padRight)
+		}
+		w.printf(`<text x="%s" y="%s" text-anchor="%s" fill="#555555">%s</text>`, f(lx), f(height-padBottom+fontSize+6), anchor, esc(c.Labels[i]))
 	}
 	switch c.Kind {
 	case Line:
@@ -346,7 +357,7 @@ func (c *Chart) horizontal(w *svg) {
 	lo, hi := c.bounds()
 	ticks, step := niceTicks(lo, hi, 4)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
-	const left = 150.0
+	const left = 170.0
 	n := len(c.Labels)
 	plotH := rowH * float64(max(n, 1))
 	plotW := width - left - padRight - 8
@@ -367,8 +378,8 @@ func (c *Chart) horizontal(w *svg) {
 	for i, label := range c.Labels {
 		cy := padTop + rowH*(float64(i)+0.5)
 		name := label
-		if r := []rune(name); len(r) > 24 {
-			name = string(r[:23]) + "…"
+		if r := []rune(name); len(r) > 20 {
+			name = string(r[:19]) + "…"
 		}
 		w.printf(`<text x="%s" y="%s" text-anchor="end" fill="#222222">%s<title>%s</title></text>`, f(left-6), f(cy+fontSize*0.35), esc(name), esc(label))
 		for k := range c.Series {

@@ -85,7 +85,7 @@ func TestCharts(t *testing.T) {
 			}
 			html := string(tc.c.HTML())
 			wellFormed(t, strings.ReplaceAll(html, "&nbsp;", " "))
-			if !strings.Contains(html, "<table>") || !strings.Contains(html, `viewBox="0 0 480`) || !strings.Contains(html, `width="100%"`) {
+			if !strings.Contains(html, "<table>") || !strings.Contains(html, `viewBox="0 0 440`) || !strings.Contains(html, `width="100%"`) {
 				t.Errorf("HTML lacks the table or the scalable SVG: %s", html)
 			}
 		})
