@@ -22,6 +22,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/llm"
 	"github.com/aicoo/aicoo/internal/notify"
@@ -225,7 +226,9 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		HoldsCredentials: func(connectionID int64) bool { _, ok := a.creds.get(connectionID); return ok },
 		Briefings:        a.deliverBriefingsOf,
 		Housekeeping:     a.housekeeping,
-		Now:              a.now,
+		History: &history.Updater{Store: s, Now: a.now,
+			Source: func(id int64) analysis.Source { return a.records.Source(s, id) }},
+		Now: a.now,
 	})
 	if err != nil {
 		s.Close()
