@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -89,7 +90,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a},
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: cashplan.New(a.store, nil),
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 	})
 	if err != nil {

@@ -172,6 +172,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 		f.rules = &testRules{s: s}
 		cfg.Rules = f.rules
 	}
+	if cfg.CashPlan == nil {
+		cfg.CashPlan = &testCashPlan{t: t}
+	}
 	if cfg.AlertActions == nil {
 		cfg.AlertActions = testAlertActions{s}
 	}
@@ -284,6 +287,23 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
 		{"GET", "/analytics/finance/metrics/finance.cash.position", finance},
+		{"GET", "/forecast", finance},
+		{"GET", "/forecast/scenarios/new", actFin},
+		{"POST", "/forecast/scenarios", actFin},
+		{"GET", "/forecast/scenarios/1/edit", actFin},
+		{"POST", "/forecast/scenarios/1", actFin},
+		{"POST", "/forecast/scenarios/2/delete", actFin},
+		{"POST", "/forecast/flows/partner:1/off", actFin},
+		{"POST", "/forecast/flows/partner:1/on", actFin},
+		{"GET", "/api/v1/forecast", finance},
+		{"GET", "/api/v1/forecast/scenarios", finance},
+		{"POST", "/api/v1/forecast/scenarios", actFin},
+		{"POST", "/api/v1/forecast/scenarios/preview", actFin},
+		{"GET", "/api/v1/forecast/scenarios/1", finance},
+		{"POST", "/api/v1/forecast/scenarios/1", actFin},
+		{"DELETE", "/api/v1/forecast/scenarios/3", actFin},
+		{"POST", "/api/v1/forecast/flows/partner:1/off", actFin},
+		{"POST", "/api/v1/forecast/flows/partner:1/on", actFin},
 		{"GET", "/briefings", all},
 		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), admin},
 		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["sales"]), "sales"},
@@ -476,6 +496,20 @@ func TestPermissionMatrix(t *testing.T) {
 			// fixture's org-wide rule.
 			const ruleForm = "name=matrix&source=metric&expression=finance.cash.runway_days+%3C+threshold&threshold=30&priority=high&do=test"
 			const ruleJSON = `{"name": %q, "source": "metric", "expression": "finance.cash.runway_days < threshold", "threshold": 30, "priority": "high", "scope": %q}`
+			// Forecast scenarios: a valid one, under a name of the role's
+			// when created.
+			const scenarioForm = "name=matrix+%s&min_cash=1000&kind0=hire&amount0=4000&date0=2025-07-15"
+			const scenarioJSON = `{"name": %q, "min_cash": 1000, "changes": [{"kind": "hire", "amount": 4000, "date": "2025-07-15"}]}`
+			switch {
+			case c.method == "POST" && c.path == "/forecast/scenarios":
+				form = fmt.Sprintf(scenarioForm, role)
+			case c.method == "POST" && c.path == "/forecast/scenarios/1":
+				form = fmt.Sprintf(scenarioForm, "update")
+			case c.method == "POST" && (c.path == "/api/v1/forecast/scenarios" || c.path == "/api/v1/forecast/scenarios/preview"):
+				b = fmt.Sprintf(scenarioJSON, "matrix api "+role)
+			case c.method == "POST" && c.path == "/api/v1/forecast/scenarios/1":
+				b = fmt.Sprintf(scenarioJSON, "matrix api update")
+			}
 			switch {
 			case c.method == "POST" && (c.path == "/rules" || c.path == fmt.Sprintf("/rules/%d", f.ruleID)):
 				form = ruleForm

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"math"
 	"net/http"
 	"time"
 
@@ -12,10 +13,11 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
+	"sees": func(u *store.User, area string) bool { return u != nil && canSeeArea(u.Role, area) },
 	"odoo": odooLink,
 	"list": func(v ...string) []string { return v },
 	"when": func(t time.Time) string {
@@ -37,6 +39,10 @@ var funcs = template.FuncMap{
 		return formatMetric(metricValue{Value: v, Unit: unit, Available: true})
 	},
 	"words": words,
+	// round and sub are arithmetic for the forecast's figures.
+	"round": math.Round,
+	"sub":   func(a, b int) int { return a - b },
+	"add":   func(a, b int) int { return a + b },
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
 	// dict builds the argument of a shared template: dict "Key" value ...

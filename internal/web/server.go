@@ -72,6 +72,9 @@ type Config struct {
 	// Broker carries live alert events to open dashboards. Defaults to a
 	// new broker; pass one to publish from elsewhere (notifications).
 	Broker *Broker
+	// CashPlan serves the 13-week cash forecast and its scenarios
+	// (*cashplan.Service). Without it the forecast pages answer 501.
+	CashPlan CashPlanner
 	// Inbox pushes users' in-app notifications to their open pages as the
 	// notification worker delivers them (*notify.Broker). Without it the
 	// inbox still lists them, on the next page load.
