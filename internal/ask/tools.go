@@ -79,6 +79,7 @@ func NewTools(d Deps) (*Registry, error) {
 	if err := r.Add(t.actionTools()...); err != nil {
 		return nil, err
 	}
+	r.partners, r.now = t.findPartner, t.d.Now
 	return r, nil
 }
 
@@ -220,4 +221,15 @@ func (t *tools) recordLabel(model, name string, id int64) string {
 		return fmt.Sprintf("%s %d", kind, id)
 	}
 	return kind + " " + name
+}
+
+// findPartner resolves a partner name for the caller: the best match, or
+// the equally good candidates.
+func (t *tools) findPartner(ctx context.Context, c Caller, name string) (*partnerMatch, []partnerMatch, error) {
+	r, err := t.openRecords(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	best, cands := r.bestPartner(name)
+	return best, cands, r.err
 }
