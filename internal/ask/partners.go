@@ -103,7 +103,7 @@ func maxEdits(w string) int {
 	switch n := len([]rune(w)); {
 	case n <= 3:
 		return 0
-	case n <= 6:
+	case n <= 4:
 		return 1
 	}
 	return 2

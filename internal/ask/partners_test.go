@@ -19,6 +19,9 @@ func TestMatchScore(t *testing.T) {
 		{"Baltic Logistics", "Alpen Industrieservice GmbH", false},
 		{"Isor", "Isar Systems KG", true}, // one typo in a 4-letter word
 		{"Iosr", "Isar Systems KG", false},
+		{"herman fabrication", "Herrmann Fabrication KG", true},
+		{"Fabricatoin Hermann", "Herrmann Fabrication KG", true},
+		{"Hartmann Robotics", "Herrmann Fabrication KG", false},
 		{"KG", "Isar Systems KG", true}, // as a word: every "KG" matches, the answer asks which
 	}
 	for _, tt := range tests {

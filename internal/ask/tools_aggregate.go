@@ -140,7 +140,11 @@ func (t *tools) aggregate(ctx context.Context, c Caller, in json.RawMessage) (*O
 		rows = append(rows, s.row)
 	}
 	res.Groups = rows
-	out := &Output{Data: &res, Sources: []Source{{Label: fmt.Sprintf("%d %s records", len(ids), p.Model), Model: p.Model}}}
+	kind := p.Model
+	if m, ok := t.schema.Model(p.Model); ok {
+		kind = m.Description
+	}
+	out := &Output{Data: &res, Sources: []Source{{Label: fmt.Sprintf("%d records of %s (%s) in Odoo", len(ids), kind, p.Model), Model: p.Model}}}
 	out.Text = fmt.Sprintf("%d %s records in %d groups.", len(ids), p.Model, len(groups))
 	return out, nil
 }

@@ -325,7 +325,7 @@ func (t *tools) listActions(ctx context.Context, c Caller, in json.RawMessage) (
 	}
 	b.WriteString(".")
 	for _, it := range items {
-		fmt.Fprintf(&b, "\n- %s (%s; approved by %s)", it.Title, it.TypeLabel, strings.Join(it.Approvers, ", "))
+		fmt.Fprintf(&b, "\n- %s (%s; %s; may be approved by %s)", it.Title, it.TypeLabel, strings.ReplaceAll(it.Status, "_", " "), orList(it.Approvers))
 	}
 	out.Text = b.String()
 	return out, nil
