@@ -35,12 +35,14 @@ var (
 // client and odoosync into a real SQLite store, analysed, with alerts and
 // a pending action: what the tools read in production.
 type demo struct {
-	ds    *dataset.Dataset
-	st    *store.Store
-	conn  *store.Connection
-	svc   *actions.Service
-	reg   *ask.Registry
-	alert map[string]int64 // an alert id per area
+	ds   *dataset.Dataset
+	st   *store.Store
+	conn *store.Connection
+	svc  *actions.Service
+	reg  *ask.Registry // reads through a record cache, as in serve
+	// direct reads the store on every call, as the CLI.
+	direct *ask.Registry
+	alert  map[string]int64 // an alert id per area
 }
 
 var (
@@ -144,7 +146,12 @@ func buildDemo(dir string) (*demo, error) {
 		Params: actions.Params{Model: "account.move", ResID: 1, PartnerIDs: []int64{1}, Body: "Dear customer"}}); err != nil {
 		return nil, err
 	}
-	d.reg, err = ask.NewTools(ask.Deps{Store: st, Access: access.New(areas.Catalogue()), Catalogue: areas.Catalogue(), Now: now, Actions: d.svc})
+	deps := ask.Deps{Store: st, Access: access.New(areas.Catalogue()), Catalogue: areas.Catalogue(), Now: now, Actions: d.svc}
+	if d.direct, err = ask.NewTools(deps); err != nil {
+		return nil, err
+	}
+	deps.Cache = analysis.NewRecordCache()
+	d.reg, err = ask.NewTools(deps)
 	return d, err
 }
 

@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
 	"github.com/aicoo/aicoo/internal/store"
@@ -24,6 +26,9 @@ type records struct {
 	st     *store.Store
 	conn   int64
 	schema *dataset.Schema
+	// cached reads the models through the process's record cache; nil
+	// reads the store.
+	cached analysis.Source
 	// visible reports whether the caller may read a model.
 	visible func(model string) bool
 	synced  map[string]bool
@@ -54,6 +59,9 @@ func (t *tools) openRecords(ctx context.Context, c Caller) (*records, error) {
 		visible: func(m string) bool { return t.canSeeModel(c, m) },
 		synced:  map[string]bool{}, fields: map[string]map[string]fieldInfo{},
 		data: map[string]map[int64]map[string]any{}, ids: map[string][]int64{}, names: map[string]map[int64]string{}}
+	if t.d.Cache != nil {
+		r.cached = t.d.Cache.Source(t.d.Store, c.ConnectionID)
+	}
 	for _, s := range states {
 		// A model counts once a sync of it succeeded; a later failure
 		// leaves the last complete copy readable.
@@ -151,26 +159,42 @@ func (r *records) load(model string) map[int64]map[string]any {
 	_, hasActive := m.Field("active")
 	fs := r.fieldsOf(model)
 	var ids []int64
-	for rec, err := range r.st.OdooRecordList(r.ctx, store.OdooRecordListParams{ConnectionID: r.conn, Model: model}) {
-		if err != nil {
-			r.err = fmt.Errorf("ask: read %s: %w", model, err)
-			return d
-		}
-		vals, err := rec.Fields()
-		if err != nil {
-			r.err = fmt.Errorf("ask: %w", err)
-			return d
-		}
+	add := func(id int64, vals map[string]any, active bool) {
 		for k, v := range vals {
 			vals[k] = r.normalise(fs[k], v)
 		}
 		if _, ok := vals["active"]; hasActive && !ok {
-			vals["active"] = rec.Active
+			vals["active"] = active
 		}
-		vals["id"] = rec.OdooID
-		d[rec.OdooID] = vals
-		ids = append(ids, rec.OdooID)
+		vals["id"] = id
+		d[id] = vals
+		ids = append(ids, id)
 	}
+	if r.cached != nil {
+		recs, err := r.cached.Records(r.ctx, model)
+		if err != nil {
+			r.err = fmt.Errorf("ask: read %s: %w", model, err)
+			return d
+		}
+		for _, rec := range recs {
+			// The cache's records are shared: normalise a copy.
+			add(rec.ID(), maps.Clone(map[string]any(rec)), true)
+		}
+	} else {
+		for rec, err := range r.st.OdooRecordList(r.ctx, store.OdooRecordListParams{ConnectionID: r.conn, Model: model}) {
+			if err != nil {
+				r.err = fmt.Errorf("ask: read %s: %w", model, err)
+				return d
+			}
+			vals, err := rec.Fields()
+			if err != nil {
+				r.err = fmt.Errorf("ask: %w", err)
+				return d
+			}
+			add(rec.OdooID, vals, rec.Active)
+		}
+	}
+	slices.Sort(ids)
 	r.ids[model] = ids
 	return d
 }

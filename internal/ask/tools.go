@@ -48,6 +48,11 @@ type Deps struct {
 	// Briefings writes briefings for the briefing tool. When nil the tool
 	// reads the briefings already stored.
 	Briefings Briefer
+	// Cache, when set, is the record cache the analyses of this process
+	// use: the record tools read the synced models decoded once through it
+	// instead of decoding every record on every call (the JSON decoding
+	// is most of a tool's time). Nil reads the store directly.
+	Cache *analysis.RecordCache
 }
 
 // tools is the state the tools share.

@@ -99,12 +99,14 @@ func (t *tools) aggregate(ctx context.Context, c Caller, in json.RawMessage) (*O
 			v, s := r.groupValue(p.Model, k, id)
 			kv, sortBy = append(kv, v), append(sortBy, s)
 		}
-		b, _ := json.Marshal(kv)
-		g, ok := groups[string(b)]
+		// %#v quotes strings and prints maps sorted by key: a stable,
+		// unambiguous key.
+		k := fmt.Sprintf("%#v", kv)
+		g, ok := groups[k]
 		if !ok {
 			g = &acc{key: kv, sortBy: sortBy}
-			groups[string(b)] = g
-			order = append(order, string(b))
+			groups[k] = g
+			order = append(order, k)
 		}
 		g.ids = append(g.ids, id)
 	}

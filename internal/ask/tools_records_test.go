@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
@@ -106,6 +107,22 @@ func TestSearchRecords(t *testing.T) {
 	t.Logf("%s: %d open invoices", partner.Str("name"), res.Count)
 	if len(out.Sources) == 0 || out.Sources[0].Model != "account.move" || out.Sources[0].ID == 0 {
 		t.Errorf("sources: %+v", out.Sources)
+	}
+
+	// The store read directly gives the same answer as the cache.
+	var direct struct {
+		Count   int              `json:"count"`
+		Records []map[string]any `json:"records"`
+	}
+	d.call(t, d.direct, store.RoleCFO, "search_records", map[string]any{
+		"model": "account.move",
+		"domain": []any{[]any{"partner_id", "child_of", partner.ID()}, []any{"move_type", "=", "out_invoice"},
+			[]any{"state", "=", "posted"}, []any{"amount_residual", ">", 0}},
+		"fields": []string{"name", "partner_id", "amount_residual_signed", "invoice_date_due"},
+		"order":  "invoice_date_due desc", "limit": 200,
+	}, &direct)
+	if !reflect.DeepEqual(direct, res) {
+		t.Errorf("from the store: %+v\nthrough the cache: %+v", direct, res)
 	}
 
 	// Default limit, and a dotted path through a relation.
