@@ -85,14 +85,14 @@ func syncSpecs() []odoosync.ModelSpec {
 // read it (propose_action tests use their own store: newDemo).
 func sharedDemo(t *testing.T) *demo {
 	t.Helper()
-	demoOnce.Do(func() { shared, demoErr = buildDemo(filepath.Join(tempRoot, "shared")) })
+	demoOnce.Do(func() { shared, demoErr = buildDemo(store.Config{DataDir: filepath.Join(tempRoot, "shared")}) })
 	if demoErr != nil {
 		t.Fatal(demoErr)
 	}
 	return shared
 }
 
-func buildDemo(dir string) (*demo, error) {
+func buildDemo(cfg store.Config) (*demo, error) {
 	ctx := context.Background()
 	ds, _, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 7, Today: demoToday})
 	if err != nil {
@@ -113,7 +113,8 @@ func buildDemo(dir string) (*demo, error) {
 	if _, err := client.Connect(ctx); err != nil {
 		return nil, err
 	}
-	st, err := store.Open(ctx, store.Config{DataDir: dir, NowFunc: now})
+	cfg.NowFunc = now
+	st, err := store.Open(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}

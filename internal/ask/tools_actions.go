@@ -26,8 +26,8 @@ func (t *tools) actionTools() []Tool {
 		Name: "propose_action",
 		Description: "Propose an action on an Odoo record for a person to approve: a follow-up activity, an internal chatter note, " +
 			"a payment reminder to the customer (account.move), a meeting for a deal (crm.lead) or a task in a project (project.project). " +
-			"It goes through aicoo's policy, approval queue and audit log like aicoo's own proposals; it never runs by itself because of " +
-			"this call. Say to the user what was proposed and which roles must approve it. Only propose what the user asked for.",
+			"It goes through aicoo's policy, approval queue and audit log like aicoo's own proposals, and always waits for a person's " +
+			"approval (or is blocked by the policy). Say to the user what was proposed and which roles must approve it. Only propose what the user asked for.",
 		Schema: schema(map[string]any{
 			"type": enumProp("The action type.", proposable...),
 			"target": schema0(map[string]any{
@@ -117,7 +117,7 @@ func (t *tools) proposeAction(ctx context.Context, c Caller, in json.RawMessage)
 		// One proposal of a type per record and day from people: asking
 		// twice does not queue it twice.
 		Subject: fmt.Sprintf("%s:%d:asked:%s", model, id, today.Format(time.DateOnly)),
-		Source:  "user:" + c.Username + " via " + cmpOr(c.Via, "chat"), Reasoning: p.Reason,
+		Source:  "user:" + c.Username + " via " + cmpOr(c.Via, "chat"), Reasoning: p.Reason, Asked: true,
 		Refs: []analysis.Ref{refOf(model, id)}}
 	switch info.Type {
 	case actions.TypeFollowUpActivity:
@@ -173,8 +173,6 @@ func (t *tools) proposeAction(ctx context.Context, c Caller, in json.RawMessage)
 		text = fmt.Sprintf("This was already proposed today (action %d, %s).", a.ID, a.Status)
 	case a.Status == "pending":
 		text = fmt.Sprintf("Proposed: %s. It waits for approval by a person with the role %s.", a.Description, orList(info.Roles))
-	case a.Status == "approved":
-		text = fmt.Sprintf("Proposed: %s. The policy for this type lets it run without approval (%s); it was approved by the policy.", a.Description, a.PolicyReason)
 	default:
 		text = fmt.Sprintf("Proposed: %s. The policy decided %s: %s.", a.Description, a.Status, a.PolicyReason)
 	}
