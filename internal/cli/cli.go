@@ -78,6 +78,7 @@ func commands() []command {
 		analyzeCommand(),
 		evalCommand(),
 		briefCommand(),
+		askCommand(),
 		auditCommand(),
 		userCommand(),
 		tokenCommand(),
