@@ -126,11 +126,19 @@ func fakeTools(acc *access.Table) []ask.Tool {
 // catalogue and permission table.
 func fakeConfig(t testing.TB) mcpserver.Config {
 	t.Helper()
+	cfg, err := newFakeConfig()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cfg
+}
+
+func newFakeConfig() (mcpserver.Config, error) {
 	cat := areas.Catalogue()
 	acc := access.New(cat)
 	reg := ask.NewRegistry(acc)
 	if err := reg.Add(fakeTools(acc)...); err != nil {
-		t.Fatal(err)
+		return mcpserver.Config{}, err
 	}
-	return mcpserver.Config{Registry: reg, Catalogue: cat, BaseURL: "https://aicoo.example.com/", Version: "test"}
+	return mcpserver.Config{Registry: reg, Catalogue: cat, BaseURL: "https://aicoo.example.com/", Version: "test"}, nil
 }
