@@ -16,14 +16,17 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
+	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/llm"
+	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
@@ -380,4 +383,21 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	return nil
+}
+
+// newAskRegistry builds the ask tool registry that the MCP server (aicoo
+// mcp and /mcp) answers with, checked against the catalogue's permission
+// table. It is the one place the tools are chosen: until the tools of
+// package ask (ask.NewTools) are wired in here, the registry is empty and
+// MCP clients are offered no tools, resources or prompts.
+func newAskRegistry(_ context.Context, _ *config.Config, _ *store.Store, cat *analysis.Catalogue) (*ask.Registry, error) {
+	reg := ask.NewRegistry(access.New(cat))
+	return reg, nil
+}
+
+// mcpConfig is the MCP server's configuration over reg: metric resources
+// from the catalogue, sources linked to the dashboard's public address
+// when server.base_url is set.
+func mcpConfig(cfg *config.Config, reg *ask.Registry, cat *analysis.Catalogue, logger *slog.Logger) mcpserver.Config {
+	return mcpserver.Config{Registry: reg, Catalogue: cat, BaseURL: cfg.Server.BaseURL, Version: version, Logger: logger}
 }

@@ -7,7 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -84,6 +86,17 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		a.stop(context.Background())
 		return err
 	}
+	var mcpCfg *mcpserver.Config
+	if dashboard {
+		cat := areas.Catalogue()
+		reg, err := newAskRegistry(ctx, cfg, a.store, cat)
+		if err != nil {
+			a.stop(context.Background())
+			return err
+		}
+		c := mcpConfig(cfg, reg, cat, logger)
+		mcpCfg = &c
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
@@ -91,6 +104,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a},
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
+		MCP: mcpCfg,
 	})
 	if err != nil {
 		a.stop(context.Background())
