@@ -56,7 +56,7 @@ func HTTPHandler(cfg Config, verify VerifyFunc, opts HTTPOptions) http.Handler {
 		return New(cfg, c)
 	}, &mcp.StreamableHTTPOptions{
 		SessionTimeout: cmp.Or(opts.SessionTimeout, SessionTimeoutDefault),
-		Logger:         logger,
+		Logger:         sdkLogger(logger),
 		// The SDK refuses requests reaching a loopback address with another
 		// Host header (DNS rebinding). A bearer token is required here, which
 		// a rebound page does not have, and that check would refuse aicoo

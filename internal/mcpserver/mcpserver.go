@@ -56,7 +56,7 @@ const instructions = `aicoo monitors this company's Odoo: its tools read the syn
 func New(cfg Config, c ask.Caller) *mcp.Server {
 	cfg.Logger = cmp.Or(cfg.Logger, slog.New(slog.DiscardHandler))
 	s := mcp.NewServer(&mcp.Implementation{Name: "aicoo", Title: "aicoo", Version: cmp.Or(cfg.Version, "dev")},
-		&mcp.ServerOptions{Instructions: instructions, Logger: cfg.Logger,
+		&mcp.ServerOptions{Instructions: instructions, Logger: sdkLogger(cfg.Logger),
 			// Prompts and resources are always offered, so clients ask for
 			// them even for a role with no tools.
 			HasPrompts: true, HasResources: true, HasTools: true})
@@ -200,4 +200,27 @@ func (b *builder) sourcesText(sources []ask.Source) string {
 		}
 	}
 	return sb.String()
+}
+
+// sdkLogger passes on the SDK's warnings and errors and drops its lines
+// about each session starting and ending.
+func sdkLogger(l *slog.Logger) *slog.Logger {
+	return slog.New(minLevel{Handler: l.Handler(), min: slog.LevelWarn})
+}
+
+type minLevel struct {
+	slog.Handler
+	min slog.Level
+}
+
+func (h minLevel) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= h.min && h.Handler.Enabled(ctx, l)
+}
+
+func (h minLevel) WithAttrs(as []slog.Attr) slog.Handler {
+	return minLevel{Handler: h.Handler.WithAttrs(as), min: h.min}
+}
+
+func (h minLevel) WithGroup(name string) slog.Handler {
+	return minLevel{Handler: h.Handler.WithGroup(name), min: h.min}
 }

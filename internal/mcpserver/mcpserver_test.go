@@ -286,9 +286,20 @@ func TestPrompts(t *testing.T) {
 	if strings.Contains(cfo, "metric_history") {
 		t.Errorf("the prompt sends the model to a tool the server does not have:\n%s", cfo)
 	}
-	sales := get(store.RoleSales, "month-end-close-review", nil)
-	if strings.Contains(sales, "finance.cash.position") || !strings.Contains(sales, "the month just ended") {
-		t.Errorf("sales' month-end prompt:\n%s", sales)
+	// Sales sees neither finance nor expenses: no month-end review at all,
+	// and a weekly review without the operations figures.
+	sp, err := connect(t, cfg, caller(store.RoleSales)).ListPrompts(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range sp.Prompts {
+		if p.Name == "month-end-close-review" {
+			t.Error("sales is offered the month-end close review")
+		}
+	}
+	sales := get(store.RoleSales, "weekly-ops-review", nil)
+	if strings.Contains(sales, "operations.fulfillment") || !strings.Contains(sales, "sales.pipeline.weighted_revenue") || !strings.Contains(sales, "for this week") {
+		t.Errorf("sales' weekly review:\n%s", sales)
 	}
 	if c := get(store.RoleCFO, "collections-call-list", map[string]string{"limit": "5"}); !strings.Contains(c, "the 5 customers") {
 		t.Errorf("collections prompt:\n%s", c)
