@@ -301,7 +301,7 @@ func TestPrompts(t *testing.T) {
 	if strings.Contains(sales, "operations.fulfillment") || !strings.Contains(sales, "sales.pipeline.weighted_revenue") || !strings.Contains(sales, "for this week") {
 		t.Errorf("sales' weekly review:\n%s", sales)
 	}
-	if c := get(store.RoleCFO, "collections-call-list", map[string]string{"limit": "5"}); !strings.Contains(c, "the 5 customers") {
+	if c := get(store.RoleCFO, "collections-call-list", map[string]string{"limit": "5", "min_days_overdue": "30"}); !strings.Contains(c, "the 5 customers") || !strings.Contains(c, "at least 30 days past due") {
 		t.Errorf("collections prompt:\n%s", c)
 	}
 }

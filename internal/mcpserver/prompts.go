@@ -61,13 +61,17 @@ func workflows() []workflow {
 				{Name: "min_days_overdue", Title: "Days overdue", Description: "Only invoices at least this many days past due (default 1)."},
 			},
 			intro: func(a map[string]string) string {
-				return fmt.Sprintf("Build this week's collections call list: the %s customers with the most overdue money, counting invoices at least %s days past due.",
-					orDefault(a["limit"], "10"), orDefault(a["min_days_overdue"], "1"))
+				due := "every invoice past its due date"
+				if d := strings.TrimSpace(a["min_days_overdue"]); d != "" {
+					due = "invoices at least " + d + " days past due"
+				}
+				return fmt.Sprintf("Build this week's collections call list: the %s customers with the most overdue money, counting %s.",
+					orDefault(a["limit"], "10"), due)
 			},
 			steps: []step{
 				{metricTool, "finance", "Call `metric` for finance.ar.overdue (the total overdue) and finance.dso_days."},
 				{"explain_metric", "finance", "Call `explain_metric` for finance.ar.overdue: the overdue invoices behind it."},
-				{"search_records", "", "Call `search_records` on account.move with the domain [[\"move_type\",\"=\",\"out_invoice\"],[\"state\",\"=\",\"posted\"],[\"payment_state\",\"in\",[\"not_paid\",\"partial\"]]], the fields partner_id, name, invoice_date_due and amount_residual, the order \"amount_residual desc\" and limit 200, and keep those past due by the days asked."},
+				{"search_records", "finance", "Call `search_records` on account.move with the domain [[\"move_type\",\"=\",\"out_invoice\"],[\"state\",\"=\",\"posted\"],[\"payment_state\",\"in\",[\"not_paid\",\"partial\"]]], the fields partner_id, name, invoice_date_due and amount_residual, the order \"amount_residual desc\" and limit 200, and keep those past due as asked."},
 				{"get_record", "", "Call `get_record` on res.partner for each customer on the list, for the contact person, phone and email."},
 				{alertsTool, "finance", "Call `alerts` with area finance for open alerts about these customers' invoices."},
 				{alertsTool, "customers", "Call `alerts` with area customers for churn-risk alerts about them."},
