@@ -8,7 +8,9 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/cashplan"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -85,6 +87,17 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		a.stop(context.Background())
 		return err
 	}
+	var mcpCfg *mcpserver.Config
+	if dashboard {
+		cat := areas.Catalogue()
+		reg, err := a.newAskRegistry(cat)
+		if err != nil {
+			a.stop(context.Background())
+			return err
+		}
+		c := mcpConfig(cfg, reg, cat, logger)
+		mcpCfg = &c
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
@@ -92,6 +105,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: cashplan.New(a.store, nil),
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
+		MCP: mcpCfg,
 	})
 	if err != nil {
 		a.stop(context.Background())

@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -132,6 +133,10 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// LoginBackoffMax caps the wait. Defaults to LoginBackoffMaxDefault.
 	LoginBackoffMax time.Duration
+
+	// MCP serves aicoo's tools to MCP clients as streamable HTTP at /mcp,
+	// for callers with an API token. Without it /mcp is not served.
+	MCP *mcpserver.Config
 }
 
 // Server holds the handlers' dependencies.
@@ -216,6 +221,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /setup", s.showSetup)
 	mux.HandleFunc("POST /setup", s.setup)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	s.mountMCP(mux)
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.guard(rt))
 	}
