@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // Kind is what a result is.
@@ -94,6 +95,8 @@ type Index struct {
 	// byPrimary lists documents by the compact form of their first
 	// primary field, sorted, for whole-number and prefix matches.
 	byPrimary []int32
+	// pool holds *scratch for searches.
+	pool sync.Pool
 }
 
 // builder collects documents and their fields.
@@ -209,12 +212,6 @@ type Hit struct {
 	Score float64
 }
 
-// acc accumulates one document's best match per query word.
-type acc struct {
-	best  [maxQueryWords]float32
-	bonus float32
-}
-
 // maxQueryWords bounds the words of a query; more are ignored.
 const maxQueryWords = 8
 
@@ -230,24 +227,33 @@ func (ix *Index) Search(query string, visible func(*Doc) bool, limit int) []Hit 
 	if len(words) > maxQueryWords {
 		words = words[:maxQueryWords]
 	}
-	accs := map[int32]*acc{}
-	get := func(doc int32) *acc {
-		a := accs[doc]
-		if a == nil {
-			a = &acc{}
-			accs[doc] = a
-		}
-		return a
-	}
+	sc := ix.scratch()
+	defer ix.release(sc)
+	n := len(words)
 	for qi, w := range words {
 		ix.matchWord(w, func(vi int32, q float32) {
 			for _, p := range ix.postings[vi] {
-				s := q * float32(p.weight) / weightPrimary
-				if a := get(p.doc); s > a.best[qi] {
-					a.best[qi] = s
+				// Only documents that matched every word before this one
+				// can still match the whole query.
+				if int(sc.count[p.doc]) != qi {
+					continue
 				}
+				s := q * float32(p.weight) / weightPrimary
+				if sc.cur[p.doc] == 0 {
+					sc.curT = append(sc.curT, p.doc)
+				}
+				sc.cur[p.doc] = max(sc.cur[p.doc], s)
 			}
 		})
+		for _, d := range sc.curT {
+			if qi == 0 {
+				sc.allT = append(sc.allT, d)
+			}
+			sc.sum[d] += sc.cur[d]
+			sc.count[d]++
+			sc.cur[d] = 0
+		}
+		sc.curT = sc.curT[:0]
 	}
 	// The whole query as a number or name: "INV/2026/00042" typed with
 	// or without its separators.
@@ -259,43 +265,66 @@ func (ix *Index) Search(query string, visible func(*Doc) bool, limit int) []Hit 
 			if !strings.HasPrefix(p, c) {
 				break
 			}
-			// The number typed without its separators ("inv202600042")
-			// splits into other words than the number's: it matches
-			// every word.
-			a := get(d)
-			for qi := range words {
-				a.best[qi] = max(a.best[qi], qPrefix)
+			if sc.count[d] == 0 && sc.bonus[d] == 0 {
+				sc.allT = append(sc.allT, d)
 			}
 			if p == c {
-				a.bonus = bonusExact
+				sc.bonus[d] = bonusExact
 			} else {
-				a.bonus = bonusPrefix
+				sc.bonus[d] = bonusPrefix
 			}
 		}
 	}
-	hits := make([]Hit, 0, min(len(accs), 256))
-	for d, a := range accs {
-		doc := &ix.docs[d]
-		sum := float32(0)
-		all := true
-		for qi := range words {
-			if a.best[qi] == 0 {
-				all = false
-				break
-			}
-			sum += a.best[qi]
-		}
-		if !all || !visible(doc) {
+	hits := make([]Hit, 0, limit+1)
+	for _, d := range sc.allT {
+		count, bonus := int(sc.count[d]), sc.bonus[d]
+		if count < n && bonus == 0 {
 			continue
 		}
-		score := float64(sum)/float64(len(words)) + float64(a.bonus) + float64(doc.Boost)
-		hits = append(hits, Hit{Doc: doc, Score: score})
+		doc := &ix.docs[d]
+		if !visible(doc) {
+			continue
+		}
+		// The number typed without its separators ("inv202600042")
+		// splits into other words than the number's: the words it does
+		// not hold count as prefixes.
+		sum := sc.sum[d] + qPrefix*float32(n-count)
+		h := Hit{Doc: doc, Score: float64(sum)/float64(n) + float64(bonus) + float64(doc.Boost)}
+		if len(hits) == limit && compareHits(h, hits[limit-1]) >= 0 {
+			continue
+		}
+		i, _ := slices.BinarySearchFunc(hits, h, compareHits)
+		hits = slices.Insert(hits, i, h)
+		if len(hits) > limit {
+			hits = hits[:limit]
+		}
 	}
-	slices.SortFunc(hits, compareHits)
-	if len(hits) > limit {
-		hits = hits[:limit]
+	return hits
+}
+
+// scratch is the per-search working memory, one slot per document.
+type scratch struct {
+	cur, sum, bonus []float32
+	count           []uint8
+	// curT lists the documents of cur set by the current word; allT the
+	// documents touched by the search, to clear afterwards.
+	curT, allT []int32
+}
+
+func (ix *Index) scratch() *scratch {
+	if sc, ok := ix.pool.Get().(*scratch); ok {
+		return sc
 	}
-	return slices.Clip(hits)
+	n := len(ix.docs)
+	return &scratch{cur: make([]float32, n), sum: make([]float32, n), bonus: make([]float32, n), count: make([]uint8, n)}
+}
+
+func (ix *Index) release(sc *scratch) {
+	for _, d := range sc.allT {
+		sc.sum[d], sc.bonus[d], sc.count[d] = 0, 0, 0
+	}
+	sc.allT, sc.curT = sc.allT[:0], sc.curT[:0]
+	ix.pool.Put(sc)
 }
 
 // compareHits orders hits best first: by score, then kind, then the

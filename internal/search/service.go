@@ -35,9 +35,9 @@ const (
 	CheckEveryDefault = 5 * time.Second
 	AicooFreshDefault = 15 * time.Second
 	// MaxDocsDefault bounds the records indexed per connection: about
-	// 300 MB at the ~300 bytes a record measured on the medium demo
-	// company (docs/ask.md, "Smart search").
-	MaxDocsDefault = 1_000_000
+	// 175 MB at the ~350 bytes a record measured on the medium demo
+	// company (docs/ask.md, "Smart search"), which indexes 55,000.
+	MaxDocsDefault = 500_000
 	// LimitDefault and LimitMax bound the results of one search.
 	LimitDefault = 20
 	LimitMax     = 100
