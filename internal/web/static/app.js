@@ -88,6 +88,14 @@
   function items() {
     return Array.from(list.querySelectorAll("[role=option]"));
   }
+  // chosen returns the address of the result picked with the arrow keys.
+  function chosen() {
+    const opts = items();
+    if (list.hidden || active < 0 || !opts[active]) {
+      return "";
+    }
+    return opts[active].querySelector("a").href;
+  }
   function close() {
     list.hidden = true;
     input.setAttribute("aria-expanded", "false");
@@ -109,6 +117,7 @@
   }
   function show(q, data) {
     list.replaceChildren();
+    list.dataset.q = q;
     data.forEach(function (r, i) {
       const li = document.createElement("li");
       li.id = "search-opt-" + i;
@@ -189,9 +198,9 @@
     } else if (ev.key === "ArrowUp" && opts.length) {
       ev.preventDefault();
       highlight(Math.max(active - 1, -1));
-    } else if (ev.key === "Enter" && active >= 0 && opts[active] && !list.hidden) {
+    } else if (ev.key === "Enter" && chosen()) {
       ev.preventDefault();
-      window.location.href = opts[active].querySelector("a").href;
+      window.location.href = chosen();
     } else if (ev.key === "Escape") {
       if (!list.hidden) {
         ev.preventDefault();
@@ -201,9 +210,14 @@
       }
     }
   });
+  // The form submits on Enter (some keyboards send it as a separate
+  // character event): a chosen result wins over the results page.
   form.addEventListener("submit", function (ev) {
     if (!input.value.trim()) {
       ev.preventDefault();
+    } else if (chosen()) {
+      ev.preventDefault();
+      window.location.href = chosen();
     }
   });
   document.addEventListener("click", function (ev) {
