@@ -84,6 +84,7 @@ func commands() []command {
 		alertsCommand(),
 		rulesCommand(),
 		settingsCommand(),
+		searchCommand(),
 		jobsCommand(),
 		notifyCommand(),
 		configCommand(),

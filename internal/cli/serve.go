@@ -84,12 +84,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		a.stop(context.Background())
 		return err
 	}
+	// One search index per connection for the dashboard, built in the
+	// background as soon as the instance accepts requests.
+	searcher := newSearchService(a, logger)
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a},
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, Search: searcher,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 	})
 	if err != nil {
@@ -103,6 +106,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		url := "http://" + addr.String()
 		logger.Info("aicoo started", "version", version, "url", url, "store", a.store.Dialect(), "dashboard", dashboard)
 		if dashboard {
+			warmSearch(ctx, a, searcher, logger)
 			base := cfg.PublicURL()
 			if cfg.Server.BaseURL == "" {
 				base = url
