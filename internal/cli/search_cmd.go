@@ -106,8 +106,8 @@ func newSearchService(a *app, logger *slog.Logger) *search.Service {
 	return search.New(search.Config{Store: a.store, Access: access.New(cat), Catalogue: cat, Logger: logger})
 }
 
-// warmSearch builds the index of every connection in the background, so
-// the first search of the dashboard does not wait for it.
+// warmSearch builds the index of every connection in the background and
+// keeps it fresh after each sync until ctx ends.
 func warmSearch(ctx context.Context, a *app, svc *search.Service, logger *slog.Logger) {
 	conns, err := a.store.Connections(ctx)
 	if err != nil {
@@ -115,6 +115,6 @@ func warmSearch(ctx context.Context, a *app, svc *search.Service, logger *slog.L
 		return
 	}
 	for _, c := range conns {
-		svc.Warm(ctx, c.ID)
+		svc.Watch(ctx, c.ID)
 	}
 }

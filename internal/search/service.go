@@ -10,9 +10,11 @@
 // records it holds) and rebuilds the records index when that changed; the
 // aicoo index is rebuilt when older than AicooFresh. A rebuild runs in the
 // background while searches keep using the previous index, so no search
-// waits for one except the very first of a connection. The sync pipeline
-// needs no hook, and a process that does not run the sync (aicoo serve
-// beside aicoo worker) sees the new data all the same.
+// waits for one except the very first of a connection; Watch does the
+// same checks on a timer, so that the index is fresh before anyone
+// searches. The sync pipeline needs no hook, and a process that does not
+// run the sync (aicoo serve beside aicoo worker) sees the new data all the
+// same.
 package search
 
 import (
@@ -162,12 +164,23 @@ func (s *Service) Refresh(ctx context.Context, connectionID int64) error {
 	return s.rebuild(ctx, connectionID, s.conn(connectionID), true, true, true)
 }
 
-// Warm builds a connection's indexes in the background, so that its first
-// search does not wait (aicoo serve calls it at start-up).
-func (s *Service) Warm(ctx context.Context, connectionID int64) {
+// Watch builds a connection's indexes in the background and then keeps
+// them fresh until ctx ends, checking every CheckEvery as a search would,
+// so neither the first search nor the first after a sync meets an old
+// index (aicoo serve watches every connection).
+func (s *Service) Watch(ctx context.Context, connectionID int64) {
 	s.wg.Go(func() {
-		if _, _, err := s.indexes(context.WithoutCancel(ctx), connectionID); err != nil {
-			s.cfg.Logger.Warn("search: building the index", "connection", connectionID, "error", err)
+		t := time.NewTicker(s.cfg.CheckEvery)
+		defer t.Stop()
+		for {
+			if _, _, err := s.indexes(ctx, connectionID); err != nil && ctx.Err() == nil {
+				s.cfg.Logger.Warn("search: building the index", "connection", connectionID, "error", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
 		}
 	})
 }

@@ -265,3 +265,42 @@ func (f *failingStore) fail() error {
 func (f *failingStore) OdooSyncStateList(context.Context, int64) ([]*store.OdooSyncState, error) {
 	return nil, f.fail()
 }
+
+// TestServiceWatch keeps the index fresh without a search: records synced
+// after the watch started are indexed, and the watch ends with its context.
+func TestServiceWatch(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	cat := areas.Catalogue()
+	svc := New(Config{Store: st, Access: access.New(cat), Catalogue: cat, CheckEvery: 10 * time.Millisecond})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer svc.Wait()
+	defer cancel()
+	ds := company(t, demodata.SizeSmall)
+	// The connection is watched before its first sync (as the demo starts).
+	c, err := st.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "demo"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc.Watch(ctx, c.ID)
+	deadline := time.Now().Add(30 * time.Second)
+	for svc.Stats(c.ID).Aicoo == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the watch built no index")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := svc.Stats(c.ID).Records; n != 0 {
+		t.Fatalf("%d records before the sync", n)
+	}
+	if conn := load(t, st, ds); conn != c.ID {
+		t.Fatalf("loaded into connection %d, want %d", conn, c.ID)
+	}
+	for svc.Stats(c.ID).Records == 0 {
+		if time.Now().After(deadline) {
+			t.Fatal("the synced records were not indexed")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel()
+	svc.Wait() // returns: the watch ended
+}
