@@ -45,6 +45,8 @@ type searchPage struct {
 	Query   string
 	Results []searchResultJSON
 	Error   string
+	// More is set when the results stopped at the limit.
+	More bool
 }
 
 // searchParams reads q and limit; a bad limit is an error for people.
@@ -123,7 +125,7 @@ func (s *Server) showSearch(w http.ResponseWriter, r *http.Request) {
 			s.serverError(w, r, err)
 			return
 		}
-		p.Results = res
+		p.Results, p.More = res, len(res) == limit
 	}
 	code := http.StatusOK
 	if bad != "" {
