@@ -275,10 +275,20 @@ func (ix *Index) Search(query string, visible func(*Doc) bool, limit int) []Hit 
 			}
 		}
 	}
+	// A number typed whole (or its beginning) that is some document's
+	// number finds those documents, not others that hold its words in
+	// other fields (a bill whose vendor reference starts with "INV" for
+	// INV/2026/00042).
+	exact := false
+	if strings.ContainsAny(folded, "0123456789") {
+		for _, d := range sc.allT {
+			exact = exact || sc.bonus[d] > 0
+		}
+	}
 	hits := make([]Hit, 0, limit+1)
 	for _, d := range sc.allT {
 		count, bonus := int(sc.count[d]), sc.bonus[d]
-		if count < n && bonus == 0 {
+		if count < n && bonus == 0 || exact && bonus == 0 {
 			continue
 		}
 		doc := &ix.docs[d]
