@@ -88,6 +88,21 @@
   function items() {
     return Array.from(list.querySelectorAll("[role=option]"));
   }
+  // place keeps the list inside the window: it starts under the box and
+  // moves left when it would pass the right edge (no sideways scroll).
+  function place() {
+    list.style.left = "";
+    const r = list.getBoundingClientRect();
+    const over = r.right - document.documentElement.clientWidth + 8;
+    if (over > 0) {
+      list.style.left = -Math.min(over, Math.max(r.left - 8, 0)) + "px";
+    }
+  }
+  window.addEventListener("resize", function () {
+    if (!list.hidden) {
+      place();
+    }
+  });
   // chosen returns the address of the result picked with the arrow keys.
   function chosen() {
     const opts = items();
@@ -148,6 +163,7 @@
     all.append(more);
     list.append(all);
     list.hidden = false;
+    place();
     input.setAttribute("aria-expanded", "true");
     if (status) {
       status.textContent = data.length ? data.length + " results" : "Nothing found";
