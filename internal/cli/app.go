@@ -32,6 +32,7 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/pipeline"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -388,10 +389,11 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 	return nil
 }
 
-// newAskRegistry builds the ask tool registry of the app: the chat, the
-// MCP endpoint and the smart search answer with it. Proposals go through
-// the app's actions service, briefings through its generator.
-func (a *app) newAskRegistry(cat *analysis.Catalogue) (*ask.Registry, error) {
+// newAskRegistry builds the ask tool registry of the app: the chat and the
+// MCP endpoint answer with it. Proposals go through the app's actions
+// service, briefings through its generator; with a search service the
+// registry also finds records by name (the search tool).
+func (a *app) newAskRegistry(cat *analysis.Catalogue, searcher *search.Service) (*ask.Registry, error) {
 	var (
 		prop ask.Proposer
 		br   ask.Briefer
@@ -402,7 +404,11 @@ func (a *app) newAskRegistry(cat *analysis.Catalogue) (*ask.Registry, error) {
 	if a.briefer != nil {
 		br = a.briefer
 	}
-	return askTools(a.store, cat, prop, br)
+	reg, err := askTools(a.store, cat, prop, br)
+	if err != nil || searcher == nil {
+		return reg, err
+	}
+	return reg, reg.Add(search.Tool(searcher))
 }
 
 // askTools is the one place the tools of the ask registry are chosen,

@@ -88,6 +88,7 @@ func commands() []command {
 		alertsCommand(),
 		rulesCommand(),
 		settingsCommand(),
+		searchCommand(),
 		jobsCommand(),
 		notifyCommand(),
 		mcpCommand(),

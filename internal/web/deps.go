@@ -5,6 +5,8 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/search"
 )
 
 // AlertActions changes an alert's lifecycle on behalf of a person. The
@@ -106,4 +108,10 @@ func (b *Broker) Subscribers() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.subs)
+}
+
+// Searcher finds partners, documents and aicoo's own items by name or
+// number for the search box (*search.Service implements it).
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) ([]search.Result, error)
 }

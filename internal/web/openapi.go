@@ -40,8 +40,9 @@ var apiSchemas = map[string]any{
 	"AreaList": struct {
 		Data []areaSummary `json:"data"`
 	}{},
-	"AreaResult":   areaResult{},
-	"MetricDetail": metricDetail{},
+	"AreaResult":    areaResult{},
+	"SearchResults": searchJSON{},
+	"MetricDetail":  metricDetail{},
 	"SyncList": struct {
 		Data []syncJSON `json:"data"`
 	}{},

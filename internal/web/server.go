@@ -21,6 +21,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -106,6 +107,10 @@ type Config struct {
 	// to a settings.Service over Store (pass one sharing the job engine's
 	// record cache to make previews cheaper).
 	Thresholds *settings.Service
+	// Search answers the search box, /search and /api/v1/search.
+	// Defaults to a search.Service over Store (pass the one the chat tools
+	// share, so the index is built once).
+	Search Searcher
 	// HashPasswordFunc hashes a password an administrator sets from the
 	// dashboard, refusing one that breaks the rules. Defaults to
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
@@ -175,6 +180,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Broker == nil {
 		cfg.Broker = NewBroker()
+	}
+	if cfg.Search == nil {
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
 	}
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
