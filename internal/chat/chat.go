@@ -29,7 +29,7 @@ import (
 const (
 	MaxToolCallsDefault = 8
 	MaxTokensDefault    = 200_000
-	MaxSecondsDefault   = 90 * time.Second
+	MaxTimeDefault   = 90 * time.Second
 	// AnswerTokensDefault bounds what the model writes in one step.
 	AnswerTokensDefault = 1500
 	// QuestionMax bounds a question, in characters.
@@ -108,7 +108,7 @@ func New(reg *ask.Registry, model Model, st Store, opts Options) (*Service, erro
 	l := opts.Limits
 	l.MaxToolCalls = cmp.Or(l.MaxToolCalls, MaxToolCallsDefault)
 	l.MaxTokens = cmp.Or(l.MaxTokens, MaxTokensDefault)
-	l.MaxTime = cmp.Or(l.MaxTime, MaxSecondsDefault)
+	l.MaxTime = cmp.Or(l.MaxTime, MaxTimeDefault)
 	l.AnswerTokens = cmp.Or(l.AnswerTokens, AnswerTokensDefault)
 	if l.MaxToolCalls < 0 || l.MaxTokens < 0 || l.MaxTime < 0 || l.AnswerTokens < 0 {
 		return nil, fmt.Errorf("chat: limits must not be negative: %+v", l)
@@ -377,7 +377,7 @@ func (s *Service) stop(ctx context.Context, a *Answer, err error) {
 		a.Note = "This month's language-model budget (llm.monthly_budget) is spent, so aicoo cannot answer free-form questions until next month or until an administrator raises the budget."
 	case errors.Is(err, context.DeadlineExceeded) && ctx.Err() != nil:
 		a.Stopped = StopTime
-		a.Note = fmt.Sprintf("aicoo stopped after %s, the longest one question may take (ask.max_seconds); the answer may be incomplete.", s.limits.MaxTime.Round(time.Second))
+		a.Note = fmt.Sprintf("aicoo stopped after %s, the longest one question may take (ask.timeout); the answer may be incomplete.", s.limits.MaxTime.Round(time.Second))
 	default:
 		a.Stopped = StopModel
 		a.Note = "The language model did not answer; try again in a moment. (" + oneLine(err.Error()) + ")"

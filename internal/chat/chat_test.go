@@ -213,7 +213,7 @@ func TestAnswerCases(t *testing.T) {
 			answers: []llmtest.Answer{{Text: "late"}},
 			slow:    true,
 			check: func(t *testing.T, e *env, a *chat.Answer) {
-				if a.Stopped != chat.StopTime || !strings.Contains(a.Note, "ask.max_seconds") {
+				if a.Stopped != chat.StopTime || !strings.Contains(a.Note, "ask.timeout") {
 					t.Fatalf("answer = %+v", a)
 				}
 			},
