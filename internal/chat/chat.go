@@ -29,7 +29,7 @@ import (
 const (
 	MaxToolCallsDefault = 8
 	MaxTokensDefault    = 200_000
-	MaxTimeDefault   = 90 * time.Second
+	MaxTimeDefault      = 90 * time.Second
 	// AnswerTokensDefault bounds what the model writes in one step.
 	AnswerTokensDefault = 1500
 	// QuestionMax bounds a question, in characters.
