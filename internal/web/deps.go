@@ -5,7 +5,16 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/chat"
 )
+
+// Asker answers free-form questions with a language model calling tools
+// (*chat.Service); threads are read from the store.
+type Asker interface {
+	Enabled() bool
+	Ask(ctx context.Context, q chat.Question, onEvent func(chat.Event)) (*chat.Answer, error)
+}
 
 // AlertActions changes an alert's lifecycle on behalf of a person. The
 // alerts package implements it (it records who did what, stops escalation,
