@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
@@ -23,9 +24,12 @@ import (
 // answers with it (or with Answer when set), streaming the text in words.
 type scriptModel struct {
 	enabled bool
-	mu      sync.Mutex
-	answer  string
-	calls   int
+	// delay is waited before each streamed word, so a browser sees the
+	// answer grow.
+	delay  time.Duration
+	mu     sync.Mutex
+	answer string
+	calls  int
 }
 
 func (m *scriptModel) Enabled() bool { return m.enabled }
@@ -44,6 +48,7 @@ func (m *scriptModel) Converse(_ context.Context, call llm.ConverseCall) (*llm.C
 		answer = "Cash is 1,200.50 EUR today."
 	}
 	for _, w := range strings.SplitAfter(answer, " ") {
+		time.Sleep(m.delay)
 		call.OnText(w)
 	}
 	return &llm.ConverseResult{Text: answer, Usage: usage}, nil
