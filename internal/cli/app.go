@@ -21,6 +21,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/briefing"
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/llm"
@@ -52,6 +53,7 @@ type app struct {
 	webBroker *web.Broker
 	llm       *llm.Client
 	briefer   *briefing.Generator
+	chat      *chat.Service
 	migrated  atomic.Bool
 	clients   sync.Map // connection id -> *odoo.Client, connected
 	pipeline  *pipeline.Pipeline
@@ -118,7 +120,10 @@ func (a *app) startServices(logger *slog.Logger) error {
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}
-	a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger)
+	if a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger); err != nil {
+		return err
+	}
+	a.chat, err = newChat(a.cfg, a.store, a.llm, logger, a.metrics)
 	return err
 }
 

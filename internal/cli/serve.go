@@ -89,7 +89,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a},
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, Ask: a.chat,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 	})
 	if err != nil {
