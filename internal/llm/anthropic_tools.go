@@ -14,7 +14,7 @@ import (
 // Converse streams one Messages API request with tools. The system prompt
 // and the tool list are the same on every step of every question, so both
 // carry a cache breakpoint (cache_control): later steps read them from the
-// prompt cache at a tenth of the price.
+// prompt cache at a tenth of the price. So does the conversation so far.
 func (p *anthropicProvider) Converse(ctx context.Context, c Conversation, onText func(string)) (*ToolReply, error) {
 	params := anthropic.MessageNewParams{
 		Model:     anthropic.Model(c.Model),
@@ -52,6 +52,16 @@ func (p *anthropicProvider) Converse(ctx context.Context, c Conversation, onText
 			params.Messages = append(params.Messages, anthropic.NewAssistantMessage(blocks...))
 		} else {
 			params.Messages = append(params.Messages, anthropic.NewUserMessage(blocks...))
+		}
+	}
+	// A third breakpoint after the conversation so far: the next step of a
+	// tool loop reads it (tool results included) from the cache instead of
+	// paying for it again.
+	if n := len(params.Messages); n > 0 && len(c.Tools) > 0 {
+		if blocks := params.Messages[n-1].Content; len(blocks) > 0 {
+			if cc := blocks[len(blocks)-1].GetCacheControl(); cc != nil {
+				*cc = anthropic.NewCacheControlEphemeralParam()
+			}
 		}
 	}
 

@@ -79,6 +79,12 @@ func TestConverse(t *testing.T) {
 				if len(sys) != 1 || sys[0].(map[string]any)["cache_control"] == nil || ts[1].(map[string]any)["cache_control"] == nil || ts[0].(map[string]any)["cache_control"] != nil {
 					t.Fatalf("cache breakpoints: system %v tools %v", sys, ts)
 				}
+				// The conversation so far carries the third breakpoint.
+				msgs, _ := reqs[1].Body["messages"].([]any)
+				last := msgs[len(msgs)-1].(map[string]any)["content"].([]any)
+				if last[len(last)-1].(map[string]any)["cache_control"] == nil {
+					t.Fatalf("last block of the conversation has no cache breakpoint: %v", last)
+				}
 				if ap := ts[0].(map[string]any)["input_schema"].(map[string]any); ap["additionalProperties"] != false || ap["type"] != "object" {
 					t.Fatalf("schema sent = %v", ap)
 				}
