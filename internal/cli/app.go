@@ -23,6 +23,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/jobs"
@@ -57,6 +58,7 @@ type app struct {
 	webBroker *web.Broker
 	llm       *llm.Client
 	briefer   *briefing.Generator
+	chat      *chat.Service
 	migrated  atomic.Bool
 	clients   sync.Map // connection id -> *odoo.Client, connected
 	pipeline  *pipeline.Pipeline

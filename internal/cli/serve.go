@@ -100,6 +100,15 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		}
 		c := mcpConfig(cfg, reg, cat, logger)
 		mcpCfg = &c
+		// The chat answers with the same tools as MCP clients.
+		if a.chat, err = newChat(cfg, a.store, a.llm, reg, logger, a.metrics); err != nil {
+			a.stop(context.Background())
+			return err
+		}
+	}
+	var asker web.Asker
+	if a.chat != nil {
+		asker = a.chat
 	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
@@ -107,6 +116,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: cashplan.New(a.store, nil), Search: searcher,
+		Ask: asker,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 		MCP: mcpCfg,
 	})

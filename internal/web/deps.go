@@ -6,8 +6,16 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/search"
 )
+
+// Asker answers free-form questions with a language model calling tools
+// (*chat.Service); threads are read from the store.
+type Asker interface {
+	Enabled() bool
+	Ask(ctx context.Context, q chat.Question, onEvent func(chat.Event)) (*chat.Answer, error)
+}
 
 // AlertActions changes an alert's lifecycle on behalf of a person. The
 // alerts package implements it (it records who did what, stops escalation,

@@ -195,6 +195,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 		f.impact = &testImpact{}
 		cfg.Impact = f.impact
 	}
+	if cfg.Ask == nil {
+		cfg.Ask = newAsker(t, s, &scriptModel{enabled: true})
+	}
 	srv, err := New(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -346,6 +349,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/settings/users/%d/password", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/phone", tu), admin},
 
+		{"GET", "/ask", all},
+		{"POST", "/ask", all},
+		{"POST", "/api/v1/ask", all},
+		{"GET", "/api/v1/threads", all},
+
 		{"GET", "/api/v1/me", all},
 		{"GET", "/api/v1/overview", all},
 		{"GET", "/api/v1/alerts", all},
@@ -451,6 +459,9 @@ func TestPermissionMatrix(t *testing.T) {
 		if rt.pattern == "/api/v1/events" {
 			continue // a stream; covered by TestLiveEvents
 		}
+		if strings.Contains(rt.pattern, "threads/{id}") {
+			continue // a user's own threads only; covered by TestAskAPI and TestAskPage
+		}
 		if !covered[rt.method+" "+p] {
 			t.Errorf("route %s %s is missing from the permission matrix", rt.method, p)
 		}
@@ -475,6 +486,7 @@ func TestPermissionMatrix(t *testing.T) {
 		"/sales.stall_factor":         {"", "value=2&action=preview"},
 		"/operations.task_stage_days": {"", "value=10&action=save"},
 		"/customers.churn_factor":     {`{"value": 4}`, ""},
+		"/ask":                        {`{"question": "How much cash?"}`, "question=How+much+cash%3F"},
 	}
 	for _, c := range cases {
 		roles := []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer}

@@ -81,8 +81,17 @@ var apiSchemas = map[string]any{
 	"ChannelList": struct {
 		Data []ChannelStatus `json:"data"`
 	}{},
-	"ChannelTest":     channelTestResult{},
-	"User":            userJSON{},
+	"ChannelTest": channelTestResult{},
+	"User":        userJSON{},
+	"AskAnswer":   askAnswerJSON{},
+	"ThreadList": struct {
+		Data []threadJSON `json:"data"`
+	}{},
+	"Thread":        threadDetail{},
+	"ThreadSummary": threadJSON{},
+	"ThreadDeleted": struct {
+		Deleted int64 `json:"deleted"`
+	}{},
 	"UserCredentials": userCredentials{},
 }
 
@@ -94,6 +103,8 @@ var apiRequests = map[string]any{
 	"POST /api/v1/users/{id}/role":                  roleInput{},
 	"POST /api/v1/users/{id}/password":              passwordInput{},
 	"POST /api/v1/users/{id}/phone":                 phoneInput{},
+	"POST /api/v1/ask":                              askInput{},
+	"POST /api/v1/threads/{id}/rename":              renameInput{},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
@@ -135,6 +146,10 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + rt.doc.Schema}}}
 		default:
 			ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
+		}
+		if rt.doc.Schema != "" && strings.Contains(rt.doc.Summary, "text/event-stream") {
+			// JSON by default, a stream when asked for.
+			ok["content"].(map[string]any)["text/event-stream"] = map[string]any{"schema": map[string]any{"type": "string"}}
 		}
 		code := "200"
 		switch {

@@ -111,6 +111,10 @@ type Config struct {
 	// Defaults to a search.Service over Store (pass the one the chat tools
 	// share, so the index is built once).
 	Search Searcher
+	// Ask answers free-form questions on /ask and POST /api/v1/ask
+	// (*chat.Service). Without it, or without a model, the page says how
+	// to configure one and the API answers 501.
+	Ask Asker
 	// HashPasswordFunc hashes a password an administrator sets from the
 	// dashboard, refusing one that breaks the rules. Defaults to
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
