@@ -2,12 +2,15 @@ package chat_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/access"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/llm"
@@ -297,5 +300,57 @@ func TestAskRefusals(t *testing.T) {
 	}
 	if _, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "Hi"}, nil); !errors.Is(err, chat.ErrNoModel) || svc.Enabled() {
 		t.Fatalf("without a model: %v", err)
+	}
+}
+
+// TestDirectAnswerWithoutModel: without a model the question patterns are
+// answered by the tools alone, stored in the thread like any answer; a
+// role the tool refuses is told so; other questions need a model.
+func TestDirectAnswerWithoutModel(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "anthropic", chat.Limits{}, 0)
+	ctx := context.Background()
+	reg := ask.NewRegistry(access.New(areas.Catalogue()))
+	if err := reg.Add(ask.Tool{Name: "metric", Perm: access.View, Area: "finance", Schema: json.RawMessage(`{"type":"object"}`),
+		Run: func(_ context.Context, _ ask.Caller, in json.RawMessage) (*ask.Output, error) {
+			var args struct{ Name string }
+			_ = json.Unmarshal(in, &args)
+			if args.Name != "finance.cash.position" {
+				return nil, &ask.InputError{Tool: "metric", Msg: "unknown figure"}
+			}
+			return &ask.Output{Text: "Cash is 580,370.00 EUR.", Sources: []ask.Source{{Label: "Cash position", Path: "/analytics/finance/metrics/finance.cash.position"}}}, nil
+		}}); err != nil {
+		t.Fatal(err)
+	}
+	none, err := llm.New(llm.Config{}, llm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := chat.New(reg, none, e.store, chat.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var streamed strings.Builder
+	a, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "What is our cash?"}, func(ev chat.Event) {
+		if ev.Type == "text" {
+			streamed.WriteString(ev.Text)
+		}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Text != "Cash is 580,370.00 EUR." || streamed.String() != a.Text || len(a.Tools) != 1 || a.Tools[0].Name != "metric" ||
+		len(a.Sources) != 1 || a.MessageID == 0 || a.Note == "" {
+		t.Fatalf("direct answer %+v", a)
+	}
+	if msgs, err := e.store.AskMessageList(ctx, a.ThreadID); err != nil || len(msgs) != 2 {
+		t.Fatalf("thread holds %d messages, %v", len(msgs), err)
+	}
+	refused, err := svc.Ask(ctx, chat.Question{Caller: e.sales, Text: "cash"}, nil)
+	if err != nil || !strings.HasPrefix(refused.Text, "Your role does not see this") {
+		t.Fatalf("sales asks for cash: %+v %v", refused, err)
+	}
+	if _, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "Why did margins drop?"}, nil); !errors.Is(err, chat.ErrNoModel) {
+		t.Fatalf("a free-form question without a model: %v", err)
 	}
 }

@@ -21,7 +21,9 @@ import (
 const noModelText = "Free-form questions need a language model, and none is configured (llm.provider is \"none\"). " +
 	"An administrator can set llm.provider to \"anthropic\" with an API key (llm.api_key), or to \"openai\" for any " +
 	"OpenAI-compatible endpoint such as a local Ollama or llama.cpp server (llm.base_url), then restart aicoo. " +
-	"Until then every figure is on the Overview, Alerts and Analytics pages."
+	"Until then aicoo answers a few questions directly from its own figures: \"What is overdue from <customer>?\", " +
+	"\"cash\", \"top 10 customers by revenue this year\", \"open alerts\" and \"what needs approval?\"; every figure " +
+	"is also on the Overview, Alerts and Analytics pages."
 
 // threadsShown bounds the threads listed on the page and by the API.
 const threadsShown = 100
@@ -184,6 +186,10 @@ func (s *Server) threadList(ctx context.Context, u *store.User) ([]threadJSON, e
 
 func (s *Server) askEnabled() bool { return s.cfg.Ask != nil && s.cfg.Ask.Enabled() }
 
+// askAvailable reports whether questions are taken at all: with a model
+// every question, without one the patterns the tools answer directly.
+func (s *Server) askAvailable() bool { return s.cfg.Ask != nil }
+
 func callerOf(r *http.Request, u *store.User) ask.Caller {
 	via := "web"
 	if r.Header.Get("Authorization") != "" {
@@ -230,7 +236,7 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 		s.badRequest(w, r, true, "The body must be a JSON object {\"question\": ..., \"thread_id\": n}: "+err.Error())
 		return
 	}
-	if !s.askEnabled() {
+	if !s.askAvailable() {
 		s.askFail(w, r, chat.ErrNoModel)
 		return
 	}
@@ -359,7 +365,10 @@ func (s *Server) apiThreadDelete(w http.ResponseWriter, r *http.Request) {
 // askPage is the /ask page: the user's threads, the open one, and whether
 // questions can be asked.
 type askPage struct {
+	// Enabled: a model answers any question; Available: questions are
+	// taken (without a model, the patterns answered directly).
 	Enabled   bool
+	Available bool
 	NoModel   string
 	Threads   []threadJSON
 	CurrentID int64
@@ -370,7 +379,7 @@ type askPage struct {
 
 func (s *Server) renderAsk(w http.ResponseWriter, r *http.Request, code int, threadID int64, errMsg string) {
 	u := userFrom(r.Context())
-	p := askPage{Enabled: s.askEnabled(), NoModel: noModelText, CurrentID: threadID, Error: errMsg}
+	p := askPage{Enabled: s.askEnabled(), Available: s.askAvailable(), NoModel: noModelText, CurrentID: threadID, Error: errMsg}
 	var err error
 	if p.Threads, err = s.threadList(r.Context(), u); err != nil {
 		s.serverError(w, r, err)
@@ -416,7 +425,7 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) {
 		}
 		threadID = n
 	}
-	if !s.askEnabled() {
+	if !s.askAvailable() {
 		s.renderAsk(w, r, http.StatusNotImplemented, threadID, noModelText)
 		return
 	}
@@ -427,6 +436,10 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r, false, "You have no such conversation.")
+		return
+	case errors.Is(err, chat.ErrNoModel):
+		s.renderAsk(w, r, http.StatusUnprocessableEntity, threadID, "That question needs a language model; none is configured. "+
+			"Try one of the questions above, or ask an administrator to configure llm.provider.")
 		return
 	case err != nil:
 		s.serverError(w, r, err)

@@ -188,16 +188,24 @@ func TestAskAPI(t *testing.T) {
 
 func TestAskWithoutModel(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, Config{Ask: newAsker(t, nil, &scriptModel{})})
-	resp := f.do(t, store.RoleCEO, "POST", "/api/v1/ask", `{"question": "How much cash?"}`)
+	f := newFixture(t, Config{})
+	srv, err := New(Config{Store: f.store, Ask: newAsker(t, f.store, &scriptModel{}), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Config.Handler = srv.Handler()
+	// A question no pattern answers needs a model.
+	resp := f.do(t, store.RoleCEO, "POST", "/api/v1/ask", `{"question": "Why did margins drop?"}`)
 	if e := decodeError(t, resp); resp.StatusCode != 501 || !strings.Contains(e.Message, "llm.provider") {
 		t.Fatalf("no model: %d %+v", resp.StatusCode, e)
 	}
+	// The page says so, and still takes the questions answered directly.
 	page := readAll(t, f.do(t, store.RoleCEO, "GET", "/ask", ""))
-	if !strings.Contains(page, "Free-form questions need a language model") || strings.Contains(page, `id="ask-form"`) {
+	if !strings.Contains(page, "Free-form questions need a language model") || !strings.Contains(page, `id="ask-form"`) ||
+		!strings.Contains(page, "What is overdue from") {
 		t.Fatalf("page without a model:\n%s", page)
 	}
-	if resp := f.form(t, store.RoleCEO, "/ask", url.Values{"question": {"How much cash?"}}); resp.StatusCode != 501 {
+	if resp := f.form(t, store.RoleCEO, "/ask", url.Values{"question": {"Why did margins drop?"}}); resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("form without a model: %d", resp.StatusCode)
 	}
 }
