@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -562,7 +563,8 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 		n := e.message(connectionID, fmt.Sprintf("alerts:escalation:%d:%d:%d", a.ID, round, level), KindEscalation, []*store.AlertDetail{a})
 		day := st.now.Format(time.DateOnly)
-		for _, u := range l.UserIDs {
+		who := levelUsers(st, l)
+		for _, u := range who {
 			for _, ch := range channels {
 				n.Channel, n.UserID = ch, u
 				if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
@@ -580,11 +582,24 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 		if _, err := tx.AlertEventAppend(ctx, store.AlertEventParams{ConnectionID: connectionID, AlertID: a.ID, At: st.now,
 			Action: store.AlertEventEscalated, Note: fmt.Sprintf("policy %q level %d (round %d): %d user(s) on %s",
-				p.Name, level+1, round+1, len(l.UserIDs), strings.Join(channels, ", "))}); err != nil {
+				p.Name, level+1, round+1, len(who), strings.Join(channels, ", "))}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// levelUsers are the people a level notifies: its users and the enabled
+// users of its roles, each once, in id order.
+func levelUsers(st *tickState, l store.EscalationLevel) []int64 {
+	ids := slices.Clone(l.UserIDs)
+	for _, u := range st.users {
+		if slices.Contains(l.Roles, u.Role) {
+			ids = append(ids, u.ID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // sendDigests sends, per user and past day, the alerts the cap held back.

@@ -139,13 +139,18 @@ func TestTickEscalationAndAckTimeout(t *testing.T) {
 		pol, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "cash", Repeat: 1,
 			Levels: []store.EscalationLevel{
 				{UserIDs: []int64{b.ann}, Channels: []string{"email"}, Timeout: store.JSONDuration(15 * time.Minute)},
-				{UserIDs: []int64{b.bob}, Channels: []string{"sms"}, Timeout: store.JSONDuration(15 * time.Minute)}}})
+				// Level 2 names a role: bob is the CEO.
+				{Roles: []string{store.RoleCEO}, Channels: []string{"sms"}, Timeout: store.JSONDuration(15 * time.Minute)}}}, alerts.Actor{Username: "olga"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "bad",
-			Levels: []store.EscalationLevel{{UserIDs: []int64{999}, Timeout: store.JSONDuration(time.Second)}}}); err == nil {
+			Levels: []store.EscalationLevel{{UserIDs: []int64{999}, Timeout: store.JSONDuration(time.Second)}}}, alerts.Actor{Username: "olga"}); err == nil {
 			t.Fatal("a bad policy must be rejected")
+		}
+		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "no role",
+			Levels: []store.EscalationLevel{{Roles: []string{"pilot"}, Timeout: store.JSONDuration(time.Hour)}}}, alerts.Actor{}); err == nil {
+			t.Fatal("a level naming an unknown role must be rejected")
 		}
 		rules, _ := b.e.RuleList(ctx, b.conn)
 		for _, r := range rules {

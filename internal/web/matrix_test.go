@@ -332,6 +332,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/test", admin},
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
+		{"GET", "/settings/escalation", admin},
+		{"POST", "/settings/escalation", admin},
+		{"POST", "/settings/escalation/1", admin},
+		{"POST", "/settings/escalation/2/delete", admin},
 		{"GET", "/settings/thresholds", all},
 		{"GET", "/account/tokens", all},
 		{"POST", "/account/tokens", all},
@@ -408,6 +412,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/settings/channels", admin},
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"GET", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies/1", admin},
+		{"DELETE", "/api/v1/escalation-policies/3", admin},
 		{"GET", "/api/v1/settings/thresholds", all},
 		{"GET", "/api/v1/tokens", all},
 		{"POST", "/api/v1/tokens", all},
@@ -514,6 +522,13 @@ func TestPermissionMatrix(t *testing.T) {
 			// when created.
 			const scenarioForm = "name=matrix+%s&min_cash=1000&kind0=hire&amount0=4000&date0=2025-07-15"
 			const scenarioJSON = `{"name": %q, "min_cash": 1000, "changes": [{"kind": "hire", "amount": 4000, "date": "2025-07-15"}]}`
+			// Escalation policies: one step to the CFOs.
+			switch {
+			case c.method == "POST" && strings.HasPrefix(c.path, "/settings/escalation") && !strings.HasSuffix(c.path, "/delete"):
+				form = "name=matrix+ladder+" + strings.ReplaceAll(c.path, "/", "+") + "&repeat=0&roles0=cfo&minutes0=30"
+			case c.method == "POST" && strings.HasPrefix(c.path, "/api/v1/escalation-policies"):
+				b = `{"name": "matrix ladder ` + c.path + `", "levels": [{"roles": ["cfo"], "wait_minutes": 30}]}`
+			}
 			switch {
 			case c.method == "POST" && c.path == "/forecast/scenarios":
 				form = fmt.Sprintf(scenarioForm, role)

@@ -13,7 +13,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -45,6 +45,7 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
+	"hasID":      hasID,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
