@@ -424,7 +424,7 @@ func (e *Engine) recipients(st *tickState, rule *store.AlertRule, policyID int64
 		if len(l.Channels) > 0 {
 			channels = l.Channels
 		}
-		return l.UserIDs, channels
+		return levelUsers(st, l), channels
 	}
 	var ids []int64
 	for _, u := range st.users {
@@ -437,6 +437,7 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	kind, msgKey string, alerts []*store.AlertDetail, tr *TickResult) error {
 	top := alerts[0] // most urgent first (AlertDetailList order)
 	users, channels := e.recipients(st, rule, top.EscalationPolicyID)
+	users = e.mayseeUsers(st, users, top.Type)
 	critical := top.Priority == store.PriorityCritical
 	n := e.message(connectionID, msgKey, kind, alerts)
 	day := st.now.Format(time.DateOnly)
@@ -563,7 +564,7 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 		n := e.message(connectionID, fmt.Sprintf("alerts:escalation:%d:%d:%d", a.ID, round, level), KindEscalation, []*store.AlertDetail{a})
 		day := st.now.Format(time.DateOnly)
-		who := levelUsers(st, l)
+		who := e.mayseeUsers(st, levelUsers(st, l), a.Type)
 		for _, u := range who {
 			for _, ch := range channels {
 				n.Channel, n.UserID = ch, u
@@ -587,6 +588,23 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 	}
 	return nil
+}
+
+// mayseeUsers keeps the users whose role sees the alerts of area (an alert type
+// outside the catalogue's areas, like a failing job, is seen by everyone
+// who can view). A disabled or unknown user is dropped.
+func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
+	role := map[int64]string{}
+	for _, u := range st.users {
+		role[u.ID] = u.Role
+	}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if r, ok := role[id]; ok && e.access.CanSeeArea(r, area) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 // levelUsers are the people a level notifies: its users and the enabled

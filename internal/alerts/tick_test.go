@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,6 +250,46 @@ func TestTickDailyCapAndDigest(t *testing.T) {
 		}
 		if digests != 2 {
 			t.Fatalf("digests: %d", digests)
+		}
+	})
+}
+
+// TestTickNotifiesOnlyRolesThatSeeTheArea: an org-wide finance alert
+// reaches the CFO and the CEO but not a sales user, whose role does not
+// see finance on the dashboard; a sales alert reaches all three.
+func TestTickNotifiesOnlyRolesThatSeeTheArea(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		sam, err := b.s.UserCreate(ctx, store.UserCreateParams{ConnectionID: b.conn, Username: "sam", Role: store.RoleSales})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical")}}); err != nil {
+			t.Fatal(err)
+		}
+		stalled := analysis.Insight{Kind: "stalled_deal", Priority: "high", Subject: "crm.lead:7", Title: "Deal stalled", Facts: map[string]float64{"days_in_stage": 40, "expected_revenue": 50000}}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "sales", Insights: []analysis.Insight{stalled}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := map[string]map[int64]bool{}
+		for _, n := range b.out.take() {
+			kind := "finance"
+			if strings.Contains(n.Subject, "Deal stalled") || strings.Contains(n.Body, "Deal stalled") {
+				kind = "sales"
+			}
+			if got[kind] == nil {
+				got[kind] = map[int64]bool{}
+			}
+			got[kind][n.UserID] = true
+		}
+		if !got["finance"][b.ann] || !got["finance"][b.bob] || got["finance"][sam.ID] {
+			t.Errorf("finance alert reached %v; want ann and bob, not sam", got["finance"])
+		}
+		if !got["sales"][sam.ID] {
+			t.Errorf("sales alert reached %v; want sam too", got["sales"])
 		}
 	})
 }
