@@ -102,6 +102,8 @@ type tickState struct {
 	rules    map[int64]*store.AlertRule
 	policies map[int64]*store.EscalationPolicy
 	users    []*store.User
+	// prefs are the users' notification preferences, by user id.
+	prefs    map[int64]store.NotifyPrefs
 	silences []*compiledSilence
 	open     []*store.AlertDetail
 }
@@ -168,6 +170,9 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 		if !u.Disabled {
 			st.users = append(st.users, u)
 		}
+	}
+	if st.prefs, err = tx.NotifyPrefsList(ctx, connectionID); err != nil {
+		return nil, err
 	}
 	sils, err := tx.SilenceList(ctx, connectionID, now)
 	if err != nil {
@@ -442,13 +447,26 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	n := e.message(connectionID, msgKey, kind, alerts)
 	day := st.now.Format(time.DateOnly)
 	for _, u := range users {
+		prefs := st.prefs[u]
+		if len(prefs.Areas) > 0 && e.cat.IsArea(top.Type) && !slices.Contains(prefs.Areas, top.Type) {
+			continue // the person follows other areas
+		}
 		count, err := tx.AlertNotifyCount(ctx, u, day)
 		if err != nil {
 			return err
 		}
 		held := e.cap > 0 && count >= e.cap && !critical
+		// The person's own hold: a daily digest, or quiet hours (which a
+		// critical alert breaks if they chose so).
+		ownHold := !critical && prefs.Digest ||
+			prefs.Quiet(st.now, st.location(u)) && !(critical && prefs.CriticalBreaksQuiet)
 		for _, ch := range channels {
-			if held {
+			kind, _, _ := strings.Cut(ch, ":")
+			if !prefs.Takes(kind, top.Priority) {
+				continue
+			}
+			inApp := kind == "in_app" || kind == "inapp"
+			if held || ownHold && !inApp {
 				for _, a := range alerts {
 					if err := tx.AlertDigestAdd(ctx, connectionID, store.AlertDigestItem{UserID: u, Day: day, AlertID: a.ID, Channel: ch}); err != nil {
 						return err
@@ -607,6 +625,18 @@ func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
 	return out
 }
 
+// location is the time zone of user id (UTC when unknown or invalid).
+func (st *tickState) location(id int64) *time.Location {
+	for _, u := range st.users {
+		if u.ID == id && u.Timezone != "" {
+			if loc, err := time.LoadLocation(u.Timezone); err == nil {
+				return loc
+			}
+		}
+	}
+	return time.UTC
+}
+
 // levelUsers are the people a level notifies: its users and the enabled
 // users of its roles, each once, in id order.
 func levelUsers(st *tickState, l store.EscalationLevel) []int64 {
@@ -641,6 +671,9 @@ func (e *Engine) sendDigests(ctx context.Context, tx *store.Store, connectionID 
 		byUser[k][it.Channel] = append(byUser[k][it.Channel], it.AlertID)
 	}
 	for _, k := range order {
+		if st.prefs[k.user].Quiet(st.now, st.location(k.user)) {
+			continue // sent when the person's quiet hours end
+		}
 		for _, ch := range sortedKeys(byUser[k]) {
 			var alerts []*store.AlertDetail
 			for _, id := range byUser[k][ch] {

@@ -2,6 +2,7 @@ package alerts_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -290,6 +291,68 @@ func TestTickNotifiesOnlyRolesThatSeeTheArea(t *testing.T) {
 		}
 		if !got["sales"][sam.ID] {
 			t.Errorf("sales alert reached %v; want sam too", got["sales"])
+		}
+	})
+}
+
+// TestTickFollowsPersonalPreferences: quiet hours hold email for the
+// morning digest unless the alert is critical and the person lets critical
+// ones through; a digest reader gets critical alerts at once; in-app is
+// always delivered; a channel the person dropped is not used.
+func TestTickFollowsPersonalPreferences(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		rules, _ := b.e.RuleList(ctx, b.conn)
+		for _, r := range rules {
+			if r.Builtin == "low_cash_runway" || r.Builtin == "overdue_invoice" {
+				sp := alerts.SpecOf(r)
+				sp.Channels = []string{"in_app", "email", "sms"}
+				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp, alerts.Actor{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// ann: email and in-app only, quiet 22:00-07:00 UTC, critical breaks through; bob: a daily digest.
+		if err := b.s.NotifyPrefsPut(ctx, b.conn, b.ann, store.NotifyPrefs{Channels: []string{"email"}, QuietStart: "22:00", QuietEnd: "07:00", CriticalBreaksQuiet: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.s.NotifyPrefsPut(ctx, b.conn, b.bob, store.NotifyPrefs{Digest: true}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(14 * time.Hour) // 23:00 UTC
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical"), overdue("9", 95, 5000, "high")}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		sent := map[string]bool{}
+		for _, n := range b.out.take() {
+			sent[fmt.Sprintf("%d %s %s", n.UserID, n.Channel, n.Priority)] = true
+		}
+		for _, tc := range []struct {
+			user    int64
+			channel string
+			prio    string
+			want    bool
+		}{
+			{b.ann, "email", "critical", true}, // breaks the quiet hours
+			{b.ann, "sms", "critical", false},  // not one of ann's channels
+			{b.ann, "in_app", "high", true},    // in-app always
+			{b.ann, "email", "high", false},    // held: quiet hours
+			{b.bob, "sms", "critical", true},   // critical skips the digest
+			{b.bob, "email", "high", false},    // held for the digest
+			{b.bob, "in_app", "high", true},
+		} {
+			if got := sent[fmt.Sprintf("%d %s %s", tc.user, tc.channel, tc.prio)]; got != tc.want {
+				t.Errorf("user %d %s %s: sent %v, want %v (sent: %v)", tc.user, tc.channel, tc.prio, got, tc.want, sent)
+			}
+		}
+		// The next day, once ann's quiet hours are over, the held ones go out as digests.
+		b.clk.Add(9 * time.Hour) // 08:00 UTC
+		tr := tick(t, b)
+		if tr.Digests == 0 {
+			t.Fatalf("no digest after the quiet hours: %+v", tr)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/aicoo/aicoo/internal/store"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -22,6 +23,7 @@ type opDoc struct {
 var apiSchemas = map[string]any{
 	"Me":               meJSON{},
 	"Inbox":            inboxJSON{},
+	"NotifyPrefs":      store.NotifyPrefs{},
 	"PolicyLadderList": policyList{},
 	"PolicyLadder":     policyView{},
 	"Forecast":         forecastJSON{},

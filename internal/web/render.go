@@ -13,7 +13,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation", "notify_prefs"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
