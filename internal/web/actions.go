@@ -15,6 +15,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -380,14 +381,29 @@ func (s *Server) apiSetPolicy(w http.ResponseWriter, r *http.Request) {
 	s.apiPolicies(w, r)
 }
 
+// actionGroup is a group of similar pending actions, in words.
+type actionGroup struct {
+	Key, Label string
+	N          int
+}
+
+// actionRow is an action as the page shows it: its record and amount in
+// words.
+type actionRow struct {
+	actionJSON
+	Record string // "Journal Entry INV/2025/00042"
+	Money  string // company currency, the document's in brackets when it differs
+}
+
 // actionsPage is the approval center.
 type actionsPage struct {
 	Status   string
 	Statuses []string
-	Actions  []actionJSON
-	// Groups maps a group key to how many listed pending actions the user
-	// may decide on share it (bulk approval is offered above one).
-	Groups        map[string]int
+	Actions  []actionRow
+	// Groups are the groups of listed pending actions the user may decide
+	// on (bulk approval is offered above one).
+	Groups        []actionGroup
+	Pager         pager
 	Policies      []policyJSON
 	PolicyError   string
 	CanEditPolicy bool
@@ -407,14 +423,31 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"}, Actions: list,
-		Groups: map[string]int{}, Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"},
+		Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
 		Notice: actionNotice(r.URL.Query())}
+	groups := map[string]int{}
 	for _, a := range list {
 		if a.Status == store.ActionPending && a.CanDecide && a.GroupKey != "" {
-			p.Groups[a.GroupKey]++
+			groups[a.GroupKey]++
 		}
 	}
+	for k, n := range groups {
+		p.Groups = append(p.Groups, actionGroup{Key: k, Label: groupLabel(k), N: n})
+	}
+	slices.SortFunc(p.Groups, func(a, b actionGroup) int { return strings.Compare(a.Label, b.Label) })
+	rows, err := s.actionRows(r.Context(), u, paginate(list, &pg))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Actions, p.Pager = rows, newPager(r, pg, len(list))
 	if p.Policies, err = s.policies(r.Context(), u.ConnectionID); errors.Is(err, errNoActions) {
 		p.PolicyError = "Policies are not available in this process."
 	} else if err != nil {
@@ -513,6 +546,79 @@ func actionNotice(q url.Values) string {
 	case "bulk":
 		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return v }
 		return fmt.Sprintf("Approved %d similar actions; %d expired because their facts no longer hold; %d skipped.", n("approved"), n("expired"), n("skipped"))
+	}
+	return ""
+}
+
+// actionRows describes actions for the page: the record by its name in the
+// synced data, the amount in company currency with the document's in
+// brackets when it differs, links into the Odoo at the connection's current
+// address.
+func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSON) ([]actionRow, error) {
+	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := s.visibleJobs(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	cur := s.companyCurrencies(ctx, jobs)
+	out := make([]actionRow, 0, len(list))
+	for _, a := range list {
+		relink(a.Refs, conn.OdooURL)
+		row := actionRow{actionJSON: a}
+		model, idText, _ := strings.Cut(a.Subject, ":")
+		id, _ := strconv.ParseInt(idText, 10, 64)
+		row.Record = modelLabel(model)
+		docCur := ""
+		if id > 0 {
+			row.Record += " #" + idText
+			if rec, err := s.cfg.Store.OdooRecordGet(ctx, u.ConnectionID, model, id); err == nil {
+				var f struct {
+					Name        any `json:"name"`
+					DisplayName any `json:"display_name"`
+					Currency    any `json:"currency_id"`
+				}
+				if json.Unmarshal(rec.Data, &f) == nil {
+					if n := nameOf(f.DisplayName); n != "" {
+						row.Record = modelLabel(model) + " " + n
+					} else if n := nameOf(f.Name); n != "" {
+						row.Record = modelLabel(model) + " " + n
+					}
+					docCur = m2oName(f.Currency)
+				}
+			}
+		}
+		company := cur[0]
+		switch {
+		case a.Facts["amount_residual_signed"] != 0:
+			row.Money = attention.Money(a.Facts["amount_residual_signed"], company)
+			if docCur != "" && docCur != company {
+				row.Money += " (" + attention.Money(a.Facts["amount_residual"], docCur) + ")"
+			}
+		case a.Amount != 0 && (docCur == "" || docCur == company):
+			row.Money = attention.Money(a.Amount, company)
+		case a.Amount != 0:
+			row.Money = attention.Money(a.Amount, docCur)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// nameOf reads a name field: a string, or false when empty.
+func nameOf(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return ""
+}
+
+// m2oName reads the name of a many2one value [id, "name"].
+func m2oName(v any) string {
+	if p, ok := v.([]any); ok && len(p) == 2 {
+		return nameOf(p[1])
 	}
 	return ""
 }

@@ -31,7 +31,57 @@ type alertView struct {
 	CreatedAt      time.Time          `json:"created_at"`
 	Refs           []analysis.Ref     `json:"refs"`
 	Facts          map[string]float64 `json:"facts,omitempty"`
-	Open           bool               `json:"-"`
+	// SnoozedUntil is set while the alert is snoozed.
+	SnoozedUntil *time.Time `json:"snoozed_until,omitempty"`
+	Open         bool       `json:"-"`
+	// AreaLabel names the alert's area in words.
+	AreaLabel string `json:"-"`
+}
+
+// decorate sets what a view needs beyond the alert row: until when each
+// open alert is snoozed, and its links into Odoo, built from the
+// connection's current address (the stored ones may point at an address
+// the Odoo has since left).
+func (s *Server) decorate(ctx context.Context, connectionID int64, views []alertView) error {
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return err
+	}
+	open := false
+	for i := range views {
+		relink(views[i].Refs, conn.OdooURL)
+		open = open || views[i].Open
+	}
+	if !open {
+		return nil
+	}
+	details, err := s.cfg.Store.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: connectionID, OpenOnly: true})
+	if err != nil {
+		return err
+	}
+	now := s.cfg.NowFunc()
+	until := map[int64]time.Time{}
+	for _, d := range details {
+		if d.SnoozedUntil.After(now) {
+			until[d.ID] = d.SnoozedUntil
+		}
+	}
+	for i := range views {
+		if t, ok := until[views[i].ID]; ok {
+			views[i].SnoozedUntil = &t
+		}
+	}
+	return nil
+}
+
+// relink points each reference at the record in the Odoo at base.
+func relink(refs []analysis.Ref, base string) {
+	for i := range refs {
+		refs[i].URL = ""
+		if len(refs[i].IDs) > 0 {
+			refs[i].URL = odooLink(base, refs[i].Model, refs[i].IDs[0])
+		}
+	}
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -45,7 +95,7 @@ func newAlertView(a *store.Alert) alertView {
 	v := alertView{ID: a.ID, Type: a.Type, Priority: a.Priority, Status: a.Status, Title: a.Title, Description: a.Description,
 		Fingerprint: a.Fingerprint, Occurrences: a.Occurrences, AcknowledgedBy: a.AcknowledgedBy,
 		AcknowledgedAt: timePtr(a.AcknowledgedAt), ResolvedAt: timePtr(a.ResolvedAt), LastSeenAt: a.LastSeenAt, CreatedAt: a.CreatedAt,
-		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged}
+		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged, AreaLabel: areaWords(a.Type)}
 	var data struct {
 		Refs  []analysis.Ref     `json:"refs"`
 		Facts map[string]float64 `json:"facts"`
@@ -170,6 +220,10 @@ func (s *Server) apiAlertList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range paginate(alerts, &pg) {
 		views = append(views, newAlertView(a))
 	}
+	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
+		s.apiServerError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, listResponse[alertView]{Data: views, Pagination: pg})
 }
 
@@ -199,7 +253,12 @@ func (s *Server) visibleAlert(w http.ResponseWriter, r *http.Request, api bool) 
 
 func (s *Server) apiAlertGet(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.visibleAlert(w, r, true); ok {
-		writeJSON(w, http.StatusOK, newAlertView(a))
+		views := []alertView{newAlertView(a)}
+		if err := s.decorate(r.Context(), a.ConnectionID, views); err != nil {
+			s.apiServerError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, views[0])
 	}
 }
 
@@ -222,6 +281,8 @@ func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Aler
 		err = s.cfg.AlertActions.AlertAcknowledge(ctx, u.ConnectionID, a.ID, u.ID)
 	case "resolve":
 		err = s.cfg.AlertActions.AlertResolve(ctx, u.ConnectionID, a.ID, u.ID, in.Note)
+	case "dismiss":
+		err = s.cfg.AlertActions.AlertDismiss(ctx, u.ConnectionID, a.ID, u.ID, in.Note)
 	case "snooze":
 		until := in.Until
 		if until.IsZero() && in.Minutes > 0 {
@@ -237,7 +298,7 @@ func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Aler
 	if err != nil {
 		return err
 	}
-	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "snooze": "snoozed"}[action]
+	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "dismiss": store.AlertDismissed, "snooze": "snoozed"}[action]
 	s.overview.invalidate(u.ConnectionID) // the person sees their change on the overview at once
 	s.cfg.Broker.Publish(Event{Type: "alert", ConnectionID: u.ConnectionID, AlertID: a.ID, Area: a.Type, Status: status, Title: a.Title})
 	return nil
@@ -316,6 +377,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, api bool, msg 
 type alertsPage struct {
 	Filter  alertFilter
 	Alerts  []alertView
+	Pager   pager
 	Areas   []string
 	CanAct  bool
 	Notice  string
@@ -335,8 +397,19 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := alertsPage{Filter: f, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Notice: r.URL.Query().Get("done")}
-	for _, a := range alerts {
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	for _, a := range paginate(alerts, &pg) {
 		p.Alerts = append(p.Alerts, newAlertView(a))
+	}
+	p.Pager = newPager(r, pg, len(alerts))
+	if err := s.decorate(r.Context(), u.ConnectionID, p.Alerts); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	for _, a := range knownAreas {
 		if canSeeArea(u.Role, a) {
@@ -357,7 +430,12 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: newAlertView(a), CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
+	views := []alertView{newAlertView(a)}
+	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: views[0], CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
 }
 
 // postAlertAction is the form version of the actions: it redirects back to

@@ -3,7 +3,9 @@ package web
 import (
 	"regexp"
 	"strings"
+	"sync"
 
+	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -110,4 +112,47 @@ func roleName(role string) string {
 		return "operations"
 	}
 	return role
+}
+
+// modelLabels are Odoo models' descriptions ("Journal Entry" for
+// account.move), from the dataset schema.
+var modelLabels = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, m := range dataset.DefaultSchema().Models() {
+		if m.Description != "" {
+			out[m.Name] = m.Description
+		}
+	}
+	return out
+})
+
+// modelLabel names an Odoo model for people.
+func modelLabel(model string) string {
+	if l := modelLabels()[model]; l != "" {
+		return l
+	}
+	return sentence(words(model))
+}
+
+// kindLabel names an insight kind from the catalogue ("Stock-out risk").
+func kindLabel(kind string) string {
+	for _, a := range catalogue.Areas() {
+		info, _ := catalogue.Area(a)
+		for _, k := range info.InsightKinds {
+			if k.Kind == kind && k.Label != "" {
+				return k.Label
+			}
+		}
+	}
+	return sentence(words(kind))
+}
+
+// groupLabel puts an action group key ("payment_reminder:overdue_invoice")
+// into words: the action type and the finding it answers.
+func groupLabel(key string) string {
+	typ, kind, _ := strings.Cut(key, ":")
+	if kind == "" {
+		return actionTypeLabel(typ)
+	}
+	return actionTypeLabel(typ) + " (" + strings.ToLower(kindLabel(kind)) + ")"
 }

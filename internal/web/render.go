@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/aicoo/aicoo/internal/attention"
 	"html/template"
 	"net/http"
 	"time"
@@ -12,7 +13,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "operations"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -37,6 +38,11 @@ var funcs = template.FuncMap{
 		return formatMetric(metricValue{Value: v, Unit: unit, Available: true})
 	},
 	"words": words,
+	// count formats a whole number with thousands separators.
+	"modelLabel": modelLabel,
+	"count":      func(n int64) string { return thousands(float64(n)) },
+	// money formats an amount with its currency: "34,456.00 EUR".
+	"money": attention.Money,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)

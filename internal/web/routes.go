@@ -29,7 +29,10 @@ func (s *Server) routes() []route {
 	return []route{
 		page("GET", "/{$}", permView, s.showOverview, "/"),
 		page("GET", "/alerts", permView, s.showAlerts, ""),
+		page("GET", "/operations", permAdmin, s.showOperations, ""),
+		page("POST", "/alerts/acknowledge", permAlertAct, s.postAcknowledgeMany, ""),
 		page("GET", "/alerts/{id}", permView, s.showAlert, "/alerts/1"),
+		page("POST", "/alerts/{id}/dismiss", permAlertAct, s.postAlertAction("dismiss"), "/alerts/1/dismiss"),
 		page("POST", "/alerts/{id}/acknowledge", permAlertAct, s.postAlertAction("acknowledge"), "/alerts/1/acknowledge"),
 		page("POST", "/alerts/{id}/resolve", permAlertAct, s.postAlertAction("resolve"), "/alerts/1/resolve"),
 		page("POST", "/alerts/{id}/snooze", permAlertAct, s.postAlertAction("snooze"), "/alerts/1/snooze"),
