@@ -6,6 +6,7 @@ import (
 	"github.com/aicoo/aicoo/internal/attention"
 	"html/template"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -40,7 +41,9 @@ var funcs = template.FuncMap{
 	"words": words,
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
-	"count":      func(n int64) string { return thousands(float64(n)) },
+	// idFact says a fact is a record id (partner_id), not a figure to show.
+	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
+	"count":  func(n int64) string { return thousands(float64(n)) },
 	// money formats an amount with its currency: "34,456.00 EUR".
 	"money": attention.Money,
 	// dict builds the argument of a shared template: dict "Key" value ...
