@@ -393,6 +393,7 @@ type actionRow struct {
 	actionJSON
 	Record string // "Journal Entry INV/2025/00042"
 	Money  string // company currency, the document's in brackets when it differs
+	Lines  []factLine
 }
 
 // actionsPage is the approval center.
@@ -569,26 +570,13 @@ func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSO
 		relink(a.Refs, conn.OdooURL)
 		row := actionRow{actionJSON: a}
 		model, idText, _ := strings.Cut(a.Subject, ":")
-		id, _ := strconv.ParseInt(idText, 10, 64)
 		row.Record = modelLabel(model)
-		docCur := ""
-		if id > 0 {
+		if idText != "" {
 			row.Record += " #" + idText
-			if rec, err := s.cfg.Store.OdooRecordGet(ctx, u.ConnectionID, model, id); err == nil {
-				var f struct {
-					Name        any `json:"name"`
-					DisplayName any `json:"display_name"`
-					Currency    any `json:"currency_id"`
-				}
-				if json.Unmarshal(rec.Data, &f) == nil {
-					if n := nameOf(f.DisplayName); n != "" {
-						row.Record = modelLabel(model) + " " + n
-					} else if n := nameOf(f.Name); n != "" {
-						row.Record = modelLabel(model) + " " + n
-					}
-					docCur = m2oName(f.Currency)
-				}
-			}
+		}
+		name, docCur := s.recordOf(ctx, u.ConnectionID, a.Subject)
+		if name != "" {
+			row.Record = modelLabel(model) + " " + name
 		}
 		company := cur[0]
 		switch {
@@ -602,6 +590,7 @@ func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSO
 		case a.Amount != 0:
 			row.Money = attention.Money(a.Amount, docCur)
 		}
+		row.Lines = factLines(a.Facts, company, docCur)
 		out = append(out, row)
 	}
 	return out, nil

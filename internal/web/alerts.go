@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -36,6 +37,14 @@ type alertView struct {
 	Open         bool       `json:"-"`
 	// AreaLabel names the alert's area in words.
 	AreaLabel string `json:"-"`
+	// Kind, Subject and CompanyID come from the finding behind the alert.
+	Kind      string `json:"-"`
+	Subject   string `json:"-"`
+	CompanyID int64  `json:"-"`
+	// Stake is the money at stake in words and Lines the facts in words,
+	// for the alert's page.
+	Stake string     `json:"-"`
+	Lines []factLine `json:"-"`
 }
 
 // decorate sets what a view needs beyond the alert row: until when each
@@ -97,11 +106,15 @@ func newAlertView(a *store.Alert) alertView {
 		AcknowledgedAt: timePtr(a.AcknowledgedAt), ResolvedAt: timePtr(a.ResolvedAt), LastSeenAt: a.LastSeenAt, CreatedAt: a.CreatedAt,
 		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged, AreaLabel: areaWords(a.Type)}
 	var data struct {
-		Refs  []analysis.Ref     `json:"refs"`
-		Facts map[string]float64 `json:"facts"`
+		Refs      []analysis.Ref     `json:"refs"`
+		Facts     map[string]float64 `json:"facts"`
+		Kind      string             `json:"kind"`
+		Subject   string             `json:"subject"`
+		CompanyID int64              `json:"company_id"`
 	}
 	if json.Unmarshal(a.Data, &data) == nil {
 		v.Refs, v.Facts = append(v.Refs, data.Refs...), data.Facts
+		v.Kind, v.Subject, v.CompanyID = data.Kind, data.Subject, data.CompanyID
 	}
 	for i := range v.Refs {
 		v.Refs[i].URL = safeURL(v.Refs[i].URL)
@@ -435,7 +448,19 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: views[0], CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
+	v := &views[0]
+	jobs, err := s.visibleJobs(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	cur := currencyOf(s.companyCurrencies(r.Context(), jobs), v.CompanyID)
+	_, docCur := s.recordOf(r.Context(), u.ConnectionID, v.Subject)
+	v.Lines = factLines(v.Facts, cur, docCur)
+	if st := attention.Assess(v.Kind, v.Subject, v.Facts, cur); st.Money > 0 {
+		v.Stake = st.Driver
+	}
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
 }
 
 // postAlertAction is the form version of the actions: it redirects back to

@@ -235,7 +235,7 @@ func TestActionsPage(t *testing.T) {
 		want, notWant                  []string
 	}{
 		{"cfo sees the reminder with its evidence", "cfo", "GET", "/actions", "", 200,
-			[]string{"Do payment_reminder &lt;img src=x&gt;", "Because &lt;b&gt;overdue&lt;/b&gt;", `href="https://acme.odoo.com/web#id=3&amp;model=res.partner&amp;view_type=form"`, "residual: 1,200",
+			[]string{"Do payment_reminder &lt;img src=x&gt;", "Because &lt;b&gt;overdue&lt;/b&gt;", `href="https://acme.odoo.com/web#id=3&amp;model=res.partner&amp;view_type=form"`, "Residual: 1,200",
 				fmt.Sprintf(`action="/actions/%d/approve"`, pr), fmt.Sprintf(`action="/actions/%d/reject"`, pr), "Policy per action type", "Payment reminder to the customer"},
 			[]string{"javascript:", "<img src=x>", fmt.Sprintf(`action="/actions/%d/approve"`, dm), `action="/actions/policies"`}},
 		{"sales sees the meeting only", "sales", "GET", "/actions", "", 200, []string{fmt.Sprintf(`action="/actions/%d/approve"`, dm)}, []string{"Do payment_reminder"}},
