@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"testing"
 )
@@ -22,5 +23,19 @@ func TestFactLines(t *testing.T) {
 		if got := fmt.Sprint(factLines(tc.facts, tc.company, tc.doc)); got != tc.want {
 			t.Errorf("factLines(%v, %s, %s) = %s, want %s", tc.facts, tc.company, tc.doc, got, tc.want)
 		}
+	}
+}
+
+// TestCurrentLinks: a stored briefing's Odoo links follow the connection to
+// its current address; other links are left alone.
+func TestCurrentLinks(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	in := "See [INV/1](http://127.0.0.1:38337/web#id=42&model=account.move&view_type=form) and [docs](https://example.com/web#id=1) " +
+		"and <http://old.example:8069/web#id=7&model=res.partner&view_type=form>."
+	want := "See [INV/1](https://acme.odoo.com/web#id=42&model=account.move&view_type=form) and [docs](https://example.com/web#id=1) " +
+		"and <https://acme.odoo.com/web#id=7&model=res.partner&view_type=form>."
+	if got := f.server.currentLinks(context.Background(), f.conn.ID, in); got != want {
+		t.Errorf("currentLinks:\n got %s\nwant %s", got, want)
 	}
 }
