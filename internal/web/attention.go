@@ -198,44 +198,75 @@ func actionTypeLabel(t string) string {
 	return sentence(words(t))
 }
 
-// postAcknowledgeMany acknowledges the listed alerts the user may see
-// (the overview's "Acknowledge all shown").
+// acknowledgeMany acknowledges the listed alerts that are new and that the
+// user may see; it returns the ids it acknowledged. Others are skipped.
+func (s *Server) acknowledgeMany(ctx context.Context, u *store.User, ids []int64) ([]int64, error) {
+	done := []int64{}
+	for _, id := range ids {
+		a, err := s.alertByID(ctx, u.ConnectionID, id)
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (!canSeeArea(u.Role, a.Type) || a.Status != store.AlertNew)) {
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		if err := s.doAlertAction(ctx, u, a, "acknowledge", alertActionInput{}); err != nil {
+			if errors.Is(err, ErrAlertState) {
+				continue // acknowledged meanwhile
+			}
+			return done, err
+		}
+		done = append(done, id)
+	}
+	return done, nil
+}
+
+// maxBulk bounds one bulk acknowledgement.
+const maxBulk = 500
+
+// postAcknowledgeMany is the overview's "Acknowledge the new alerts shown".
 func (s *Server) postAcknowledgeMany(w http.ResponseWriter, r *http.Request) {
 	if err := r.ParseForm(); err != nil {
 		s.renderError(w, r, http.StatusBadRequest, "Bad form.")
 		return
 	}
-	u := userFrom(r.Context())
-	ids := r.PostForm["id"]
-	if len(ids) == 0 || len(ids) > 500 {
-		s.renderError(w, r, http.StatusBadRequest, "Choose between 1 and 500 alerts to acknowledge.")
-		return
-	}
-	done := 0
-	for _, raw := range ids {
+	var ids []int64
+	for _, raw := range r.PostForm["id"] {
 		id, err := strconv.ParseInt(raw, 10, 64)
 		if err != nil || id <= 0 {
 			s.renderError(w, r, http.StatusBadRequest, "Alert ids are positive whole numbers.")
 			return
 		}
-		a, err := s.alertByID(r.Context(), u.ConnectionID, id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && !canSeeArea(u.Role, a.Type)) {
-			continue
-		}
-		if err != nil {
-			s.serverError(w, r, err)
-			return
-		}
-		if a.Status != store.AlertNew {
-			continue
-		}
-		if err := s.doAlertAction(r.Context(), u, a, "acknowledge", alertActionInput{}); err != nil {
-			s.alertActionError(w, r, false, err)
-			return
-		}
-		done++
+		ids = append(ids, id)
 	}
-	http.Redirect(w, r, "/?acknowledged="+strconv.Itoa(done), http.StatusSeeOther)
+	if len(ids) == 0 || len(ids) > maxBulk {
+		s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("Choose between 1 and %d alerts to acknowledge.", maxBulk))
+		return
+	}
+	if _, err := s.acknowledgeMany(r.Context(), userFrom(r.Context()), ids); err != nil {
+		s.alertActionError(w, r, false, err)
+		return
+	}
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// apiAcknowledgeMany acknowledges several alerts: body {"ids": [...]}.
+func (s *Server) apiAcknowledgeMany(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		IDs []int64 `json:"ids"`
+	}
+	if err := decodeJSONBody(w, r, &in); err != nil || len(in.IDs) == 0 || len(in.IDs) > maxBulk {
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("The body must be {\"ids\": [...]} with 1 to %d alert ids.", maxBulk))
+		return
+	}
+	done, err := s.acknowledgeMany(r.Context(), userFrom(r.Context()), in.IDs)
+	if err != nil {
+		s.alertActionError(w, r, true, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, struct {
+		Acknowledged []int64 `json:"acknowledged"`
+	}{done})
 }
 
 // sinceView is "Since you last looked": what changed between the user's

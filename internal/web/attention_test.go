@@ -65,8 +65,17 @@ func TestOverviewAttention(t *testing.T) {
 	if ops := read(t, f.do(t, "admin", "GET", "/operations", "")); !strings.Contains(ops, "Data from Odoo") || !strings.Contains(ops, "Monitoring jobs") {
 		t.Errorf("operations page lacks its sections")
 	}
-	_ = part
-	_ = inv
+	// Bulk acknowledge: the new ones are acknowledged, once.
+	body = read(t, f.do(t, "cfo", "POST", "/api/v1/alerts/acknowledge", fmt.Sprintf(`{"ids": [%d, %d, 99999]}`, inv, part)))
+	if want := fmt.Sprintf(`{"acknowledged":[%d,%d]}`, inv, part); strings.TrimSpace(body) != want {
+		t.Errorf("bulk acknowledge: %s, want %s", body, want)
+	}
+	if body = read(t, f.do(t, "cfo", "POST", "/api/v1/alerts/acknowledge", fmt.Sprintf(`{"ids": [%d]}`, inv))); strings.TrimSpace(body) != `{"acknowledged":[]}` {
+		t.Errorf("second bulk acknowledge: %s", body)
+	}
+	if resp := f.do(t, "viewer", "POST", "/api/v1/alerts/acknowledge", fmt.Sprintf(`{"ids": [%d]}`, inv)); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer bulk acknowledge: %d, want 403", resp.StatusCode)
+	}
 }
 
 func read(t *testing.T, resp *http.Response) string {

@@ -277,6 +277,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", fa), actFin},
 		{"POST", fmt.Sprintf("/alerts/%d/dismiss", fa), actFin},
 		{"POST", "/alerts/acknowledge", decide},
+		{"POST", "/api/v1/alerts/acknowledge", decide},
 		{"GET", "/operations", admin},
 		{"GET", "/jobs", all},
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
@@ -424,7 +425,7 @@ func TestPermissionMatrix(t *testing.T) {
 	bodies := map[string][2]string{
 		"/snooze":              {`{"minutes": 30}`, "minutes=30"},
 		"/dismiss":             {"", "note=not+a+problem"},
-		"/alerts/acknowledge":  {"", fmt.Sprintf("id=%d&id=%d", fa, sa)},
+		"/alerts/acknowledge":  {fmt.Sprintf(`{"ids": [%d, %d]}`, fa, sa), fmt.Sprintf("id=%d&id=%d", fa, sa)},
 		"/reject":              {`{"reason": "not now"}`, "reason=not+now"},
 		"/approve-similar":     {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
 		"/policies":            {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},

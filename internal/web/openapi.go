@@ -24,9 +24,12 @@ var apiSchemas = map[string]any{
 	"Overview":  overviewJSON{},
 	"AlertList": listResponse[alertView]{},
 	"Alert":     alertView{},
-	"JobList":   listResponse[jobJSON]{},
-	"Job":       jobJSON{},
-	"RunList":   listResponse[runJSON]{},
+	"BulkAcknowledge": struct {
+		Acknowledged []int64 `json:"acknowledged"`
+	}{},
+	"JobList": listResponse[jobJSON]{},
+	"Job":     jobJSON{},
+	"RunList": listResponse[runJSON]{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
 		Status string `json:"status"`
