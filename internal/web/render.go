@@ -41,6 +41,7 @@ var funcs = template.FuncMap{
 	"words": words,
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
+	"prose":      prose,
 	// idFact says a fact is a record id (partner_id), not a figure to show.
 	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
 	"count":  func(n int64) string { return thousands(float64(n)) },
