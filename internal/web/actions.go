@@ -50,14 +50,16 @@ func canSeeAction(role, t string) bool {
 
 // actionJSON is an action as the API and the page show it.
 type actionJSON struct {
-	ID           int64              `json:"id"`
-	Type         string             `json:"type"`
-	TypeLabel    string             `json:"type_label"`
-	Subject      string             `json:"subject"`
-	GroupKey     string             `json:"group_key"`
-	Description  string             `json:"description"`
-	Reasoning    string             `json:"reasoning"`
-	Amount       float64            `json:"amount,omitempty"`
+	ID          int64   `json:"id"`
+	Type        string  `json:"type"`
+	TypeLabel   string  `json:"type_label"`
+	Subject     string  `json:"subject"`
+	GroupKey    string  `json:"group_key"`
+	Description string  `json:"description"`
+	Reasoning   string  `json:"reasoning"`
+	Amount      float64 `json:"amount,omitempty"`
+	// Parameters are what the action writes or sends in Odoo.
+	Parameters   json.RawMessage    `json:"parameters,omitempty"`
 	Facts        map[string]float64 `json:"facts,omitempty"`
 	Refs         []analysis.Ref     `json:"refs"`
 	PolicyMode   string             `json:"policy_mode"`
@@ -79,7 +81,7 @@ type actionJSON struct {
 
 func newActionJSON(a *store.Action, role string) actionJSON {
 	v := actionJSON{ID: a.ID, Type: a.ActionType, Subject: a.Subject, GroupKey: a.GroupKey, Description: a.Description,
-		Reasoning: a.Reasoning, Amount: a.Amount, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
+		Reasoning: a.Reasoning, Amount: a.Amount, Parameters: a.Parameters, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
 		Status: a.Status, StatusReason: a.StatusReason, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt),
 		ExpiresAt: timePtr(a.ExpiresAt), ExecutedAt: timePtr(a.ExecutedAt), RecordModel: a.RecordModel, RecordID: a.RecordID,
 		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: can(role, permActionDecide) && actions.MayApprove(actions.Type(a.ActionType), role)}
@@ -394,6 +396,38 @@ type actionRow struct {
 	Record string // "Journal Entry INV/2025/00042"
 	Money  string // company currency, the document's in brackets when it differs
 	Lines  []factLine
+	// Preview is what the action writes or sends, in words, shown before
+	// approving and kept after execution.
+	Preview string
+	// Created links to the record the action created or changed in Odoo.
+	Created, CreatedLabel string
+}
+
+// actionPreview says what an action will write or send, from its
+// parameters.
+func actionPreview(raw json.RawMessage) string {
+	var p actions.Params
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
+		return ""
+	}
+	var parts []string
+	if p.Summary != "" {
+		parts = append(parts, p.Summary)
+	}
+	if p.Quantity != 0 {
+		line := "Quantity " + thousands(p.Quantity)
+		if p.PriceUnit != 0 {
+			line += " at " + thousands(p.PriceUnit) + " each"
+		}
+		parts = append(parts, line)
+	}
+	if p.Deadline != "" {
+		parts = append(parts, "Due "+p.Deadline)
+	}
+	if p.Body != "" {
+		parts = append(parts, p.Body)
+	}
+	return strings.Join(parts, "\n\n")
 }
 
 // actionsPage is the approval center.
@@ -591,6 +625,11 @@ func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSO
 			row.Money = attention.Money(a.Amount, docCur)
 		}
 		row.Lines = factLines(a.Facts, company, docCur)
+		row.Preview = actionPreview(a.Parameters)
+		if a.RecordModel != "" && a.RecordID != 0 {
+			row.Created = odooLink(conn.OdooURL, a.RecordModel, a.RecordID)
+			row.CreatedLabel = modelLabel(a.RecordModel) + " #" + strconv.FormatInt(a.RecordID, 10)
+		}
 		out = append(out, row)
 	}
 	return out, nil

@@ -53,3 +53,17 @@ func TestProse(t *testing.T) {
 		}
 	}
 }
+
+func TestActionPreview(t *testing.T) {
+	t.Parallel()
+	for raw, want := range map[string]string{
+		`{"model":"account.move","res_id":7,"body":"Dear Ann,\n\nInvoice INV/1 is open."}`: "Dear Ann,\n\nInvoice INV/1 is open.",
+		`{"summary":"[BRG-0001] Bearing","quantity":1200,"price_unit":12.5}`:               "[BRG-0001] Bearing\n\nQuantity 1,200 at 12.50 each",
+		`{"summary":"Follow up INV/1","deadline":"2026-12-10","body":"Overdue."}`:          "Follow up INV/1\n\nDue 2026-12-10\n\nOverdue.",
+		``: "",
+	} {
+		if got := actionPreview([]byte(raw)); got != want {
+			t.Errorf("actionPreview(%s) = %q, want %q", raw, got, want)
+		}
+	}
+}
