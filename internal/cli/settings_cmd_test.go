@@ -33,7 +33,7 @@ func TestSettingsCommand(t *testing.T) {
 		{[]string{"settings", "set", "finance.overdue_days"}, 2, "set needs KEY VALUE"},
 		{[]string{"settings", "set", "finance.overdue_days", "45", "--as", "nobody"}, 1, `--as "nobody": no such user`},
 		{[]string{"settings", "set", "finance.overdue_days", "45", "--as", "olga"}, 0, "finance.overdue_days = 45 days (default 60)"},
-		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days          45 *"},
+		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days             45 *"},
 		{[]string{"settings", "reset", "finance.overdue_days"}, 0, "finance.overdue_days = 60 days (default)"},
 		{[]string{"settings", "set", "sales.stall_factor", "2"}, 1, `no analysis job for this area "sales"`},
 	})
