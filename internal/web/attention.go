@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/actions"
@@ -284,9 +285,17 @@ const sinceGap = 30 * time.Minute
 // sinceSection renders the user's "since you last looked" section, or
 // nothing on the first visit.
 func (s *Server) sinceSection(ctx context.Context, u *store.User) (template.HTML, error) {
-	prev, err := s.cfg.Store.UserSeen(ctx, u.ID, s.cfg.NowFunc(), sinceGap)
-	if err != nil || prev.IsZero() {
+	now := s.cfg.NowFunc()
+	if html, ok := s.since.get(u.ID, now); ok {
+		return html, nil
+	}
+	prev, err := s.cfg.Store.UserSeen(ctx, u.ID, now, sinceGap)
+	if err != nil {
 		return "", err
+	}
+	if prev.IsZero() {
+		s.since.put(u.ID, now, "")
+		return "", nil
 	}
 	changes, err := s.cfg.Store.AlertChangesSince(ctx, u.ConnectionID, prev, 300)
 	if err != nil {
@@ -319,11 +328,52 @@ func (s *Server) sinceSection(ctx context.Context, u *store.User) (template.HTML
 	if err := s.pages["overview"].ExecuteTemplate(&buf, "since", v); err != nil {
 		return "", fmt.Errorf("render since: %w", err)
 	}
-	return template.HTML(buf.String()), nil
+	html := template.HTML(buf.String())
+	s.since.put(u.ID, now, html)
+	return html, nil
+}
+
+// sinceTTL is how long a user's rendered section is reused. The overview
+// is reloaded often and under load; without it every request would write
+// the user's visit and query the alert history. A visit is recorded at
+// most once per sinceTTL, far below sinceGap.
+const sinceTTL = 30 * time.Second
+
+// sinceCache holds each user's latest rendered "since you last looked".
+type sinceCache struct {
+	mu      sync.Mutex
+	entries map[int64]sinceEntry
+}
+
+type sinceEntry struct {
+	at   time.Time
+	html template.HTML
+}
+
+func (c *sinceCache) get(userID int64, now time.Time) (template.HTML, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[userID]
+	if !ok || !fresh(e.at, now, sinceTTL) {
+		return "", false
+	}
+	return e.html, true
+}
+
+func (c *sinceCache) put(userID int64, now time.Time, html template.HTML) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[int64]sinceEntry{}
+	}
+	if len(c.entries) > 10000 {
+		clear(c.entries) // bounded: a process serves a few hundred users
+	}
+	c.entries[userID] = sinceEntry{at: now, html: html}
 }
 
 // sinceMarker is where the per-user section goes in the shared overview.
-var sinceMarker = []byte("<!--since-->")
+var sinceMarker = []byte("<div data-since-slot></div>")
 
 // withSince puts the user's section into a rendered overview.
 func withSince(page []byte, section template.HTML) []byte {

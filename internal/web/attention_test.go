@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -86,4 +87,39 @@ func read(t *testing.T, resp *http.Response) string {
 		t.Fatal(err)
 	}
 	return string(b)
+}
+
+// TestSinceYouLastLooked: the first visit has nothing to compare with; a
+// visit more than sinceGap later lists what was raised and resolved in
+// between, among the alerts the role sees; a reload keeps the comparison.
+func TestSinceYouLastLooked(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	f := newFixture(t, Config{NowFunc: clock})
+	ctx := context.Background()
+	if body := read(t, f.do(t, "sales", "GET", "/", "")); strings.Contains(body, "Since you last looked") {
+		t.Fatal("first visit shows a since-you-last-looked section")
+	}
+	advance(time.Second)
+	for _, typ := range []string{"finance", "sales"} {
+		if _, err := f.store.AlertRaiseWithEvent(ctx, store.AlertFireParams{AlertRaiseParams: store.AlertRaiseParams{ConnectionID: f.conn.ID,
+			Fingerprint: "since-" + typ, Type: typ, Priority: "high", Title: "Raised meanwhile in " + typ}, At: clock()}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	advance(45 * time.Minute)
+	body := read(t, f.do(t, "sales", "GET", "/", ""))
+	if !strings.Contains(body, "Since you last looked") || !strings.Contains(body, "Raised meanwhile in sales") {
+		i := strings.Index(body, "<main"); t.Fatalf("second visit lacks the section or the new sales alert: %s", body[i:min(len(body), i+3000)])
+	}
+	if strings.Contains(body, "Raised meanwhile in finance") {
+		t.Errorf("sales sees a finance alert in the since section")
+	}
+	advance(time.Minute) // a reload after the cache: same comparison
+	if body := read(t, f.do(t, "sales", "GET", "/", "")); !strings.Contains(body, "Raised meanwhile in sales") {
+		t.Errorf("a reload lost the comparison")
+	}
 }

@@ -136,6 +136,7 @@ type Server struct {
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	since     sinceCache
 	// setupConfigured is set when Config.SetupToken came from the
 	// configuration rather than being generated.
 	setupConfigured bool
