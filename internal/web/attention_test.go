@@ -113,7 +113,8 @@ func TestSinceYouLastLooked(t *testing.T) {
 	advance(45 * time.Minute)
 	body := read(t, f.do(t, "sales", "GET", "/", ""))
 	if !strings.Contains(body, "Since you last looked") || !strings.Contains(body, "Raised meanwhile in sales") {
-		i := strings.Index(body, "<main"); t.Fatalf("second visit lacks the section or the new sales alert: %s", body[i:min(len(body), i+3000)])
+		i := strings.Index(body, "<main")
+		t.Fatalf("second visit lacks the section or the new sales alert: %s", body[i:min(len(body), i+3000)])
 	}
 	if strings.Contains(body, "Raised meanwhile in finance") {
 		t.Errorf("sales sees a finance alert in the since section")
