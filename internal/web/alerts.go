@@ -45,6 +45,8 @@ type alertView struct {
 	// for the alert's page.
 	Stake string     `json:"-"`
 	Lines []factLine `json:"-"`
+	// Names are the records' names by "model:id", for the alert's page.
+	Names map[string]string `json:"-"`
 }
 
 // decorate sets what a view needs beyond the alert row: until when each
@@ -457,6 +459,18 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 	cur := currencyOf(s.companyCurrencies(r.Context(), jobs), v.CompanyID)
 	_, docCur := s.recordOf(r.Context(), u.ConnectionID, v.Subject)
 	v.Lines = factLines(v.Facts, cur, docCur)
+	v.Names = map[string]string{}
+	for _, ref := range v.Refs {
+		for i, id := range ref.IDs {
+			if i == 20 {
+				break // a long list of records is named by number
+			}
+			key := ref.Model + ":" + strconv.FormatInt(id, 10)
+			if name, _ := s.recordOf(r.Context(), u.ConnectionID, key); name != "" {
+				v.Names[key] = name
+			}
+		}
+	}
 	if st := attention.Assess(v.Kind, v.Subject, v.Facts, cur); st.Money > 0 {
 		v.Stake = st.Driver
 	}
