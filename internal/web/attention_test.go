@@ -59,6 +59,12 @@ func TestOverviewAttention(t *testing.T) {
 	if page := read(t, f.do(t, "cfo", "GET", fmt.Sprintf("/alerts/%d", snoozed), "")); !strings.Contains(page, "snoozed until") {
 		t.Errorf("alert page does not say until when it is snoozed")
 	}
+	if !strings.Contains(body, `action="/alerts/acknowledge"`) {
+		t.Errorf("the cfo's overview lacks the bulk acknowledge form")
+	}
+	if v := read(t, f.do(t, "viewer", "GET", "/", "")); strings.Contains(v, `action="/alerts/acknowledge"`) || !strings.Contains(v, "Large invoice overdue") {
+		t.Errorf("the viewer's overview: want the list without the bulk acknowledge form")
+	}
 	// Sales sees no finance alert on its overview; admins reach operations.
 	if body := read(t, f.do(t, "sales", "GET", "/", "")); strings.Contains(body, "Large invoice overdue") {
 		t.Errorf("sales sees a finance alert on the overview")
