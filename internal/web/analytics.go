@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -303,6 +304,8 @@ type analyticsPage struct {
 	Result  *areaResult
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
+	// Pager pages an area's figures and findings, 50 of each at a time.
+	Pager pager
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -333,7 +336,27 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.areaError(w, r, false, area, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res})
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	total := max(len(res.Metrics), len(res.Insights))
+	mp, ip := pg, pg
+	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	conn, err := s.cfg.Store.ConnectionByID(r.Context(), userFrom(r.Context()).ConnectionID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	// Links into Odoo at the connection's current address.
+	res.Insights = slices.Clone(res.Insights)
+	for i := range res.Insights {
+		res.Insights[i].Refs = slices.Clone(res.Insights[i].Refs)
+		relink(res.Insights[i].Refs, conn.OdooURL)
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Pager: newPager(r, pg, total)})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {
