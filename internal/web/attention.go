@@ -7,8 +7,10 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -66,14 +68,20 @@ func (s *Server) companyCurrencies(ctx context.Context, jobs []*store.Monitoring
 		if err != nil {
 			return out
 		}
-		for k, m := range byKey {
-			_, c, ok := strings.Cut(k, "@")
-			id, err := strconv.ParseInt(c, 10, 64)
-			if ok && err == nil && currencyCode.MatchString(m.Unit) {
-				out[id] = m.Unit
-				if out[0] == "" {
-					out[0] = m.Unit
+		for _, k := range slices.Sorted(maps.Keys(byKey)) {
+			m := byKey[k]
+			if !currencyCode.MatchString(m.Unit) {
+				continue
+			}
+			// A per-company figure ("name@2") names its company's currency;
+			// the first money figure stands for a connection of one company.
+			if _, c, ok := strings.Cut(k, "@"); ok {
+				if id, err := strconv.ParseInt(c, 10, 64); err == nil {
+					out[id] = m.Unit
 				}
+			}
+			if out[0] == "" {
+				out[0] = m.Unit
 			}
 		}
 	}

@@ -59,6 +59,10 @@ func TestOverviewAttention(t *testing.T) {
 	if page := read(t, f.do(t, "cfo", "GET", fmt.Sprintf("/alerts/%d", snoozed), "")); !strings.Contains(page, "snoozed until") {
 		t.Errorf("alert page does not say until when it is snoozed")
 	}
+	ov := decode[overviewJSON](t, f.do(t, "cfo", "GET", "/api/v1/overview", ""))
+	if len(ov.Attention) < 2 || ov.Attention[0].AlertID != inv || ov.Attention[0].Money != 34456 || ov.Attention[0].Driver != "34,456.00 EUR unpaid, 122 days overdue" || ov.Attention[0].Currency != "EUR" {
+		t.Errorf("API attention: %+v", ov.Attention)
+	}
 	if !strings.Contains(body, `action="/alerts/acknowledge"`) {
 		t.Errorf("the cfo's overview lacks the bulk acknowledge form")
 	}
