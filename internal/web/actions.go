@@ -129,10 +129,16 @@ func (s *Server) listActions(ctx context.Context, u *store.User, status string) 
 	if err != nil {
 		return nil, err
 	}
+	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
 	out := []actionJSON{}
 	for _, a := range list {
 		if canSeeAction(u.Role, a.ActionType) {
-			out = append(out, newActionJSON(a, u.Role))
+			v := newActionJSON(a, u.Role)
+			relink(v.Refs, conn.OdooURL)
+			out = append(out, v)
 		}
 	}
 	return out, nil
@@ -256,7 +262,14 @@ func (s *Server) apiActionList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiActionGet(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.visibleAction(w, r, true, false); ok {
-		writeJSON(w, http.StatusOK, newActionJSON(a, userFrom(r.Context()).Role))
+		conn, err := s.cfg.Store.ConnectionByID(r.Context(), a.ConnectionID)
+		if err != nil {
+			s.apiServerError(w, r, err)
+			return
+		}
+		v := newActionJSON(a, userFrom(r.Context()).Role)
+		relink(v.Refs, conn.OdooURL)
+		writeJSON(w, http.StatusOK, v)
 	}
 }
 

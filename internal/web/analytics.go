@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -97,10 +96,17 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	if dec.Insights != nil {
 		out.Insights = dec.Insights
 	}
+	// Links into Odoo at the connection's current address, not the one
+	// the analysis ran against.
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out.Insights {
-		for k := range out.Insights[i].Refs {
-			out.Insights[i].Refs[k].URL = safeURL(out.Insights[i].Refs[k].URL)
-		}
+		relink(out.Insights[i].Refs, conn.OdooURL)
+	}
+	for i := range out.Metrics {
+		relink(out.Metrics[i].Refs, conn.OdooURL)
 	}
 	return out, nil
 }
@@ -345,17 +351,6 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 	total := max(len(res.Metrics), len(res.Insights))
 	mp, ip := pg, pg
 	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
-	conn, err := s.cfg.Store.ConnectionByID(r.Context(), userFrom(r.Context()).ConnectionID)
-	if err != nil {
-		s.serverError(w, r, err)
-		return
-	}
-	// Links into Odoo at the connection's current address.
-	res.Insights = slices.Clone(res.Insights)
-	for i := range res.Insights {
-		res.Insights[i].Refs = slices.Clone(res.Insights[i].Refs)
-		relink(res.Insights[i].Refs, conn.OdooURL)
-	}
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Pager: newPager(r, pg, total)})
 }
 
