@@ -227,6 +227,8 @@ func (s *Server) decide(ctx context.Context, u *store.User, a *store.Action, op 
 	if s.cfg.Actions == nil {
 		return nil, errNoActions
 	}
+	// A decided action leaves the overview's attention list at once.
+	defer s.overview.invalidate(u.ConnectionID)
 	switch op {
 	case "approve":
 		return s.cfg.Actions.Approve(ctx, u.ConnectionID, a.ID, actorOf(u))
@@ -309,6 +311,7 @@ func (s *Server) approveSimilar(ctx context.Context, u *store.User, in decideInp
 		return nil, fmt.Errorf("%w: name the group of similar actions (group)", actions.ErrPolicy)
 	}
 	res, err := s.cfg.Actions.ApproveSimilar(ctx, u.ConnectionID, in.Group, in.IDs, actorOf(u))
+	s.overview.invalidate(u.ConnectionID)
 	if err != nil {
 		return nil, err
 	}
