@@ -14,6 +14,8 @@ type operationsPage struct {
 	Sync       []*store.OdooSyncState
 	Jobs       []*store.MonitoringJob
 	Runs       []*store.JobRun
+	// JobNames names each run's job.
+	JobNames map[int64]string
 }
 
 func (s *Server) showOperations(w http.ResponseWriter, r *http.Request) {
@@ -35,6 +37,10 @@ func (s *Server) showOperations(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Runs = filterRuns(runs, p.Jobs, 20)
+	p.JobNames = map[int64]string{}
+	for _, j := range p.Jobs {
+		p.JobNames[j.ID] = j.Name
+	}
 	if p.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
 		s.serverError(w, r, err)
 		return
