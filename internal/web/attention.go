@@ -333,7 +333,11 @@ func (s *Server) sinceSection(ctx context.Context, u *store.User) (template.HTML
 		}
 	}
 	var buf bytes.Buffer
-	if err := s.pages["overview"].ExecuteTemplate(&buf, "since", v); err != nil {
+	t, err := s.zoned.page(s.pages, "overview", userZone(u.Timezone))
+	if err != nil {
+		return "", err
+	}
+	if err := t.ExecuteTemplate(&buf, "since", v); err != nil {
 		return "", fmt.Errorf("render since: %w", err)
 	}
 	html := template.HTML(buf.String())

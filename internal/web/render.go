@@ -89,7 +89,17 @@ func parsePages() (map[string]*template.Template, error) {
 // clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, code int, data any) {
 	var buf bytes.Buffer
-	if err := s.pages[name].Execute(&buf, map[string]any{"Page": data, "User": userFrom(r.Context()), "Version": s.cfg.Version}); err != nil {
+	u := userFrom(r.Context())
+	var loc *time.Location
+	if u != nil {
+		loc = userZone(u.Timezone)
+	}
+	t, err := s.zoned.page(s.pages, name, loc)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := t.Execute(&buf, map[string]any{"Page": data, "User": u, "Version": s.cfg.Version}); err != nil {
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}
