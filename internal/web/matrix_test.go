@@ -45,6 +45,10 @@ func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID
 	return a.set(ctx, connectionID, alertID, store.AlertAcknowledged, userID)
 }
 
+func (a testAlertActions) AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error {
+	return a.set(ctx, connectionID, alertID, store.AlertDismissed, userID)
+}
+
 type testJobs struct {
 	mu       sync.Mutex
 	ran      []int64
@@ -281,6 +285,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", sa), actSales},
 		{"POST", fmt.Sprintf("/alerts/%d/snooze", fa), actFin},
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", fa), actFin},
+		{"POST", fmt.Sprintf("/alerts/%d/dismiss", fa), actFin},
+		{"POST", "/alerts/acknowledge", decide},
+		{"POST", "/api/v1/alerts/acknowledge", decide},
+		{"GET", "/operations", admin},
 		{"GET", "/jobs", all},
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
 		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
@@ -482,6 +490,8 @@ func TestPermissionMatrix(t *testing.T) {
 	// Bodies by path suffix: the JSON body for the API, the form for pages.
 	bodies := map[string][2]string{
 		"/snooze":              {`{"minutes": 30}`, "minutes=30"},
+		"/dismiss":             {"", "note=not+a+problem"},
+		"/alerts/acknowledge":  {fmt.Sprintf(`{"ids": [%d, %d]}`, fa, sa), fmt.Sprintf("id=%d&id=%d", fa, sa)},
 		"/reject":              {`{"reason": "not now"}`, "reason=not+now"},
 		"/approve-similar":     {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
 		"/policies":            {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},

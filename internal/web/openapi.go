@@ -37,6 +37,9 @@ var apiSchemas = map[string]any{
 	"JobList":          listResponse[jobJSON]{},
 	"Job":              jobJSON{},
 	"RunList":          listResponse[runJSON]{},
+	"BulkAcknowledge": struct {
+		Acknowledged []int64 `json:"acknowledged"`
+	}{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
 		Status string `json:"status"`

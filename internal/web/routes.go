@@ -29,7 +29,10 @@ func (s *Server) routes() []route {
 	return []route{
 		page("GET", "/{$}", permView, s.showOverview, "/"),
 		page("GET", "/alerts", permView, s.showAlerts, ""),
+		page("GET", "/operations", permAdmin, s.showOperations, ""),
+		page("POST", "/alerts/acknowledge", permAlertAct, s.postAcknowledgeMany, ""),
 		page("GET", "/alerts/{id}", permView, s.showAlert, "/alerts/1"),
+		page("POST", "/alerts/{id}/dismiss", permAlertAct, s.postAlertAction("dismiss"), "/alerts/1/dismiss"),
 		page("POST", "/alerts/{id}/acknowledge", permAlertAct, s.postAlertAction("acknowledge"), "/alerts/1/acknowledge"),
 		page("POST", "/alerts/{id}/resolve", permAlertAct, s.postAlertAction("resolve"), "/alerts/1/resolve"),
 		page("POST", "/alerts/{id}/snooze", permAlertAct, s.postAlertAction("snooze"), "/alerts/1/snooze"),
@@ -97,8 +100,9 @@ func (s *Server) routes() []route {
 		page("POST", "/settings/users/{id}/phone", permAdmin, s.postUserPhone(), "/settings/users/1/phone"),
 
 		api("GET", "/api/v1/me", "", s.apiMe, "", opDoc{"Who am I: user, role, permissions and visible areas", "Me"}),
-		api("GET", "/api/v1/overview", permView, s.apiOverview, "", opDoc{"Key figures with their change, open alert counts", "Overview"}),
+		api("GET", "/api/v1/overview", permView, s.apiOverview, "", opDoc{"Key figures with their change, open alert counts, and what needs the user now: open alerts and waiting actions ranked by money at stake, with the figure behind each", "Overview"}),
 		api("GET", "/api/v1/alerts", permView, s.apiAlertList, "", opDoc{"Alerts (status=open|all|new|acknowledged|resolved|dismissed, priority, type; page, per_page; format=csv)", "AlertList"}),
+		api("POST", "/api/v1/alerts/acknowledge", permAlertAct, s.apiAcknowledgeMany, "", opDoc{"Acknowledge several new alerts (body: {\"ids\": [...]}, up to 500); alerts already acknowledged, closed or not visible are skipped; answers the ids acknowledged", "BulkAcknowledge"}),
 		api("GET", "/api/v1/alerts/{id}", permView, s.apiAlertGet, "/api/v1/alerts/1", opDoc{"One alert with the Odoo records behind it", "Alert"}),
 		api("POST", "/api/v1/alerts/{id}/acknowledge", permAlertAct, s.apiAlertAction("acknowledge"), "/api/v1/alerts/1/acknowledge", opDoc{"Acknowledge an alert", "Alert"}),
 		api("POST", "/api/v1/alerts/{id}/resolve", permAlertAct, s.apiAlertAction("resolve"), "/api/v1/alerts/1/resolve", opDoc{"Resolve an alert (body: {\"note\": ...})", "Alert"}),
