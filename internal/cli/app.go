@@ -402,8 +402,10 @@ func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.R
 	if a.actions != nil {
 		prop = a.actions
 	}
-	if a.briefer != nil {
-		br = a.briefer
+	// The briefing tool writes from the template: a question must not
+	// spend a model call on a briefing (the chat's own call reads it).
+	if g, err := newBriefer(a.cfg, a.store, nil, slog.New(slog.DiscardHandler)); err == nil {
+		br = g
 	}
 	reg, err := askTools(a.store, cat, prop, br)
 	if err != nil {
