@@ -407,7 +407,8 @@ func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.R
 	if g, err := newBriefer(a.cfg, a.store, nil, slog.New(slog.DiscardHandler)); err == nil {
 		br = g
 	}
-	reg, err := askTools(a.store, cat, prop, br)
+	reg, err := ask.NewTools(ask.Deps{Store: a.store, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br,
+		Cache: a.records})
 	if err != nil {
 		return nil, err
 	}
