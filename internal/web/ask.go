@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/chat"
@@ -249,7 +250,9 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
-	if strings.TrimSpace(in.Question) == "" {
+	// What can be refused is refused before the stream starts, with a
+	// status code.
+	if q := strings.TrimSpace(in.Question); q == "" || utf8.RuneCountInString(q) > chat.QuestionMax {
 		s.askFail(w, r, chat.ErrEmptyQuestion)
 		return
 	}

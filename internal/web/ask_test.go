@@ -144,6 +144,16 @@ func TestAskAPI(t *testing.T) {
 		text.String() != "Cash is 1,200.50 EUR today." {
 		t.Fatalf("events = %v, text %q", names, text.String())
 	}
+	// A question the stream cannot take is refused with a status, not an
+	// event.
+	long, _ := json.Marshal(map[string]string{"question": strings.Repeat("why ", chat.QuestionMax)})
+	req, _ = http.NewRequest("POST", f.srv.URL+"/api/v1/ask", strings.NewReader(string(long)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[store.RoleSales]})
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 400 {
+		t.Fatalf("long streamed question: %v %v", resp.StatusCode, err)
+	}
 	var final askAnswerJSON
 	if err := json.Unmarshal([]byte(evs[len(evs)-1][1]), &final); err != nil || final.ThreadID != a.ThreadID {
 		t.Fatalf("final event = %s, %v", evs[len(evs)-1][1], err)
