@@ -14,9 +14,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/alerts"
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/chat"
@@ -43,8 +41,7 @@ func newLLM(cfg *config.Config, s *store.Store, logger *slog.Logger) (*llm.Clien
 
 // newChat builds the chat over the tool registry, bounded by the ask.*
 // limits.
-func newChat(cfg *config.Config, s *store.Store, model *llm.Client, logger *slog.Logger, reg prometheus.Registerer) (*chat.Service, error) {
-	tools := ask.NewRegistry(access.New(areas.Catalogue()))
+func newChat(cfg *config.Config, s *store.Store, model *llm.Client, tools *ask.Registry, logger *slog.Logger, reg prometheus.Registerer) (*chat.Service, error) {
 	return chat.New(tools, model, s, chat.Options{
 		Limits: chat.Limits{MaxToolCalls: cfg.Ask.MaxToolCalls, MaxTokens: int64(cfg.Ask.MaxTokens), MaxTime: time.Duration(cfg.Ask.Timeout)},
 		Logger: logger, Registerer: reg,

@@ -22,7 +22,8 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestLoadDefaults(t *testing.T) {
 	t.Parallel()
-	cfg, err := Load("", nil)
+	// AICOO_TOKEN is a client's API token (aicoo mcp), not an option.
+	cfg, err := Load("", []string{"AICOO_TOKEN=aicoo_x"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/chat"
+	"github.com/aicoo/aicoo/internal/search"
 )
 
 // Asker answers free-form questions with a language model calling tools
@@ -115,4 +116,10 @@ func (b *Broker) Subscribers() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.subs)
+}
+
+// Searcher finds partners, documents and aicoo's own items by name or
+// number for the search box (*search.Service implements it).
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) ([]search.Result, error)
 }

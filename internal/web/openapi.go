@@ -20,13 +20,19 @@ type opDoc struct {
 // the OpenAPI document derives each schema from the type's JSON tags, so
 // the two cannot drift apart.
 var apiSchemas = map[string]any{
-	"Me":        meJSON{},
-	"Overview":  overviewJSON{},
-	"AlertList": listResponse[alertView]{},
-	"Alert":     alertView{},
-	"JobList":   listResponse[jobJSON]{},
-	"Job":       jobJSON{},
-	"RunList":   listResponse[runJSON]{},
+	"Me":           meJSON{},
+	"Inbox":        inboxJSON{},
+	"Forecast":     forecastJSON{},
+	"ScenarioList": scenarioList{},
+	"Scenario":     scenarioJSON{},
+	"FlowSwitch":   flowSwitchJSON{},
+	"InboxRead":    inboxReadJSON{},
+	"Overview":     overviewJSON{},
+	"AlertList":    listResponse[alertView]{},
+	"Alert":        alertView{},
+	"JobList":      listResponse[jobJSON]{},
+	"Job":          jobJSON{},
+	"RunList":      listResponse[runJSON]{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
 		Status string `json:"status"`
@@ -34,8 +40,9 @@ var apiSchemas = map[string]any{
 	"AreaList": struct {
 		Data []areaSummary `json:"data"`
 	}{},
-	"AreaResult":   areaResult{},
-	"MetricDetail": metricDetail{},
+	"AreaResult":    areaResult{},
+	"SearchResults": searchJSON{},
+	"MetricDetail":  metricDetail{},
 	"SyncList": struct {
 		Data []syncJSON `json:"data"`
 	}{},
