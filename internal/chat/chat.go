@@ -200,18 +200,20 @@ type Event struct {
 // Ask answers q, reporting progress to onEvent (may be nil). The question
 // and the answer are stored in the caller's thread. A limit, the budget or
 // a failing model ends the answer early with a Note; Ask returns an error
-// only when nothing could be stored or asked: ErrNoModel, ErrEmptyQuestion,
-// store.ErrNotFound for a thread that is not the caller's.
+// only when nothing could be stored or asked: ErrEmptyQuestion,
+// store.ErrNotFound for a thread that is not the caller's, and, without a
+// model, ErrNoModel for a question none of package ask's patterns answers
+// (those it answers are answered by the tools directly).
 func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*Answer, error) {
 	if onEvent == nil {
 		onEvent = func(Event) {}
 	}
-	if !s.Enabled() {
-		return nil, ErrNoModel
-	}
 	text := strings.TrimSpace(q.Text)
 	if text == "" || utf8.RuneCountInString(text) > QuestionMax {
 		return nil, ErrEmptyQuestion
+	}
+	if !s.Enabled() {
+		return s.direct(ctx, q, text, onEvent)
 	}
 	c := q.Caller
 	var (

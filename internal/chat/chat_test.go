@@ -299,3 +299,54 @@ func TestAskRefusals(t *testing.T) {
 		t.Fatalf("without a model: %v", err)
 	}
 }
+
+// TestDirectAnswers: without a model, a question of a known pattern is
+// answered by the tools and kept in the thread; a refusal is kept with a
+// note; any other question stores nothing and says a model is needed.
+func TestDirectAnswers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, "anthropic", chat.Limits{}, 0)
+	none, err := llm.New(llm.Config{}, llm.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc, err := chat.New(fakeTools(t, e.proposals), none, e.store, chat.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	var events []chat.Event
+	a, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "How much cash do we have?"}, func(ev chat.Event) { events = append(events, ev) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Text != "Cash is 1,200.50 EUR." || a.Note != chat.DirectNote || len(a.Tools) != 1 || a.Tools[0].Name != "metric" || len(a.Sources) != 1 {
+		t.Fatalf("direct answer = %+v", a)
+	}
+	if len(events) != 2 || events[0].Type != "thread" || events[1].Text != a.Text {
+		t.Fatalf("events = %+v", events)
+	}
+	r, err := svc.Ask(ctx, chat.Question{Caller: e.sales, Text: "cash"}, nil)
+	if err != nil || r.Text != "" || !strings.Contains(r.Note, "Your role may not see this") || len(r.Tools) != 1 || !r.Tools[0].Refused {
+		t.Fatalf("sales asks for cash = %+v, %v", r, err)
+	}
+	if _, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "Why did our margins drop?"}, nil); !errors.Is(err, chat.ErrNoModel) {
+		t.Fatalf("free-form without a model: %v", err)
+	}
+	for _, c := range []struct {
+		caller ask.Caller
+		want   int
+	}{{e.ceo, 1}, {e.sales, 1}} {
+		ts, err := e.store.AskThreadList(ctx, c.caller.UserID, 0)
+		if err != nil || len(ts) != c.want {
+			t.Fatalf("%s has %d threads, %v", c.caller.Username, len(ts), err)
+		}
+	}
+	msgs, err := e.store.AskMessageList(ctx, a.ThreadID)
+	if err != nil || len(msgs) != 2 || msgs[1].Note != chat.DirectNote || !strings.Contains(string(msgs[1].Sources), "finance.cash.position") {
+		t.Fatalf("stored = %+v, %v", msgs, err)
+	}
+	if n := len(e.srv.Requests()); n != 0 {
+		t.Fatalf("%d model requests without a model", n)
+	}
+}

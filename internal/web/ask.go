@@ -21,8 +21,13 @@ import (
 // how to change it.
 const noModelText = "Free-form questions need a language model, and none is configured (llm.provider is \"none\"). " +
 	"An administrator can set llm.provider to \"anthropic\" with an API key (llm.api_key), or to \"openai\" for any " +
-	"OpenAI-compatible endpoint such as a local Ollama or llama.cpp server (llm.base_url), then restart aicoo. " +
-	"Until then every figure is on the Overview, Alerts and Analytics pages."
+	"OpenAI-compatible endpoint such as a local Ollama or llama.cpp server (llm.base_url), then restart aicoo."
+
+// directText lists the questions answered without a model (package ask's
+// patterns).
+const directText = "Without a model aicoo answers a few questions directly from its own figures: " +
+	"\u201cWhat is overdue from <customer>?\u201d, \u201cHow much cash do we have?\u201d, " +
+	"\u201cTop 10 customers by revenue this year\u201d, \u201cOpen alerts\u201d and \u201cWhat needs my approval?\u201d."
 
 // threadsShown bounds the threads listed on the page and by the API.
 const threadsShown = 100
@@ -183,6 +188,7 @@ func (s *Server) threadList(ctx context.Context, u *store.User) ([]threadJSON, e
 	return out, nil
 }
 
+// askEnabled reports whether a model answers free-form questions.
 func (s *Server) askEnabled() bool { return s.cfg.Ask != nil && s.cfg.Ask.Enabled() }
 
 func callerOf(r *http.Request, u *store.User) ask.Caller {
@@ -211,7 +217,7 @@ func (s *Server) answerView(ctx context.Context, u *store.User, a *chat.Answer) 
 func (s *Server) askFail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, chat.ErrNoModel):
-		s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, noModelText)
+		s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, noModelText+" "+directText)
 	case errors.Is(err, chat.ErrEmptyQuestion):
 		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("Send a question of 1 to %d characters.", chat.QuestionMax))
 	case errors.Is(err, store.ErrNotFound):
@@ -231,12 +237,14 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 		s.badRequest(w, r, true, "The body must be a JSON object {\"question\": ..., \"thread_id\": n}: "+err.Error())
 		return
 	}
-	if !s.askEnabled() {
+	if s.cfg.Ask == nil {
 		s.askFail(w, r, chat.ErrNoModel)
 		return
 	}
 	q := chat.Question{Caller: callerOf(r, u), ThreadID: in.ThreadID, Text: in.Question}
-	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+	// Without a model only a question of a known pattern is answered, at
+	// once: no stream.
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") || !s.askEnabled() {
 		a, err := s.cfg.Ask.Ask(r.Context(), q, nil)
 		if err != nil {
 			s.askFail(w, r, err)
@@ -362,8 +370,12 @@ func (s *Server) apiThreadDelete(w http.ResponseWriter, r *http.Request) {
 // askPage is the /ask page: the user's threads, the open one, and whether
 // questions can be asked.
 type askPage struct {
+	// Enabled is set when a model answers free-form questions; CanAsk when
+	// the form is shown (with or without a model).
 	Enabled   bool
+	CanAsk    bool
 	NoModel   string
+	Direct    string
 	Threads   []threadJSON
 	CurrentID int64
 	Current   *threadDetail
@@ -373,7 +385,7 @@ type askPage struct {
 
 func (s *Server) renderAsk(w http.ResponseWriter, r *http.Request, code int, threadID int64, errMsg string) {
 	u := userFrom(r.Context())
-	p := askPage{Enabled: s.askEnabled(), NoModel: noModelText, CurrentID: threadID, Error: errMsg}
+	p := askPage{Enabled: s.askEnabled(), CanAsk: s.cfg.Ask != nil, NoModel: noModelText, Direct: directText, CurrentID: threadID, Error: errMsg}
 	var err error
 	if p.Threads, err = s.threadList(r.Context(), u); err != nil {
 		s.serverError(w, r, err)
@@ -419,12 +431,15 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) {
 		}
 		threadID = n
 	}
-	if !s.askEnabled() {
+	if s.cfg.Ask == nil {
 		s.renderAsk(w, r, http.StatusNotImplemented, threadID, noModelText)
 		return
 	}
 	a, err := s.cfg.Ask.Ask(r.Context(), chat.Question{Caller: callerOf(r, u), ThreadID: threadID, Text: r.PostFormValue("question")}, nil)
 	switch {
+	case errors.Is(err, chat.ErrNoModel):
+		s.renderAsk(w, r, http.StatusNotImplemented, threadID, "This question needs a language model. "+directText)
+		return
 	case errors.Is(err, chat.ErrEmptyQuestion):
 		s.renderAsk(w, r, http.StatusBadRequest, threadID, fmt.Sprintf("Write a question of 1 to %d characters.", chat.QuestionMax))
 		return
