@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -28,6 +29,10 @@ const noModelText = "Free-form questions need a language model, and none is conf
 const directText = "Without a model aicoo answers a few questions directly from its own figures: " +
 	"\u201cWhat is overdue from <customer>?\u201d, \u201cHow much cash do we have?\u201d, " +
 	"\u201cTop 10 customers by revenue this year\u201d, \u201cOpen alerts\u201d and \u201cWhat needs my approval?\u201d."
+
+// askKeepAlive is how often a streamed answer sends a comment while no
+// event is due.
+const askKeepAlive = 15 * time.Second
 
 // threadsShown bounds the threads listed on the page and by the API.
 const threadsShown = 100
@@ -275,14 +280,38 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	// Writes come from the answer's events and from the keep-alive below,
+	// which holds the stream open through slow tool calls and model steps
+	// (proxies close idle streams).
+	var mu sync.Mutex
+	write := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, format, args...)
+		_ = rc.Flush()
+	}
 	send := func(event string, v any) {
 		data, err := json.Marshal(v)
 		if err != nil {
 			return
 		}
-		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data)
-		_ = rc.Flush()
+		write("event: %s\ndata: %s\n\n", event, data)
 	}
+	stop := make(chan struct{})
+	var alive sync.WaitGroup
+	alive.Go(func() {
+		tick := time.NewTicker(askKeepAlive)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				write(": keep-alive\n\n")
+			}
+		}
+	})
+	defer func() { close(stop); alive.Wait() }()
 	a, err := s.cfg.Ask.Ask(r.Context(), q, func(ev chat.Event) {
 		switch ev.Type {
 		case "thread":
