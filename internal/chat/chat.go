@@ -200,8 +200,10 @@ type Event struct {
 // Ask answers q, reporting progress to onEvent (may be nil). The question
 // and the answer are stored in the caller's thread. A limit, the budget or
 // a failing model ends the answer early with a Note; Ask returns an error
-// only when nothing could be stored or asked: ErrNoModel, ErrEmptyQuestion,
-// store.ErrNotFound for a thread that is not the caller's.
+// only when nothing could be stored or asked: ErrEmptyQuestion,
+// store.ErrNotFound for a thread that is not the caller's, and, without a
+// model, ErrNoModel for a question none of package ask's patterns answers
+// (those it answers are answered by the tools directly).
 func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*Answer, error) {
 	if onEvent == nil {
 		onEvent = func(Event) {}
@@ -210,24 +212,10 @@ func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*An
 	if text == "" || utf8.RuneCountInString(text) > QuestionMax {
 		return nil, ErrEmptyQuestion
 	}
-	c := q.Caller
-	// Without a model, the question patterns the tools answer directly
-	// ("what is overdue from X?", "cash", ...) still get their answer.
-	var direct *ask.Reply
 	if !s.Enabled() {
-		reply, ok, err := ask.Answer(ctx, s.reg, c, text)
-		var refused *ask.RefusedError
-		switch {
-		case errors.As(err, &refused):
-			direct = &ask.Reply{Text: "Your role does not see this: " + refused.Reason + "."}
-		case err != nil:
-			return nil, fmt.Errorf("chat: direct answer: %w", err)
-		case !ok:
-			return nil, ErrNoModel
-		default:
-			direct = reply
-		}
+		return s.direct(ctx, q, text, onEvent)
 	}
+	c := q.Caller
 	var (
 		thread  *store.AskThread
 		history []llm.Turn
@@ -249,13 +237,7 @@ func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*An
 		return nil, fmt.Errorf("chat: store the question: %w", err)
 	}
 
-	var a *Answer
-	if direct != nil {
-		a = directAnswer(direct)
-		onEvent(Event{Type: "text", Text: a.Text})
-	} else {
-		a = s.run(ctx, c, text, history, onEvent)
-	}
+	a := s.run(ctx, c, text, history, onEvent)
 	a.ThreadID, a.ThreadTitle = thread.ID, thread.Title
 	tools, _ := json.Marshal(a.Tools)
 	sources, _ := json.Marshal(a.Sources)
@@ -268,16 +250,6 @@ func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*An
 	}
 	a.MessageID = m.ID
 	return a, nil
-}
-
-// directAnswer is the answer of a question pattern, computed by the tools
-// alone: its numbers are the tools' own, so there is nothing to ground.
-func directAnswer(r *ask.Reply) *Answer {
-	a := &Answer{Text: r.Text, Sources: r.Sources, Note: "Answered without a language model, from the question's pattern."}
-	for _, call := range r.Calls {
-		a.Tools = append(a.Tools, ToolUse{Name: call.Tool, Input: call.Input})
-	}
-	return a
 }
 
 // history returns a thread's earlier messages as conversation turns: the

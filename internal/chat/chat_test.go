@@ -2,15 +2,12 @@ package chat_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/aicoo/aicoo/internal/access"
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/llm"
@@ -303,54 +300,53 @@ func TestAskRefusals(t *testing.T) {
 	}
 }
 
-// TestDirectAnswerWithoutModel: without a model the question patterns are
-// answered by the tools alone, stored in the thread like any answer; a
-// role the tool refuses is told so; other questions need a model.
-func TestDirectAnswerWithoutModel(t *testing.T) {
+// TestDirectAnswers: without a model, a question of a known pattern is
+// answered by the tools and kept in the thread; a refusal is kept with a
+// note; any other question stores nothing and says a model is needed.
+func TestDirectAnswers(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, "anthropic", chat.Limits{}, 0)
-	ctx := context.Background()
-	reg := ask.NewRegistry(access.New(areas.Catalogue()))
-	if err := reg.Add(ask.Tool{Name: "metric", Perm: access.View, Area: "finance", Schema: json.RawMessage(`{"type":"object"}`),
-		Run: func(_ context.Context, _ ask.Caller, in json.RawMessage) (*ask.Output, error) {
-			var args struct{ Name string }
-			_ = json.Unmarshal(in, &args)
-			if args.Name != "finance.cash.position" {
-				return nil, &ask.InputError{Tool: "metric", Msg: "unknown figure"}
-			}
-			return &ask.Output{Text: "Cash is 580,370.00 EUR.", Sources: []ask.Source{{Label: "Cash position", Path: "/analytics/finance/metrics/finance.cash.position"}}}, nil
-		}}); err != nil {
-		t.Fatal(err)
-	}
 	none, err := llm.New(llm.Config{}, llm.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	svc, err := chat.New(reg, none, e.store, chat.Options{})
+	svc, err := chat.New(fakeTools(t, e.proposals), none, e.store, chat.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	var streamed strings.Builder
-	a, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "What is our cash?"}, func(ev chat.Event) {
-		if ev.Type == "text" {
-			streamed.WriteString(ev.Text)
+	ctx := context.Background()
+	var events []chat.Event
+	a, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "How much cash do we have?"}, func(ev chat.Event) { events = append(events, ev) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Text != "Cash is 1,200.50 EUR." || a.Note != chat.DirectNote || len(a.Tools) != 1 || a.Tools[0].Name != "metric" || len(a.Sources) != 1 {
+		t.Fatalf("direct answer = %+v", a)
+	}
+	if len(events) != 2 || events[0].Type != "thread" || events[1].Text != a.Text {
+		t.Fatalf("events = %+v", events)
+	}
+	r, err := svc.Ask(ctx, chat.Question{Caller: e.sales, Text: "cash"}, nil)
+	if err != nil || r.Text != "" || !strings.Contains(r.Note, "Your role may not see this") || len(r.Tools) != 1 || !r.Tools[0].Refused {
+		t.Fatalf("sales asks for cash = %+v, %v", r, err)
+	}
+	if _, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "Why did our margins drop?"}, nil); !errors.Is(err, chat.ErrNoModel) {
+		t.Fatalf("free-form without a model: %v", err)
+	}
+	for _, c := range []struct {
+		caller ask.Caller
+		want   int
+	}{{e.ceo, 1}, {e.sales, 1}} {
+		ts, err := e.store.AskThreadList(ctx, c.caller.UserID, 0)
+		if err != nil || len(ts) != c.want {
+			t.Fatalf("%s has %d threads, %v", c.caller.Username, len(ts), err)
 		}
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
-	if a.Text != "Cash is 580,370.00 EUR." || streamed.String() != a.Text || len(a.Tools) != 1 || a.Tools[0].Name != "metric" ||
-		len(a.Sources) != 1 || a.MessageID == 0 || a.Note == "" {
-		t.Fatalf("direct answer %+v", a)
+	msgs, err := e.store.AskMessageList(ctx, a.ThreadID)
+	if err != nil || len(msgs) != 2 || msgs[1].Note != chat.DirectNote || !strings.Contains(string(msgs[1].Sources), "finance.cash.position") {
+		t.Fatalf("stored = %+v, %v", msgs, err)
 	}
-	if msgs, err := e.store.AskMessageList(ctx, a.ThreadID); err != nil || len(msgs) != 2 {
-		t.Fatalf("thread holds %d messages, %v", len(msgs), err)
-	}
-	refused, err := svc.Ask(ctx, chat.Question{Caller: e.sales, Text: "cash"}, nil)
-	if err != nil || !strings.HasPrefix(refused.Text, "Your role does not see this") {
-		t.Fatalf("sales asks for cash: %+v %v", refused, err)
-	}
-	if _, err := svc.Ask(ctx, chat.Question{Caller: e.ceo, Text: "Why did margins drop?"}, nil); !errors.Is(err, chat.ErrNoModel) {
-		t.Fatalf("a free-form question without a model: %v", err)
+	if n := len(e.srv.Requests()); n != 0 {
+		t.Fatalf("%d model requests without a model", n)
 	}
 }

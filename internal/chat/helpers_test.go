@@ -46,7 +46,7 @@ func fakeTools(t testing.TB, p *proposals) *ask.Registry {
 			Run: func(_ context.Context, _ ask.Caller, in json.RawMessage) (*ask.Output, error) {
 				var args struct{ Name string }
 				_ = json.Unmarshal(in, &args)
-				if args.Name != "cash" {
+				if args.Name != "cash" && args.Name != "finance.cash.position" {
 					return nil, &ask.InputError{Tool: "metric", Msg: "name must be one of: cash"}
 				}
 				return &ask.Output{Data: map[string]any{"name": "cash", "value": 1200.5, "currency": "EUR", "as_of": "2026-03-02"},

@@ -79,14 +79,27 @@ func TestConverse(t *testing.T) {
 				if len(sys) != 1 || sys[0].(map[string]any)["cache_control"] == nil || ts[1].(map[string]any)["cache_control"] == nil || ts[0].(map[string]any)["cache_control"] != nil {
 					t.Fatalf("cache breakpoints: system %v tools %v", sys, ts)
 				}
-				// The conversation so far carries the third breakpoint.
+				// The conversation so far carries the third breakpoint; the
+				// assistant's tool call is sent back with its input as an object.
 				msgs, _ := reqs[1].Body["messages"].([]any)
+				use := msgs[1].(map[string]any)["content"].([]any)[1].(map[string]any)
+				if in, ok := use["input"].(map[string]any); !ok || use["type"] != "tool_use" || in["name"] != "cash" {
+					t.Fatalf("tool_use sent back = %v", use)
+				}
 				last := msgs[len(msgs)-1].(map[string]any)["content"].([]any)
 				if last[len(last)-1].(map[string]any)["cache_control"] == nil {
 					t.Fatalf("last block of the conversation has no cache breakpoint: %v", last)
 				}
 				if ap := ts[0].(map[string]any)["input_schema"].(map[string]any); ap["additionalProperties"] != false || ap["type"] != "object" {
 					t.Fatalf("schema sent = %v", ap)
+				}
+			}
+			if kind == "openai" {
+				msgs, _ := reqs[1].Body["messages"].([]any)
+				as := msgs[2].(map[string]any)
+				tc := as["tool_calls"].([]any)[0].(map[string]any)
+				if as["role"] != "assistant" || tc["id"] != r1.ToolCalls[0].ID || tc["function"].(map[string]any)["arguments"] != `{"name":"cash"}` {
+					t.Fatalf("assistant turn sent back = %v", as)
 				}
 			}
 			rows := b.ledger(t)

@@ -9,7 +9,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/chat"
@@ -20,10 +22,17 @@ import (
 // how to change it.
 const noModelText = "Free-form questions need a language model, and none is configured (llm.provider is \"none\"). " +
 	"An administrator can set llm.provider to \"anthropic\" with an API key (llm.api_key), or to \"openai\" for any " +
-	"OpenAI-compatible endpoint such as a local Ollama or llama.cpp server (llm.base_url), then restart aicoo. " +
-	"Until then aicoo answers a few questions directly from its own figures: \"What is overdue from <customer>?\", " +
-	"\"cash\", \"top 10 customers by revenue this year\", \"open alerts\" and \"what needs approval?\"; every figure " +
-	"is also on the Overview, Alerts and Analytics pages."
+	"OpenAI-compatible endpoint such as a local Ollama or llama.cpp server (llm.base_url), then restart aicoo."
+
+// directText lists the questions answered without a model (package ask's
+// patterns).
+const directText = "Without a model aicoo answers a few questions directly from its own figures: " +
+	"\u201cWhat is overdue from <customer>?\u201d, \u201cHow much cash do we have?\u201d, " +
+	"\u201cTop 10 customers by revenue this year\u201d, \u201cOpen alerts\u201d and \u201cWhat needs my approval?\u201d."
+
+// askKeepAlive is how often a streamed answer sends a comment while no
+// event is due.
+const askKeepAlive = 15 * time.Second
 
 // threadsShown bounds the threads listed on the page and by the API.
 const threadsShown = 100
@@ -184,11 +193,8 @@ func (s *Server) threadList(ctx context.Context, u *store.User) ([]threadJSON, e
 	return out, nil
 }
 
+// askEnabled reports whether a model answers free-form questions.
 func (s *Server) askEnabled() bool { return s.cfg.Ask != nil && s.cfg.Ask.Enabled() }
-
-// askAvailable reports whether questions are taken at all: with a model
-// every question, without one the patterns the tools answer directly.
-func (s *Server) askAvailable() bool { return s.cfg.Ask != nil }
 
 func callerOf(r *http.Request, u *store.User) ask.Caller {
 	via := "web"
@@ -216,7 +222,7 @@ func (s *Server) answerView(ctx context.Context, u *store.User, a *chat.Answer) 
 func (s *Server) askFail(w http.ResponseWriter, r *http.Request, err error) {
 	switch {
 	case errors.Is(err, chat.ErrNoModel):
-		s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, noModelText)
+		s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, noModelText+" "+directText)
 	case errors.Is(err, chat.ErrEmptyQuestion):
 		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, fmt.Sprintf("Send a question of 1 to %d characters.", chat.QuestionMax))
 	case errors.Is(err, store.ErrNotFound):
@@ -236,12 +242,14 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 		s.badRequest(w, r, true, "The body must be a JSON object {\"question\": ..., \"thread_id\": n}: "+err.Error())
 		return
 	}
-	if !s.askAvailable() {
+	if s.cfg.Ask == nil {
 		s.askFail(w, r, chat.ErrNoModel)
 		return
 	}
 	q := chat.Question{Caller: callerOf(r, u), ThreadID: in.ThreadID, Text: in.Question}
-	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") {
+	// Without a model only a question of a known pattern is answered, at
+	// once: no stream.
+	if !strings.Contains(r.Header.Get("Accept"), "text/event-stream") || !s.askEnabled() {
 		a, err := s.cfg.Ask.Ask(r.Context(), q, nil)
 		if err != nil {
 			s.askFail(w, r, err)
@@ -255,7 +263,9 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, v)
 		return
 	}
-	if strings.TrimSpace(in.Question) == "" {
+	// What can be refused is refused before the stream starts, with a
+	// status code.
+	if q := strings.TrimSpace(in.Question); q == "" || utf8.RuneCountInString(q) > chat.QuestionMax {
 		s.askFail(w, r, chat.ErrEmptyQuestion)
 		return
 	}
@@ -270,14 +280,38 @@ func (s *Server) apiAsk(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
+	// Writes come from the answer's events and from the keep-alive below,
+	// which holds the stream open through slow tool calls and model steps
+	// (proxies close idle streams).
+	var mu sync.Mutex
+	write := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, format, args...)
+		_ = rc.Flush()
+	}
 	send := func(event string, v any) {
 		data, err := json.Marshal(v)
 		if err != nil {
 			return
 		}
-		fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data)
-		_ = rc.Flush()
+		write("event: %s\ndata: %s\n\n", event, data)
 	}
+	stop := make(chan struct{})
+	var alive sync.WaitGroup
+	alive.Go(func() {
+		tick := time.NewTicker(askKeepAlive)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				write(": keep-alive\n\n")
+			}
+		}
+	})
+	defer func() { close(stop); alive.Wait() }()
 	a, err := s.cfg.Ask.Ask(r.Context(), q, func(ev chat.Event) {
 		switch ev.Type {
 		case "thread":
@@ -365,11 +399,12 @@ func (s *Server) apiThreadDelete(w http.ResponseWriter, r *http.Request) {
 // askPage is the /ask page: the user's threads, the open one, and whether
 // questions can be asked.
 type askPage struct {
-	// Enabled: a model answers any question; Available: questions are
-	// taken (without a model, the patterns answered directly).
+	// Enabled is set when a model answers free-form questions; CanAsk when
+	// the form is shown (with or without a model).
 	Enabled   bool
-	Available bool
+	CanAsk    bool
 	NoModel   string
+	Direct    string
 	Threads   []threadJSON
 	CurrentID int64
 	Current   *threadDetail
@@ -379,7 +414,7 @@ type askPage struct {
 
 func (s *Server) renderAsk(w http.ResponseWriter, r *http.Request, code int, threadID int64, errMsg string) {
 	u := userFrom(r.Context())
-	p := askPage{Enabled: s.askEnabled(), Available: s.askAvailable(), NoModel: noModelText, CurrentID: threadID, Error: errMsg}
+	p := askPage{Enabled: s.askEnabled(), CanAsk: s.cfg.Ask != nil, NoModel: noModelText, Direct: directText, CurrentID: threadID, Error: errMsg}
 	var err error
 	if p.Threads, err = s.threadList(r.Context(), u); err != nil {
 		s.serverError(w, r, err)
@@ -425,21 +460,20 @@ func (s *Server) postAsk(w http.ResponseWriter, r *http.Request) {
 		}
 		threadID = n
 	}
-	if !s.askAvailable() {
+	if s.cfg.Ask == nil {
 		s.renderAsk(w, r, http.StatusNotImplemented, threadID, noModelText)
 		return
 	}
 	a, err := s.cfg.Ask.Ask(r.Context(), chat.Question{Caller: callerOf(r, u), ThreadID: threadID, Text: r.PostFormValue("question")}, nil)
 	switch {
+	case errors.Is(err, chat.ErrNoModel):
+		s.renderAsk(w, r, http.StatusNotImplemented, threadID, "This question needs a language model. "+directText)
+		return
 	case errors.Is(err, chat.ErrEmptyQuestion):
 		s.renderAsk(w, r, http.StatusBadRequest, threadID, fmt.Sprintf("Write a question of 1 to %d characters.", chat.QuestionMax))
 		return
 	case errors.Is(err, store.ErrNotFound):
 		s.notFound(w, r, false, "You have no such conversation.")
-		return
-	case errors.Is(err, chat.ErrNoModel):
-		s.renderAsk(w, r, http.StatusUnprocessableEntity, threadID, "That question needs a language model; none is configured. "+
-			"Try one of the questions above, or ask an administrator to configure llm.provider.")
 		return
 	case err != nil:
 		s.serverError(w, r, err)

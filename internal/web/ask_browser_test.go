@@ -100,3 +100,43 @@ func TestBrowserAsk(t *testing.T) {
 		t.Fatalf("stored answer %q", a)
 	}
 }
+
+// TestBrowserAskWithoutModel: without a model the page says so, and a
+// question of a known pattern is answered at once by the tools, with its
+// sources.
+func TestBrowserAskWithoutModel(t *testing.T) {
+	t.Parallel()
+	open := browser(t)
+	f := newFixture(t, Config{})
+	srv, err := New(Config{Store: f.store, Ask: newAsker(t, f.store, &scriptModel{}), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := newServer(t, srv)
+	hash, err := auth.HashPassword("correct horse battery")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.store.UserSetPassword(context.Background(), f.users[store.RoleCEO].ID, hash); err != nil {
+		t.Fatal(err)
+	}
+	ctx := open()
+	screenshotOnFailure(t, map[string]context.Context{"ask": ctx})
+	login(t, ctx, base, "ceo-user", "correct horse battery")
+	step(t, ctx, "ask a known question without a model",
+		chromedp.Navigate(base+"/ask"),
+		chromedp.WaitVisible(chromedp.CSS("#ask-no-model")),
+		chromedp.SendKeys(chromedp.CSS("#ask-question"), "How much cash do we have?"),
+		chromedp.Click(chromedp.CSS(`#ask-form button[type="submit"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.ask-assistant .ask-sources a[href="/analytics/finance/metrics/finance.cash.position"]`)),
+	)
+	if a := text(t, ctx, ".ask-assistant .ask-a"); a != "Cash is 1,200.50 EUR." {
+		t.Fatalf("answer %q", a)
+	}
+	if note := text(t, ctx, ".ask-assistant .ask-note"); !strings.Contains(note, "Answered directly") {
+		t.Fatalf("note %q", note)
+	}
+	if list := text(t, ctx, "#ask-thread-list"); !strings.Contains(list, "How much cash do we have?") {
+		t.Fatalf("thread list %q", list)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -61,7 +62,7 @@ func askTools(t testing.TB) *ask.Registry {
 	reg := ask.NewRegistry(access.New(areas.Catalogue()))
 	if err := reg.Add(ask.Tool{Name: "metric", Description: "A figure.", Perm: access.View, Schema: json.RawMessage(`{"type":"object"}`),
 		Run: func(context.Context, ask.Caller, json.RawMessage) (*ask.Output, error) {
-			return &ask.Output{Data: map[string]any{"value": 1200.5, "currency": "EUR"}, Sources: []ask.Source{
+			return &ask.Output{Data: map[string]any{"value": 1200.5, "currency": "EUR"}, Text: "Cash is 1,200.50 EUR.", Sources: []ask.Source{
 				{Label: "Cash position", Path: "/analytics/finance/metrics/finance.cash.position"},
 				{Label: "Invoice INV/2026/0042", Model: "account.move", ID: 42},
 				{Label: "Bad link", Path: "//evil.example/x", Model: "account.move;drop", ID: 1},
@@ -144,6 +145,16 @@ func TestAskAPI(t *testing.T) {
 		text.String() != "Cash is 1,200.50 EUR today." {
 		t.Fatalf("events = %v, text %q", names, text.String())
 	}
+	// A question the stream cannot take is refused with a status, not an
+	// event.
+	long, _ := json.Marshal(map[string]string{"question": strings.Repeat("why ", chat.QuestionMax)})
+	req, _ = http.NewRequest("POST", f.srv.URL+"/api/v1/ask", strings.NewReader(string(long)))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[store.RoleSales]})
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 400 {
+		t.Fatalf("long streamed question: %v %v", resp.StatusCode, err)
+	}
 	var final askAnswerJSON
 	if err := json.Unmarshal([]byte(evs[len(evs)-1][1]), &final); err != nil || final.ThreadID != a.ThreadID {
 		t.Fatalf("final event = %s, %v", evs[len(evs)-1][1], err)
@@ -193,20 +204,52 @@ func TestAskWithoutModel(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv.Config.Handler = srv.Handler()
-	// A question no pattern answers needs a model.
-	resp := f.do(t, store.RoleCEO, "POST", "/api/v1/ask", `{"question": "Why did margins drop?"}`)
-	if e := decodeError(t, resp); resp.StatusCode != 501 || !strings.Contains(e.Message, "llm.provider") {
-		t.Fatalf("no model: %d %+v", resp.StatusCode, e)
+	g := *f
+	g.srv = httptest.NewServer(srv.Handler())
+	t.Cleanup(g.srv.Close)
+
+	// A free-form question: 501 saying how to configure a model.
+	resp := g.do(t, store.RoleCEO, "POST", "/api/v1/ask", `{"question": "Why did our margins drop?"}`)
+	if e := decodeError(t, resp); resp.StatusCode != 501 || !strings.Contains(e.Message, "llm.provider") || !strings.Contains(e.Message, "What is overdue from") {
+		t.Fatalf("free-form without a model: %d %+v", resp.StatusCode, e)
 	}
-	// The page says so, and still takes the questions answered directly.
-	page := readAll(t, f.do(t, store.RoleCEO, "GET", "/ask", ""))
-	if !strings.Contains(page, "Free-form questions need a language model") || !strings.Contains(page, `id="ask-form"`) ||
-		!strings.Contains(page, "What is overdue from") {
-		t.Fatalf("page without a model:\n%s", page)
+	// A question of a known pattern: answered by the tools, as JSON even
+	// when a stream is asked for.
+	req, _ := http.NewRequest("POST", g.srv.URL+"/api/v1/ask", strings.NewReader(`{"question": "How much cash do we have?"}`))
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "text/event-stream")
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: f.tokens[store.RoleCEO]})
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if resp := f.form(t, store.RoleCEO, "/ask", url.Values{"question": {"Why did margins drop?"}}); resp.StatusCode != http.StatusUnprocessableEntity {
-		t.Fatalf("form without a model: %d", resp.StatusCode)
+	a := decode[askAnswerJSON](t, resp)
+	if a.Message.Text != "Cash is 1,200.50 EUR." || a.Message.Note != chat.DirectNote || len(a.Message.Sources) != 3 || a.Message.Tools[0].Name != "metric" {
+		t.Fatalf("direct answer = %+v", a)
+	}
+
+	page := readAll(t, g.do(t, store.RoleCEO, "GET", "/ask", ""))
+	for _, want := range []string{"Free-form questions need a language model", "answers a few questions directly", `id="ask-form"`, "How much cash do we have?"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page without a model lacks %q", want)
+		}
+	}
+	if resp := g.form(t, store.RoleCEO, "/ask", url.Values{"question": {"Why did our margins drop?"}}); resp.StatusCode != 501 ||
+		!strings.Contains(readAll(t, resp), "This question needs a language model") {
+		t.Fatalf("free-form form without a model: %d", resp.StatusCode)
+	}
+	if resp := g.form(t, store.RoleCEO, "/ask", url.Values{"question": {"cash"}}); resp.StatusCode != 303 {
+		t.Fatalf("direct question by form: %d", resp.StatusCode)
+	}
+	// Without an Asker at all, the page has no form.
+	h, err := New(Config{Store: f.store, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g.srv = httptest.NewServer(h.Handler())
+	t.Cleanup(g.srv.Close)
+	if page := readAll(t, g.do(t, store.RoleCEO, "GET", "/ask", "")); strings.Contains(page, `id="ask-form"`) || !strings.Contains(page, "llm.provider") {
+		t.Fatal("page without an asker")
 	}
 }
 

@@ -172,6 +172,14 @@
         finished = true;
         return;
       }
+      // Without a model a known question is answered at once, as JSON.
+      if ((resp.headers.get("Content-Type") || "").startsWith("application/json")) {
+        const answer = await resp.json();
+        threadStarted(answer.thread_id, answer.thread_title);
+        render(a, answer.message);
+        finished = true;
+        return;
+      }
       for await (const e of events(resp.body)) {
         switch (e.name) {
           case "thread":
