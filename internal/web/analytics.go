@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"strings"
 	"strconv"
 	"time"
 
@@ -228,6 +229,34 @@ func odooLink(base, model string, id int64) string {
 	return base + "/web#id=" + strconv.FormatInt(id, 10) + "&model=" + model + "&view_type=form"
 }
 
+// resolveMetricKey turns a figure's name as the dashboard links it
+// ("finance.cash.position") into its key in a result, which carries the
+// company ("finance.cash.position@1"): the first company's. A full key is
+// kept as it is.
+func resolveMetricKey(stored []byte, key string) (string, error) {
+	if strings.Contains(key, "@") {
+		return key, nil
+	}
+	metrics, err := analysis.DecodeMetrics(stored)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := metrics[key]; ok {
+		return key, nil
+	}
+	best, bestCompany := "", int64(0)
+	for k, m := range metrics {
+		name, _, ok := strings.Cut(k, "@")
+		if ok && name == key && (best == "" || m.CompanyID < bestCompany) {
+			best, bestCompany = k, m.CompanyID
+		}
+	}
+	if best == "" {
+		return key, nil
+	}
+	return best, nil
+}
+
 func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
 	j, err := s.areaJob(ctx, u.ConnectionID, area)
 	if err != nil {
@@ -242,6 +271,9 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 	}
 	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
 	if err != nil {
+		return nil, err
+	}
+	if key, err = resolveMetricKey(results[0].Metrics, key); err != nil {
 		return nil, err
 	}
 	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
