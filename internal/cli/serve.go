@@ -92,25 +92,19 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 	// background as soon as the instance accepts requests.
 	searcher := newSearchService(a, logger)
 	plans := cashplan.New(a.store, nil)
-	var mcpCfg *mcpserver.Config
+	var (
+		mcpCfg *mcpserver.Config
+		asker  web.Asker
+	)
 	if dashboard {
-		cat := areas.Catalogue()
-		reg, err := a.newAskRegistry(cat, search.Tool(searcher), cashplan.Tool(plans))
-		if err != nil {
+		// The chat and MCP clients answer with the app's registry, and
+		// with the dashboard's search and forecast.
+		if err := a.askReg.Add(search.Tool(searcher), cashplan.Tool(plans)); err != nil {
 			a.stop(context.Background())
 			return err
 		}
-		c := mcpConfig(cfg, reg, cat, logger)
-		mcpCfg = &c
-		// The chat answers with the same tools as MCP clients.
-		if a.chat, err = newChat(cfg, a.store, a.llm, reg, logger, a.metrics); err != nil {
-			a.stop(context.Background())
-			return err
-		}
-	}
-	var asker web.Asker
-	if a.chat != nil {
-		asker = a.chat
+		c := mcpConfig(cfg, a.askReg, areas.Catalogue(), logger)
+		mcpCfg, asker = &c, a.chat
 	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
