@@ -385,24 +385,12 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 	return nil
 }
 
-// askServices are the services of a running instance the ask tools may
-// use; a command without an instance (aicoo mcp) leaves them nil.
-type askServices struct {
-	actions *actions.Service    // propose_action's approval queue
-	briefer *briefing.Generator // the briefing tool writes today's briefing
-}
-
 // newAskRegistry builds the ask tool registry that the MCP server (aicoo
 // mcp and /mcp) answers with, checked against the catalogue's permission
 // table. It is the one place the tools are chosen: until the tools of
-// package ask are wired in here, the registry is empty and MCP clients are
-// offered no tools, resources or prompts. With ask.NewTools the body is:
-//
-//	d := ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat}
-//	if svc.actions != nil { d.Actions = svc.actions } // no typed nil in the interface
-//	if svc.briefer != nil { d.Briefings = svc.briefer }
-//	return ask.NewTools(d)
-func newAskRegistry(_ context.Context, _ *config.Config, _ *store.Store, cat *analysis.Catalogue, _ askServices) (*ask.Registry, error) {
+// package ask (ask.NewTools) are wired in here, the registry is empty and
+// MCP clients are offered no tools, resources or prompts.
+func newAskRegistry(_ context.Context, _ *config.Config, _ *store.Store, cat *analysis.Catalogue) (*ask.Registry, error) {
 	reg := ask.NewRegistry(access.New(cat))
 	return reg, nil
 }

@@ -55,7 +55,7 @@ Over HTTP the dashboard serves the same at /mcp with "Authorization: Bearer <tok
 				}
 				logger := newLogger(o.cfg, e.stderr)
 				cat := areas.Catalogue()
-				reg, err := newAskRegistry(ctx, o.cfg, o.s, cat, askServices{})
+				reg, err := newAskRegistry(ctx, o.cfg, o.s, cat)
 				if err != nil {
 					return err
 				}

@@ -56,7 +56,7 @@ func TestMCPCommandServesStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := newAskRegistry(ctx, cfg, s, areas.Catalogue(), askServices{})
+	reg, err := newAskRegistry(ctx, cfg, s, areas.Catalogue())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -89,7 +89,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 	var mcpCfg *mcpserver.Config
 	if dashboard {
 		cat := areas.Catalogue()
-		reg, err := newAskRegistry(ctx, cfg, a.store, cat, askServices{actions: a.actions, briefer: a.briefer})
+		reg, err := newAskRegistry(ctx, cfg, a.store, cat)
 		if err != nil {
 			a.stop(context.Background())
 			return err
