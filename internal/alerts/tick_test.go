@@ -77,7 +77,7 @@ func TestTickSilenceSnoozeInhibit(t *testing.T) {
 		ctx := context.Background()
 		// A user rule on the same subject as the built-in runway rule, less urgent.
 		if _, err := b.e.RuleCreate(ctx, b.conn, alerts.RuleSpec{Name: "Runway watch", Source: "insight", InsightKind: "low_cash_runway",
-			Priority: "medium", Channels: []string{"email"}, Enabled: true}); err != nil {
+			Priority: "medium", Channels: []string{"email"}, Enabled: true}, alerts.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 		res := &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical"), overdue("1", 95, 500, "high")}}
@@ -152,7 +152,7 @@ func TestTickEscalationAndAckTimeout(t *testing.T) {
 			if r.Builtin == "low_cash_runway" {
 				sp := alerts.SpecOf(r)
 				sp.EscalationPolicyID = pol.ID
-				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp); err != nil {
+				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp, alerts.Actor{}); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/access"
 )
@@ -113,6 +114,11 @@ func (e *InputError) Error() string { return fmt.Sprintf("%s: %s", e.Tool, e.Msg
 type Registry struct {
 	access *access.Table
 	tools  []Tool
+	// partners resolves a partner name for the direct answers (Answer);
+	// NewTools sets it.
+	partners func(ctx context.Context, c Caller, name string) (*partnerMatch, []partnerMatch, error)
+	// now is the tools' clock, so direct answers and tools agree on today.
+	now func() time.Time
 }
 
 // NewRegistry returns an empty registry checking callers against t.

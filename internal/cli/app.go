@@ -23,7 +23,9 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/llm"
 	"github.com/aicoo/aicoo/internal/mcpserver"
@@ -31,6 +33,7 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/pipeline"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -55,6 +58,7 @@ type app struct {
 	webBroker *web.Broker
 	llm       *llm.Client
 	briefer   *briefing.Generator
+	chat      *chat.Service
 	migrated  atomic.Bool
 	clients   sync.Map // connection id -> *odoo.Client, connected
 	pipeline  *pipeline.Pipeline
@@ -228,7 +232,9 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		HoldsCredentials: func(connectionID int64) bool { _, ok := a.creds.get(connectionID); return ok },
 		Briefings:        a.deliverBriefingsOf,
 		Housekeeping:     a.housekeeping,
-		Now:              a.now,
+		History: &history.Updater{Store: s, Now: a.now,
+			Source: func(id int64) analysis.Source { return a.records.Source(s, id) }},
+		Now: a.now,
 	})
 	if err != nil {
 		s.Close()
@@ -385,14 +391,34 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 	return nil
 }
 
-// newAskRegistry builds the ask tool registry that the MCP server (aicoo
-// mcp and /mcp) answers with, checked against the catalogue's permission
-// table. It is the one place the tools are chosen: until the tools of
-// package ask (ask.NewTools) are wired in here, the registry is empty and
-// MCP clients are offered no tools, resources or prompts.
-func newAskRegistry(_ context.Context, _ *config.Config, _ *store.Store, cat *analysis.Catalogue) (*ask.Registry, error) {
-	reg := ask.NewRegistry(access.New(cat))
-	return reg, nil
+// newAskRegistry builds the ask tool registry of the app: the chat and the
+// MCP endpoint answer with it. Proposals go through the app's actions
+// service, briefings through its generator; with a search service the
+// registry also finds records by name (the search tool).
+func (a *app) newAskRegistry(cat *analysis.Catalogue, searcher *search.Service) (*ask.Registry, error) {
+	var (
+		prop ask.Proposer
+		br   ask.Briefer
+	)
+	if a.actions != nil {
+		prop = a.actions
+	}
+	if a.briefer != nil {
+		br = a.briefer
+	}
+	reg, err := askTools(a.store, cat, prop, br)
+	if err != nil || searcher == nil {
+		return reg, err
+	}
+	return reg, reg.Add(search.Tool(searcher))
+}
+
+// askTools is the one place the tools of the ask registry are chosen,
+// checked against the catalogue's permission table. Without a proposer
+// (a command without the actions service) propose_action says proposing
+// is not available there.
+func askTools(s *store.Store, cat *analysis.Catalogue, prop ask.Proposer, br ask.Briefer) (*ask.Registry, error) {
+	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br})
 }
 
 // mcpConfig is the MCP server's configuration over reg: metric resources

@@ -13,7 +13,6 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
-	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -52,11 +51,7 @@ func TestMCPCommandServesStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := config.Load("", environ)
-	if err != nil {
-		t.Fatal(err)
-	}
-	reg, err := newAskRegistry(ctx, cfg, s, areas.Catalogue())
+	reg, err := askTools(s, areas.Catalogue(), nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -303,6 +304,7 @@ type analyticsPage struct {
 	Result  *areaResult
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
+	Charts  []template.HTML
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -333,7 +335,12 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.areaError(w, r, false, area, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res})
+	charts, err := s.chartsFor(r.Context(), userFrom(r.Context()), area)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {

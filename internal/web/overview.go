@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 
 	"github.com/aicoo/aicoo/internal/access"
@@ -15,6 +16,7 @@ type overviewPage struct {
 	Runs       []*store.JobRun
 	Sync       []*store.OdooSyncState
 	Figures    []figureCard
+	Charts     []template.HTML // the figure history, drawn (charts.go)
 	// rendered is the page's content, rendered once per gathering.
 	rendered *overviewContent
 }
@@ -43,6 +45,9 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 		return nil, err
 	}
 	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
+		return nil, err
+	}
+	if page.Charts, err = s.chartsFor(ctx, u, ""); err != nil {
 		return nil, err
 	}
 	return page, nil

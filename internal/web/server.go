@@ -21,6 +21,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -73,6 +74,13 @@ type Config struct {
 	// Broker carries live alert events to open dashboards. Defaults to a
 	// new broker; pass one to publish from elsewhere (notifications).
 	Broker *Broker
+	// CashPlan serves the 13-week cash forecast and its scenarios
+	// (*cashplan.Service). Without it the forecast pages answer 501.
+	CashPlan CashPlanner
+	// Inbox pushes users' in-app notifications to their open pages as the
+	// notification worker delivers them (*notify.Broker). Without it the
+	// inbox still lists them, on the next page load.
+	Inbox InboxFeed
 	// Briefings renders briefings (*briefing.Generator). Without it the
 	// Briefings page shows their Markdown as text.
 	Briefings BriefingRenderer
@@ -99,6 +107,14 @@ type Config struct {
 	// to a settings.Service over Store (pass one sharing the job engine's
 	// record cache to make previews cheaper).
 	Thresholds *settings.Service
+	// Search answers the search box, /search and /api/v1/search.
+	// Defaults to a search.Service over Store (pass the one the chat tools
+	// share, so the index is built once).
+	Search Searcher
+	// Ask answers free-form questions on /ask and POST /api/v1/ask
+	// (*chat.Service). Without it, or without a model, the page says how
+	// to configure one and the API answers 501.
+	Ask Asker
 	// HashPasswordFunc hashes a password an administrator sets from the
 	// dashboard, refusing one that breaks the rules. Defaults to
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
@@ -168,6 +184,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Broker == nil {
 		cfg.Broker = NewBroker()
+	}
+	if cfg.Search == nil {
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
 	}
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
