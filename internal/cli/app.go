@@ -33,7 +33,6 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/pipeline"
-	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -393,9 +392,9 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 
 // newAskRegistry builds the ask tool registry of the app: the chat and the
 // MCP endpoint answer with it. Proposals go through the app's actions
-// service, briefings through its generator; with a search service the
-// registry also finds records by name (the search tool).
-func (a *app) newAskRegistry(cat *analysis.Catalogue, searcher *search.Service) (*ask.Registry, error) {
+// service, briefings through its generator; extra are the tools of the
+// services the dashboard shares (the search, the cash forecast).
+func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.Registry, error) {
 	var (
 		prop ask.Proposer
 		br   ask.Briefer
@@ -407,10 +406,10 @@ func (a *app) newAskRegistry(cat *analysis.Catalogue, searcher *search.Service) 
 		br = a.briefer
 	}
 	reg, err := askTools(a.store, cat, prop, br)
-	if err != nil || searcher == nil {
-		return reg, err
+	if err != nil {
+		return nil, err
 	}
-	return reg, reg.Add(search.Tool(searcher))
+	return reg, reg.Add(extra...)
 }
 
 // askTools is the one place the tools of the ask registry are chosen,

@@ -11,6 +11,7 @@ import (
 	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -90,10 +91,11 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 	// One search index per connection for the dashboard, built in the
 	// background as soon as the instance accepts requests.
 	searcher := newSearchService(a, logger)
+	plans := cashplan.New(a.store, nil)
 	var mcpCfg *mcpserver.Config
 	if dashboard {
 		cat := areas.Catalogue()
-		reg, err := a.newAskRegistry(cat, searcher)
+		reg, err := a.newAskRegistry(cat, search.Tool(searcher), cashplan.Tool(plans))
 		if err != nil {
 			a.stop(context.Background())
 			return err
@@ -115,7 +117,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: cashplan.New(a.store, nil), Search: searcher,
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: plans, Search: searcher,
 		Ask:        asker,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 		MCP: mcpCfg,
