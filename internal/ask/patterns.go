@@ -13,7 +13,7 @@ import (
 // Reply is a direct answer to a question of a known pattern, computed by
 // the tools without a language model.
 type Reply struct {
-	// Pattern names the question pattern: "overdue", "cash",
+	// Pattern names the question pattern: "overdue", "overdue_total", "cash",
 	// "top_customers", "open_alerts" or "approvals".
 	Pattern string `json:"pattern"`
 	// Text is the answer in words.
@@ -41,6 +41,7 @@ var patterns = []pattern{
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|which)(?:'s| is| are)?\s+)?(?:(?:the|all)\s+)?(?:is\s+)?(?:overdue|late|unpaid)(?:\s+invoices?)?\s+(?:from|for|of|by|at|with)\s+(.+?)$`), overdueReply},
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|which)\s+)?invoices?\s+(?:of|from|for)\s+(.+?)\s+(?:are|is)\s+(?:overdue|late|unpaid)$`), overdueReply},
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|how much)\s+)?(?:does|do|is)\s+(.+?)\s+(?:owe|owe us|overdue|late)$`), overdueReply},
+	{"overdue_total", regexp.MustCompile(`(?i)^(?:(?:what|how much)(?:'s| is)?\s+)?(?:(?:the|our|all|total)\s+)*(?:overdue|late)(?:\s+(?:invoices|receivables|amount|payments))?(?:\s+in total)?$`), overdueTotalReply},
 	{"cash", regexp.MustCompile(`(?i)^(?:(?:what(?:'s| is)|how much)\s+)?(?:is\s+)?(?:our\s+|the\s+)?(?:cash|cash position|bank balance|money in the bank)(?:\s+do we have)?(?:\s+now|\s+today)?$`), cashReply},
 	{"top_customers", regexp.MustCompile(`(?i)^(?:(?:show|list|who are|what are)\s+)?(?:(?:the|our)\s+)?(?:top|best|biggest|largest)\s+(\d+\s+)?customers(?:\s+by\s+(?:revenue|sales|turnover))?(?:\s+(this|last)\s+(year|quarter|month))?$`), topCustomersReply},
 	{"open_alerts", regexp.MustCompile(`(?i)^(?:(?:show|list|what are)\s+)?(?:(?:the|my|our)\s+)?(?:open\s+)?alerts(?:\s+(?:are\s+)?open)?$`), alertsReply},
@@ -269,5 +270,18 @@ func approvalsReply(ctx context.Context, reg *Registry, c Caller, _ []string, _ 
 		return nil, err
 	}
 	r.Text = out.Text
+	return r, nil
+}
+
+func overdueTotalReply(ctx context.Context, reg *Registry, c Caller, _ []string, _ time.Time) (*Reply, error) {
+	r := &Reply{}
+	out, err := r.call(ctx, reg, c, "metric", map[string]any{"name": "finance.ar.overdue"})
+	if err != nil {
+		return nil, err
+	}
+	r.Text = out.Text
+	if top, err := r.call(ctx, reg, c, "explain_metric", map[string]any{"name": "finance.ar.top_overdue"}); err == nil {
+		r.Text += " " + top.Text
+	}
 	return r, nil
 }
