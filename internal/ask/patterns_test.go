@@ -12,8 +12,8 @@ import (
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// stripAccents is a test-side spelling of a name without its first
-// accented letter or with a typo, as people type them.
+// typo spells a name in lower case with two letters swapped, as people
+// type them.
 func typo(name string) string {
 	r := []rune(strings.ToLower(name))
 	i := len(r) / 2
