@@ -224,7 +224,7 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 		"model": "account.move",
 		"domain": []any{[]any{"move_type", "in", []string{"out_invoice", "out_refund"}}, []any{"state", "=", "posted"},
 			[]any{"invoice_date", ">=", from.Format(time.DateOnly)}, []any{"invoice_date", "<=", to.Format(time.DateOnly)}},
-		"group_by": []string{"commercial_partner_id"},
+		"group_by": []string{"commercial_partner_id", "company_currency_id"},
 		"measures": []string{"amount_untaxed_signed:sum", "count"},
 		"order":    "amount_untaxed_signed:sum desc",
 		"limit":    n,
@@ -234,7 +234,7 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 	}
 	res := out.Data.(*aggregateResult)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Top %d customers by revenue %s %s (posted invoices less credit notes, untaxed, in the company currency, %s to %s):",
+	fmt.Fprintf(&b, "Top %d customers by revenue %s %s (posted invoices less credit notes, untaxed, %s to %s):",
 		n, which, unit, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if len(res.Groups) == 0 {
 		b.WriteString("\nno posted customer invoice in that period.")
@@ -247,7 +247,11 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 				r.Sources = append(r.Sources, Source{Label: "Customer " + name, Model: "res.partner", ID: id})
 			}
 		}
-		fmt.Fprintf(&b, "\n%d. %s: %s (%v invoices)", i+1, name, money(num(g["amount_untaxed_signed:sum"]), ""), g["count"])
+		cur := ""
+		if cc, ok := g["company_currency_id"].(map[string]any); ok {
+			cur, _ = cc["name"].(string)
+		}
+		fmt.Fprintf(&b, "\n%d. %s: %s (%v invoices)", i+1, name, money(num(g["amount_untaxed_signed:sum"]), cur), g["count"])
 	}
 	r.Text = b.String()
 	return r, nil
