@@ -161,7 +161,7 @@ func groupLabel(key string) string {
 
 // plainAmount is an amount written by an analyzer without thousands
 // separators, followed by its currency: "2941.97 EUR".
-var plainAmount = regexp.MustCompile(`\b(\d{4,})\.(\d{2}) ([A-Z]{3})\b`)
+var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
 
 // prose formats the amounts in an analyzer's or the actions' text for
 // people ("2941.97 EUR" reads "2,941.97 EUR") and names action types in
@@ -169,7 +169,7 @@ var plainAmount = regexp.MustCompile(`\b(\d{4,})\.(\d{2}) ([A-Z]{3})\b`)
 func prose(s string) string {
 	s = plainAmount.ReplaceAllStringFunc(s, func(m string) string {
 		p := plainAmount.FindStringSubmatch(m)
-		return thousandsInt(p[1]) + "." + p[2] + " " + p[3]
+		return thousandsInt(p[1]) + p[2] + " " + p[3]
 	})
 	if strings.Contains(s, "_") {
 		for _, t := range actionTypeKeys() {

@@ -43,10 +43,11 @@ func TestCurrentLinks(t *testing.T) {
 func TestProse(t *testing.T) {
 	t.Parallel()
 	for in, want := range map[string]string{
-		"INV/2026/00355: 2941.97 EUR overdue 72 days":                 "INV/2026/00355: 2,941.97 EUR overdue 72 days",
-		"1234567.50 USD and 999.00 EUR and 12345 pieces":              "1,234,567.50 USD and 999.00 EUR and 12345 pieces",
-		"the policy for payment_reminder requires approval":           `the policy for "Payment reminder to the customer" requires approval`,
-		"2 followup_activity actions for this customer in the last 7": `2 "Follow-up activity on an overdue invoice" actions for this customer in the last 7`,
+		"INV/2026/00355: 2941.97 EUR overdue 72 days":                      "INV/2026/00355: 2,941.97 EUR overdue 72 days",
+		"1234567.50 USD and 999.00 EUR and 12345 pieces":                   "1,234,567.50 USD and 999.00 EUR and 12345 pieces",
+		"Revenue in week 2026-W49 152560 EUR, expected 0 EUR to 77390 EUR": "Revenue in week 2026-W49 152,560 EUR, expected 0 EUR to 77,390 EUR",
+		"the policy for payment_reminder requires approval":                `the policy for "Payment reminder to the customer" requires approval`,
+		"2 followup_activity actions for this customer in the last 7":      `2 "Follow-up activity on an overdue invoice" actions for this customer in the last 7`,
 	} {
 		if got := prose(in); got != want {
 			t.Errorf("prose(%q) = %q, want %q", in, got, want)
