@@ -39,6 +39,9 @@ const (
 type Series struct {
 	Name   string
 	Values []float64
+	// Dashed draws a Line series dashed and without dots: a derived line
+	// such as a trend, not measured values.
+	Dashed bool
 }
 
 // Band is a range shaded behind a line chart (a forecast's low and high).
@@ -296,7 +299,11 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 		var run []string
 		flush := func() {
 			if len(run) > 1 {
-				w.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`, strings.Join(run, " "), Color(k))
+				dash := ""
+				if s.Dashed {
+					dash = ` stroke-dasharray="6 4"`
+				}
+				w.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"%s/>`, strings.Join(run, " "), Color(k), dash)
 			}
 			run = run[:0]
 		}
@@ -309,6 +316,9 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 			run = append(run, f(x(i))+","+f(y(v)))
 		}
 		flush()
+		if s.Dashed {
+			continue
+		}
 		for i := range c.Labels {
 			if v := s.value(i); finite(v) {
 				w.printf(`<circle cx="%s" cy="%s" r="3" fill="%s"><title>%s</title></circle>`, f(x(i)), f(y(v)), Color(k), esc(c.hover(s.Name, i, v)))
