@@ -48,6 +48,8 @@ type Series struct {
 type Band struct {
 	Name      string
 	Low, High []float64
+	// Series is the index of the series whose colour the band takes.
+	Series int
 }
 
 // Chart is one chart.
@@ -290,8 +292,8 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 			}
 		}
 		if len(up) > 1 {
-			w.printf(`<polygon points="%s" fill="%s" fill-opacity="0.15" stroke="none"><title>%s</title></polygon>`,
-				strings.Join(append(up, down...), " "), Color(0), esc(b.Name))
+			w.printf(`<polygon points="%s" fill="%s" fill-opacity="0.25" stroke="none"><title>%s</title></polygon>`,
+				strings.Join(append(up, down...), " "), Color(b.Series), esc(b.Name))
 		}
 	}
 	for k := range c.Series {

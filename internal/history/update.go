@@ -52,8 +52,13 @@ type Report struct {
 	From string
 	// Points is how many points were written.
 	Points int
-	// Skipped is true when nothing changed and the day is the same.
-	Skipped  bool
+	// Skipped is true when nothing changed and the day is the same, or
+	// when Incomplete is set.
+	Skipped bool
+	// Incomplete names a model whose synced copy is incomplete (its last
+	// sync failed): nothing is computed until it is complete again, so the
+	// stored history is never computed from half a ledger.
+	Incomplete string
 	Duration time.Duration
 }
 
@@ -111,7 +116,17 @@ func (u *Updater) Update(ctx context.Context, connectionID int64) (Report, error
 		from = odoo.Date{}
 	}
 	o.From = from
-	pts, err := Compute(ctx, u.Source(connectionID), o)
+	src := u.Source(connectionID)
+	if cc, ok := src.(analysis.CompletenessChecker); ok {
+		for _, m := range changeModels {
+			if err := cc.Complete(ctx, m.model); errors.Is(err, analysis.ErrIncomplete) {
+				return Report{Skipped: true, Incomplete: m.model, Duration: u.Now().Sub(start)}, nil
+			} else if err != nil {
+				return Report{}, fmt.Errorf("history: %w", err)
+			}
+		}
+	}
+	pts, err := Compute(ctx, src, o)
 	if err != nil {
 		return Report{}, err
 	}

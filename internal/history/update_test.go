@@ -139,6 +139,22 @@ func TestUpdater(t *testing.T) {
 				t.Fatalf("next day's update = %+v, %v; want from 2025-06-01", rep, err)
 			}
 			value(history.Cash, "2025-06-19")
+			// The forecast runs 13 weeks past today.
+			if fc, err := s.MetricPointList(ctx, store.MetricPointListParams{ConnectionID: conn.ID, Metrics: []string{history.ForecastCash}}); err != nil || len(fc) != 13 || fc[0].Day != "2025-06-26" {
+				t.Fatalf("forecast points %v, %v; want 13 weeks from 2025-06-26", fc, err)
+			}
+
+			// A failed sync of the journal items holds the history back.
+			if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn.ID, Model: "account.move.line", Status: store.OdooSyncFailed}); err != nil {
+				t.Fatal(err)
+			}
+			at(48 * time.Hour)
+			if rep, err := u.Update(ctx, conn.ID); err != nil || !rep.Skipped || rep.Incomplete != "account.move.line" {
+				t.Fatalf("update over an incomplete copy = %+v, %v; want skipped", rep, err)
+			}
+			if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn.ID, Model: "account.move.line", Status: store.OdooSyncOK}); err != nil {
+				t.Fatal(err)
+			}
 
 			// A week later everything is recomputed.
 			at(8 * 24 * time.Hour)

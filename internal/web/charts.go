@@ -125,10 +125,33 @@ func (cs *chartSet) cashChart() chart.Chart {
 		c.Labels = append(c.Labels, dayLabel(d))
 		vals[i] = cs.value(history.Cash, d)
 	}
+	// The forecast's weeks 4, 8 and 13 continue the line about a month
+	// apart, as the month ends before them.
+	weeks := cs.days[history.ForecastCash]
+	if len(days) > 0 && len(weeks) >= 13 {
+		n := len(days)
+		last := vals[n-1]
+		mid, low, high := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n - 1 {
+			mid[i], low[i], high[i] = math.NaN(), math.NaN(), math.NaN()
+		}
+		mid[n-1], low[n-1], high[n-1] = last, last, last
+		for _, w := range []int{3, 7, 12} {
+			d := weeks[w]
+			c.Labels = append(c.Labels, dayLabel(d))
+			vals = append(vals, math.NaN())
+			mid = append(mid, cs.value(history.ForecastCash, d))
+			low = append(low, cs.value(history.ForecastLow, d))
+			high = append(high, cs.value(history.ForecastHigh, d))
+		}
+		c.Title, c.Note = "Cash over 24 months and the next 13 weeks", "Bank and cash accounts at each month end and today, then the forecast with its 80% range"
+		c.Series = []chart.Series{{Name: "Cash", Values: vals}, {Name: "Forecast", Values: mid, Dashed: true}}
+		c.Band = &chart.Band{Name: "Forecast range (80%)", Low: low, High: high, Series: 1}
+		return c
+	}
 	c.Series = []chart.Series{{Name: "Cash", Values: vals}}
 	if trend := linearTrend(vals); trend != nil {
-		// Until a cash forecast fills the chart's band, the trend shows
-		// where the line is heading.
+		// Without a forecast, the trend shows where the line is heading.
 		c.Series = append(c.Series, chart.Series{Name: "Trend", Values: trend, Dashed: true})
 	}
 	return c

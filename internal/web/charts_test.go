@@ -64,7 +64,8 @@ func TestOverviewCharts(t *testing.T) {
 	for _, want := range []string{
 		`id="chart-cash"`, `id="chart-ar-aging"`, `id="chart-revenue"`, `id="chart-deals"`,
 		// The first point is the month end 24 months back, with its value.
-		"<title>Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
+		"<title>Cash, Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
+		"Forecast range (80%)",
 		`href="/analytics/finance/metrics/finance.cash.position"`,
 		"Show the figures as a table",
 	} {
