@@ -59,7 +59,7 @@ type Report struct {
 	// sync failed): nothing is computed until it is complete again, so the
 	// stored history is never computed from half a ledger.
 	Incomplete string
-	Duration time.Duration
+	Duration   time.Duration
 }
 
 // Update brings the connection's history up to today. The rule for what
