@@ -319,11 +319,12 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 		list = append(list, cs.cashChart(), cs.agingChart(true), cs.agingChart(false), cs.dsoChart(),
 			cs.monthlyChart("chart-margin", "Gross margin by month", "Revenue less cost of goods purchased (direct cost accounts)", history.GrossMargin, "Gross margin", ""),
 			cs.monthlyChart("chart-expenses", "Operating expenses by month", "Expense accounts, salaries left out", history.Expenses, "Expenses", ""))
-	case "sales", "customers":
-		list = append(list, cs.revenueChart())
-		if area == "sales" {
-			list = append(list, cs.dealsChart(),
-				cs.monthlyChart("chart-won-revenue", "Revenue of the deals won by month", "Expected revenue of the opportunities closed won", history.WonRevenue, "Won", ""))
+	case "sales":
+		list = append(list, cs.revenueChart(), cs.dealsChart(),
+			cs.monthlyChart("chart-won-revenue", "Revenue of the deals won by month", "Expected revenue of the opportunities closed won", history.WonRevenue, "Won", ""))
+	case "customers":
+		if sal {
+			list = append(list, cs.revenueChart())
 		}
 	case "expenses":
 		list = append(list, cs.monthlyChart("chart-expenses", "Operating expenses by month", "Expense accounts, salaries left out", history.Expenses, "Expenses", ""))
