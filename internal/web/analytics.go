@@ -97,10 +97,17 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	if dec.Insights != nil {
 		out.Insights = dec.Insights
 	}
+	// Links into Odoo at the connection's current address, not the one
+	// the analysis ran against.
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out.Insights {
-		for k := range out.Insights[i].Refs {
-			out.Insights[i].Refs[k].URL = safeURL(out.Insights[i].Refs[k].URL)
-		}
+		relink(out.Insights[i].Refs, conn.OdooURL)
+	}
+	for i := range out.Metrics {
+		relink(out.Metrics[i].Refs, conn.OdooURL)
 	}
 	return out, nil
 }
@@ -305,6 +312,8 @@ type analyticsPage struct {
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
 	Charts  []template.HTML
+	// Pager pages an area's figures and findings, 50 of each at a time.
+	Pager pager
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +349,16 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts})
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	total := max(len(res.Metrics), len(res.Insights))
+	mp, ip := pg, pg
+	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {
