@@ -39,12 +39,17 @@ const (
 type Series struct {
 	Name   string
 	Values []float64
+	// Dashed draws a Line series dashed and without dots: a derived line
+	// such as a trend, not measured values.
+	Dashed bool
 }
 
 // Band is a range shaded behind a line chart (a forecast's low and high).
 type Band struct {
 	Name      string
 	Low, High []float64
+	// Series is the index of the series whose colour the band takes.
+	Series int
 }
 
 // Chart is one chart.
@@ -287,8 +292,8 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 			}
 		}
 		if len(up) > 1 {
-			w.printf(`<polygon points="%s" fill="%s" fill-opacity="0.15" stroke="none"><title>%s</title></polygon>`,
-				strings.Join(append(up, down...), " "), Color(0), esc(b.Name))
+			w.printf(`<polygon points="%s" fill="%s" fill-opacity="0.25" stroke="none"><title>%s</title></polygon>`,
+				strings.Join(append(up, down...), " "), Color(b.Series), esc(b.Name))
 		}
 	}
 	for k := range c.Series {
@@ -296,7 +301,11 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 		var run []string
 		flush := func() {
 			if len(run) > 1 {
-				w.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"/>`, strings.Join(run, " "), Color(k))
+				dash := ""
+				if s.Dashed {
+					dash = ` stroke-dasharray="6 4"`
+				}
+				w.printf(`<polyline points="%s" fill="none" stroke="%s" stroke-width="2" stroke-linejoin="round"%s/>`, strings.Join(run, " "), Color(k), dash)
 			}
 			run = run[:0]
 		}
@@ -309,6 +318,9 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 			run = append(run, f(x(i))+","+f(y(v)))
 		}
 		flush()
+		if s.Dashed {
+			continue
+		}
 		for i := range c.Labels {
 			if v := s.value(i); finite(v) {
 				w.printf(`<circle cx="%s" cy="%s" r="3" fill="%s"><title>%s</title></circle>`, f(x(i)), f(y(v)), Color(k), esc(c.hover(s.Name, i, v)))

@@ -126,3 +126,20 @@ func TestNumber(t *testing.T) {
 		}
 	}
 }
+
+// TestDashedSeries: a derived series is drawn dashed, without hover dots,
+// and still listed in the table.
+func TestDashedSeries(t *testing.T) {
+	t.Parallel()
+	c := chart.Chart{ID: "c", Title: "Cash", Unit: "EUR", Labels: []string{"Jan", "Feb", "Mar"},
+		Series: []chart.Series{{Name: "Cash", Values: []float64{1, 2, 3}}, {Name: "Trend", Values: []float64{1.5, 2, 2.5}, Dashed: true}}}
+	svg := c.SVG()
+	for _, title := range wellFormed(t, svg) {
+		if strings.HasPrefix(title, "Trend,") {
+			t.Errorf("the dashed series has a hover dot %q", title)
+		}
+	}
+	if !strings.Contains(svg, `stroke-dasharray`) || !strings.Contains(string(c.HTML()), "<th scope=\"col\" class=\"num\">Trend</th>") {
+		t.Errorf("dashed series missing from the SVG or the table: %s", c.HTML())
+	}
+}

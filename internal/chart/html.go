@@ -34,7 +34,7 @@ func (c *Chart) HTML() template.HTML {
 			b.WriteString(`<li><svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="` + Color(i) + `"/></svg> ` + esc(s.Name) + `</li>`)
 		}
 		if c.Band != nil {
-			b.WriteString(`<li><svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="` + Color(0) + `" fill-opacity="0.15"/></svg> ` + esc(c.Band.Name) + `</li>`)
+			b.WriteString(`<li><svg viewBox="0 0 10 10" width="10" height="10" aria-hidden="true"><rect width="10" height="10" fill="` + Color(c.Band.Series) + `" fill-opacity="0.25"/></svg> ` + esc(c.Band.Name) + `</li>`)
 		}
 		b.WriteString(`</ul>`)
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/eval"
+	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosim"
 	"github.com/aicoo/aicoo/internal/odoosync"
@@ -63,6 +64,28 @@ func TestPipelineFindsWhatTheDatasetHolds(t *testing.T) {
 		want, got := subjects(direct[i]), subjects(synced[i])
 		if !slices.Equal(want, got) {
 			t.Errorf("%s: the synced store gives other findings than the dataset:\n dataset: %v\n synced:  %v", direct[i].Area, want, got)
+		}
+	}
+	// The figure history from the synced copy is the dataset's: the sync
+	// carries what it needs (dates, residuals, matching numbers, and the
+	// payment terms the cash forecast reads).
+	hOpt := history.Options{Today: odoo.DateOf(today)}
+	hDirect, err := history.Compute(ctx, analysis.DatasetSource{DS: ds}, hOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hSynced, err := history.Compute(ctx, analysis.StoreSource{Store: s, ConnectionID: conn.ID}, hOpt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(hDirect) != len(hSynced) || len(hDirect) < 1000 {
+		t.Errorf("history: %d points from the dataset, %d from the synced store", len(hDirect), len(hSynced))
+	} else {
+		for i := range hDirect {
+			if hDirect[i] != hSynced[i] {
+				t.Errorf("history point from the dataset %+v, from the synced store %+v", hDirect[i], hSynced[i])
+				break
+			}
 		}
 	}
 	r := eval.Score(gt, synced)

@@ -11,7 +11,7 @@ import (
 // defaults. mail.message is left out on purpose: a real Odoo holds every
 // chatter message there, and the analyzers treat it as optional.
 var analyzedModels = []string{
-	"account.payment", "aicoo.budget", "hr.employee", "hr.expense.sheet", "product.category",
+	"account.payment", "account.payment.term", "aicoo.budget", "hr.employee", "hr.expense.sheet", "product.category",
 	"product.supplierinfo", "project.project", "project.task.type", "res.users", "stock.location",
 	"stock.picking.type", "stock.warehouse", "uom.uom", "mail.activity.type", "helpdesk.team", "helpdesk.stage",
 }

@@ -20,6 +20,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
+	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
@@ -49,6 +50,14 @@ const (
 	WonRevenue         = "history.deals.won_revenue"
 	LostCount          = "history.deals.lost_count"
 	LostRevenue        = "history.deals.lost_revenue"
+)
+
+// The cash forecast as of the last update (package forecast), at the end of
+// each of its weeks: days after Today.
+const (
+	ForecastCash = "forecast.cash"
+	ForecastLow  = "forecast.cash_low"
+	ForecastHigh = "forecast.cash_high"
 )
 
 // ARBucket and APBucket return the metric of an aging bucket
@@ -127,6 +136,7 @@ func Days(o Options) []odoo.Date {
 // Compute returns the points of Options from the records of src.
 func Compute(ctx context.Context, src analysis.Source, o Options) ([]store.MetricPoint, error) {
 	o.defaults()
+	src = &memo{src: src, recs: map[string]memoEntry{}}
 	var out []store.MetricPoint
 	ledger, ok, err := finance.LoadLedger(ctx, src)
 	if err != nil {
@@ -135,6 +145,11 @@ func Compute(ctx context.Context, src analysis.Source, o Options) ([]store.Metri
 	if ok {
 		out = append(out, balances(ledger, o)...)
 		out = append(out, flows(ledger, o)...)
+		fc, err := cashForecast(ctx, src, o.Today)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, fc...)
 	}
 	deals, ok, err := sales.LoadDeals(ctx, src)
 	if err != nil {
@@ -150,6 +165,46 @@ func Compute(ctx context.Context, src analysis.Source, o Options) ([]store.Metri
 		out = append(out, pipeline(deals, currency, o)...)
 	}
 	return out, nil
+}
+
+// cashForecast returns the 13-week cash forecast as of today with its 80%
+// band, a point per week end.
+func cashForecast(ctx context.Context, src analysis.Source, today odoo.Date) ([]store.MetricPoint, error) {
+	m, err := forecast.Load(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	var out []store.MetricPoint
+	for _, c := range m.At(today, forecast.Options{}).Companies {
+		for _, w := range c.Weeks {
+			out = append(out, point(c.CompanyID, ForecastCash, w.End, w.Closing, c.Currency),
+				point(c.CompanyID, ForecastLow, w.End, w.Low, c.Currency),
+				point(c.CompanyID, ForecastHigh, w.End, w.High, c.Currency))
+		}
+	}
+	return out, nil
+}
+
+// memo reads each model once per computation: the ledger, the deals and
+// the forecast read some of the same models.
+type memo struct {
+	src  analysis.Source
+	recs map[string]memoEntry
+}
+
+type memoEntry struct {
+	recs []odoo.Record
+	err  error
+}
+
+// Records implements analysis.Source.
+func (m *memo) Records(ctx context.Context, model string) ([]odoo.Record, error) {
+	if e, ok := m.recs[model]; ok {
+		return e.recs, e.err
+	}
+	recs, err := m.src.Records(ctx, model)
+	m.recs[model] = memoEntry{recs, err}
+	return recs, err
 }
 
 func point(cid int64, metric string, d odoo.Date, v float64, unit string) store.MetricPoint {

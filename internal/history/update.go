@@ -8,6 +8,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -52,9 +53,14 @@ type Report struct {
 	From string
 	// Points is how many points were written.
 	Points int
-	// Skipped is true when nothing changed and the day is the same.
-	Skipped  bool
-	Duration time.Duration
+	// Skipped is true when nothing changed and the day is the same, or
+	// when Incomplete is set.
+	Skipped bool
+	// Incomplete names a model whose synced copy is incomplete (its last
+	// sync failed): nothing is computed until it is complete again, so the
+	// stored history is never computed from half a ledger.
+	Incomplete string
+	Duration   time.Duration
 }
 
 // Update brings the connection's history up to today. The rule for what
@@ -111,7 +117,20 @@ func (u *Updater) Update(ctx context.Context, connectionID int64) (Report, error
 		from = odoo.Date{}
 	}
 	o.From = from
-	pts, err := Compute(ctx, u.Source(connectionID), o)
+	if o.WindowDays, err = u.windowDays(ctx, connectionID); err != nil {
+		return Report{}, err
+	}
+	src := u.Source(connectionID)
+	if cc, ok := src.(analysis.CompletenessChecker); ok {
+		for _, m := range changeModels {
+			if err := cc.Complete(ctx, m.model); errors.Is(err, analysis.ErrIncomplete) {
+				return Report{Skipped: true, Incomplete: m.model, Duration: u.Now().Sub(start)}, nil
+			} else if err != nil {
+				return Report{}, fmt.Errorf("history: %w", err)
+			}
+		}
+	}
+	pts, err := Compute(ctx, src, o)
 	if err != nil {
 		return Report{}, err
 	}
@@ -132,6 +151,32 @@ func (u *Updater) Update(ctx context.Context, connectionID int64) (Report, error
 		return Report{}, fmt.Errorf("history: %w", err)
 	}
 	return Report{From: fromDay, Points: len(pts), Duration: u.Now().Sub(start)}, nil
+}
+
+// windowDays returns the DSO window the connection's finance analysis
+// uses (its finance.cash_window_days threshold), so that today's DSO point
+// equals the live figure; 0 (the default) without a finance job.
+func (u *Updater) windowDays(ctx context.Context, connectionID int64) (int, error) {
+	if u.Options.WindowDays > 0 {
+		return u.Options.WindowDays, nil
+	}
+	jobs, err := u.Store.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: connectionID})
+	if err != nil {
+		return 0, fmt.Errorf("history: %w", err)
+	}
+	for _, j := range jobs {
+		if j.AnalyzerType != analysis.JobTypePrefix+"finance" {
+			continue
+		}
+		cfg, err := analysis.ParseJobConfig(j.Config)
+		if err != nil {
+			return 0, fmt.Errorf("history: finance job config: %w", err)
+		}
+		if v, ok := cfg.Thresholds[finance.ThresholdCashWindowDays]; ok && v >= 1 {
+			return int(v), nil
+		}
+	}
+	return 0, nil
 }
 
 // changedSince returns the earliest date of the records synced at or

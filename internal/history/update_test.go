@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/odoo"
@@ -63,6 +64,12 @@ func TestUpdater(t *testing.T) {
 				t.Fatal(err)
 			}
 			load(t, ctx, s, conn.ID, ds, ledgerModels...)
+			// The finance analysis averages over 30 days here: today's DSO
+			// must use the same window.
+			if _, err := s.MonitoringJobCreate(ctx, store.MonitoringJobParams{ConnectionID: conn.ID, Name: "finance", Schedule: "@every 1h",
+				AnalyzerType: analysis.JobTypePrefix + "finance", Config: json.RawMessage(`{"thresholds":{"finance.cash_window_days":30}}`), Enabled: true}); err != nil {
+				t.Fatal(err)
+			}
 			u := &history.Updater{Store: s, Now: clk.Now,
 				Source: func(id int64) analysis.Source { return analysis.StoreSource{Store: s, ConnectionID: id} }}
 			at := func(h time.Duration) { clk.Set(demoToday.Add(h)) }
@@ -96,6 +103,23 @@ func TestUpdater(t *testing.T) {
 			}
 			if w := byKey(want)[[3]string{history.ARTotal, "1", "2025-06-18"}].Value; math.Abs(value(history.ARTotal, "2025-06-18")-w) > 0.005 {
 				t.Errorf("stored AR today %.2f, computed from the dataset %.2f", value(history.ARTotal, "2025-06-18"), w)
+			}
+			live, err := finance.New().Analyze(ctx, &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: odoo.DateOf(demoToday),
+				Thresholds: map[string]float64{finance.ThresholdCashWindowDays: 30}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for _, m := range live.Metrics {
+				if m.Name == history.DSO && m.CompanyID == 1 && m.Available {
+					found = true
+					if got := value(history.DSO, "2025-06-18"); math.Abs(got-m.Value) > 0.005 {
+						t.Errorf("DSO today over 30 days: stored %.2f, live %.2f", got, m.Value)
+					}
+				}
+			}
+			if !found {
+				t.Error("the live analysis has no DSO to compare with")
 			}
 			april, may := value(history.ARTotal, "2025-04-30"), value(history.ARTotal, "2025-05-31")
 
@@ -139,6 +163,22 @@ func TestUpdater(t *testing.T) {
 				t.Fatalf("next day's update = %+v, %v; want from 2025-06-01", rep, err)
 			}
 			value(history.Cash, "2025-06-19")
+			// The forecast runs 13 weeks past today.
+			if fc, err := s.MetricPointList(ctx, store.MetricPointListParams{ConnectionID: conn.ID, Metrics: []string{history.ForecastCash}}); err != nil || len(fc) != 13 || fc[0].Day != "2025-06-26" {
+				t.Fatalf("forecast points %v, %v; want 13 weeks from 2025-06-26", fc, err)
+			}
+
+			// A failed sync of the journal items holds the history back.
+			if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn.ID, Model: "account.move.line", Status: store.OdooSyncFailed}); err != nil {
+				t.Fatal(err)
+			}
+			at(48 * time.Hour)
+			if rep, err := u.Update(ctx, conn.ID); err != nil || !rep.Skipped || rep.Incomplete != "account.move.line" {
+				t.Fatalf("update over an incomplete copy = %+v, %v; want skipped", rep, err)
+			}
+			if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn.ID, Model: "account.move.line", Status: store.OdooSyncOK}); err != nil {
+				t.Fatal(err)
+			}
 
 			// A week later everything is recomputed.
 			at(8 * 24 * time.Hour)

@@ -149,7 +149,10 @@ func (p *Pipeline) updateHistory(ctx context.Context, connectionID int64) {
 		p.cfg.Logger.ErrorContext(ctx, "updating the figure history after sync", "connection", connectionID, "error", err)
 		return
 	}
-	if !rep.Skipped {
+	switch {
+	case rep.Incomplete != "":
+		p.cfg.Logger.WarnContext(ctx, "figure history not updated: a model's copy is incomplete", "connection", connectionID, "model", rep.Incomplete)
+	case !rep.Skipped:
 		p.cfg.Logger.InfoContext(ctx, "figure history updated", "connection", connectionID, "from", rep.From, "points", rep.Points, "duration", rep.Duration)
 	}
 }

@@ -376,7 +376,7 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.areaError(w, r, false, area, err)
 		return
 	}
-	charts, err := s.chartsFor(r.Context(), userFrom(r.Context()), area)
+	charts, err := s.chartsFor(r.Context(), userFrom(r.Context()), area, res)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

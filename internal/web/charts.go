@@ -125,8 +125,63 @@ func (cs *chartSet) cashChart() chart.Chart {
 		c.Labels = append(c.Labels, dayLabel(d))
 		vals[i] = cs.value(history.Cash, d)
 	}
+	// The forecast's weeks 4, 8 and 13 continue the line about a month
+	// apart, as the month ends before them.
+	weeks := cs.days[history.ForecastCash]
+	if len(days) > 0 && len(weeks) >= 13 {
+		n := len(days)
+		last := vals[n-1]
+		mid, low, high := make([]float64, n), make([]float64, n), make([]float64, n)
+		for i := range n - 1 {
+			mid[i], low[i], high[i] = math.NaN(), math.NaN(), math.NaN()
+		}
+		mid[n-1], low[n-1], high[n-1] = last, last, last
+		for _, w := range []int{3, 7, 12} {
+			d := weeks[w]
+			c.Labels = append(c.Labels, dayLabel(d))
+			vals = append(vals, math.NaN())
+			mid = append(mid, cs.value(history.ForecastCash, d))
+			low = append(low, cs.value(history.ForecastLow, d))
+			high = append(high, cs.value(history.ForecastHigh, d))
+		}
+		c.Title, c.Note = "Cash over 24 months and the next 13 weeks", "Bank and cash accounts at each month end and today, then the forecast with its 80% range"
+		c.Series = []chart.Series{{Name: "Cash", Values: vals}, {Name: "Forecast", Values: mid, Dashed: true}}
+		c.Band = &chart.Band{Name: "Forecast range (80%)", Low: low, High: high, Series: 1}
+		return c
+	}
 	c.Series = []chart.Series{{Name: "Cash", Values: vals}}
+	if trend := linearTrend(vals); trend != nil {
+		// Without a forecast, the trend shows where the line is heading.
+		c.Series = append(c.Series, chart.Series{Name: "Trend", Values: trend, Dashed: true})
+	}
 	return c
+}
+
+// linearTrend returns the least-squares straight line through the values
+// (by position), nil with fewer than three values.
+func linearTrend(vals []float64) []float64 {
+	var n, sx, sy, sxx, sxy float64
+	for i, v := range vals {
+		if math.IsNaN(v) {
+			continue
+		}
+		x := float64(i)
+		n++
+		sx += x
+		sy += v
+		sxx += x * x
+		sxy += x * v
+	}
+	if n < 3 || n*sxx == sx*sx {
+		return nil
+	}
+	slope := (n*sxy - sx*sy) / (n*sxx - sx*sx)
+	icept := (sy - slope*sx) / n
+	out := make([]float64, len(vals))
+	for i := range vals {
+		out[i] = icept + slope*float64(i)
+	}
+	return out
 }
 
 // agingChart draws receivables (ar) or payables by age at each month end.
@@ -212,8 +267,40 @@ func (cs *chartSet) dsoChart() chart.Chart {
 }
 
 // chartsFor returns the charts of an area ("" for the overview) that the
-// role may see, rendered; nil without history.
-func (s *Server) chartsFor(ctx context.Context, u *store.User, area string) ([]template.HTML, error) {
+// role may see, rendered: the history's, then, on an area page, those of
+// the area's latest analysis res (nil on the overview).
+func (s *Server) chartsFor(ctx context.Context, u *store.User, area string, res *areaResult) ([]template.HTML, error) {
+	list, err := s.historyCharts(ctx, u, area)
+	if err != nil {
+		return nil, err
+	}
+	if res != nil {
+		var ranked *chart.Chart
+		switch area {
+		case "finance", "customers":
+			if ranked, err = s.topOverdueChart(ctx, u.ConnectionID, res); err != nil {
+				return nil, err
+			}
+		case "sales":
+			ranked = stagesChart(res)
+		}
+		if ranked != nil {
+			list = append(list, *ranked)
+		}
+	}
+	out := make([]template.HTML, 0, len(list))
+	for i := range list {
+		if list[i].Empty() {
+			continue
+		}
+		out = append(out, list[i].HTML())
+	}
+	return out, nil
+}
+
+// historyCharts returns the charts of the figure history for an area;
+// nil without history.
+func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) ([]chart.Chart, error) {
 	cs, err := s.loadChartSet(ctx, u.ConnectionID)
 	if err != nil || cs == nil {
 		return nil, err
@@ -230,25 +317,19 @@ func (s *Server) chartsFor(ctx context.Context, u *store.User, area string) ([]t
 		}
 	case "finance":
 		list = append(list, cs.cashChart(), cs.agingChart(true), cs.agingChart(false), cs.dsoChart(),
-			cs.monthlyChart("chart-margin", "Gross margin by month", "Revenue less cost of goods", history.GrossMargin, "Gross margin", ""),
+			cs.monthlyChart("chart-margin", "Gross margin by month", "Revenue less cost of goods purchased (direct cost accounts)", history.GrossMargin, "Gross margin", ""),
 			cs.monthlyChart("chart-expenses", "Operating expenses by month", "Expense accounts, salaries left out", history.Expenses, "Expenses", ""))
-	case "sales", "customers":
-		list = append(list, cs.revenueChart())
-		if area == "sales" {
-			list = append(list, cs.dealsChart(),
-				cs.monthlyChart("chart-won-revenue", "Revenue of the deals won by month", "Expected revenue of the opportunities closed won", history.WonRevenue, "Won", ""))
+	case "sales":
+		list = append(list, cs.revenueChart(), cs.dealsChart(),
+			cs.monthlyChart("chart-won-revenue", "Revenue of the deals won by month", "Expected revenue of the opportunities closed won", history.WonRevenue, "Won", ""))
+	case "customers":
+		if sal {
+			list = append(list, cs.revenueChart())
 		}
 	case "expenses":
 		list = append(list, cs.monthlyChart("chart-expenses", "Operating expenses by month", "Expense accounts, salaries left out", history.Expenses, "Expenses", ""))
 	}
-	out := make([]template.HTML, 0, len(list))
-	for i := range list {
-		if list[i].Empty() {
-			continue
-		}
-		out = append(out, list[i].HTML())
-	}
-	return out, nil
+	return list, nil
 }
 
 // metricPath is the drill-down page of a metric.

@@ -64,7 +64,8 @@ func TestOverviewCharts(t *testing.T) {
 	for _, want := range []string{
 		`id="chart-cash"`, `id="chart-ar-aging"`, `id="chart-revenue"`, `id="chart-deals"`,
 		// The first point is the month end 24 months back, with its value.
-		"<title>Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
+		"<title>Cash, Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
+		"Forecast range (80%)",
 		`href="/analytics/finance/metrics/finance.cash.position"`,
 		"Show the figures as a table",
 	} {
@@ -74,5 +75,43 @@ func TestOverviewCharts(t *testing.T) {
 	}
 	if strings.Contains(page, "NaN") || strings.Contains(page, "e+0") {
 		t.Error("overview shows a non-number")
+	}
+}
+
+// TestRankedCharts: the latest analysis's per-customer and per-stage
+// metrics become ranked bars, names in words.
+func TestRankedCharts(t *testing.T) {
+	t.Parallel()
+	b := setup(t)
+	ctx := context.Background()
+	if err := b.store.OdooRecordUpsertMany(ctx, b.conn.ID, "res.partner", []store.OdooRecordParams{
+		{OdooID: 1205, Active: true, Data: json.RawMessage(`{"id":1205,"name":"Alpen Industrieservice KG"}`)}}); err != nil {
+		t.Fatal(err)
+	}
+	res := &areaResult{Metrics: []metricJSON{
+		{Name: "finance.ar.partner.7.overdue", Value: 1200, Unit: "EUR", Available: true},
+		{Name: "finance.ar.partner.1205.overdue", Value: 34456.2, Unit: "EUR", Available: true},
+		{Name: "finance.ar.overdue", Value: 50000, Unit: "EUR", Available: true},
+		{Name: "sales.pipeline.stage.3.expected_revenue", Value: 900, Unit: "EUR", Available: true, Note: "Proposition"},
+		{Name: "sales.pipeline.stage.1.expected_revenue", Value: 5000, Unit: "EUR", Available: true, Note: "New"},
+		{Name: "sales.pipeline.stage.1.weighted_revenue", Value: 500, Unit: "EUR", Available: true, Note: "New"},
+	}}
+	srv, err := New(Config{Store: b.store})
+	if err != nil {
+		t.Fatal(err)
+	}
+	top, err := srv.topOverdueChart(ctx, b.conn.ID, res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if top == nil || len(top.Labels) != 2 || top.Labels[0] != "Alpen Industrieservice KG" || top.Labels[1] != "Customer 7" || top.Series[0].Values[0] != 34456.2 {
+		t.Fatalf("top overdue chart = %+v", top)
+	}
+	st := stagesChart(res)
+	if st == nil || strings.Join(st.Labels, ",") != "New,Proposition" || st.Series[1].Values[0] != 500 || st.Series[1].Values[1] != 0 {
+		t.Fatalf("stages chart = %+v", st)
+	}
+	if stagesChart(&areaResult{}) != nil {
+		t.Error("a stages chart without stages")
 	}
 }

@@ -48,7 +48,7 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
 		return nil, err
 	}
-	if page.Charts, err = s.chartsFor(ctx, u, ""); err != nil {
+	if page.Charts, err = s.chartsFor(ctx, u, "", nil); err != nil {
 		return nil, err
 	}
 	if page.Attention, err = s.loadAttention(ctx, conn.ID, u.Role, page.Jobs, s.cfg.NowFunc()); err != nil {
