@@ -37,8 +37,10 @@ func TestBrowserCFOChangesOverdueThreshold(t *testing.T) {
 	login(t, ctx, f.srv.URL, "cfo-user", "correct horse battery")
 	input := `input[id="v-finance.overdue_days"]`
 	row := `tr[id="t-finance.overdue_days"]`
-	step(t, ctx, "open the thresholds page from the menu",
-		chromedp.Click(chromedp.CSS(`nav a[href="/settings/thresholds"]`)),
+	step(t, ctx, "open the thresholds page from Analytics",
+		chromedp.Click(chromedp.CSS(`nav a[href="/analytics"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`main a[href="/settings/thresholds"]`)),
+		chromedp.Click(chromedp.CSS(`main a[href="/settings/thresholds"]`)),
 		chromedp.WaitVisible(chromedp.CSS(input)),
 	)
 	shoot(t, ctx, "thresholds")
