@@ -31,6 +31,22 @@ type RecordCache struct {
 	entries   map[cacheKey]*cacheEntry
 	now       func() time.Time
 	lastSweep time.Time
+	opts      CacheOptions
+}
+
+// CacheOptions shape what a RecordCache keeps.
+type CacheOptions struct {
+	// Fields lists, per model, the fields kept of each record (with "id"
+	// and "active"); a model not listed keeps every stored field. The
+	// analyzers declare what they read (areas.Fields), so the cache holds
+	// that rather than every field the sync stores: a reader of other
+	// fields uses a StoreSource.
+	Fields map[string][]string
+	// MaxRecords bounds the records held across connections and models:
+	// after a read, the models read least recently are dropped until the
+	// cache holds at most this many (the model just read is kept whatever
+	// its size). Zero means no bound beyond the idle expiry.
+	MaxRecords int
 }
 
 // Cache eviction: analyses run after every sync (minutes apart) and at
@@ -70,7 +86,57 @@ type cacheEntry struct {
 
 // NewRecordCache returns an empty cache.
 func NewRecordCache() *RecordCache {
-	return &RecordCache{entries: map[cacheKey]*cacheEntry{}, now: time.Now}
+	return NewRecordCacheWith(CacheOptions{})
+}
+
+// NewRecordCacheWith returns an empty cache with options.
+func NewRecordCacheWith(o CacheOptions) *RecordCache {
+	return &RecordCache{entries: map[cacheKey]*cacheEntry{}, now: time.Now, opts: o}
+}
+
+// Records returns how many records the cache holds.
+func (c *RecordCache) Records() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, e := range c.entries {
+		if isReady(e) {
+			n += len(e.recs)
+		}
+	}
+	return n
+}
+
+// trim drops the least recently read models until the cache holds at
+// most MaxRecords, keeping keep. Call with c.mu held.
+func (c *RecordCache) trim(keep cacheKey) {
+	if c.opts.MaxRecords <= 0 {
+		return
+	}
+	type held struct {
+		key  cacheKey
+		used time.Time
+		n    int
+	}
+	var all []held
+	total := 0
+	for k, e := range c.entries {
+		if !isReady(e) {
+			continue
+		}
+		total += len(e.recs)
+		if k != keep {
+			all = append(all, held{k, e.used, len(e.recs)})
+		}
+	}
+	slices.SortFunc(all, func(a, b held) int { return a.used.Compare(b.used) })
+	for _, h := range all {
+		if total <= c.opts.MaxRecords {
+			return
+		}
+		delete(c.entries, h.key)
+		total -= h.n
+	}
 }
 
 // Len returns how many models the cache holds.
@@ -97,7 +163,7 @@ func (c *RecordCache) sweep(now time.Time) {
 // Source returns a Source over the connection's synced records that reads
 // through the cache.
 func (c *RecordCache) Source(s *store.Store, connectionID int64) Source {
-	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID}}
+	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID, Fields: c.opts.Fields}}
 }
 
 type cachedSource struct {
@@ -150,14 +216,16 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 			e.moved = err != nil || !after.LastSyncedAt.Equal(st.LastSyncedAt) || !after.UpdatedAt.Equal(st.UpdatedAt) || after.Status != st.Status
 		}
 		close(e.ready)
+		cs.cache.mu.Lock()
 		if e.err != nil {
 			// Do not keep a failure (a cancelled context, say).
-			cs.cache.mu.Lock()
 			if cs.cache.entries[key] == e {
 				delete(cs.cache.entries, key)
 			}
-			cs.cache.mu.Unlock()
+		} else {
+			cs.cache.trim(key)
 		}
+		cs.cache.mu.Unlock()
 		return e.recs, e.err
 	}
 	cs.cache.mu.Unlock()
@@ -248,15 +316,16 @@ func (cs cachedSource) read(ctx context.Context, model string, since time.Time) 
 		ids  []int64
 		upTo time.Time
 	)
+	dec := cs.inner.decoder(model)
 	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since}) {
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}
-		fields, err := rec.Fields()
+		r, err := dec.decode(rec)
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}
-		recs, ids = append(recs, odoo.Record(fields)), append(ids, rec.OdooID)
+		recs, ids = append(recs, r), append(ids, rec.OdooID)
 		if rec.SyncedAt.After(upTo) {
 			upTo = rec.SyncedAt
 		}
