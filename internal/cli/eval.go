@@ -11,12 +11,12 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/anomaly/nab"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/eval"
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
