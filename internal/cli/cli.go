@@ -76,6 +76,7 @@ func commands() []command {
 		demoDataCommand(),
 		syncCommand(),
 		analyzeCommand(),
+		benchCommand(),
 		evalCommand(),
 		briefCommand(),
 		auditCommand(),

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/anomaly/nab"
 	"github.com/aicoo/aicoo/internal/dataset"
@@ -206,7 +205,7 @@ Use --json for the full results. Connection flags override the configuration.`,
 				if err != nil {
 					return err
 				}
-				cache := analysis.NewRecordCacheWith(analysis.CacheOptions{Fields: areas.Fields()})
+				cache := newRecordCache(cfg)
 				results, err := runAnalyses(ctx, cache.Source(s, conn.ID), odoo.DateOf(time.Now().UTC()), conn.OdooURL)
 				if err != nil {
 					return err
