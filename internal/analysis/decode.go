@@ -1,6 +1,7 @@
 package analysis
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"unicode/utf8"
@@ -28,6 +29,18 @@ type recordDecoder struct {
 	keys  map[string]string
 	vals  map[string]*internTable // by field name
 	width int                     // fields kept in the last record, to size the next map
+	// slots remember the field at each position of the last record: the
+	// records of a model list their fields in one order, so a field is
+	// usually recognised by comparing its name with the slot's, without
+	// looking it up in keep, keys and vals.
+	slots []fieldSlot
+}
+
+type fieldSlot struct {
+	raw   []byte // the name as written
+	key   string
+	kept  bool
+	table *internTable
 }
 
 // internMax bounds the distinct values kept per field for sharing: a field
@@ -91,7 +104,7 @@ func (d *recordDecoder) fast(data []byte) (odoo.Record, bool) {
 	if s.eat('}') {
 		return d.done(out, &s)
 	}
-	for {
+	for pos := 0; ; pos++ {
 		s.ws()
 		kb, err := s.plainString()
 		if err != nil {
@@ -102,21 +115,17 @@ func (d *recordDecoder) fast(data []byte) (odoo.Record, bool) {
 			return nil, false
 		}
 		s.ws()
-		if d.keep != nil && !d.keep[string(kb)] {
+		slot := d.slot(pos, kb)
+		if !slot.kept {
 			if err := s.skip(); err != nil {
 				return nil, false
 			}
 		} else {
-			key, ok := d.keys[string(kb)]
-			if !ok {
-				key = string(kb)
-				d.keys[key] = key
-			}
-			v, err := d.value(&s, key)
+			v, err := d.value(&s, slot.table)
 			if err != nil {
 				return nil, false
 			}
-			out[key] = v
+			out[slot.key] = v
 		}
 		s.ws()
 		if s.eat(',') {
@@ -138,9 +147,39 @@ func (d *recordDecoder) done(out odoo.Record, s *scanner) (odoo.Record, bool) {
 	return out, true
 }
 
-// value decodes the value at s, sharing it with earlier records when it
-// is short and field has seen it before.
-func (d *recordDecoder) value(s *scanner, field string) (any, error) {
+// slot returns what the decoder knows of the field named kb at position
+// pos of a record.
+func (d *recordDecoder) slot(pos int, kb []byte) *fieldSlot {
+	if pos < len(d.slots) && bytes.Equal(d.slots[pos].raw, kb) {
+		return &d.slots[pos]
+	}
+	key, ok := d.keys[string(kb)]
+	if !ok {
+		key = string(kb)
+		d.keys[key] = key
+	}
+	sl := fieldSlot{raw: []byte(key), key: key, kept: d.keep == nil || d.keep[key]}
+	if sl.kept {
+		sl.table = d.vals[key]
+		if sl.table == nil {
+			sl.table = &internTable{vals: map[string]any{}}
+			d.vals[key] = sl.table
+		}
+	}
+	if pos < len(d.slots) {
+		d.slots[pos] = sl
+		return &d.slots[pos]
+	}
+	if pos == len(d.slots) {
+		d.slots = append(d.slots, sl)
+		return &d.slots[pos]
+	}
+	return &sl
+}
+
+// value decodes the value at s, sharing it with earlier records of the
+// field (table) when it is short and was seen before.
+func (d *recordDecoder) value(s *scanner, t *internTable) (any, error) {
 	start := s.i
 	if err := s.skip(); err != nil {
 		return nil, err
@@ -148,11 +187,6 @@ func (d *recordDecoder) value(s *scanner, field string) (any, error) {
 	raw := s.b[start:s.i]
 	if len(raw) > internMaxLen {
 		return decodeValue(raw)
-	}
-	t := d.vals[field]
-	if t == nil {
-		t = &internTable{vals: map[string]any{}}
-		d.vals[field] = t
 	}
 	if v, ok := t.vals[string(raw)]; ok {
 		return v, nil
