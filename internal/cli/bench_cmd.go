@@ -35,8 +35,8 @@ Serves the company with the Odoo simulator, then runs "aicoo sync --full", "aico
 "aicoo analyze --json" and a warm re-analysis, each as its own process, into a new store.
 Prints a Markdown table (see docs/performance.md).`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
-			size := fs.String("size", "medium", "company size: small, medium or large")
-			seed := fs.Uint64("seed", 4, "random seed of the generated company")
+			size := fs.String("size", defaultSize, "company size: small, medium or large")
+			seed := fs.Uint64("seed", 1, "seed of a generated company")
 			today := fs.String("today", "", "last day of the generated history, YYYY-MM-DD (default: today)")
 			dir := fs.String("dataset", "", "serve this dataset `folder` instead of generating one")
 			data := fs.String("data", "", "store `folder` to create (default: a temporary folder, removed after)")
