@@ -317,7 +317,7 @@ func (cs cachedSource) read(ctx context.Context, model string, since time.Time) 
 		upTo time.Time
 	)
 	dec := cs.inner.decoder(model)
-	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since}) {
+	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since, DataOnly: true}) {
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}

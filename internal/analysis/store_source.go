@@ -52,7 +52,7 @@ func (s StoreSource) Records(ctx context.Context, model string) ([]odoo.Record, 
 	}
 	out := make([]odoo.Record, 0, st.RecordCount)
 	dec := s.decoder(model)
-	for rec, err := range s.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: s.ConnectionID, Model: model}) {
+	for rec, err := range s.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: s.ConnectionID, Model: model, DataOnly: true}) {
 		if err != nil {
 			return nil, err
 		}
