@@ -270,22 +270,34 @@ func fresh(at, now time.Time, d time.Duration) bool {
 const clockSkewMargin = 10 * time.Minute
 
 // refresh merges the records written since prev into a copy of prev.recs.
-// It reports false when e holds an error.
+// It reports false when e holds an error. Each record is merged as soon as
+// it is decoded, so the one it replaces can be collected while the read
+// goes on: a refresh that rewrites every record (the first after a full
+// sync, which the clock-skew margin reads again) holds about one copy of
+// the model, not two.
 func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model string) bool {
-	changed, ids, upTo, err := cs.read(ctx, model, prev.syncedUpTo.Add(-clockSkewMargin))
-	if err != nil {
-		e.err = err
-		return false
-	}
-	recs := slices.Clone(prev.recs)
-	allIDs := slices.Clone(prev.ids)
+	since, upTo := prev.syncedUpTo.Add(-clockSkewMargin), prev.syncedUpTo
+	recs, allIDs := slices.Clone(prev.recs), slices.Clone(prev.ids)
 	added := false
-	for i, id := range ids {
-		if at, found := slices.BinarySearch(allIDs, id); found {
-			recs[at] = changed[i]
+	dec := cs.inner.decoder(model)
+	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since, DataOnly: true}) {
+		if err != nil {
+			e.err = err
+			return false
+		}
+		r, err := dec.decode(rec)
+		if err != nil {
+			e.err = err
+			return false
+		}
+		if rec.SyncedAt.After(upTo) {
+			upTo = rec.SyncedAt
+		}
+		if at, found := slices.BinarySearch(allIDs, rec.OdooID); found {
+			recs[at] = r
 			continue
 		}
-		recs, allIDs = append(recs, changed[i]), append(allIDs, id)
+		recs, allIDs = append(recs, r), append(allIDs, rec.OdooID)
 		added = true
 	}
 	if added {
@@ -300,10 +312,7 @@ func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model s
 		}
 		recs, allIDs = sortedRecs, sortedIDs
 	}
-	e.recs, e.ids, e.syncedUpTo = recs, allIDs, prev.syncedUpTo
-	if upTo.After(e.syncedUpTo) {
-		e.syncedUpTo = upTo
-	}
+	e.recs, e.ids, e.syncedUpTo = recs, allIDs, upTo
 	return true
 }
 
