@@ -28,8 +28,10 @@ func TestFieldsCoverWhatTheAnalyzersName(t *testing.T) {
 	lits := map[string]bool{}
 	fset := token.NewFileSet()
 	err := filepath.WalkDir("..", func(path string, d fs.DirEntry, err error) error {
+		// The list itself (in this folder) does not count, nor the test
+		// helpers.
 		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") ||
-			strings.Contains(path, "analysistest") {
+			filepath.Base(filepath.Dir(path)) == "areas" || strings.Contains(path, "analysistest") {
 			return err
 		}
 		f, err := parser.ParseFile(fset, path, nil, 0)
