@@ -32,6 +32,9 @@ const (
 	// Rules reads alert rules and tests what they would fire now. It is
 	// held by roles that see every area, since a rule spans areas.
 	Rules Perm = "rules.view"
+	// RulesEdit creates, changes and deletes the role holder's own alert
+	// rules; org-wide rules and other people's need Admin as well.
+	RulesEdit Perm = "rules.edit"
 	// Thresholds changes analyzer thresholds, in the areas the role sees.
 	Thresholds Perm = "settings.thresholds"
 	// Admin reads and changes connections, channels and users, and tests
@@ -41,7 +44,7 @@ const (
 
 // AllPerms lists every permission, in the order /api/v1/me reports them.
 func AllPerms() []Perm {
-	return []Perm{View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, Thresholds, Admin}
+	return []Perm{View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, RulesEdit, Thresholds, Admin}
 }
 
 // grant is what one role may do.
@@ -81,9 +84,9 @@ func New(cat *analysis.Catalogue) *Table {
 	return &Table{
 		areas: cat.Areas(),
 		grants: map[string]grant{
-			store.RoleAdmin:  all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, Thresholds, Admin),
-			store.RoleCEO:    all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules),
-			store.RoleCFO:    all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, Thresholds),
+			store.RoleAdmin:  all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, RulesEdit, Thresholds, Admin),
+			store.RoleCEO:    all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, RulesEdit),
+			store.RoleCFO:    all(View, AlertAct, JobRun, ActionDecide, ActionPropose, Rules, RulesEdit, Thresholds),
 			store.RoleSales:  limited(store.RoleSales, View, AlertAct, ActionDecide, ActionPropose, Thresholds),
 			store.RoleOps:    limited(store.RoleOps, View, AlertAct, JobRun, ActionDecide, ActionPropose, Thresholds),
 			store.RoleViewer: all(View, Rules),

@@ -47,10 +47,11 @@ func (s *Service) Execute(ctx context.Context, connectionID, actionID int64) (*s
 		return a, fmt.Errorf("%w: action %d is %s", ErrNotExecutable, a.ID, a.Status)
 	}
 	t := Type(a.ActionType)
-	info, err := Info(t)
+	k, err := kindOf(t)
 	if err != nil {
 		return a, err
 	}
+	info := k.Info()
 	var p Params
 	if err := json.Unmarshal(a.Parameters, &p); err != nil {
 		return a, fmt.Errorf("actions: action %d parameters: %w", a.ID, err)
@@ -106,14 +107,14 @@ func (s *Service) Execute(ctx context.Context, connectionID, actionID int64) (*s
 	}
 
 	reused := true
-	id, err := findByMarker(ctx, o, t, &p, a.Marker)
+	id, err := findByMarker(ctx, o, k, &p, a.Marker)
 	if err == nil && id == 0 {
 		reused = false
-		id, err = executeOdoo(ctx, o, t, &p, a.Marker)
+		id, err = k.Execute(ctx, o, &p, a.Marker)
 		if errors.Is(err, odoo.ErrOutcomeUnknown) {
 			// Odoo may have committed before the answer was lost: look
 			// instead of writing again.
-			if found, ferr := findByMarker(ctx, o, t, &p, a.Marker); ferr == nil && found != 0 {
+			if found, ferr := findByMarker(ctx, o, k, &p, a.Marker); ferr == nil && found != 0 {
 				id, err, reused = found, nil, true
 			}
 		}
@@ -121,7 +122,7 @@ func (s *Service) Execute(ctx context.Context, connectionID, actionID int64) (*s
 	if err != nil {
 		return s.executionFailed(ctx, a, err)
 	}
-	rec, err := readRecord(ctx, o, t, info.Model, id)
+	rec, err := readRecord(ctx, o, k, info.Model, id)
 	if err != nil {
 		return s.executionFailed(ctx, a, err)
 	}
@@ -192,6 +193,10 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 	if actor.UserID != 0 && !MayApprove(t, actor.Role) {
 		return nil, fmt.Errorf("%w: role %q may not roll back %s actions", ErrForbidden, actor.Role, t)
 	}
+	k, err := kindOf(t)
+	if err != nil {
+		return a, err
+	}
 	if a.Status != store.ActionExecuted {
 		return a, fmt.Errorf("%w: action %d is %s, not executed", ErrRollbackRefused, a.ID, a.Status)
 	}
@@ -199,7 +204,7 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 	if err != nil {
 		return a, fmt.Errorf("actions: odoo for connection %d: %w", connectionID, err)
 	}
-	rec, err := readRecord(ctx, o, t, a.RecordModel, a.RecordID)
+	rec, err := readRecord(ctx, o, k, a.RecordModel, a.RecordID)
 	if err != nil {
 		return a, fmt.Errorf("actions: rollback %d: %w", a.ID, err)
 	}
@@ -212,11 +217,7 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 		return a, fmt.Errorf("%w: %s", ErrRollbackRefused, reason)
 	}
 	if rec == nil {
-		gone := "deleted by someone"
-		if t == TypeFollowUpActivity {
-			gone = "marked done or deleted by someone"
-		}
-		return refuse(fmt.Sprintf("%s %d no longer exists in Odoo: it was %s", a.RecordModel, a.RecordID, gone))
+		return refuse(k.Blocked(a, nil))
 	}
 	// The record was found by its marker: it must be one aicoo wrote (an
 	// action executed before markers were checked against create_uid may
@@ -233,21 +234,13 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 		return refuse(fmt.Sprintf("%s %d was changed in Odoo at %s by %s after aicoo created it (at %s); undo it in Odoo if still wanted",
 			a.RecordModel, a.RecordID, wd, m2oLabel(rec, "write_uid"), a.RecordWriteDate))
 	}
-	if t == TypeDraftRFQ {
-		if st, _ := rec.String("state"); st != "draft" {
-			name, _ := rec.String("name")
-			return refuse(fmt.Sprintf("RFQ %s is no longer a draft (state %s); cancel it in Odoo if still wanted", name, st))
-		}
+	if reason := k.Blocked(a, rec); reason != "" {
+		return refuse(reason)
 	}
-	if t == TypeProjectTask {
-		if active, _ := rec.Bool("active"); !active {
-			return refuse(fmt.Sprintf("task %d is already archived", a.RecordID))
-		}
-	}
-	if err := rollbackOdoo(ctx, o, t, a); err != nil {
+	if err := k.Rollback(ctx, o, a); err != nil {
 		return a, fmt.Errorf("actions: rollback %d: %w", a.ID, err)
 	}
-	info, _ := Info(t)
+	info := k.Info()
 	err = s.cfg.Store.InTx(ctx, func(tx *store.Store) error {
 		var err error
 		a, err = tx.ActionTransition(ctx, store.ActionTransitionParams{ConnectionID: connectionID, ID: a.ID,
@@ -271,55 +264,4 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 		return a, fmt.Errorf("actions: record rollback of %d: %w", actionID, err)
 	}
 	return a, nil
-}
-
-// rollbackOdoo performs the inverse operation and confirms it took effect,
-// re-reading when the answer was lost.
-func rollbackOdoo(ctx context.Context, o Odoo, t Type, a *store.Action) error {
-	ids := []int64{a.RecordID}
-	var err error
-	switch t {
-	case TypeFollowUpActivity, TypeChatterNote, TypePaymentReminder, TypeDealMeeting:
-		// unlink of a record already gone is a no-op, so repeating it is
-		// safe.
-		err = o.Unlink(ctx, a.RecordModel, ids, nil)
-		if errors.Is(err, odoo.ErrOutcomeUnknown) {
-			err = o.Unlink(ctx, a.RecordModel, ids, nil)
-		}
-		if err != nil {
-			return err
-		}
-		if cur, rerr := readRecord(ctx, o, t, a.RecordModel, a.RecordID); rerr != nil || cur != nil {
-			return errors.Join(rerr, fmt.Errorf("%s %d still exists after unlink", a.RecordModel, a.RecordID))
-		}
-	case TypeDraftRFQ:
-		// button_cancel returns None: over XML-RPC Odoo commits and then
-		// fails to answer, so an unknown outcome is settled by reading.
-		_, err = o.Call(ctx, "purchase.order", "button_cancel", []any{[]any{a.RecordID}}, nil)
-		if err != nil && !errors.Is(err, odoo.ErrOutcomeUnknown) {
-			return err
-		}
-		cur, rerr := readRecord(ctx, o, t, a.RecordModel, a.RecordID)
-		if rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		if st, _ := cur.String("state"); cur == nil || st != "cancel" {
-			return errors.Join(err, fmt.Errorf("RFQ %d is not cancelled after button_cancel (state %q)", a.RecordID, st))
-		}
-	case TypeProjectTask:
-		err = o.Write(ctx, "project.task", ids, map[string]any{"active": false}, nil)
-		if err != nil && !errors.Is(err, odoo.ErrOutcomeUnknown) {
-			return err
-		}
-		cur, rerr := readRecord(ctx, o, t, a.RecordModel, a.RecordID)
-		if rerr != nil {
-			return errors.Join(err, rerr)
-		}
-		if active, _ := cur.Bool("active"); cur == nil || active {
-			return errors.Join(err, fmt.Errorf("task %d is still active after archiving", a.RecordID))
-		}
-	default:
-		return fmt.Errorf("actions: unknown action type %q", t)
-	}
-	return nil
 }

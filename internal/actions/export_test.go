@@ -14,6 +14,10 @@ func ExecuteOdooForTest(ctx context.Context, o Odoo, a *store.Action) error {
 	if err := json.Unmarshal(a.Parameters, &p); err != nil {
 		return err
 	}
-	_, err := executeOdoo(ctx, o, Type(a.ActionType), &p, a.Marker)
+	k, err := kindOf(Type(a.ActionType))
+	if err != nil {
+		return err
+	}
+	_, err = k.Execute(ctx, o, &p, a.Marker)
 	return err
 }

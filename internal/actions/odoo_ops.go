@@ -6,10 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"html"
-	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
@@ -65,48 +63,13 @@ type Params struct {
 	DurationMinutes int    `json:"duration_minutes,omitempty"`
 }
 
+// validate checks the parameters type t needs.
 func (p *Params) validate(t Type) error {
-	var missing []string
-	need := func(ok bool, name string) {
-		if !ok {
-			missing = append(missing, name)
-		}
+	k, err := kindOf(t)
+	if err != nil {
+		return err
 	}
-	switch t {
-	case TypeFollowUpActivity:
-		need(p.Model != "" && p.ResID > 0, "model and res_id")
-		need(p.Summary != "", "summary")
-		if _, err := odoo.ParseDate(p.Deadline); err != nil {
-			return fmt.Errorf("deadline: %w", err)
-		}
-	case TypeChatterNote:
-		need(p.Model != "" && p.ResID > 0, "model and res_id")
-		need(p.Body != "", "body")
-	case TypePaymentReminder:
-		need(p.Model == "account.move" && p.ResID > 0, "an account.move res_id")
-		need(p.Body != "", "body")
-		need(len(p.PartnerIDs) > 0, "partner_ids (the customer)")
-	case TypeDraftRFQ:
-		need(p.VendorID > 0, "vendor_id")
-		need(p.ProductID > 0, "product_id")
-		need(p.Quantity > 0 && !math.IsInf(p.Quantity, 0), "a positive quantity")
-		need(p.PriceUnit >= 0, "a price_unit of at least 0")
-		need(p.Summary != "", "summary (the line description)")
-	case TypeDealMeeting:
-		need(p.Model == "crm.lead" && p.ResID > 0, "a crm.lead res_id")
-		need(p.Summary != "", "summary")
-		need(p.DurationMinutes > 0, "duration_minutes")
-		if _, err := odoo.ParseDatetime(p.Start); err != nil {
-			return fmt.Errorf("start: %w", err)
-		}
-	case TypeProjectTask:
-		need(p.ProjectID > 0, "project_id")
-		need(p.Summary != "", "summary")
-	}
-	if len(missing) > 0 {
-		return fmt.Errorf("missing %s", strings.Join(missing, ", "))
-	}
-	return nil
+	return k.Validate(p)
 }
 
 var inactiveToo = map[string]any{"active_test": false}
@@ -161,116 +124,17 @@ func todoActivityType(ctx context.Context, o Odoo) (int64, error) {
 	return 0, nil
 }
 
-// executeOdoo performs the type's Odoo operation and returns the id of the
-// record it created.
-func executeOdoo(ctx context.Context, o Odoo, t Type, p *Params, mark string) (int64, error) {
-	tagged := "[" + mark + "]"
-	// body is the HTML of the note, reminder or description: the text
-	// escaped, then the marker (hex digits: nothing to escape).
-	body := htmlText(p.Body) + "<p>" + tagged + "</p>"
-	switch t {
-	case TypeFollowUpActivity:
-		models, err := o.SearchRead(ctx, "ir.model", domain.Cond("model", domain.OpEq, p.Model), odoo.SearchReadOpts{Fields: []string{"id"}, Limit: 1})
-		if err != nil {
-			return 0, err
-		}
-		if len(models) == 0 {
-			return 0, fmt.Errorf("%w: ir.model has no %s", ErrPermanent, p.Model)
-		}
-		vals := map[string]any{"res_model_id": models[0].ID(), "res_id": p.ResID, "summary": p.Summary + " " + tagged,
-			"note": htmlText(p.Body), "date_deadline": p.Deadline}
-		if p.UserID > 0 {
-			vals["user_id"] = p.UserID
-		}
-		typeID, err := todoActivityType(ctx, o)
-		if err != nil {
-			return 0, err
-		}
-		if typeID != 0 {
-			vals["activity_type_id"] = typeID
-		}
-		return o.Create(ctx, "mail.activity", vals, nil)
-	case TypeChatterNote:
-		return o.MessagePost(ctx, p.Model, p.ResID, odoo.MessagePostOpts{Body: body, BodyIsHTML: true, SubtypeXMLID: "mail.mt_note"})
-	case TypePaymentReminder:
-		partners := make([]any, len(p.PartnerIDs))
-		for i, id := range p.PartnerIDs {
-			partners[i] = id
-		}
-		kw := map[string]any{"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_comment", "partner_ids": partners}
-		// 17+ escapes a body not flagged as HTML (16 takes every body as
-		// HTML and knows no such argument).
-		if info, ok := o.Info(); ok && info.Version.AtLeast(17, 0) {
-			kw["body_is_html"] = true
-		}
-		v, err := o.Call(ctx, p.Model, "message_post", []any{[]any{p.ResID}}, kw)
-		if err != nil {
-			return 0, err
-		}
-		return idOf(v)
-	case TypeDraftRFQ:
-		line := map[string]any{"product_id": p.ProductID, "product_qty": p.Quantity, "name": p.Summary}
-		if p.PriceUnit > 0 {
-			line["price_unit"] = p.PriceUnit
-		}
-		return o.Create(ctx, "purchase.order", map[string]any{"partner_id": p.VendorID, "origin": mark,
-			"order_line": []any{[]any{0, 0, line}}}, nil)
-	case TypeDealMeeting:
-		start, _ := odoo.ParseDatetime(p.Start)
-		vals := map[string]any{"name": p.Summary, "description": body,
-			"start": odoo.FormatDatetime(start), "stop": odoo.FormatDatetime(start.Add(time.Duration(p.DurationMinutes) * time.Minute)),
-			"duration": float64(p.DurationMinutes) / 60, "opportunity_id": p.ResID, "res_model": p.Model, "res_id": p.ResID}
-		if p.UserID > 0 {
-			vals["user_id"] = p.UserID
-		}
-		if len(p.PartnerIDs) > 0 {
-			ids := make([]any, len(p.PartnerIDs))
-			for i, id := range p.PartnerIDs {
-				ids[i] = id
-			}
-			vals["partner_ids"] = []any{[]any{6, 0, ids}}
-		}
-		return o.Create(ctx, "calendar.event", vals, nil)
-	case TypeProjectTask:
-		vals := map[string]any{"name": p.Summary, "project_id": p.ProjectID, "description": body}
-		if len(p.PartnerIDs) > 0 {
-			vals["partner_id"] = p.PartnerIDs[0]
-		}
-		if p.UserID > 0 {
-			vals["user_ids"] = []any{[]any{6, 0, []any{p.UserID}}}
-		}
-		return o.Create(ctx, "project.task", vals, nil)
-	}
-	return 0, fmt.Errorf("actions: unknown action type %q", t)
-}
-
 // findByMarker returns the record an earlier attempt created, or 0. Only a
 // record aicoo's own Odoo user created counts: anyone who can post on a
 // document (a portal customer on their invoice) could copy a marker into
 // it.
-func findByMarker(ctx context.Context, o Odoo, t Type, p *Params, mark string) (int64, error) {
-	info, err := Info(t)
-	if err != nil {
-		return 0, err
-	}
+func findByMarker(ctx context.Context, o Odoo, k Kind, p *Params, mark string) (int64, error) {
 	uid, err := selfUID(o)
 	if err != nil {
 		return 0, err
 	}
-	var dom domain.Domain
-	switch t {
-	case TypeFollowUpActivity:
-		dom = domain.And(domain.Cond("res_id", domain.OpEq, p.ResID), domain.Cond("summary", domain.OpILike, mark))
-	case TypeChatterNote, TypePaymentReminder:
-		dom = domain.And(domain.Cond("model", domain.OpEq, p.Model), domain.Cond("res_id", domain.OpEq, p.ResID),
-			domain.Cond("body", domain.OpILike, mark))
-	case TypeDraftRFQ:
-		dom = domain.Cond("origin", domain.OpEq, mark)
-	case TypeDealMeeting, TypeProjectTask:
-		dom = domain.Cond("description", domain.OpILike, mark)
-	}
-	dom = domain.And(dom, domain.Cond("create_uid", domain.OpEq, uid))
-	recs, err := o.SearchRead(ctx, info.Model, dom, odoo.SearchReadOpts{Fields: []string{"id"}, Order: "id asc", Limit: 1, Context: inactiveToo})
+	dom := domain.And(k.MarkerDomain(p, mark), domain.Cond("create_uid", domain.OpEq, uid))
+	recs, err := o.SearchRead(ctx, k.Info().Model, dom, odoo.SearchReadOpts{Fields: []string{"id"}, Order: "id asc", Limit: 1, Context: inactiveToo})
 	if err != nil {
 		return 0, err
 	}
@@ -280,26 +144,9 @@ func findByMarker(ctx context.Context, o Odoo, t Type, p *Params, mark string) (
 	return recs[0].ID(), nil
 }
 
-// recordFields are read from the created record after execution and
-// before rollback.
-func recordFields(t Type) []string {
-	f := []string{"write_date", "write_uid", "create_uid"}
-	switch t {
-	case TypeDraftRFQ:
-		f = append(f, "name", "state", "amount_total")
-	case TypeProjectTask:
-		f = append(f, "name", "active")
-	case TypeDealMeeting:
-		f = append(f, "name", "start")
-	case TypeFollowUpActivity:
-		f = append(f, "summary", "date_deadline", "user_id")
-	}
-	return f
-}
-
 // readRecord reads the action's record, or nil when it no longer exists.
-func readRecord(ctx context.Context, o Odoo, t Type, model string, id int64) (odoo.Record, error) {
-	recs, err := o.Read(ctx, model, []int64{id}, recordFields(t), inactiveToo)
+func readRecord(ctx context.Context, o Odoo, k Kind, model string, id int64) (odoo.Record, error) {
+	recs, err := o.Read(ctx, model, []int64{id}, k.RecordFields(), inactiveToo)
 	if err != nil {
 		if errors.Is(err, odoo.ErrMissingRecord) {
 			return nil, nil
@@ -327,88 +174,11 @@ func (s *Service) checkFacts(ctx context.Context, a *store.Action) (string, erro
 }
 
 func staleReason(ctx context.Context, o Odoo, t Type, p *Params) (string, error) {
-	read := func(model string, id int64, fields ...string) (odoo.Record, error) {
-		recs, err := o.Read(ctx, model, []int64{id}, fields, inactiveToo)
-		if err != nil {
-			return nil, fmt.Errorf("actions: re-read %s %d: %w", model, id, err)
-		}
-		if len(recs) == 0 {
-			return nil, nil
-		}
-		return recs[0], nil
+	k, err := kindOf(t)
+	if err != nil {
+		return "", err
 	}
-	switch t {
-	case TypeFollowUpActivity, TypePaymentReminder, TypeChatterNote:
-		if p.Model != "account.move" {
-			rec, err := read(p.Model, p.ResID, "display_name")
-			if err != nil || rec != nil {
-				return "", err
-			}
-			return fmt.Sprintf("%s %d no longer exists", p.Model, p.ResID), nil
-		}
-		rec, err := read("account.move", p.ResID, "name", "state", "payment_state", "amount_residual")
-		if err != nil {
-			return "", err
-		}
-		if rec == nil {
-			return fmt.Sprintf("invoice %d no longer exists", p.ResID), nil
-		}
-		name, _ := rec.String("name")
-		if t == TypeChatterNote {
-			return "", nil
-		}
-		state, _ := rec.String("state")
-		pay, _ := rec.String("payment_state")
-		residual, _ := rec.Float("amount_residual")
-		switch {
-		case state != "posted":
-			return fmt.Sprintf("%s is no longer posted (state %s)", name, state), nil
-		case pay == "paid" || pay == "in_payment" || pay == "reversed" || residual < 0.005:
-			return fmt.Sprintf("%s has been paid meanwhile (payment state %s, %.2f due)", name, pay, residual), nil
-		}
-	case TypeDraftRFQ:
-		rec, err := read("product.product", p.ProductID, "display_name", "virtual_available", "active")
-		if err != nil {
-			return "", err
-		}
-		if rec == nil {
-			return fmt.Sprintf("product %d no longer exists", p.ProductID), nil
-		}
-		name, _ := rec.String("display_name")
-		if active, _ := rec.Bool("active"); !active {
-			return fmt.Sprintf("%s was archived", name), nil
-		}
-		if fc, err := rec.Float("virtual_available"); err == nil && p.ForecastBelow > 0 && fc >= p.ForecastBelow {
-			return fmt.Sprintf("the forecast of %s is now %.2f, no longer below %.2f", name, fc, p.ForecastBelow), nil
-		}
-	case TypeDealMeeting:
-		rec, err := read("crm.lead", p.ResID, "name", "active", "probability")
-		if err != nil {
-			return "", err
-		}
-		if rec == nil {
-			return fmt.Sprintf("deal %d no longer exists", p.ResID), nil
-		}
-		name, _ := rec.String("name")
-		if active, _ := rec.Bool("active"); !active {
-			return fmt.Sprintf("deal %q was lost or archived meanwhile", name), nil
-		}
-		if prob, _ := rec.Float("probability"); prob >= 100 {
-			return fmt.Sprintf("deal %q was won meanwhile", name), nil
-		}
-	case TypeProjectTask:
-		rec, err := read("project.project", p.ProjectID, "name", "active")
-		if err != nil {
-			return "", err
-		}
-		if rec == nil {
-			return fmt.Sprintf("project %d no longer exists", p.ProjectID), nil
-		}
-		if active, _ := rec.Bool("active"); !active {
-			return fmt.Sprintf("project %d was archived", p.ProjectID), nil
-		}
-	}
-	return "", nil
+	return k.Stale(ctx, o, p)
 }
 
 // idOf reads an id returned as a number or a one-element list.

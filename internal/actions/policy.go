@@ -182,8 +182,8 @@ func policyOf(ctx context.Context, st *store.Store, connectionID int64, t Type) 
 // Policies returns the connection's policy for every type, in display
 // order.
 func (s *Service) Policies(ctx context.Context, connectionID int64) ([]Policy, error) {
-	out := make([]Policy, 0, len(typeInfos))
-	for _, info := range typeInfos {
+	out := make([]Policy, 0, len(kinds))
+	for _, info := range Types() {
 		p, err := s.Policy(ctx, connectionID, info.Type)
 		if err != nil {
 			return nil, err

@@ -146,6 +146,10 @@ type Proposal struct {
 	Facts     map[string]float64
 	Refs      []analysis.Ref
 	Params    Params
+	// Asked marks a proposal made from a question (a chat, an MCP client):
+	// the policy still decides, but never lets it run alone, so a
+	// language model cannot write to Odoo without a person's approval.
+	Asked bool
 }
 
 // Key is the proposal's idempotency key.
@@ -210,6 +214,9 @@ func (s *Service) Propose(ctx context.Context, connectionID int64, p Proposal) (
 		d, err := decide(ctx, tx, connectionID, pol, p.PartnerID, p.Amount, now)
 		if err != nil {
 			return err
+		}
+		if p.Asked && d.mode == ModeAuto {
+			d = decision{ModeApprove, store.ActionPending, fmt.Sprintf("proposed from a question: a person approves it, although the policy lets %s run alone", p.Type)}
 		}
 		a, created, err = tx.ActionCreate(ctx, store.ActionCreateParams{ConnectionID: connectionID, IdempotencyKey: key,
 			ActionType: string(p.Type), Subject: p.Subject, InsightKind: p.InsightKind, GroupKey: groupKey(p.Type, p.InsightKind),

@@ -1,14 +1,13 @@
 package actions
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/aicoo/aicoo/internal/store"
 )
 
 // Type names an action type. Each type has one Odoo operation and one
-// inverse (see Types).
+// inverse, implemented by its Kind (kind_*.go).
 type Type string
 
 // The action types.
@@ -83,54 +82,25 @@ type TypeInfo struct {
 
 var financeRoles = []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO}
 
-// typeInfos lists the types in display order. It is never modified.
-var typeInfos = []TypeInfo{
-	{Type: TypeFollowUpActivity, Label: "Follow-up activity on an overdue invoice", Model: "mail.activity",
-		Operation: "mail.activity create on the invoice, assigned to its salesperson or the accountant; the marker is in the summary",
-		Inverse:   "mail.activity unlink", Ceiling: ModeAuto,
-		Default: Policy{Mode: ModeAuto, MaxPerDay: 25, MaxPerCustomerWeek: 2}, Roles: financeRoles},
-	{Type: TypeChatterNote, Label: "Internal note in the chatter", Model: "mail.message",
-		Operation: "message_post with subtype mail.mt_note (notifies nobody); the marker is in the body",
-		Inverse:   "mail.message unlink", Ceiling: ModeAuto,
-		Default: Policy{Mode: ModeAuto, MaxPerDay: 50, MaxPerCustomerWeek: 3},
-		Roles:   []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps}},
-	{Type: TypePaymentReminder, Label: "Payment reminder to the customer", Model: "mail.message",
-		Operation: "drafted in aicoo; on approval, message_post with subtype mail.mt_comment to the invoice's customer (emails them)",
-		Inverse:   "mail.message unlink (the email already sent cannot be recalled)", Ceiling: ModeApprove,
-		Default: Policy{Mode: ModeApprove, MaxPerCustomerWeek: 1}, Roles: financeRoles},
-	{Type: TypeDraftRFQ, Label: "Draft purchase order (RFQ) for a product about to stock out", Model: "purchase.order",
-		Operation: "purchase.order create (state draft, never confirmed) for the usual vendor with the reordering rule's quantity; the marker is the origin",
-		Inverse:   "purchase.order button_cancel while still a draft", Ceiling: ModeAuto,
-		Default: Policy{Mode: ModeApprove}, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleOps}},
-	{Type: TypeDealMeeting, Label: "Meeting for a stalled high-value deal", Model: "calendar.event",
-		Operation: "calendar.event create linked to the opportunity, with the salesperson and the customer; the marker is in the description",
-		Inverse:   "calendar.event unlink (invitations already emailed cannot be recalled)", Ceiling: ModeAuto,
-		Default: Policy{Mode: ModeApprove}, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleSales}},
-	{Type: TypeProjectTask, Label: "Task in a project", Model: "project.task",
-		Operation: "project.task create in the configured project; the marker is in the description",
-		Inverse:   "project.task write active = False (archive)", Ceiling: ModeAuto,
-		Default: Policy{Mode: ModeApprove}, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleOps, store.RoleSales}},
-}
-
 // Types returns every action type, in display order.
 func Types() []TypeInfo {
-	out := make([]TypeInfo, len(typeInfos))
-	for i, t := range typeInfos {
-		t.Roles = slices.Clone(t.Roles)
-		out[i] = t
+	out := make([]TypeInfo, len(kinds))
+	for i, k := range kinds {
+		out[i] = k.Info()
+		out[i].Roles = slices.Clone(out[i].Roles)
 	}
 	return out
 }
 
 // Info returns the description of t.
 func Info(t Type) (TypeInfo, error) {
-	for _, info := range typeInfos {
-		if info.Type == t {
-			info.Roles = slices.Clone(info.Roles)
-			return info, nil
-		}
+	k, err := kindOf(t)
+	if err != nil {
+		return TypeInfo{}, err
 	}
-	return TypeInfo{}, fmt.Errorf("actions: unknown action type %q", t)
+	info := k.Info()
+	info.Roles = slices.Clone(info.Roles)
+	return info, nil
 }
 
 // MayApprove reports whether a person with role may approve actions of t.

@@ -33,9 +33,44 @@ func (e *Engine) checkRefs(ctx context.Context, connectionID int64, sp RuleSpec)
 	return nil
 }
 
-// RuleCreate compiles and stores a user-defined rule; a rule that does not
-// compile is rejected with the reason.
-func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec) (*store.AlertRule, error) {
+// Audit actions of rule changes.
+const (
+	AuditRuleCreated  = "rule.created"
+	AuditRuleUpdated  = "rule.updated"
+	AuditRuleDeleted  = "rule.deleted"
+	AuditRuleEnabled  = "rule.enabled"
+	AuditRuleDisabled = "rule.disabled"
+)
+
+// label is how an actor is named in the audit log: "user:<name>", or
+// "system" when nobody is named.
+func (a Actor) label() string {
+	if a.Username == "" {
+		return "system"
+	}
+	return "user:" + a.Username
+}
+
+// auditRule appends a rule change to the audit log in tx.
+func auditRule(ctx context.Context, tx *store.Store, connectionID int64, by Actor, action string, r *store.AlertRule, details map[string]any) error {
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["rule_id"], details["name"] = r.ID, r.Name
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: connectionID, Actor: by.label(), Action: action,
+		Subject: fmt.Sprintf("alert_rule:%d", r.ID)}, details)
+	return err
+}
+
+// specDetails is what the audit log keeps of a rule's definition.
+func specDetails(sp RuleSpec) map[string]any {
+	return map[string]any{"source": sp.Source, "insight_kind": sp.InsightKind, "expression": sp.Expression,
+		"threshold": sp.Threshold, "priority": sp.Priority, "user_id": sp.UserID, "channels": sp.Channels, "enabled": sp.Enabled}
+}
+
+// RuleCreate compiles and stores a user-defined rule, audited as by's; a
+// rule that does not compile is rejected with the reason.
+func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec, by Actor) (*store.AlertRule, error) {
 	if _, err := CompileIn(e.cat, sp); err != nil {
 		return nil, err
 	}
@@ -45,12 +80,23 @@ func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec
 	if _, err := e.s.AlertRuleByName(ctx, connectionID, sp.Name); err == nil {
 		return nil, fmt.Errorf("alerts: a rule named %q already exists", sp.Name)
 	}
-	return e.s.AlertRuleCreate(ctx, sp.params(connectionID, ""))
+	var r *store.AlertRule
+	err := e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if r, err = tx.AlertRuleCreate(ctx, sp.params(connectionID, "")); err != nil {
+			return err
+		}
+		return auditRule(ctx, tx, connectionID, by, AuditRuleCreated, r, specDetails(sp))
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
-// RuleUpdate compiles and stores a new definition of a rule. A built-in
-// rule keeps its source and insight kind.
-func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp RuleSpec) (*store.AlertRule, error) {
+// RuleUpdate compiles and stores a new definition of a rule, audited as
+// by's. A built-in rule keeps its source and insight kind.
+func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp RuleSpec, by Actor) (*store.AlertRule, error) {
 	cur, err := e.rule(ctx, connectionID, id)
 	if err != nil {
 		return nil, err
@@ -66,7 +112,25 @@ func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp Rule
 	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
 		return nil, err
 	}
-	return e.s.AlertRuleUpdate(ctx, id, sp.params(connectionID, cur.Builtin))
+	if sp.Name != cur.Name {
+		if _, err := e.s.AlertRuleByName(ctx, connectionID, sp.Name); err == nil {
+			return nil, fmt.Errorf("alerts: a rule named %q already exists", sp.Name)
+		}
+	}
+	var r *store.AlertRule
+	err = e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if r, err = tx.AlertRuleUpdate(ctx, id, sp.params(connectionID, cur.Builtin)); err != nil {
+			return err
+		}
+		d := specDetails(sp)
+		d["before"] = specDetails(SpecOf(cur))
+		return auditRule(ctx, tx, connectionID, by, AuditRuleUpdated, r, d)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
 }
 
 func (e *Engine) rule(ctx context.Context, connectionID, id int64) (*store.AlertRule, error) {
@@ -80,25 +144,44 @@ func (e *Engine) rule(ctx context.Context, connectionID, id int64) (*store.Alert
 	return r, nil
 }
 
-// RuleSetEnabled enables or disables a rule.
-func (e *Engine) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool) error {
-	if _, err := e.rule(ctx, connectionID, id); err != nil {
+// RuleSetEnabled enables or disables a rule, audited as by's.
+func (e *Engine) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool, by Actor) error {
+	r, err := e.rule(ctx, connectionID, id)
+	if err != nil {
 		return err
 	}
-	return e.s.AlertRuleSetEnabled(ctx, id, enabled)
+	action := AuditRuleDisabled
+	if enabled {
+		action = AuditRuleEnabled
+	}
+	return e.s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.AlertRuleSetEnabled(ctx, id, enabled); err != nil {
+			return err
+		}
+		return auditRule(ctx, tx, connectionID, by, action, r, nil)
+	})
 }
 
-// RuleDelete deletes a user-defined rule; built-in rules can only be
-// disabled.
-func (e *Engine) RuleDelete(ctx context.Context, connectionID, id int64) error {
+// ErrBuiltinRule is returned when deleting a built-in rule, which can
+// only be disabled.
+var ErrBuiltinRule = errors.New("built-in rule")
+
+// RuleDelete deletes a user-defined rule, audited as by's; built-in rules
+// can only be disabled (ErrBuiltinRule).
+func (e *Engine) RuleDelete(ctx context.Context, connectionID, id int64, by Actor) error {
 	r, err := e.rule(ctx, connectionID, id)
 	if err != nil {
 		return err
 	}
 	if r.Builtin != "" {
-		return fmt.Errorf("alerts: rule %q is built in: disable it instead of deleting it", r.Name)
+		return fmt.Errorf("alerts: rule %q is a %w: disable it instead of deleting it", r.Name, ErrBuiltinRule)
 	}
-	return e.s.AlertRuleDelete(ctx, id)
+	return e.s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.AlertRuleDelete(ctx, id); err != nil {
+			return err
+		}
+		return auditRule(ctx, tx, connectionID, by, AuditRuleDeleted, r, specDetails(SpecOf(r)))
+	})
 }
 
 // RuleList lists a connection's rules.
@@ -249,11 +332,82 @@ func (e *Engine) SilenceCreate(ctx context.Context, p store.SilenceParams) (*sto
 }
 
 // EscalationPolicyCreate validates and stores an escalation policy.
-func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams) (*store.EscalationPolicy, error) {
+// Audit actions of escalation policy changes.
+const (
+	AuditPolicyCreated = "escalation_policy.created"
+	AuditPolicyUpdated = "escalation_policy.updated"
+	AuditPolicyDeleted = "escalation_policy.deleted"
+)
+
+func auditPolicy(ctx context.Context, tx *store.Store, by Actor, action string, p *store.EscalationPolicy) error {
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: p.ConnectionID, Actor: by.label(), Action: action,
+		Subject: fmt.Sprintf("escalation_policy:%d", p.ID)}, map[string]any{"name": p.Name, "levels": p.Levels, "repeat": p.Repeat})
+	return err
+}
+
+// EscalationPolicyCreate checks and stores an escalation policy, audited
+// as by's.
+func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by Actor) (*store.EscalationPolicy, error) {
 	if err := e.checkPolicy(ctx, p); err != nil {
 		return nil, err
 	}
-	return e.s.EscalationPolicyCreate(ctx, p)
+	var out *store.EscalationPolicy
+	err := e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.EscalationPolicyCreate(ctx, p); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyCreated, out)
+	})
+	return out, err
+}
+
+// policy returns a policy of the connection.
+func (e *Engine) policy(ctx context.Context, connectionID, id int64) (*store.EscalationPolicy, error) {
+	p, err := e.s.EscalationPolicyByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	if p.ConnectionID != connectionID {
+		return nil, fmt.Errorf("alerts: escalation policy %d: %w", id, store.ErrNotFound)
+	}
+	return p, nil
+}
+
+// EscalationPolicyUpdate checks and replaces a policy, audited as by's.
+// Alerts already escalating under it take its new levels at their next
+// step.
+func (e *Engine) EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by Actor) (*store.EscalationPolicy, error) {
+	if _, err := e.policy(ctx, p.ConnectionID, id); err != nil {
+		return nil, err
+	}
+	if err := e.checkPolicy(ctx, p); err != nil {
+		return nil, err
+	}
+	var out *store.EscalationPolicy
+	err := e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.EscalationPolicyUpdate(ctx, id, p); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyUpdated, out)
+	})
+	return out, err
+}
+
+// EscalationPolicyDelete deletes a policy, audited as by's: the rules and
+// alerts that used it stop escalating.
+func (e *Engine) EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by Actor) error {
+	p, err := e.policy(ctx, connectionID, id)
+	if err != nil {
+		return err
+	}
+	return e.s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.EscalationPolicyDelete(ctx, id); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyDeleted, p)
+	})
 }
 
 func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams) error {
@@ -272,8 +426,13 @@ func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams
 		return err
 	}
 	for i, l := range p.Levels {
-		if len(l.UserIDs) == 0 {
-			errs = append(errs, fmt.Errorf("level %d names nobody", i+1))
+		if len(l.UserIDs) == 0 && len(l.Roles) == 0 {
+			errs = append(errs, fmt.Errorf("level %d names nobody: choose people or roles", i+1))
+		}
+		for _, r := range l.Roles {
+			if !store.ValidRole(r) {
+				errs = append(errs, fmt.Errorf("level %d: %q is not a role", i+1, r))
+			}
 		}
 		for _, id := range l.UserIDs {
 			if !slices.ContainsFunc(users, func(u *store.User) bool { return u.ID == id }) {

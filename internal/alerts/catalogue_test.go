@@ -46,7 +46,7 @@ func TestCatalogueArea(t *testing.T) {
 		}
 		e := alerts.New(s, alerts.Config{Catalogue: cat})
 		for _, sp := range []alerts.RuleSpec{metricRule, insightRule} {
-			if _, err := e.RuleCreate(ctx, conn.ID, sp); err != nil {
+			if _, err := e.RuleCreate(ctx, conn.ID, sp, alerts.Actor{}); err != nil {
 				t.Fatalf("rule %q: %v", sp.Name, err)
 			}
 		}

@@ -199,14 +199,14 @@ func TestMetricRulePendingAndTest(t *testing.T) {
 		sp := alerts.RuleSpec{Name: "Thin cash", Source: "metric", Expression: "finance.cash.runway_days < threshold", Threshold: 45,
 			Priority: `finance.cash.runway_days < 20 ? "critical" : "high"`, PendingEvaluations: 2, PendingFor: 30 * time.Minute,
 			Labels: map[string]string{"team": "finance"}, Enabled: true}
-		if _, err := b.e.RuleCreate(ctx, b.conn, alerts.RuleSpec{Name: "bad", Source: "metric", Expression: "finance.cash.runway_days <", Priority: "high"}); err == nil {
+		if _, err := b.e.RuleCreate(ctx, b.conn, alerts.RuleSpec{Name: "bad", Source: "metric", Expression: "finance.cash.runway_days <", Priority: "high"}, alerts.Actor{Username: "olga"}); err == nil {
 			t.Fatal("a rule that does not compile must be rejected")
 		}
-		r, err := b.e.RuleCreate(ctx, b.conn, sp)
+		r, err := b.e.RuleCreate(ctx, b.conn, sp, alerts.Actor{Username: "olga"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := b.e.RuleCreate(ctx, b.conn, sp); err == nil {
+		if _, err := b.e.RuleCreate(ctx, b.conn, sp, alerts.Actor{Username: "olga"}); err == nil {
 			t.Fatal("duplicate name must be rejected")
 		}
 		res := func(v float64) *analysis.Result {
@@ -238,7 +238,7 @@ func TestMetricRulePendingAndTest(t *testing.T) {
 		if er, _ = b.e.Evaluate(ctx, b.conn, res(15)); er.Raised != 0 || er.Pending != 1 {
 			t.Fatalf("pending again: %+v", er)
 		}
-		if err := b.e.RuleSetEnabled(ctx, b.conn, r.ID, false); err != nil {
+		if err := b.e.RuleSetEnabled(ctx, b.conn, r.ID, false, alerts.Actor{Username: "olga"}); err != nil {
 			t.Fatal(err)
 		}
 		if er, _ = b.e.Evaluate(ctx, b.conn, res(15)); er.Pending != 0 {
@@ -247,7 +247,7 @@ func TestMetricRulePendingAndTest(t *testing.T) {
 		builtins, _ := b.e.RuleList(ctx, b.conn)
 		for _, br := range builtins {
 			if br.Builtin != "" {
-				if err := b.e.RuleDelete(ctx, b.conn, br.ID); err == nil {
+				if err := b.e.RuleDelete(ctx, b.conn, br.ID, alerts.Actor{Username: "olga"}); err == nil {
 					t.Fatal("built-in rules cannot be deleted")
 				}
 				break

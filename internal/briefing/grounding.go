@@ -2,16 +2,11 @@ package briefing
 
 import (
 	"fmt"
-	"math"
 	"regexp"
-	"strconv"
-	"strings"
 	"time"
-)
 
-// numberRE finds numbers in prose: 1,234,567.89, 12.5, 7, with an optional
-// scale or percent suffix.
-var numberRE = regexp.MustCompile(`(?i)(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(\s*(?:%|k\b|m\b|bn\b|million\b|thousand\b|billion\b))?`)
+	"github.com/aicoo/aicoo/internal/grounding"
+)
 
 // linkRE finds what the narrative may not carry: links and markup that
 // could point a reader elsewhere.
@@ -31,53 +26,12 @@ func Ground(text string, f *Facts) error {
 		return err
 	}
 	allowed := allowedNumbers(f)
-	for _, m := range numberRE.FindAllStringSubmatchIndex(text, -1) {
-		numText := text[m[2]:m[3]]
-		suffix := ""
-		if m[4] >= 0 {
-			suffix = strings.ToLower(strings.TrimSpace(text[m[4]:m[5]]))
-		}
-		v, err := strconv.ParseFloat(strings.ReplaceAll(numText, ",", ""), 64)
-		if err != nil {
-			return fmt.Errorf("briefing: unreadable number %q", numText)
-		}
-		decimals := 0
-		if i := strings.IndexByte(numText, '.'); i >= 0 {
-			decimals = len(numText) - i - 1
-		}
-		scale := 1.0
-		switch suffix {
-		case "k", "thousand":
-			scale = 1e3
-		case "m", "million":
-			scale = 1e6
-		case "bn", "billion":
-			scale = 1e9
-		}
-		if !matches(v, decimals, scale, suffix == "%", allowed) {
-			return fmt.Errorf("briefing: number %q in the narrative is not a figure of the briefing", text[m[0]:m[1]])
+	for _, n := range grounding.Numbers(text) {
+		if !grounding.Matches(n, allowed) {
+			return fmt.Errorf("briefing: number %q in the narrative is not a figure of the briefing", n.Text)
 		}
 	}
 	return nil
-}
-
-// matches reports whether the written number v (with its decimals, scale
-// and percent sign) is some allowed value rounded to that precision.
-func matches(v float64, decimals int, scale float64, percent bool, allowed []float64) bool {
-	pow := math.Pow(10, float64(decimals))
-	for _, a := range allowed {
-		cands := []float64{a}
-		if percent {
-			cands = append(cands, a*100) // a ratio written as a percentage
-		}
-		for _, c := range cands {
-			c = math.Abs(c) / scale
-			if math.Abs(math.Round(c*pow)/pow-v) < 0.5/pow/1e3 {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // allowedNumbers lists every number the bundle states as a figure: values
@@ -87,13 +41,7 @@ func matches(v float64, decimals int, scale float64, percent bool, allowed []flo
 // must not become a "fact" the model can repeat.
 func allowedNumbers(f *Facts) []float64 {
 	var out []float64
-	addText := func(s string) {
-		for _, m := range numberRE.FindAllStringSubmatch(s, -1) {
-			if v, err := strconv.ParseFloat(strings.ReplaceAll(m[1], ",", ""), 64); err == nil {
-				out = append(out, v)
-			}
-		}
-	}
+	addText := func(s string) { out = append(out, grounding.Values(s)...) }
 	figs := append(append([]Figure(nil), f.Figures...), f.Forecasts...)
 	for _, fig := range figs {
 		if !fig.Available {

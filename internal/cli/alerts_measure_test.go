@@ -96,7 +96,7 @@ func TestMeasureAlerts(t *testing.T) {
 	for _, r := range rules {
 		sp := alerts.SpecOf(r)
 		sp.Channels = []string{"in_app", "email", "webhook"}
-		if _, err := eng.RuleUpdate(ctx, conn.ID, r.ID, sp); err != nil {
+		if _, err := eng.RuleUpdate(ctx, conn.ID, r.ID, sp, alerts.Actor{}); err != nil {
 			t.Fatal(err)
 		}
 	}

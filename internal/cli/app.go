@@ -16,14 +16,19 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/riverqueue/river"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
+	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/llm"
+	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
@@ -52,6 +57,7 @@ type app struct {
 	webBroker *web.Broker
 	llm       *llm.Client
 	briefer   *briefing.Generator
+	chat      *chat.Service
 	migrated  atomic.Bool
 	clients   sync.Map // connection id -> *odoo.Client, connected
 	pipeline  *pipeline.Pipeline
@@ -232,7 +238,9 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		HoldsCredentials: func(connectionID int64) bool { _, ok := a.creds.get(connectionID); return ok },
 		Briefings:        a.deliverBriefingsOf,
 		Housekeeping:     a.housekeeping,
-		Now:              a.now,
+		History: &history.Updater{Store: s, Now: a.now,
+			Source: func(id int64) analysis.Source { return a.records.Source(s, id) }},
+		Now: a.now,
 	})
 	if err != nil {
 		s.Close()
@@ -387,4 +395,41 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 		return fmt.Errorf("http shutdown: %w", err)
 	}
 	return nil
+}
+
+// newAskRegistry builds the ask tool registry of the app: the chat and the
+// MCP endpoint answer with it. Proposals go through the app's actions
+// service, briefings through its generator; extra are the tools of the
+// services the dashboard shares (the search, the cash forecast).
+func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.Registry, error) {
+	var (
+		prop ask.Proposer
+		br   ask.Briefer
+	)
+	if a.actions != nil {
+		prop = a.actions
+	}
+	if a.briefer != nil {
+		br = a.briefer
+	}
+	reg, err := askTools(a.store, cat, prop, br)
+	if err != nil {
+		return nil, err
+	}
+	return reg, reg.Add(extra...)
+}
+
+// askTools is the one place the tools of the ask registry are chosen,
+// checked against the catalogue's permission table. Without a proposer
+// (a command without the actions service) propose_action says proposing
+// is not available there.
+func askTools(s *store.Store, cat *analysis.Catalogue, prop ask.Proposer, br ask.Briefer) (*ask.Registry, error) {
+	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br})
+}
+
+// mcpConfig is the MCP server's configuration over reg: metric resources
+// from the catalogue, sources linked to the dashboard's public address
+// when server.base_url is set.
+func mcpConfig(cfg *config.Config, reg *ask.Registry, cat *analysis.Catalogue, logger *slog.Logger) mcpserver.Config {
+	return mcpserver.Config{Registry: reg, Catalogue: cat, BaseURL: cfg.Server.BaseURL, Version: version, Logger: logger}
 }

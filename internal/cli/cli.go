@@ -32,6 +32,9 @@ type env struct {
 	// rawStdout is stdout before control characters are dropped from it,
 	// to tell whether it is a terminal.
 	rawStdout io.Writer
+	// stdin is the command's standard input (aicoo mcp reads its client
+	// there); tests give their own.
+	stdin io.Reader
 }
 
 // getenv reads a variable from the command's environment, not the process's,
@@ -79,14 +82,18 @@ func commands() []command {
 		benchCommand(),
 		evalCommand(),
 		briefCommand(),
+		askCommand(),
 		auditCommand(),
 		userCommand(),
 		tokenCommand(),
 		alertsCommand(),
 		rulesCommand(),
+		escalationCommand(),
 		settingsCommand(),
+		searchCommand(),
 		jobsCommand(),
 		notifyCommand(),
+		mcpCommand(),
 		configCommand(),
 		versionCommand(),
 	}
@@ -94,7 +101,7 @@ func commands() []command {
 
 // Run runs the command line args and returns the exit status.
 func Run(ctx context.Context, args []string, stdout, stderr io.Writer, environ []string) int {
-	e := &env{stdout: newTermSafeWriter(stdout), stderr: stderr, environ: environ, rawStdout: stdout}
+	e := &env{stdout: newTermSafeWriter(stdout), stderr: stderr, environ: environ, rawStdout: stdout, stdin: os.Stdin}
 	cmds := commands()
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
 		if len(args) > 1 {

@@ -324,7 +324,7 @@ func TestAppPostsAlertsInDiscuss(t *testing.T) {
 	clk := &measureClock{t: time.Now()}
 	eng := alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Now: clk.Now, BaseURL: cfg.PublicURL()})
 	rule, err := eng.RuleCreate(ctx, conn.ID, alerts.RuleSpec{Name: "runway", Source: store.RuleSourceInsight, InsightKind: "low_cash_runway",
-		Priority: store.PriorityCritical, Channels: []string{"odoo_discuss"}, Enabled: true})
+		Priority: store.PriorityCritical, Channels: []string{"odoo_discuss"}, Enabled: true}, alerts.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}

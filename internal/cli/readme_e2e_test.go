@@ -58,6 +58,7 @@ func TestREADMESequence(t *testing.T) {
 			return json.Unmarshal([]byte(o), &v) == nil && len(v) > 3 && v[0].Title != ""
 		}},
 		{[]string{"brief"}, func(o string) bool { return strings.Contains(o, "Headline figures") }},
+		{[]string{"ask", "What needs approval?"}, func(o string) bool { return strings.Contains(o, "pending actions") && strings.Contains(o, "Sources:") }},
 		{[]string{"token", "create", "--user", "admin"}, func(o string) bool { return strings.Contains(o, "aicoo_") }},
 		{[]string{"audit", "verify"}, func(o string) bool { return strings.Contains(o, "audit log intact") }},
 		{[]string{"rules", "list", "--json"}, func(o string) bool {

@@ -221,7 +221,7 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 					if err := rf.apply(ctx, o, fs, &sp); err != nil {
 						return err
 					}
-					r, err := eng.RuleCreate(ctx, o.conn.ID, sp)
+					r, err := eng.RuleCreate(ctx, o.conn.ID, sp, alerts.Actor{Username: "cli"})
 					if err != nil {
 						return err
 					}
@@ -245,7 +245,7 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 							return fmt.Errorf("cannot rename %q: a rule named %q already exists", r.Name, sp.Name)
 						}
 					}
-					if _, err := eng.RuleUpdate(ctx, o.conn.ID, r.ID, sp); err != nil {
+					if _, err := eng.RuleUpdate(ctx, o.conn.ID, r.ID, sp, alerts.Actor{Username: "cli"}); err != nil {
 						return err
 					}
 					fmt.Fprintf(e.stdout, "rule %q updated\n", sp.Name)
@@ -256,9 +256,9 @@ or, for insight rules, over the insight's facts, priority, score and subject.`,
 						return err
 					}
 					if action == "delete" {
-						err = eng.RuleDelete(ctx, o.conn.ID, r.ID)
+						err = eng.RuleDelete(ctx, o.conn.ID, r.ID, alerts.Actor{Username: "cli"})
 					} else {
-						err = eng.RuleSetEnabled(ctx, o.conn.ID, r.ID, action == "enable")
+						err = eng.RuleSetEnabled(ctx, o.conn.ID, r.ID, action == "enable", alerts.Actor{Username: "cli"})
 					}
 					if err != nil {
 						return err

@@ -7,7 +7,11 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis/areas"
+	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/config"
+	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -84,13 +88,39 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		a.stop(context.Background())
 		return err
 	}
+	// One search index per connection for the dashboard, built in the
+	// background as soon as the instance accepts requests.
+	searcher := newSearchService(a, logger)
+	plans := cashplan.New(a.store, nil)
+	var mcpCfg *mcpserver.Config
+	if dashboard {
+		cat := areas.Catalogue()
+		reg, err := a.newAskRegistry(cat, search.Tool(searcher), cashplan.Tool(plans))
+		if err != nil {
+			a.stop(context.Background())
+			return err
+		}
+		c := mcpConfig(cfg, reg, cat, logger)
+		mcpCfg = &c
+		// The chat answers with the same tools as MCP clients.
+		if a.chat, err = newChat(cfg, a.store, a.llm, reg, logger, a.metrics); err != nil {
+			a.stop(context.Background())
+			return err
+		}
+	}
+	var asker web.Asker
+	if a.chat != nil {
+		asker = a.chat
+	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
-		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker,
+		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a},
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: plans, Search: searcher,
+		Ask:        asker,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
+		MCP: mcpCfg,
 	})
 	if err != nil {
 		a.stop(context.Background())
@@ -103,6 +133,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		url := "http://" + addr.String()
 		logger.Info("aicoo started", "version", version, "url", url, "store", a.store.Dialect(), "dashboard", dashboard)
 		if dashboard {
+			warmSearch(ctx, a, searcher, logger)
 			base := cfg.PublicURL()
 			if cfg.Server.BaseURL == "" {
 				base = url

@@ -10,11 +10,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
+	"github.com/aicoo/aicoo/internal/chat"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/llm"
 	"github.com/aicoo/aicoo/internal/notify"
@@ -34,6 +37,15 @@ func newLLM(cfg *config.Config, s *store.Store, logger *slog.Logger) (*llm.Clien
 		Provider: cfg.LLM.Provider, BaseURL: cfg.LLM.BaseURL, APIKey: string(cfg.LLM.APIKey), Models: models,
 		Timeout: time.Duration(cfg.LLM.Timeout), MonthlyBudget: cfg.LLM.MonthlyBudget,
 	}, llm.Options{Ledger: s, Logger: logger})
+}
+
+// newChat builds the chat over the tool registry, bounded by the ask.*
+// limits.
+func newChat(cfg *config.Config, s *store.Store, model *llm.Client, tools *ask.Registry, logger *slog.Logger, reg prometheus.Registerer) (*chat.Service, error) {
+	return chat.New(tools, model, s, chat.Options{
+		Limits: chat.Limits{MaxToolCalls: cfg.Ask.MaxToolCalls, MaxTokens: int64(cfg.Ask.MaxTokens), MaxTime: time.Duration(cfg.Ask.Timeout)},
+		Logger: logger, Registerer: reg,
+	})
 }
 
 // briefingAt is the configured briefing time as an offset from midnight

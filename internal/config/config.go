@@ -29,6 +29,7 @@ type Config struct {
 	Odoo     OdooConfig     `toml:"odoo"`
 	LLM      LLMConfig      `toml:"llm"`
 	Briefing BriefingConfig `toml:"briefing"`
+	Ask      AskConfig      `toml:"ask"`
 	SMTP     SMTPConfig     `toml:"smtp"`
 	Slack    SlackConfig    `toml:"slack"`
 	Twilio   TwilioConfig   `toml:"twilio"`
@@ -54,6 +55,14 @@ type LLMConfig struct {
 	ModelAnalysis string   `toml:"model_analysis" doc:"Model for analysis. Empty means the provider's default (claude-sonnet-4-5 for anthropic)."`
 	Timeout       Duration `toml:"timeout" doc:"Longest one model call attempt may take."`
 	MonthlyBudget float64  `toml:"monthly_budget" doc:"Most a connection may spend on the model per calendar month, in US dollars; past it features fall back to templates and an alert says so. 0 means no cap."`
+}
+
+// AskConfig bounds the chat (package chat): what one question may use
+// before aicoo stops and says so.
+type AskConfig struct {
+	MaxToolCalls int      `toml:"max_tool_calls" doc:"Most tool calls the model may make for one question (1 to 50)."`
+	MaxTokens    int      `toml:"max_tokens" doc:"Most tokens (input, cached and output, over every step) one question may use (1000 to 2000000)."`
+	Timeout      Duration `toml:"timeout" doc:"Longest one question may take, tool calls included (5s to 10m)."`
 }
 
 // BriefingConfig configures the daily briefings.
@@ -169,6 +178,7 @@ func Default() Config {
 		Odoo:     OdooConfig{Name: "default", Protocol: "auto"},
 		LLM:      LLMConfig{Provider: "none", Timeout: Duration(60 * time.Second)},
 		Briefing: BriefingConfig{Time: "06:00"},
+		Ask:      AskConfig{MaxToolCalls: 8, MaxTokens: 200_000, Timeout: Duration(90 * time.Second)},
 		SMTP:     SMTPConfig{Port: 587, Security: "starttls"},
 	}
 }
@@ -312,6 +322,15 @@ func (c *Config) Validate() error {
 	}
 	if c.LLM.MonthlyBudget < 0 {
 		return keyError("llm.monthly_budget", fmt.Sprint(c.LLM.MonthlyBudget), "must not be negative")
+	}
+	if c.Ask.MaxToolCalls < 1 || c.Ask.MaxToolCalls > 50 {
+		return keyError("ask.max_tool_calls", fmt.Sprint(c.Ask.MaxToolCalls), "want 1 to 50")
+	}
+	if c.Ask.MaxTokens < 1000 || c.Ask.MaxTokens > 2_000_000 {
+		return keyError("ask.max_tokens", fmt.Sprint(c.Ask.MaxTokens), "want 1000 to 2000000")
+	}
+	if c.Ask.Timeout < Duration(5*time.Second) || c.Ask.Timeout > Duration(10*time.Minute) {
+		return keyError("ask.timeout", c.Ask.Timeout.String(), "want 5s to 10m")
 	}
 	if _, err := time.Parse("15:04", c.Briefing.Time); err != nil {
 		return keyError("briefing.time", c.Briefing.Time, "want HH:MM, e.g. 06:00")

@@ -22,7 +22,8 @@ func writeFile(t *testing.T, name, content string) string {
 
 func TestLoadDefaults(t *testing.T) {
 	t.Parallel()
-	cfg, err := Load("", nil)
+	// AICOO_TOKEN is a client's API token (aicoo mcp), not an option.
+	cfg, err := Load("", []string{"AICOO_TOKEN=aicoo_x"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -224,5 +225,35 @@ func TestWriteJSON(t *testing.T) {
 	if strings.Contains(b.String(), "hunter2") || got["store"]["postgres_dsn"] != "********" || got["jobs"]["workers"] != float64(7) ||
 		got["server"]["shutdown_timeout"] != "30s" || got["odoo"]["api_key"] != "" {
 		t.Fatalf("%s", b.String())
+	}
+}
+
+func TestAskLimits(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		env  string
+		want string // "" for valid
+	}{
+		{"AICOO_ASK_MAX_TOOL_CALLS=12", ""},
+		{"AICOO_ASK_MAX_TOOL_CALLS=0", "ask.max_tool_calls"},
+		{"AICOO_ASK_MAX_TOOL_CALLS=51", "ask.max_tool_calls"},
+		{"AICOO_ASK_MAX_TOKENS=999", "ask.max_tokens"},
+		{"AICOO_ASK_TIMEOUT=2s", "ask.timeout"},
+		{"AICOO_ASK_TIMEOUT=2m", ""},
+	}
+	for _, tt := range tests {
+		cfg, err := Load("", []string{tt.env})
+		if tt.want == "" {
+			if err != nil {
+				t.Errorf("%s: %v", tt.env, err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%s: err %v, want one naming %s (cfg %+v)", tt.env, err, tt.want, cfg)
+		}
+	}
+	if d := Default(); d.Ask.MaxToolCalls != 8 {
+		t.Errorf("default max tool calls = %d, want 8", d.Ask.MaxToolCalls)
 	}
 }

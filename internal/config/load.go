@@ -199,7 +199,9 @@ func loadEnv(environ []string, root reflect.Value, byKey map[string]Option, set 
 	sort.Strings(environ)
 	for _, kv := range environ {
 		name, value, _ := strings.Cut(kv, "=")
-		if !strings.HasPrefix(name, EnvPrefix) || name == EnvPrefix+"CONFIG" {
+		// AICOO_CONFIG names the file; AICOO_TOKEN is a client's API token
+		// ("aicoo mcp" acts as its user), not configuration.
+		if !strings.HasPrefix(name, EnvPrefix) || name == EnvPrefix+"CONFIG" || name == EnvPrefix+"TOKEN" {
 			continue
 		}
 		if base, isFile := strings.CutSuffix(name, "_FILE"); isFile {

@@ -108,6 +108,13 @@ func (b *Broker) Subscribe(connectionID, userID int64) (<-chan Event, func()) {
 	}
 }
 
+// Subscribers returns how many open subscriptions a user has.
+func (b *Broker) Subscribers(connectionID, userID int64) int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.subs[userKey{connectionID, userID}])
+}
+
 // Publish hands e to every subscriber of its user without blocking and
 // returns how many got it; a subscriber whose buffer is full misses it.
 func (b *Broker) Publish(e Event) int {

@@ -149,6 +149,23 @@ func TestDate(t *testing.T) {
 	if _, err := ParseDatetime("2025-03-01T10:00:00Z"); err == nil {
 		t.Errorf("ParseDatetime accepted an ISO string with T and Z")
 	}
+	// JSON: a date is a "YYYY-MM-DD" string; the zero Date "" (and left
+	// out with omitzero).
+	type doc struct {
+		D Date `json:"d"`
+		Z Date `json:"z,omitzero"`
+	}
+	b, err := json.Marshal(doc{D: d})
+	if err != nil || string(b) != `{"d":"2024-02-28"}` {
+		t.Errorf("marshal = %s %v", b, err)
+	}
+	var back doc
+	if err := json.Unmarshal([]byte(`{"d":"2024-02-28","z":""}`), &back); err != nil || back.D != d || !back.Z.IsZero() {
+		t.Errorf("unmarshal = %+v %v", back, err)
+	}
+	if err := json.Unmarshal([]byte(`{"d":"2024-02-30"}`), &back); err == nil {
+		t.Error("unmarshal accepted Feb 30")
+	}
 }
 
 func TestParseVersion(t *testing.T) {

@@ -24,6 +24,7 @@ import (
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
@@ -67,7 +68,15 @@ type Config struct {
 	Briefings func(ctx context.Context, connectionID int64) error
 	// Housekeeping, if not nil, runs every hour.
 	Housekeeping func(ctx context.Context) error
-	Now          func() time.Time
+	// History, if not nil, extends a connection's stored figure history
+	// after each successful sync (package history).
+	History HistoryUpdater
+	Now     func() time.Time
+}
+
+// HistoryUpdater brings a connection's figure history up to date.
+type HistoryUpdater interface {
+	Update(ctx context.Context, connectionID int64) (history.Report, error)
 }
 
 // Pipeline is the data flow of one process.
@@ -118,6 +127,7 @@ func (p *Pipeline) Analyzers() (*jobs.Registry, error) {
 		out, err := syncFunc(ctx, run)
 		if err == nil {
 			p.RunAnalyses(ctx, run.Job.ConnectionID)
+			p.updateHistory(ctx, run.Job.ConnectionID)
 		}
 		return out, err
 	}
@@ -126,6 +136,22 @@ func (p *Pipeline) Analyzers() (*jobs.Registry, error) {
 		list = append(list, JobAnalyzer(p.cfg.Store, an, p.cfg.Now, p.cfg.Records, p.OnResult))
 	}
 	return jobs.NewRegistry(list...)
+}
+
+// updateHistory extends the connection's figure history with what the
+// sync brought. A failure is logged, not the sync's: the next sync retries.
+func (p *Pipeline) updateHistory(ctx context.Context, connectionID int64) {
+	if p.cfg.History == nil {
+		return
+	}
+	rep, err := p.cfg.History.Update(ctx, connectionID)
+	if err != nil {
+		p.cfg.Logger.ErrorContext(ctx, "updating the figure history after sync", "connection", connectionID, "error", err)
+		return
+	}
+	if !rep.Skipped {
+		p.cfg.Logger.InfoContext(ctx, "figure history updated", "connection", connectionID, "from", rep.From, "points", rep.Points, "duration", rep.Duration)
+	}
 }
 
 // Ticks are the periodic work of the pipeline. Alert escalation and

@@ -350,3 +350,29 @@ func (s *Store) NotificationCounts(ctx context.Context, connectionID int64) (map
 	}
 	return out, nil
 }
+
+// NotificationUnreadCount returns how many of a user's sent in-app
+// notifications are unread, counting at most limit (the dashboard shows
+// "99+" beyond).
+func (s *Store) NotificationUnreadCount(ctx context.Context, connectionID, userID int64, limit int) (int, error) {
+	var n int
+	err := s.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM notifications
+		WHERE user_id = $1 AND channel = 'inapp' AND connection_id = $2 AND status = $3 AND read_at IS NULL
+		LIMIT $4) AS unread`, userID, connectionID, NotificationSent, limit).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: count unread notifications of user %d: %w", userID, err)
+	}
+	return n, nil
+}
+
+// NotificationMarkAllRead marks every unread notification of a user read
+// and returns how many it marked.
+func (s *Store) NotificationMarkAllRead(ctx context.Context, connectionID, userID int64) (int64, error) {
+	now := s.nowUTC()
+	res, err := s.q.ExecContext(ctx, `UPDATE notifications SET read_at = $3, updated_at = $3
+		WHERE connection_id = $1 AND user_id = $2 AND read_at IS NULL`, connectionID, userID, now)
+	if err != nil {
+		return 0, fmt.Errorf("store: mark notifications of user %d read: %w", userID, err)
+	}
+	return res.RowsAffected()
+}

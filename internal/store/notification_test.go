@@ -223,5 +223,32 @@ func TestNotificationInAppReadAndList(t *testing.T) {
 		if _, err := s.NotificationList(ctx, store.NotificationListParams{}); err == nil {
 			t.Fatal("list without connection: no error")
 		}
+		// Only sent in-app rows count as unread; mark-all reads them all.
+		if n, err := s.NotificationUnreadCount(ctx, c.ID, ann.ID, 99); err != nil || n != 0 {
+			t.Fatalf("unread before sending: %d %v", n, err)
+		}
+		for _, id := range ids[1:] {
+			if _, claimed, err := s.NotificationClaim(ctx, id, store.NotificationClaimParams{}); err != nil || !claimed {
+				t.Fatalf("claim %d: %v %v", id, claimed, err)
+			}
+			if ok, err := s.NotificationMarkSent(ctx, id); err != nil || !ok {
+				t.Fatalf("sent %d: %v %v", id, ok, err)
+			}
+		}
+		for _, tt := range []struct {
+			user  int64
+			limit int
+			want  int
+		}{{ann.ID, 99, 2}, {ann.ID, 1, 1}, {bob.ID, 99, 1}} {
+			if n, err := s.NotificationUnreadCount(ctx, c.ID, tt.user, tt.limit); err != nil || n != tt.want {
+				t.Errorf("unread of %d (limit %d) = %d %v, want %d", tt.user, tt.limit, n, err, tt.want)
+			}
+		}
+		if n, err := s.NotificationMarkAllRead(ctx, c.ID, ann.ID); err != nil || n != 2 {
+			t.Fatalf("mark all read: %d %v", n, err)
+		}
+		if n, err := s.NotificationUnreadCount(ctx, c.ID, ann.ID, 99); err != nil || n != 0 {
+			t.Fatalf("unread after mark all: %d %v", n, err)
+		}
 	})
 }

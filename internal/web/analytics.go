@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
@@ -96,10 +97,17 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	if dec.Insights != nil {
 		out.Insights = dec.Insights
 	}
+	// Links into Odoo at the connection's current address, not the one
+	// the analysis ran against.
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out.Insights {
-		for k := range out.Insights[i].Refs {
-			out.Insights[i].Refs[k].URL = safeURL(out.Insights[i].Refs[k].URL)
-		}
+		relink(out.Insights[i].Refs, conn.OdooURL)
+	}
+	for i := range out.Metrics {
+		relink(out.Metrics[i].Refs, conn.OdooURL)
 	}
 	return out, nil
 }
@@ -303,6 +311,9 @@ type analyticsPage struct {
 	Result  *areaResult
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
+	Charts  []template.HTML
+	// Pager pages an area's figures and findings, 50 of each at a time.
+	Pager pager
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -333,7 +344,21 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.areaError(w, r, false, area, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res})
+	charts, err := s.chartsFor(r.Context(), userFrom(r.Context()), area)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	total := max(len(res.Metrics), len(res.Insights))
+	mp, ip := pg, pg
+	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {

@@ -5,7 +5,17 @@ import (
 	"errors"
 	"sync"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/chat"
+	"github.com/aicoo/aicoo/internal/search"
 )
+
+// Asker answers free-form questions with a language model calling tools
+// (*chat.Service); threads are read from the store.
+type Asker interface {
+	Enabled() bool
+	Ask(ctx context.Context, q chat.Question, onEvent func(chat.Event)) (*chat.Answer, error)
+}
 
 // AlertActions changes an alert's lifecycle on behalf of a person. The
 // alerts package implements it (it records who did what, stops escalation,
@@ -17,6 +27,8 @@ type AlertActions interface {
 	AlertAcknowledge(ctx context.Context, connectionID, alertID, userID int64) error
 	AlertResolve(ctx context.Context, connectionID, alertID, userID int64, note string) error
 	AlertSnooze(ctx context.Context, connectionID, alertID, userID int64, until time.Time) error
+	// AlertDismiss closes an alert as not a problem; note says why.
+	AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error
 }
 
 // ErrAlertState is returned (wrapped) by AlertActions when the alert's
@@ -106,4 +118,10 @@ func (b *Broker) Subscribers() int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return len(b.subs)
+}
+
+// Searcher finds partners, documents and aicoo's own items by name or
+// number for the search box (*search.Service implements it).
+type Searcher interface {
+	Search(ctx context.Context, q search.Query) ([]search.Result, error)
 }

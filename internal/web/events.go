@@ -4,7 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/notify"
 )
 
 // sseKeepAlive is how often an idle event stream sends a comment, so
@@ -48,6 +51,29 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	}
 	ch, cancel := s.cfg.Broker.Subscribe(u.ConnectionID)
 	defer cancel()
+	// The user's in-app notifications: subscribed before the replay, so
+	// none falls between the two (one may come twice; the page counts by
+	// id).
+	var inbox <-chan notify.Event
+	if s.cfg.Inbox != nil {
+		var stop func()
+		inbox, stop = s.cfg.Inbox.Subscribe(u.ConnectionID, u.ID)
+		defer stop()
+	}
+	if last, err := strconv.ParseInt(r.Header.Get("Last-Event-ID"), 10, 64); err == nil && last > 0 {
+		missed, err := s.inbox(r.Context(), u, false, 0, inboxPageSize)
+		if err != nil {
+			s.cfg.Logger.WarnContext(r.Context(), "web: event stream: replaying notifications failed", "error", err)
+		}
+		for i := len(missed) - 1; i >= 0; i-- { // oldest first
+			if missed[i].ID > last && writeNotificationEvent(w, missed[i]) != nil {
+				return
+			}
+		}
+		if err := rc.Flush(); err != nil {
+			return
+		}
+	}
 	tick := time.NewTicker(sseKeepAlive)
 	defer tick.Stop()
 	recheck := time.NewTicker(s.cfg.StreamRecheck)
@@ -65,6 +91,18 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 				return
 			}
 			continue
+		case n, ok := <-inbox:
+			if !ok {
+				inbox = nil
+				continue
+			}
+			if !still() {
+				return
+			}
+			if writeNotificationEvent(w, notificationJSON{ID: n.ID, AlertID: n.AlertID, Priority: n.Priority, Subject: n.Subject,
+				Body: n.Body, Link: safeLink(n.Link), CreatedAt: n.CreatedAt}) != nil {
+				return
+			}
 		case e := <-ch:
 			if !still() {
 				return
@@ -82,4 +120,15 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+}
+
+// writeNotificationEvent writes one in-app notification to an event
+// stream, with its id so a reconnecting browser resumes after it.
+func writeNotificationEvent(w http.ResponseWriter, n notificationJSON) error {
+	data, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("encode notification %d: %w", n.ID, err)
+	}
+	_, err = fmt.Fprintf(w, "id: %d\nevent: notification\ndata: %s\n\n", n.ID, data)
+	return err
 }

@@ -137,7 +137,7 @@ type testRules struct {
 	err     error
 }
 
-func (f *testRules) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool) error {
+func (f *testRules) RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool, _ alerts.Actor) error {
 	r, err := f.s.AlertRuleByID(ctx, id)
 	if err != nil {
 		return err
@@ -146,6 +146,32 @@ func (f *testRules) RuleSetEnabled(ctx context.Context, connectionID, id int64, 
 		return store.ErrNotFound
 	}
 	return f.s.AlertRuleSetEnabled(ctx, id, enabled)
+}
+
+// RuleCreate, RuleUpdate and RuleDelete are the real engine's, over the
+// same store.
+func (f *testRules) RuleCreate(ctx context.Context, connectionID int64, sp alerts.RuleSpec, by alerts.Actor) (*store.AlertRule, error) {
+	return alerts.New(f.s, alerts.Config{}).RuleCreate(ctx, connectionID, sp, by)
+}
+
+func (f *testRules) RuleUpdate(ctx context.Context, connectionID, id int64, sp alerts.RuleSpec, by alerts.Actor) (*store.AlertRule, error) {
+	return alerts.New(f.s, alerts.Config{}).RuleUpdate(ctx, connectionID, id, sp, by)
+}
+
+func (f *testRules) RuleDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error {
+	return alerts.New(f.s, alerts.Config{}).RuleDelete(ctx, connectionID, id, by)
+}
+
+func (f *testRules) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error) {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyCreate(ctx, p, by)
+}
+
+func (f *testRules) EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error) {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyUpdate(ctx, id, p, by)
+}
+
+func (f *testRules) EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyDelete(ctx, connectionID, id, by)
 }
 
 func (f *testRules) RuleTest(ctx context.Context, connectionID int64, sp alerts.RuleSpec) ([]alerts.Firing, error) {
@@ -174,6 +200,20 @@ func (f *fixture) seedPages(ctx context.Context, now time.Time) error {
 		return err
 	}
 	f.ruleID = r.ID
+	for i := 1; i <= 3; i++ { // escalation policies 1 to 3, for the matrix's paths
+		if _, err := f.store.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: f.conn.ID, Name: fmt.Sprintf("Ladder %d", i),
+			Levels: []store.EscalationLevel{{Roles: []string{store.RoleCFO}, Timeout: store.JSONDuration(30 * time.Minute)}}}); err != nil {
+			return err
+		}
+	}
+	for i := range f.spareRules {
+		r, err := f.store.AlertRuleCreate(ctx, store.AlertRuleParams{ConnectionID: f.conn.ID, Name: fmt.Sprintf("Spare %d", i), Source: store.RuleSourceMetric,
+			Expression: "finance.cash.runway_days < threshold", Threshold: 10, Priority: store.PriorityLow, Enabled: true})
+		if err != nil {
+			return err
+		}
+		f.spareRules[i] = r.ID
+	}
 	for _, t := range []string{"payment_reminder", "deal_meeting"} {
 		a, _, err := f.store.ActionCreate(ctx, store.ActionCreateParams{ConnectionID: f.conn.ID, IdempotencyKey: t + ":1", ActionType: t,
 			Subject: "account.move:7", GroupKey: t + ":kind", Description: "Do " + t + " <img src=x>", Reasoning: "Because <b>overdue</b>",

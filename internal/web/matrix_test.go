@@ -45,6 +45,10 @@ func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID
 	return a.set(ctx, connectionID, alertID, store.AlertAcknowledged, userID)
 }
 
+func (a testAlertActions) AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error {
+	return a.set(ctx, connectionID, alertID, store.AlertDismissed, userID)
+}
+
 type testJobs struct {
 	mu       sync.Mutex
 	ran      []int64
@@ -94,8 +98,10 @@ type fixture struct {
 	briefings map[string]int64
 	actionIDs map[string]int64
 	ruleID    int64
-	actions   *testActions
-	rules     *testRules
+	// spareRules are two more org-wide rules, deleted by the matrix.
+	spareRules [2]int64
+	actions    *testActions
+	rules      *testRules
 	// targetID is a user with no session, whom the user management
 	// routes change; channels and impact are the test doubles wired in.
 	targetID int64
@@ -170,6 +176,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 		f.rules = &testRules{s: s}
 		cfg.Rules = f.rules
 	}
+	if cfg.CashPlan == nil {
+		cfg.CashPlan = &testCashPlan{t: t}
+	}
 	if cfg.AlertActions == nil {
 		cfg.AlertActions = testAlertActions{s}
 	}
@@ -189,6 +198,9 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 	if cfg.Impact == nil {
 		f.impact = &testImpact{}
 		cfg.Impact = f.impact
+	}
+	if cfg.Ask == nil {
+		cfg.Ask = newAsker(t, s, &scriptModel{enabled: true})
 	}
 	srv, err := New(cfg)
 	if err != nil {
@@ -237,7 +249,9 @@ func TestPermissionMatrix(t *testing.T) {
 		runFin   = "admin ceo cfo"
 		admin    = "admin"
 		rules    = "admin ceo cfo viewer"
-		decide   = "admin ceo cfo sales ops"
+		// rulesEdit write their own rules; org-wide ones are the admins'.
+		rulesEdit = "admin ceo cfo"
+		decide    = "admin ceo cfo sales ops"
 	)
 	pr, dm := f.actionIDs["payment_reminder"], f.actionIDs["deal_meeting"]
 	fa, sa := f.alerts["finance"], f.alerts["sales"]
@@ -271,6 +285,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", sa), actSales},
 		{"POST", fmt.Sprintf("/alerts/%d/snooze", fa), actFin},
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", fa), actFin},
+		{"POST", fmt.Sprintf("/alerts/%d/dismiss", fa), actFin},
+		{"POST", "/alerts/acknowledge", decide},
+		{"POST", "/api/v1/alerts/acknowledge", decide},
+		{"GET", "/operations", admin},
 		{"GET", "/jobs", all},
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
 		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
@@ -280,6 +298,23 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
 		{"GET", "/analytics/finance/metrics/finance.cash.position", finance},
+		{"GET", "/forecast", finance},
+		{"GET", "/forecast/scenarios/new", actFin},
+		{"POST", "/forecast/scenarios", actFin},
+		{"GET", "/forecast/scenarios/1/edit", actFin},
+		{"POST", "/forecast/scenarios/1", actFin},
+		{"POST", "/forecast/scenarios/2/delete", actFin},
+		{"POST", "/forecast/flows/partner:1/off", actFin},
+		{"POST", "/forecast/flows/partner:1/on", actFin},
+		{"GET", "/api/v1/forecast", finance},
+		{"GET", "/api/v1/forecast/scenarios", finance},
+		{"POST", "/api/v1/forecast/scenarios", actFin},
+		{"POST", "/api/v1/forecast/scenarios/preview", actFin},
+		{"GET", "/api/v1/forecast/scenarios/1", finance},
+		{"POST", "/api/v1/forecast/scenarios/1", actFin},
+		{"DELETE", "/api/v1/forecast/scenarios/3", actFin},
+		{"POST", "/api/v1/forecast/flows/partner:1/off", actFin},
+		{"POST", "/api/v1/forecast/flows/partner:1/on", actFin},
 		{"GET", "/briefings", all},
 		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), admin},
 		{"GET", fmt.Sprintf("/briefings/%d", f.briefings["sales"]), "sales"},
@@ -287,8 +322,14 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", fmt.Sprintf("/rules/%d/test", f.ruleID), rules},
 		{"POST", fmt.Sprintf("/rules/%d/enable", f.ruleID), admin},
 		{"POST", fmt.Sprintf("/rules/%d/disable", f.ruleID), admin},
+		{"GET", "/rules/new", rulesEdit},
+		{"POST", "/rules", rulesEdit},
+		{"GET", fmt.Sprintf("/rules/%d/edit", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/rules/%d", f.ruleID), admin},
+		{"POST", fmt.Sprintf("/rules/%d/delete", f.spareRules[0]), admin},
 		{"GET", "/actions", all},
 		{"GET", "/actions?status=all", all},
+		{"GET", "/search?q=inv", all},
 		{"POST", fmt.Sprintf("/actions/%d/approve", pr), actFin},
 		{"POST", fmt.Sprintf("/actions/%d/reject", pr), actFin},
 		{"POST", fmt.Sprintf("/actions/%d/rollback", pr), actFin},
@@ -299,9 +340,19 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/test", admin},
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
+		{"GET", "/settings/escalation", admin},
+		{"POST", "/settings/escalation", admin},
+		{"POST", "/settings/escalation/1", admin},
+		{"POST", "/settings/escalation/2/delete", admin},
 		{"GET", "/settings/thresholds", all},
 		{"GET", "/account/tokens", all},
 		{"POST", "/account/tokens", all},
+		{"GET", "/notifications", all},
+		{"GET", "/account/notifications", all},
+		{"POST", "/account/notifications", all},
+		{"POST", "/account/notifications/test/inapp", all},
+		{"POST", "/notifications/read-all", all},
+		{"POST", "/notifications/1/read", all},
 		{"POST", fmt.Sprintf("/account/tokens/%d/revoke", pageTok), admin},
 		{"POST", "/settings/thresholds/finance.overdue_days", "admin cfo"},
 		{"POST", "/settings/thresholds/sales.stall_factor", "admin sales"},
@@ -312,6 +363,11 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/settings/users/%d/enable", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/password", tu), admin},
 		{"POST", fmt.Sprintf("/settings/users/%d/phone", tu), admin},
+
+		{"GET", "/ask", all},
+		{"POST", "/ask", all},
+		{"POST", "/api/v1/ask", all},
+		{"GET", "/api/v1/threads", all},
 
 		{"GET", "/api/v1/me", all},
 		{"GET", "/api/v1/overview", all},
@@ -332,6 +388,7 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/analysis/sales", sales},
 		{"GET", "/api/v1/analysis/finance/metrics/finance.cash.position", finance},
 		{"GET", "/api/v1/sync", all},
+		{"GET", "/api/v1/search?q=inv", all},
 		{"GET", "/api/v1/analytics/usage", all},
 		{"GET", "/api/v1/analytics/usage?format=csv", all},
 		{"GET", "/api/v1/analytics/jobs", all},
@@ -346,6 +403,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/test", f.ruleID), rules},
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/enable", f.ruleID), admin},
 		{"POST", fmt.Sprintf("/api/v1/rules/%d/disable", f.ruleID), admin},
+		{"POST", "/api/v1/rules", rulesEdit},
+		{"POST", "/api/v1/rules/test", rulesEdit},
+		{"POST", fmt.Sprintf("/api/v1/rules/%d", f.ruleID), admin},
+		{"DELETE", fmt.Sprintf("/api/v1/rules/%d", f.spareRules[1]), admin},
 		{"GET", "/api/v1/actions", all},
 		{"GET", "/api/v1/actions/policies", all},
 		{"POST", "/api/v1/actions/policies", admin},
@@ -362,9 +423,18 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/settings/channels", admin},
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"GET", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies/1", admin},
+		{"DELETE", "/api/v1/escalation-policies/3", admin},
 		{"GET", "/api/v1/settings/thresholds", all},
 		{"GET", "/api/v1/tokens", all},
 		{"POST", "/api/v1/tokens", all},
+		{"GET", "/api/v1/notifications", all},
+		{"GET", "/api/v1/me/notifications", all},
+		{"POST", "/api/v1/me/notifications", all},
+		{"POST", "/api/v1/notifications/read-all", all},
+		{"POST", "/api/v1/notifications/1/read", all},
 		{"POST", fmt.Sprintf("/api/v1/tokens/%d/revoke", apiTok), admin},
 		{"POST", "/api/v1/settings/thresholds/finance.overdue_days", "admin cfo"},
 		{"POST", "/api/v1/settings/thresholds/finance.overdue_days/preview", "admin cfo"},
@@ -401,6 +471,7 @@ func TestPermissionMatrix(t *testing.T) {
 		p := rt.path()
 		p = strings.NewReplacer("/alerts/1", fmt.Sprintf("/alerts/%d", fa), "/jobs/1", fmt.Sprintf("/jobs/%d", fj),
 			"/briefings/1", fmt.Sprintf("/briefings/%d", f.briefings["admin"]), "/rules/1", fmt.Sprintf("/rules/%d", f.ruleID),
+			"/rules/2", fmt.Sprintf("/rules/%d", f.spareRules[0]), "/rules/3", fmt.Sprintf("/rules/%d", f.spareRules[1]),
 			"/actions/1", fmt.Sprintf("/actions/%d", pr), "/users/1", fmt.Sprintf("/users/%d", tu),
 			"/api/v1/tokens/1", fmt.Sprintf("/api/v1/tokens/%d", apiTok), "/account/tokens/1", fmt.Sprintf("/account/tokens/%d", pageTok)).Replace(strings.TrimSuffix(p, "{$}"))
 		if p == "" {
@@ -409,6 +480,9 @@ func TestPermissionMatrix(t *testing.T) {
 		if rt.pattern == "/api/v1/events" {
 			continue // a stream; covered by TestLiveEvents
 		}
+		if strings.Contains(rt.pattern, "threads/{id}") {
+			continue // a user's own threads only; covered by TestAskAPI and TestAskPage
+		}
 		if !covered[rt.method+" "+p] {
 			t.Errorf("route %s %s is missing from the permission matrix", rt.method, p)
 		}
@@ -416,6 +490,8 @@ func TestPermissionMatrix(t *testing.T) {
 	// Bodies by path suffix: the JSON body for the API, the form for pages.
 	bodies := map[string][2]string{
 		"/snooze":              {`{"minutes": 30}`, "minutes=30"},
+		"/dismiss":             {"", "note=not+a+problem"},
+		"/alerts/acknowledge":  {fmt.Sprintf(`{"ids": [%d, %d]}`, fa, sa), fmt.Sprintf("id=%d&id=%d", fa, sa)},
 		"/reject":              {`{"reason": "not now"}`, "reason=not+now"},
 		"/approve-similar":     {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
 		"/policies":            {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},
@@ -433,9 +509,15 @@ func TestPermissionMatrix(t *testing.T) {
 		"/sales.stall_factor":         {"", "value=2&action=preview"},
 		"/operations.task_stage_days": {"", "value=10&action=save"},
 		"/customers.churn_factor":     {`{"value": 4}`, ""},
+		"/ask":                        {`{"question": "How much cash?"}`, "question=How+much+cash%3F"},
 	}
 	for _, c := range cases {
-		for _, role := range []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer} {
+		roles := []string{"", store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer}
+		if c.method == "DELETE" || strings.HasSuffix(c.path, "/delete") {
+			// The admin deletes last, so the others meet the record.
+			roles = []string{"", store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer, store.RoleAdmin}
+		}
+		for _, role := range roles {
 			b, form := "", ""
 			for suffix, bb := range bodies {
 				if c.method == "POST" && strings.HasSuffix(c.path, suffix) {
@@ -445,6 +527,40 @@ func TestPermissionMatrix(t *testing.T) {
 						form = bb[1]
 					}
 				}
+			}
+			// Rules: a valid rule; created under a name of the role's, tested
+			// (not saved) from the page form, org-wide when changing the
+			// fixture's org-wide rule.
+			const ruleForm = "name=matrix&source=metric&expression=finance.cash.runway_days+%3C+threshold&threshold=30&priority=high&do=test"
+			const ruleJSON = `{"name": %q, "source": "metric", "expression": "finance.cash.runway_days < threshold", "threshold": 30, "priority": "high", "scope": %q}`
+			// Forecast scenarios: a valid one, under a name of the role's
+			// when created.
+			const scenarioForm = "name=matrix+%s&min_cash=1000&kind0=hire&amount0=4000&date0=2025-07-15"
+			const scenarioJSON = `{"name": %q, "min_cash": 1000, "changes": [{"kind": "hire", "amount": 4000, "date": "2025-07-15"}]}`
+			// Escalation policies: one step to the CFOs.
+			switch {
+			case c.method == "POST" && strings.HasPrefix(c.path, "/settings/escalation") && !strings.HasSuffix(c.path, "/delete"):
+				form = "name=matrix+ladder+" + strings.ReplaceAll(c.path, "/", "+") + "&repeat=0&roles0=cfo&minutes0=30"
+			case c.method == "POST" && strings.HasPrefix(c.path, "/api/v1/escalation-policies"):
+				b = `{"name": "matrix ladder ` + c.path + `", "levels": [{"roles": ["cfo"], "wait_minutes": 30}]}`
+			}
+			switch {
+			case c.method == "POST" && c.path == "/forecast/scenarios":
+				form = fmt.Sprintf(scenarioForm, role)
+			case c.method == "POST" && c.path == "/forecast/scenarios/1":
+				form = fmt.Sprintf(scenarioForm, "update")
+			case c.method == "POST" && (c.path == "/api/v1/forecast/scenarios" || c.path == "/api/v1/forecast/scenarios/preview"):
+				b = fmt.Sprintf(scenarioJSON, "matrix api "+role)
+			case c.method == "POST" && c.path == "/api/v1/forecast/scenarios/1":
+				b = fmt.Sprintf(scenarioJSON, "matrix api update")
+			}
+			switch {
+			case c.method == "POST" && (c.path == "/rules" || c.path == fmt.Sprintf("/rules/%d", f.ruleID)):
+				form = ruleForm
+			case c.method == "POST" && (c.path == "/api/v1/rules" || c.path == "/api/v1/rules/test"):
+				b = fmt.Sprintf(ruleJSON, "matrix "+role, "mine")
+			case c.method == "POST" && c.path == fmt.Sprintf("/api/v1/rules/%d", f.ruleID):
+				b = fmt.Sprintf(ruleJSON, "Thin cash", "org")
 			}
 			var resp *http.Response
 			if form != "" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/aicoo/aicoo/internal/store"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -20,13 +21,25 @@ type opDoc struct {
 // the OpenAPI document derives each schema from the type's JSON tags, so
 // the two cannot drift apart.
 var apiSchemas = map[string]any{
-	"Me":        meJSON{},
-	"Overview":  overviewJSON{},
-	"AlertList": listResponse[alertView]{},
-	"Alert":     alertView{},
-	"JobList":   listResponse[jobJSON]{},
-	"Job":       jobJSON{},
-	"RunList":   listResponse[runJSON]{},
+	"Me":               meJSON{},
+	"Inbox":            inboxJSON{},
+	"NotifyPrefs":      store.NotifyPrefs{},
+	"PolicyLadderList": policyList{},
+	"PolicyLadder":     policyView{},
+	"Forecast":         forecastJSON{},
+	"ScenarioList":     scenarioList{},
+	"Scenario":         scenarioJSON{},
+	"FlowSwitch":       flowSwitchJSON{},
+	"InboxRead":        inboxReadJSON{},
+	"Overview":         overviewJSON{},
+	"AlertList":        listResponse[alertView]{},
+	"Alert":            alertView{},
+	"JobList":          listResponse[jobJSON]{},
+	"Job":              jobJSON{},
+	"RunList":          listResponse[runJSON]{},
+	"BulkAcknowledge": struct {
+		Acknowledged []int64 `json:"acknowledged"`
+	}{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
 		Status string `json:"status"`
@@ -34,8 +47,9 @@ var apiSchemas = map[string]any{
 	"AreaList": struct {
 		Data []areaSummary `json:"data"`
 	}{},
-	"AreaResult":   areaResult{},
-	"MetricDetail": metricDetail{},
+	"AreaResult":    areaResult{},
+	"SearchResults": searchJSON{},
+	"MetricDetail":  metricDetail{},
 	"SyncList": struct {
 		Data []syncJSON `json:"data"`
 	}{},
@@ -74,8 +88,17 @@ var apiSchemas = map[string]any{
 	"ChannelList": struct {
 		Data []ChannelStatus `json:"data"`
 	}{},
-	"ChannelTest":     channelTestResult{},
-	"User":            userJSON{},
+	"ChannelTest": channelTestResult{},
+	"User":        userJSON{},
+	"AskAnswer":   askAnswerJSON{},
+	"ThreadList": struct {
+		Data []threadJSON `json:"data"`
+	}{},
+	"Thread":        threadDetail{},
+	"ThreadSummary": threadJSON{},
+	"ThreadDeleted": struct {
+		Deleted int64 `json:"deleted"`
+	}{},
 	"UserCredentials": userCredentials{},
 }
 
@@ -87,6 +110,8 @@ var apiRequests = map[string]any{
 	"POST /api/v1/users/{id}/role":                  roleInput{},
 	"POST /api/v1/users/{id}/password":              passwordInput{},
 	"POST /api/v1/users/{id}/phone":                 phoneInput{},
+	"POST /api/v1/ask":                              askInput{},
+	"POST /api/v1/threads/{id}/rename":              renameInput{},
 }
 
 var pathParam = regexp.MustCompile(`\{([a-z]+)\}`)
@@ -128,6 +153,10 @@ func (s *Server) openAPIDoc() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/" + rt.doc.Schema}}}
 		default:
 			ok["content"] = map[string]any{"text/event-stream": map[string]any{"schema": map[string]any{"type": "string"}}}
+		}
+		if rt.doc.Schema != "" && strings.Contains(rt.doc.Summary, "text/event-stream") {
+			// JSON by default, a stream when asked for.
+			ok["content"].(map[string]any)["text/event-stream"] = map[string]any{"schema": map[string]any{"type": "string"}}
 		}
 		code := "200"
 		switch {

@@ -18,6 +18,7 @@ const (
 	permJobRun       = access.JobRun
 	permActionDecide = access.ActionDecide
 	permRules        = access.Rules
+	permRulesEdit    = access.RulesEdit
 	permThresholds   = access.Thresholds
 	permAdmin        = access.Admin
 )

@@ -15,7 +15,17 @@ import (
 // implements it. Methods return an error wrapping store.ErrNotFound when
 // the connection has no such rule.
 type RuleEngine interface {
-	RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool) error
+	RuleSetEnabled(ctx context.Context, connectionID, id int64, enabled bool, by alerts.Actor) error
+	RuleCreate(ctx context.Context, connectionID int64, sp alerts.RuleSpec, by alerts.Actor) (*store.AlertRule, error)
+	RuleUpdate(ctx context.Context, connectionID, id int64, sp alerts.RuleSpec, by alerts.Actor) (*store.AlertRule, error)
+	// RuleDelete refuses built-in rules with an error wrapping
+	// alerts.ErrBuiltinRule.
+	RuleDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error
+	EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error)
+	EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error)
+	// EscalationPolicyDelete answers store.ErrNotFound for a policy of
+	// another connection.
+	EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error
 	// RuleTest answers "what would fire now" against the latest results,
 	// without writing anything. It may return firings and an error naming
 	// the evaluations that failed.
@@ -109,12 +119,18 @@ func (s *Server) testRule(ctx context.Context, u *store.User, rule *store.AlertR
 
 // rulesPage is the Rules page, with the result of a test when one ran.
 type rulesPage struct {
-	Rules     []ruleJSON
-	CanEdit   bool
-	CanTest   bool
-	Test      *ruleTestJSON
-	TestError string
-	Notice    string
+	Rules []ruleJSON
+	// CanEdit enables and disables rules (admins); CanCreate writes rules;
+	// Changeable are the rules the user may edit and delete; Owners names
+	// the owner of each personal rule.
+	CanEdit    bool
+	CanCreate  bool
+	Changeable map[int64]bool
+	Owners     map[int64]string
+	CanTest    bool
+	Test       *ruleTestJSON
+	TestError  string
+	Notice     string
 }
 
 func (s *Server) rulesPageData(ctx context.Context, u *store.User) (rulesPage, error) {
@@ -122,9 +138,22 @@ func (s *Server) rulesPageData(ctx context.Context, u *store.User) (rulesPage, e
 	if err != nil {
 		return rulesPage{}, err
 	}
-	p := rulesPage{CanEdit: can(u.Role, permAdmin) && s.cfg.Rules != nil, CanTest: s.cfg.Rules != nil}
+	p := rulesPage{CanEdit: can(u.Role, permAdmin) && s.cfg.Rules != nil, CanTest: s.cfg.Rules != nil,
+		CanCreate: can(u.Role, permRulesEdit) && s.cfg.Rules != nil, Changeable: map[int64]bool{}, Owners: map[int64]string{}}
+	users, err := s.cfg.Store.UserList(ctx, u.ConnectionID)
+	if err != nil {
+		return rulesPage{}, err
+	}
+	names := map[int64]string{}
+	for _, x := range users {
+		names[x.ID] = x.Username
+	}
 	for _, r := range list {
 		p.Rules = append(p.Rules, newRuleJSON(r))
+		p.Changeable[r.ID] = p.CanCreate && mayChangeRule(u, r)
+		if r.UserID != 0 {
+			p.Owners[r.ID] = names[r.UserID]
+		}
 	}
 	return p, nil
 }
@@ -136,7 +165,8 @@ func (s *Server) showRules(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p.Notice = map[string]string{"enabled": "The rule is enabled.", "disabled": "The rule is disabled."}[r.URL.Query().Get("done")]
+	p.Notice = map[string]string{"enabled": "The rule is enabled.", "disabled": "The rule is disabled.",
+		"saved": "The rule is saved; the next analysis evaluates it.", "deleted": "The rule is deleted."}[r.URL.Query().Get("done")]
 	s.render(w, r, "rules", http.StatusOK, p)
 }
 
@@ -176,7 +206,8 @@ func (s *Server) postRuleEnabled(enabled bool) http.HandlerFunc {
 			s.renderError(w, r, http.StatusNotImplemented, "Changing rules is not available in this process.")
 			return
 		}
-		if err := s.cfg.Rules.RuleSetEnabled(r.Context(), userFrom(r.Context()).ConnectionID, rule.ID, enabled); err != nil {
+		u := userFrom(r.Context())
+		if err := s.cfg.Rules.RuleSetEnabled(r.Context(), u.ConnectionID, rule.ID, enabled, ruleActor(u)); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				s.notFound(w, r, false, "There is no such alert rule.")
 				return
@@ -237,7 +268,7 @@ func (s *Server) apiRuleEnabled(enabled bool) http.HandlerFunc {
 			return
 		}
 		u := userFrom(r.Context())
-		if err := s.cfg.Rules.RuleSetEnabled(r.Context(), u.ConnectionID, rule.ID, enabled); err != nil {
+		if err := s.cfg.Rules.RuleSetEnabled(r.Context(), u.ConnectionID, rule.ID, enabled, ruleActor(u)); err != nil {
 			if errors.Is(err, store.ErrNotFound) {
 				s.apiError(w, r, http.StatusNotFound, codeNotFound, "There is no such alert rule.")
 				return

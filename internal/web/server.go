@@ -20,6 +20,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -72,6 +74,13 @@ type Config struct {
 	// Broker carries live alert events to open dashboards. Defaults to a
 	// new broker; pass one to publish from elsewhere (notifications).
 	Broker *Broker
+	// CashPlan serves the 13-week cash forecast and its scenarios
+	// (*cashplan.Service). Without it the forecast pages answer 501.
+	CashPlan CashPlanner
+	// Inbox pushes users' in-app notifications to their open pages as the
+	// notification worker delivers them (*notify.Broker). Without it the
+	// inbox still lists them, on the next page load.
+	Inbox InboxFeed
 	// Briefings renders briefings (*briefing.Generator). Without it the
 	// Briefings page shows their Markdown as text.
 	Briefings BriefingRenderer
@@ -98,6 +107,14 @@ type Config struct {
 	// to a settings.Service over Store (pass one sharing the job engine's
 	// record cache to make previews cheaper).
 	Thresholds *settings.Service
+	// Search answers the search box, /search and /api/v1/search.
+	// Defaults to a search.Service over Store (pass the one the chat tools
+	// share, so the index is built once).
+	Search Searcher
+	// Ask answers free-form questions on /ask and POST /api/v1/ask
+	// (*chat.Service). Without it, or without a model, the page says how
+	// to configure one and the API answers 501.
+	Ask Asker
 	// HashPasswordFunc hashes a password an administrator sets from the
 	// dashboard, refusing one that breaks the rules. Defaults to
 	// auth.HashPassword; tests pass a cheaper hash with the same rules.
@@ -125,17 +142,24 @@ type Config struct {
 	TrustedProxies []netip.Prefix
 	// LoginBackoffMax caps the wait. Defaults to LoginBackoffMaxDefault.
 	LoginBackoffMax time.Duration
+
+	// MCP serves aicoo's tools to MCP clients as streamable HTTP at /mcp,
+	// for callers with an API token. Without it /mcp is not served.
+	MCP *mcpserver.Config
 }
 
 // Server holds the handlers' dependencies.
 type Server struct {
 	cfg   Config
 	pages map[string]*template.Template
+	// zoned renders pages for users outside UTC.
+	zoned *zonedPages
 	// done is closed by CloseStreams to end open event streams.
 	done      chan struct{}
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	since     sinceCache
 	// setupConfigured is set when Config.SetupToken came from the
 	// configuration rather than being generated.
 	setupConfigured bool
@@ -164,6 +188,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Broker == nil {
 		cfg.Broker = NewBroker()
 	}
+	if cfg.Search == nil {
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
+	}
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
 	}
@@ -176,11 +203,15 @@ func New(cfg Config) (*Server, error) {
 	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
 	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
+	pristine, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
+	return &Server{cfg: cfg, pages: pages, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does
@@ -209,6 +240,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /setup", s.showSetup)
 	mux.HandleFunc("POST /setup", s.setup)
 	mux.HandleFunc("GET /api/openapi.json", s.openAPI)
+	s.mountMCP(mux)
 	for _, rt := range s.routes() {
 		mux.Handle(rt.method+" "+rt.pattern, s.guard(rt))
 	}

@@ -13,9 +13,12 @@ import (
 type line struct {
 	move, partner, company, account, payment int64
 	accountType, displayType                 string
-	posted, fromPO                           bool
-	date, maturity                           odoo.Date
-	residual, balance                        float64
+	// matching is the reconciliation group (matching_number) of a
+	// receivable or payable item, "" when it is not reconciled.
+	matching          string
+	posted, fromPO    bool
+	date, maturity    odoo.Date
+	residual, balance float64
 }
 
 // due returns the date the item is due: date_maturity, else its date.
@@ -58,6 +61,7 @@ func decodeLines(recs []odoo.Record, liquidity map[int64]bool, bills map[int64]b
 			l.partner = fields.M2OID(r, "partner_id")
 			l.residual = fields.Float(r, "amount_residual")
 			l.maturity = cache.of(r, "date_maturity")
+			l.matching = fields.String(r, "matching_number")
 		}
 		if liquidity == nil || liquidity[l.account] {
 			l.payment = fields.M2OID(r, "payment_id")

@@ -1,6 +1,8 @@
 // Package llmtest gives tests httptest servers that speak the Anthropic
 // Messages API and the OpenAI Chat Completions API, with scripted answers:
-// text, errors, 429 with retry-after, and Anthropic's 529 overloaded. No test
+// text, tool calls, errors, 429 with retry-after, and Anthropic's 529
+// overloaded. A request with "stream": true is answered as the provider
+// streams (Server-Sent Events, the text in word-sized pieces). No test
 // needs the internet.
 package llmtest
 
@@ -23,6 +25,28 @@ type Request struct {
 	// from either API's shape.
 	System string
 	Prompt string
+	// Stream is set when the request asked for a streamed answer.
+	Stream bool
+	// Tools names the tools offered, in order.
+	Tools []string
+	// ToolResults are the tool results the request carries, in order.
+	ToolResults []ToolResult
+}
+
+// ToolResult is a tool result a request carried back to the model.
+type ToolResult struct {
+	CallID  string
+	Content string
+	IsError bool // Anthropic's is_error; OpenAI's content starts with "Error:"
+}
+
+// ToolCall is a scripted tool call of an answer.
+type ToolCall struct {
+	// ID defaults to "call_<request>_<n>".
+	ID   string
+	Name string
+	// Input is the JSON object of arguments; empty means {}.
+	Input string
 }
 
 // Answer is one scripted answer.
@@ -33,11 +57,15 @@ type Answer struct {
 	Header map[string]string
 	// Text is the model's text on a 200.
 	Text string
+	// ToolCalls are tool calls the model makes after Text.
+	ToolCalls []ToolCall
 	// InputTokens, OutputTokens, CacheRead and CacheWrite are reported as
 	// usage. When all are zero, input is estimated as a quarter of the
-	// request's prompt bytes and output as a quarter of Text's bytes, and the
-	// system text counts as a cache read after the first request that
-	// carried it (as a cache write on that one).
+	// request's message bytes (prompt, earlier answers, tool calls and
+	// results) and output as a quarter of Text's and the tool calls' bytes,
+	// and the system text with the tool list (the cached prefix) counts as
+	// a cache read after the first request that carried it (as a cache
+	// write on that one).
 	InputTokens, OutputTokens, CacheRead, CacheWrite int64
 	// ErrorType and ErrorMessage fill an error answer's body.
 	ErrorType, ErrorMessage string
@@ -100,6 +128,8 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	req.System, req.Prompt = extract(s.kind, req.Body)
+	req.Stream, _ = req.Body["stream"].(bool)
+	req.Tools, req.ToolResults = extractTools(s.kind, req.Body)
 	s.mu.Lock()
 	n := len(s.requests)
 	s.requests = append(s.requests, req)
@@ -117,14 +147,29 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		a = s.answers[len(s.answers)-1]
 	}
 	if a.InputTokens == 0 && a.OutputTokens == 0 && a.CacheRead == 0 && a.CacheWrite == 0 && (a.Status == 0 || a.Status == 200) {
-		sys := int64(len(req.System)+3) / 4
-		a.InputTokens = int64(len(req.Prompt)+3) / 4
-		a.OutputTokens = int64(len(a.Text)+3) / 4
-		if s.cached[req.System] {
+		tools, _ := json.Marshal(req.Body["tools"])
+		if len(req.Tools) == 0 {
+			tools = nil
+		}
+		prefix := req.System + string(tools)
+		sys := int64(len(prefix)+3) / 4
+		msgs, _ := json.Marshal(req.Body["messages"])
+		if len(req.Tools) == 0 && len(req.ToolResults) == 0 {
+			msgs = []byte(req.Prompt) // the plain prompt, as before tools
+		} else if s.kind == "openai" && req.System != "" {
+			msgs = msgs[min(len(msgs), len(req.System)):] // the system message is the prefix
+		}
+		a.InputTokens = int64(len(msgs)+3) / 4
+		out := len(a.Text)
+		for _, c := range a.ToolCalls {
+			out += len(c.Name) + len(c.Input)
+		}
+		a.OutputTokens = int64(out+3) / 4
+		if s.cached[prefix] {
 			a.CacheRead = sys
 		} else {
 			a.CacheWrite = sys
-			s.cached[req.System] = true
+			s.cached[prefix] = true
 		}
 	}
 	s.mu.Unlock()
@@ -143,6 +188,23 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	model, _ := req.Body["model"].(string)
+	for i := range a.ToolCalls {
+		if a.ToolCalls[i].ID == "" {
+			a.ToolCalls[i].ID = fmt.Sprintf("call_%d_%d", n, i)
+		}
+		if a.ToolCalls[i].Input == "" {
+			a.ToolCalls[i].Input = "{}"
+		}
+	}
+	if req.Stream {
+		w.Header().Set("Content-Type", "text/event-stream")
+		if s.kind == "anthropic" {
+			streamAnthropic(w, n, model, a)
+		} else {
+			streamOpenAI(w, n, model, a)
+		}
+		return
+	}
 	if s.kind == "anthropic" {
 		_ = json.NewEncoder(w).Encode(map[string]any{
 			"id": "msg_" + strconv.Itoa(n), "type": "message", "role": "assistant", "model": model,
@@ -170,7 +232,7 @@ func extract(kind string, body map[string]any) (system, prompt string) {
 		case []any:
 			out := ""
 			for _, b := range c {
-				if m, ok := b.(map[string]any); ok {
+				if m, ok := b.(map[string]any); ok && m["type"] == "text" {
 					out += fmt.Sprint(m["text"])
 				}
 			}
