@@ -36,11 +36,12 @@ type RecordCache struct {
 
 // CacheOptions shape what a RecordCache keeps.
 type CacheOptions struct {
-	// Fields lists, per model, the fields kept of each record (with "id"
-	// and "active"); a model not listed keeps every stored field. The
-	// analyzers declare what they read (areas.Fields), so the cache holds
-	// that rather than every field the sync stores: a reader of other
-	// fields uses a StoreSource.
+	// Fields lists, per model, the fields AnalysisSource keeps of each
+	// record (with "id" and "active"); a model not listed keeps every
+	// stored field. The analyzers declare what they read (areas.Fields),
+	// so their copy holds that rather than every field the sync stores.
+	// Source keeps every field, for readers of any field (the chat's
+	// queries); a model read both ways is held twice.
 	Fields map[string][]string
 	// MaxRecords bounds the records held across connections and models:
 	// after a read, the models read least recently are dropped until the
@@ -64,6 +65,7 @@ const (
 type cacheKey struct {
 	connectionID int64
 	model        string
+	projected    bool // AnalysisSource's copy (CacheOptions.Fields)
 }
 
 type cacheEntry struct {
@@ -161,14 +163,26 @@ func (c *RecordCache) sweep(now time.Time) {
 }
 
 // Source returns a Source over the connection's synced records that reads
-// through the cache.
+// through the cache, every stored field of each record.
 func (c *RecordCache) Source(s *store.Store, connectionID int64) Source {
-	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID, Fields: c.opts.Fields}}
+	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID}}
+}
+
+// AnalysisSource returns a Source over the connection's synced records
+// that reads through the cache and keeps of each record the fields in
+// CacheOptions.Fields: for the analyzers, and for code that reads records
+// only through their loaders (the history of figures).
+func (c *RecordCache) AnalysisSource(s *store.Store, connectionID int64) Source {
+	if c.opts.Fields == nil {
+		return c.Source(s, connectionID)
+	}
+	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID, Fields: c.opts.Fields}, projected: true}
 }
 
 type cachedSource struct {
-	cache *RecordCache
-	inner StoreSource
+	cache     *RecordCache
+	inner     StoreSource
+	projected bool
 }
 
 // Records implements Source. Concurrent callers of one model wait for a
@@ -188,7 +202,7 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 		return cs.inner.Records(ctx, model)
 	}
 	stamp := fmt.Sprintf("%d/%d/%d/%s", st.LastSyncedAt.UnixNano(), st.RecordCount, st.UpdatedAt.UnixNano(), st.Status)
-	key := cacheKey{cs.inner.ConnectionID, model}
+	key := cacheKey{cs.inner.ConnectionID, model, cs.projected}
 
 	cs.cache.mu.Lock()
 	now := cs.cache.now()

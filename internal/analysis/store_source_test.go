@@ -330,7 +330,7 @@ func TestRecordCacheBoundsAndProjects(t *testing.T) {
 		MaxRecords: 6,
 	})
 	analysis.SetCacheClock(cache, func() time.Time { return now })
-	src := cache.Source(s, c.ID)
+	src := cache.AnalysisSource(s, c.ID)
 	read := func(model string) []odoo.Record {
 		t.Helper()
 		now = now.Add(time.Minute)
@@ -344,6 +344,20 @@ func TestRecordCacheBoundsAndProjects(t *testing.T) {
 	if want := (odoo.Record{"id": json.Number("1"), "active": true, "name": "R1"}); !reflect.DeepEqual(partners[0], want) {
 		t.Fatalf("projected partner %v, want %v", partners[0], want)
 	}
+	// Source keeps every field, in a copy of its own.
+	if whole, err := cache.Source(s, c.ID).Records(ctx, "res.partner"); err != nil || len(whole[0]) != 5 {
+		t.Fatalf("Source: %v %v", whole, err)
+	}
+	if cache.Len() != 2 {
+		t.Fatalf("the cache holds %d models, want the partners twice", cache.Len())
+	}
+	cache = analysis.NewRecordCacheWith(analysis.CacheOptions{
+		Fields:     map[string][]string{"res.partner": {"name"}, "account.move": {"state"}},
+		MaxRecords: 6,
+	})
+	analysis.SetCacheClock(cache, func() time.Time { return now })
+	src = cache.AnalysisSource(s, c.ID)
+	read("res.partner")
 	if leads := read("crm.lead"); len(leads[0]) != 5 {
 		t.Fatalf("a model without a field list keeps every field: %v", leads[0])
 	}

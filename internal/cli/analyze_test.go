@@ -119,7 +119,7 @@ func TestAnalyzeGivesTheSameFiguresFromLess(t *testing.T) {
 			cfg := config.Default()
 			cache := newRecordCache(&cfg)
 			for run := range 2 { // cold, then warm from the cache
-				after, err := runAnalyses(ctx, cache.Source(s, conn.ID), odoo.DateOf(today), conn.OdooURL)
+				after, err := runAnalyses(ctx, cache.AnalysisSource(s, conn.ID), odoo.DateOf(today), conn.OdooURL)
 				if err != nil {
 					t.Fatal(err)
 				}

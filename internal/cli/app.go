@@ -239,7 +239,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		Briefings:        a.deliverBriefingsOf,
 		Housekeeping:     a.housekeeping,
 		History: &history.Updater{Store: s, Now: a.now,
-			Source: func(id int64) analysis.Source { return a.records.Source(s, id) }},
+			Source: func(id int64) analysis.Source { return a.records.AnalysisSource(s, id) }},
 		Now: a.now,
 	})
 	if err != nil {

@@ -264,7 +264,7 @@ func benchWarm(ctx context.Context, e *env, data string) error {
 		return err
 	}
 	analyze := func() error {
-		_, err := runAnalyses(ctx, cache.Source(s, conn.ID), today, conn.OdooURL)
+		_, err := runAnalyses(ctx, cache.AnalysisSource(s, conn.ID), today, conn.OdooURL)
 		return err
 	}
 	if err := timed(&w.Cold, analyze); err != nil {

@@ -206,7 +206,7 @@ Use --json for the full results. Connection flags override the configuration.`,
 					return err
 				}
 				cache := newRecordCache(cfg)
-				results, err := runAnalyses(ctx, cache.Source(s, conn.ID), odoo.DateOf(time.Now().UTC()), conn.OdooURL)
+				results, err := runAnalyses(ctx, cache.AnalysisSource(s, conn.ID), odoo.DateOf(time.Now().UTC()), conn.OdooURL)
 				if err != nil {
 					return err
 				}
