@@ -31,6 +31,23 @@ type RecordCache struct {
 	entries   map[cacheKey]*cacheEntry
 	now       func() time.Time
 	lastSweep time.Time
+	opts      CacheOptions
+}
+
+// CacheOptions shape what a RecordCache keeps.
+type CacheOptions struct {
+	// Fields lists, per model, the fields AnalysisSource keeps of each
+	// record (with "id" and "active"); a model not listed keeps every
+	// stored field. The analyzers declare what they read (areas.Fields),
+	// so their copy holds that rather than every field the sync stores.
+	// Source keeps every field, for readers of any field (the chat's
+	// queries); a model read both ways is held twice.
+	Fields map[string][]string
+	// MaxRecords bounds the records held across connections and models:
+	// after a read, the models read least recently are dropped until the
+	// cache holds at most this many (the model just read is kept whatever
+	// its size). Zero means no bound beyond the idle expiry.
+	MaxRecords int
 }
 
 // Cache eviction: analyses run after every sync (minutes apart) and at
@@ -48,6 +65,7 @@ const (
 type cacheKey struct {
 	connectionID int64
 	model        string
+	projected    bool // AnalysisSource's copy (CacheOptions.Fields)
 }
 
 type cacheEntry struct {
@@ -70,7 +88,57 @@ type cacheEntry struct {
 
 // NewRecordCache returns an empty cache.
 func NewRecordCache() *RecordCache {
-	return &RecordCache{entries: map[cacheKey]*cacheEntry{}, now: time.Now}
+	return NewRecordCacheWith(CacheOptions{})
+}
+
+// NewRecordCacheWith returns an empty cache with options.
+func NewRecordCacheWith(o CacheOptions) *RecordCache {
+	return &RecordCache{entries: map[cacheKey]*cacheEntry{}, now: time.Now, opts: o}
+}
+
+// Records returns how many records the cache holds.
+func (c *RecordCache) Records() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, e := range c.entries {
+		if isReady(e) {
+			n += len(e.recs)
+		}
+	}
+	return n
+}
+
+// trim drops the least recently read models until the cache holds at
+// most MaxRecords, keeping keep. Call with c.mu held.
+func (c *RecordCache) trim(keep cacheKey) {
+	if c.opts.MaxRecords <= 0 {
+		return
+	}
+	type held struct {
+		key  cacheKey
+		used time.Time
+		n    int
+	}
+	var all []held
+	total := 0
+	for k, e := range c.entries {
+		if !isReady(e) {
+			continue
+		}
+		total += len(e.recs)
+		if k != keep {
+			all = append(all, held{k, e.used, len(e.recs)})
+		}
+	}
+	slices.SortFunc(all, func(a, b held) int { return a.used.Compare(b.used) })
+	for _, h := range all {
+		if total <= c.opts.MaxRecords {
+			return
+		}
+		delete(c.entries, h.key)
+		total -= h.n
+	}
 }
 
 // Len returns how many models the cache holds.
@@ -95,14 +163,26 @@ func (c *RecordCache) sweep(now time.Time) {
 }
 
 // Source returns a Source over the connection's synced records that reads
-// through the cache.
+// through the cache, every stored field of each record.
 func (c *RecordCache) Source(s *store.Store, connectionID int64) Source {
 	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID}}
 }
 
+// AnalysisSource returns a Source over the connection's synced records
+// that reads through the cache and keeps of each record the fields in
+// CacheOptions.Fields: for the analyzers, and for code that reads records
+// only through their loaders (the history of figures).
+func (c *RecordCache) AnalysisSource(s *store.Store, connectionID int64) Source {
+	if c.opts.Fields == nil {
+		return c.Source(s, connectionID)
+	}
+	return cachedSource{cache: c, inner: StoreSource{Store: s, ConnectionID: connectionID, Fields: c.opts.Fields}, projected: true}
+}
+
 type cachedSource struct {
-	cache *RecordCache
-	inner StoreSource
+	cache     *RecordCache
+	inner     StoreSource
+	projected bool
 }
 
 // Records implements Source. Concurrent callers of one model wait for a
@@ -122,7 +202,7 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 		return cs.inner.Records(ctx, model)
 	}
 	stamp := fmt.Sprintf("%d/%d/%d/%s", st.LastSyncedAt.UnixNano(), st.RecordCount, st.UpdatedAt.UnixNano(), st.Status)
-	key := cacheKey{cs.inner.ConnectionID, model}
+	key := cacheKey{cs.inner.ConnectionID, model, cs.projected}
 
 	cs.cache.mu.Lock()
 	now := cs.cache.now()
@@ -150,14 +230,16 @@ func (cs cachedSource) Records(ctx context.Context, model string) ([]odoo.Record
 			e.moved = err != nil || !after.LastSyncedAt.Equal(st.LastSyncedAt) || !after.UpdatedAt.Equal(st.UpdatedAt) || after.Status != st.Status
 		}
 		close(e.ready)
+		cs.cache.mu.Lock()
 		if e.err != nil {
 			// Do not keep a failure (a cancelled context, say).
-			cs.cache.mu.Lock()
 			if cs.cache.entries[key] == e {
 				delete(cs.cache.entries, key)
 			}
-			cs.cache.mu.Unlock()
+		} else {
+			cs.cache.trim(key)
 		}
+		cs.cache.mu.Unlock()
 		return e.recs, e.err
 	}
 	cs.cache.mu.Unlock()
@@ -202,22 +284,34 @@ func fresh(at, now time.Time, d time.Duration) bool {
 const clockSkewMargin = 10 * time.Minute
 
 // refresh merges the records written since prev into a copy of prev.recs.
-// It reports false when e holds an error.
+// It reports false when e holds an error. Each record is merged as soon as
+// it is decoded, so the one it replaces can be collected while the read
+// goes on: a refresh that rewrites every record (the first after a full
+// sync, which the clock-skew margin reads again) holds about one copy of
+// the model, not two.
 func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model string) bool {
-	changed, ids, upTo, err := cs.read(ctx, model, prev.syncedUpTo.Add(-clockSkewMargin))
-	if err != nil {
-		e.err = err
-		return false
-	}
-	recs := slices.Clone(prev.recs)
-	allIDs := slices.Clone(prev.ids)
+	since, upTo := prev.syncedUpTo.Add(-clockSkewMargin), prev.syncedUpTo
+	recs, allIDs := slices.Clone(prev.recs), slices.Clone(prev.ids)
 	added := false
-	for i, id := range ids {
-		if at, found := slices.BinarySearch(allIDs, id); found {
-			recs[at] = changed[i]
+	dec := cs.inner.decoder(model)
+	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since, DataOnly: true}) {
+		if err != nil {
+			e.err = err
+			return false
+		}
+		r, err := dec.decode(rec)
+		if err != nil {
+			e.err = err
+			return false
+		}
+		if rec.SyncedAt.After(upTo) {
+			upTo = rec.SyncedAt
+		}
+		if at, found := slices.BinarySearch(allIDs, rec.OdooID); found {
+			recs[at] = r
 			continue
 		}
-		recs, allIDs = append(recs, changed[i]), append(allIDs, id)
+		recs, allIDs = append(recs, r), append(allIDs, rec.OdooID)
 		added = true
 	}
 	if added {
@@ -232,10 +326,7 @@ func (cs cachedSource) refresh(ctx context.Context, e, prev *cacheEntry, model s
 		}
 		recs, allIDs = sortedRecs, sortedIDs
 	}
-	e.recs, e.ids, e.syncedUpTo = recs, allIDs, prev.syncedUpTo
-	if upTo.After(e.syncedUpTo) {
-		e.syncedUpTo = upTo
-	}
+	e.recs, e.ids, e.syncedUpTo = recs, allIDs, upTo
 	return true
 }
 
@@ -248,15 +339,16 @@ func (cs cachedSource) read(ctx context.Context, model string, since time.Time) 
 		ids  []int64
 		upTo time.Time
 	)
-	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since}) {
+	dec := cs.inner.decoder(model)
+	for rec, err := range cs.inner.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: cs.inner.ConnectionID, Model: model, SyncedSince: since, DataOnly: true}) {
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}
-		fields, err := rec.Fields()
+		r, err := dec.decode(rec)
 		if err != nil {
 			return nil, nil, time.Time{}, err
 		}
-		recs, ids = append(recs, odoo.Record(fields)), append(ids, rec.OdooID)
+		recs, ids = append(recs, r), append(ids, rec.OdooID)
 		if rec.SyncedAt.After(upTo) {
 			upTo = rec.SyncedAt
 		}

@@ -18,6 +18,17 @@ import (
 type StoreSource struct {
 	Store        *store.Store
 	ConnectionID int64
+	// Fields, when set, lists per model the fields each record keeps
+	// (with "id" and "active"); a model not listed keeps every field.
+	Fields map[string][]string
+}
+
+// decoder returns a decoder of model's records keeping s.Fields[model].
+func (s StoreSource) decoder(model string) *recordDecoder {
+	if keep, ok := s.Fields[model]; ok {
+		return newRecordDecoder(keep)
+	}
+	return newRecordDecoder(nil)
 }
 
 // Records implements Source.
@@ -40,15 +51,16 @@ func (s StoreSource) Records(ctx context.Context, model string) ([]odoo.Record, 
 		return nil, fmt.Errorf("model %s (module not installed): %w", model, ErrUnavailable)
 	}
 	out := make([]odoo.Record, 0, st.RecordCount)
-	for rec, err := range s.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: s.ConnectionID, Model: model}) {
+	dec := s.decoder(model)
+	for rec, err := range s.Store.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: s.ConnectionID, Model: model, DataOnly: true}) {
 		if err != nil {
 			return nil, err
 		}
-		fields, err := rec.Fields()
+		r, err := dec.decode(rec)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, odoo.Record(fields))
+		out = append(out, r)
 	}
 	return out, nil
 }

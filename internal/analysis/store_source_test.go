@@ -297,3 +297,79 @@ func TestRecordCacheReadsWholeHourly(t *testing.T) {
 		t.Fatalf("an hour later the model is read whole: got %q", got)
 	}
 }
+
+// TestRecordCacheBoundsAndProjects: the cache keeps only the fields it is
+// told (with id and active), and past MaxRecords drops the models read
+// least recently, never the one just read.
+func TestRecordCacheBoundsAndProjects(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Open(t, store.SQLite)
+	c, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sizes := map[string]int{"res.partner": 3, "crm.lead": 2, "account.move": 4}
+	for model, n := range sizes {
+		var recs []store.OdooRecordParams
+		for id := 1; id <= n; id++ {
+			recs = append(recs, store.OdooRecordParams{OdooID: int64(id), Active: true,
+				Data: json.RawMessage(fmt.Sprintf(`{"id":%d,"active":true,"name":"R%d","state":"posted","note":"long text"}`, id, id))})
+		}
+		if err := s.OdooRecordUpsertMany(ctx, c.ID, model, recs); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: model, Status: store.OdooSyncOK, RecordCount: int64(n),
+			LastSyncedAt: time.Date(2026, 11, 27, 8, 0, 0, 0, time.UTC)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+	cache := analysis.NewRecordCacheWith(analysis.CacheOptions{
+		Fields:     map[string][]string{"res.partner": {"name"}, "account.move": {"state"}},
+		MaxRecords: 6,
+	})
+	analysis.SetCacheClock(cache, func() time.Time { return now })
+	src := cache.AnalysisSource(s, c.ID)
+	read := func(model string) []odoo.Record {
+		t.Helper()
+		now = now.Add(time.Minute)
+		recs, err := src.Records(ctx, model)
+		if err != nil || len(recs) != sizes[model] {
+			t.Fatalf("%s: %d records, %v", model, len(recs), err)
+		}
+		return recs
+	}
+	partners := read("res.partner")
+	if want := (odoo.Record{"id": json.Number("1"), "active": true, "name": "R1"}); !reflect.DeepEqual(partners[0], want) {
+		t.Fatalf("projected partner %v, want %v", partners[0], want)
+	}
+	// Source keeps every field, in a copy of its own.
+	if whole, err := cache.Source(s, c.ID).Records(ctx, "res.partner"); err != nil || len(whole[0]) != 5 {
+		t.Fatalf("Source: %v %v", whole, err)
+	}
+	if cache.Len() != 2 {
+		t.Fatalf("the cache holds %d models, want the partners twice", cache.Len())
+	}
+	cache = analysis.NewRecordCacheWith(analysis.CacheOptions{
+		Fields:     map[string][]string{"res.partner": {"name"}, "account.move": {"state"}},
+		MaxRecords: 6,
+	})
+	analysis.SetCacheClock(cache, func() time.Time { return now })
+	src = cache.AnalysisSource(s, c.ID)
+	read("res.partner")
+	if leads := read("crm.lead"); len(leads[0]) != 5 {
+		t.Fatalf("a model without a field list keeps every field: %v", leads[0])
+	}
+	if cache.Records() != 5 {
+		t.Fatalf("cache holds %d records, want 5", cache.Records())
+	}
+	read("account.move") // 9 records: res.partner, read first, goes
+	if cache.Len() != 2 || cache.Records() != 6 {
+		t.Fatalf("after the bound: %d models, %d records, want crm.lead and account.move (6)", cache.Len(), cache.Records())
+	}
+	read("res.partner") // read again: crm.lead goes, then account.move (3+4 > 6)
+	if cache.Len() != 1 || cache.Records() != 3 {
+		t.Fatalf("after reading res.partner again: %d models, %d records, want res.partner alone (3)", cache.Len(), cache.Records())
+	}
+}

@@ -92,6 +92,13 @@ func openStore(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*s
 // areaAnalyzers lists the business analyzers, one per area (package areas).
 func areaAnalyzers() []analysis.Analyzer { return areas.Analyzers() }
 
+// newRecordCache returns the cache of decoded records the analyses of this
+// process share: it keeps the fields the analyzers read, at most
+// jobs.record_cache_max records.
+func newRecordCache(cfg *config.Config) *analysis.RecordCache {
+	return analysis.NewRecordCacheWith(analysis.CacheOptions{Fields: areas.Fields(), MaxRecords: cfg.Jobs.RecordCacheMax})
+}
+
 // housekeeping removes expired sessions and old failed sign-ins.
 func (a *app) housekeeping(ctx context.Context) error {
 	now := a.now()
@@ -193,7 +200,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		return nil, err
 	}
 	creds := &credentials{}
-	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: analysis.NewRecordCache()}
+	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: newRecordCache(cfg)}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	conn, err := a.ensureConnection(ctx)
@@ -240,7 +247,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		Briefings:        a.deliverBriefingsOf,
 		Housekeeping:     a.housekeeping,
 		History: &history.Updater{Store: s, Now: a.now,
-			Source: func(id int64) analysis.Source { return a.records.Source(s, id) }},
+			Source: func(id int64) analysis.Source { return a.records.AnalysisSource(s, id) }},
 		Now: a.now,
 	})
 	if err != nil {

@@ -79,6 +79,7 @@ func commands() []command {
 		demoDataCommand(),
 		syncCommand(),
 		analyzeCommand(),
+		benchCommand(),
 		evalCommand(),
 		briefCommand(),
 		askCommand(),

@@ -210,16 +210,10 @@ Use --json for the full results. Connection flags override the configuration.`,
 				if err != nil {
 					return err
 				}
-				env := &analysis.Env{Source: analysis.StoreSource{Store: s, ConnectionID: conn.ID}, Today: odoo.DateOf(time.Now().UTC()), OdooURL: conn.OdooURL}
-				var results []*analysis.Result
-				for _, a := range areaAnalyzers() {
-					// As the analysis jobs do: nothing is shown from a
-					// model the sync left incomplete.
-					res, err := analysis.Run(ctx, a, env)
-					if err != nil {
-						return fmt.Errorf("%s analyzer: %w", a.Area(), err)
-					}
-					results = append(results, res)
+				cache := newRecordCache(cfg)
+				results, err := runAnalyses(ctx, cache.AnalysisSource(s, conn.ID), odoo.DateOf(time.Now().UTC()), conn.OdooURL)
+				if err != nil {
+					return err
 				}
 				if *asJSON {
 					enc := json.NewEncoder(e.stdout)

@@ -140,6 +140,7 @@ type JobsConfig struct {
 	MaxAttempts       int      `toml:"max_attempts" doc:"Attempts for one job run before it is given up."`
 	FailureAlertAfter int      `toml:"failure_alert_after" doc:"Consecutive failed runs of a monitoring job that raise a \"monitoring job failing\" alert."`
 	ReloadInterval    Duration `toml:"reload_interval" doc:"How often the monitoring_jobs table is re-read, so edits take effect without restart."`
+	RecordCacheMax    int      `toml:"record_cache_max" doc:"Synced records one process keeps decoded in memory for the analyses, across connections (about 1 KB each); past it the models read least recently are dropped and read again when next needed. 0 means no bound."`
 }
 
 // OdooConfig describes the Odoo connection created or updated at start.
@@ -172,6 +173,7 @@ func Default() Config {
 			MaxAttempts:       3,
 			FailureAlertAfter: 3,
 			ReloadInterval:    Duration(30 * time.Second),
+			RecordCacheMax:    2_000_000,
 		},
 		Odoo:     OdooConfig{Name: "default", Protocol: "auto"},
 		LLM:      LLMConfig{Provider: "none", Timeout: Duration(60 * time.Second)},
@@ -256,6 +258,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		return keyError("log.format", c.Log.Format, "want text or json")
+	}
+	if c.Jobs.RecordCacheMax < 0 {
+		return keyError("jobs.record_cache_max", fmt.Sprint(c.Jobs.RecordCacheMax), "want 0 (no bound) or more")
 	}
 	if c.Jobs.Workers < 1 || c.Jobs.Workers > 1000 {
 		return keyError("jobs.workers", fmt.Sprint(c.Jobs.Workers), "want 1 to 1000")

@@ -40,7 +40,7 @@ func JobAnalyzer(s *store.Store, a analysis.Analyzer, now func() time.Time, cach
 			}
 			var src analysis.Source = analysis.StoreSource{Store: s, ConnectionID: conn.ID}
 			if cache != nil {
-				src = cache.Source(s, conn.ID)
+				src = cache.AnalysisSource(s, conn.ID)
 			}
 			env := &analysis.Env{
 				Source:     src,

@@ -355,7 +355,7 @@ func (s *Service) Preview(ctx context.Context, connectionID int64, key string, v
 	}
 	var src analysis.Source = analysis.StoreSource{Store: s.Store, ConnectionID: connectionID}
 	if s.Cache != nil {
-		src = s.Cache.Source(s.Store, connectionID)
+		src = s.Cache.AnalysisSource(s.Store, connectionID)
 	}
 	a := analyzerOf(t.Area())
 	run := func(th map[string]float64) (*analysis.Result, error) {

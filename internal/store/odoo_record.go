@@ -256,6 +256,16 @@ func scanOdooRecord(row interface{ Scan(...any) error }) (*OdooRecord, error) {
 	return &r, nil
 }
 
+func scanOdooRecordData(row interface{ Scan(...any) error }, connectionID int64, model string) (*OdooRecord, error) {
+	r := OdooRecord{ConnectionID: connectionID, Model: model}
+	var data []byte
+	if err := row.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
+		return nil, err
+	}
+	r.SyncedAt, r.Data = r.SyncedAt.UTC(), json.RawMessage(data)
+	return &r, nil
+}
+
 // OdooRecordGet returns one stored record, or ErrNotFound.
 func (s *Store) OdooRecordGet(ctx context.Context, connectionID int64, model string, odooID int64) (*OdooRecord, error) {
 	r, err := scanOdooRecord(s.q.QueryRowContext(ctx, `SELECT `+odooRecordColumns+` FROM odoo_records
@@ -284,6 +294,10 @@ type OdooRecordListParams struct {
 	// PageSize is the number of rows read per query. Defaults to
 	// OdooRecordListPageDefault.
 	PageSize int
+	// DataOnly reads only each record's id, Data and SyncedAt (the other
+	// fields are left zero but ConnectionID and Model), which is what
+	// decoding a model needs and a third cheaper to read.
+	DataOnly bool
 }
 
 // OdooRecordList yields the stored records of a model in increasing id
@@ -314,7 +328,11 @@ func (s *Store) OdooRecordList(ctx context.Context, p OdooRecordListParams) iter
 }
 
 func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, after int64, limit int) ([]*OdooRecord, error) {
-	rows, err := s.q.QueryContext(ctx, `SELECT `+odooRecordColumns+` FROM odoo_records
+	cols := odooRecordColumns
+	if p.DataOnly {
+		cols = `odoo_id, data, synced_at`
+	}
+	rows, err := s.q.QueryContext(ctx, `SELECT `+cols+` FROM odoo_records
 		WHERE connection_id = $1 AND model = $2 AND odoo_id > $3 AND (active = TRUE OR $4 = FALSE) AND synced_at >= $5
 		ORDER BY odoo_id LIMIT $6`, p.ConnectionID, p.Model, after, p.ActiveOnly, timestamp(p.SyncedSince), limit)
 	if err != nil {
@@ -323,7 +341,15 @@ func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, afte
 	defer rows.Close()
 	out := make([]*OdooRecord, 0, limit)
 	for rows.Next() {
-		r, err := scanOdooRecord(rows)
+		var (
+			r   *OdooRecord
+			err error
+		)
+		if p.DataOnly {
+			r, err = scanOdooRecordData(rows, p.ConnectionID, p.Model)
+		} else {
+			r, err = scanOdooRecord(rows)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("store: list odoo records %s: %w", p.Model, err)
 		}

@@ -96,6 +96,29 @@ func TestOdooRecordUpsertAndList(t *testing.T) {
 			}
 		}
 
+		// DataOnly gives the same ids, data and sync times, in the same order.
+		full := map[int64]*store.OdooRecord{}
+		for r, err := range s.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: c.ID, Model: "res.partner"}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			full[r.OdooID] = r
+		}
+		var lean int
+		for r, err := range s.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: c.ID, Model: "res.partner", DataOnly: true, PageSize: 300}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			f := full[r.OdooID]
+			if f == nil || string(f.Data) != string(r.Data) || !f.SyncedAt.Equal(r.SyncedAt) || r.Model != "res.partner" || r.ConnectionID != c.ID {
+				t.Fatalf("DataOnly record %d = %+v, want the data and sync time of %+v", r.OdooID, r, f)
+			}
+			lean++
+		}
+		if lean != len(full) {
+			t.Fatalf("DataOnly listed %d records, want %d", lean, len(full))
+		}
+
 		bad := []store.OdooRecordParams{{OdooID: 5, Data: json.RawMessage(`{`)}}
 		if err := s.OdooRecordUpsertMany(ctx, c.ID, "res.partner", bad); err == nil {
 			t.Fatal("invalid JSON must fail")
