@@ -7,8 +7,8 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
-	"strings"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
