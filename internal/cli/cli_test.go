@@ -176,6 +176,32 @@ func TestDemoServesAndStops(t *testing.T) {
 			t.Errorf("GET %s: %d", p, resp.StatusCode)
 		}
 	}
+	// The chat is wired: without a model (the demo's default) a known
+	// question is answered by the tools and its counter is on /metrics.
+	resp, err = client.Post(url+"/api/v1/ask", "application/json", strings.NewReader(`{"question": "How much cash do we have?"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var answer struct {
+		Message struct {
+			Text string `json:"text"`
+		} `json:"message"`
+	}
+	json.NewDecoder(resp.Body).Decode(&answer)
+	resp.Body.Close()
+	// The analyses may not have run yet: the answer says so, in words.
+	if resp.StatusCode != 200 || !strings.Contains(answer.Message.Text, "Cash") {
+		t.Errorf("ask without a model: %d %+v", resp.StatusCode, answer)
+	}
+	resp, err = http.Get(url + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	metrics, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(string(metrics), "aicoo_ask_ungrounded_total 0") {
+		t.Errorf("/metrics lacks aicoo_ask_ungrounded_total")
+	}
 	// Test sends through the app's channels: in-app to the admin, and a
 	// post in the simulated Odoo's "general" Discuss channel the demo
 	// configures.
