@@ -332,11 +332,82 @@ func (e *Engine) SilenceCreate(ctx context.Context, p store.SilenceParams) (*sto
 }
 
 // EscalationPolicyCreate validates and stores an escalation policy.
-func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams) (*store.EscalationPolicy, error) {
+// Audit actions of escalation policy changes.
+const (
+	AuditPolicyCreated = "escalation_policy.created"
+	AuditPolicyUpdated = "escalation_policy.updated"
+	AuditPolicyDeleted = "escalation_policy.deleted"
+)
+
+func auditPolicy(ctx context.Context, tx *store.Store, by Actor, action string, p *store.EscalationPolicy) error {
+	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: p.ConnectionID, Actor: by.label(), Action: action,
+		Subject: fmt.Sprintf("escalation_policy:%d", p.ID)}, map[string]any{"name": p.Name, "levels": p.Levels, "repeat": p.Repeat})
+	return err
+}
+
+// EscalationPolicyCreate checks and stores an escalation policy, audited
+// as by's.
+func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by Actor) (*store.EscalationPolicy, error) {
 	if err := e.checkPolicy(ctx, p); err != nil {
 		return nil, err
 	}
-	return e.s.EscalationPolicyCreate(ctx, p)
+	var out *store.EscalationPolicy
+	err := e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.EscalationPolicyCreate(ctx, p); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyCreated, out)
+	})
+	return out, err
+}
+
+// policy returns a policy of the connection.
+func (e *Engine) policy(ctx context.Context, connectionID, id int64) (*store.EscalationPolicy, error) {
+	p, err := e.s.EscalationPolicyByID(ctx, id)
+	if err != nil {
+		return nil, fmt.Errorf("alerts: %w", err)
+	}
+	if p.ConnectionID != connectionID {
+		return nil, fmt.Errorf("alerts: escalation policy %d: %w", id, store.ErrNotFound)
+	}
+	return p, nil
+}
+
+// EscalationPolicyUpdate checks and replaces a policy, audited as by's.
+// Alerts already escalating under it take its new levels at their next
+// step.
+func (e *Engine) EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by Actor) (*store.EscalationPolicy, error) {
+	if _, err := e.policy(ctx, p.ConnectionID, id); err != nil {
+		return nil, err
+	}
+	if err := e.checkPolicy(ctx, p); err != nil {
+		return nil, err
+	}
+	var out *store.EscalationPolicy
+	err := e.s.InTx(ctx, func(tx *store.Store) error {
+		var err error
+		if out, err = tx.EscalationPolicyUpdate(ctx, id, p); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyUpdated, out)
+	})
+	return out, err
+}
+
+// EscalationPolicyDelete deletes a policy, audited as by's: the rules and
+// alerts that used it stop escalating.
+func (e *Engine) EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by Actor) error {
+	p, err := e.policy(ctx, connectionID, id)
+	if err != nil {
+		return err
+	}
+	return e.s.InTx(ctx, func(tx *store.Store) error {
+		if err := tx.EscalationPolicyDelete(ctx, id); err != nil {
+			return err
+		}
+		return auditPolicy(ctx, tx, by, AuditPolicyDeleted, p)
+	})
 }
 
 func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams) error {
@@ -355,8 +426,13 @@ func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams
 		return err
 	}
 	for i, l := range p.Levels {
-		if len(l.UserIDs) == 0 {
-			errs = append(errs, fmt.Errorf("level %d names nobody", i+1))
+		if len(l.UserIDs) == 0 && len(l.Roles) == 0 {
+			errs = append(errs, fmt.Errorf("level %d names nobody: choose people or roles", i+1))
+		}
+		for _, r := range l.Roles {
+			if !store.ValidRole(r) {
+				errs = append(errs, fmt.Errorf("level %d: %q is not a role", i+1, r))
+			}
 		}
 		for _, id := range l.UserIDs {
 			if !slices.ContainsFunc(users, func(u *store.User) bool { return u.ID == id }) {

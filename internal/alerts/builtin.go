@@ -31,11 +31,11 @@ func BuiltinRules() []Builtin {
 	return []Builtin{
 		insightRule("low_cash_runway", "Cash runway", "Cash covers fewer days of outflows than the threshold: high under 60 days, critical under 30.",
 			`runway_days < threshold`, `runway_days < 30 ? "critical" : "high"`, 60, true),
-		insightRule("overdue_invoice", "Receivables 60+ days past due", "A customer invoice is 60 days or more past due with at least the threshold unpaid (high from 90 days).",
+		insightRule("overdue_invoice", "Receivables 60+ days past due", "A customer invoice is 60 days or more past due with at least the threshold unpaid (high from 90 days, critical from 90 days with 10,000 or more unpaid: finance.overdue_critical_amount).",
 			`days_overdue >= 60 && amount_residual_signed >= threshold`, PriorityInsight, 0, true),
 		insightRule("stalled_deal", "Stalled deal", "An open deal idle far longer than deals usually stay in its stage, worth at least the threshold (high from the analyzer's high-value limit).",
 			`expected_revenue >= threshold`, PriorityInsight, 0, true),
-		insightRule("stockout_risk", "Stock-out within lead time", "A product runs out before a replenishment ordered today can arrive.",
+		insightRule("stockout_risk", "Stock-out within lead time", "A product runs out before a replenishment ordered today can arrive; graded by the sales at risk (open order lines plus sales over the lead time): critical when it runs out within half the lead time with 10,000 or more at risk, high from 1,000, medium below (operations.stockout_* thresholds).",
 			notLow, PriorityInsight, 0, true),
 		insightRule("supplier_late", "Late supplier", "A vendor's on-time rate fell significantly.", notLow, PriorityInsight, 0, true),
 		insightRule("duplicate_expense", "Duplicate expense", "Expenses with close amounts, dates and descriptions may be claimed twice.",

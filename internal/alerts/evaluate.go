@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -53,6 +54,9 @@ type Engine struct {
 	baseURL  string
 	metrics  *Metrics
 	cat      *analysis.Catalogue
+	// access says which roles see an alert's area: nobody is notified of
+	// an alert their role does not see on the dashboard.
+	access *access.Table
 }
 
 // New returns an engine over the store.
@@ -62,6 +66,7 @@ func New(s *store.Store, cfg Config) *Engine {
 	if e.cat == nil {
 		e.cat = catalogue
 	}
+	e.access = access.New(e.cat)
 	if e.now == nil {
 		e.now = time.Now
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,6 +102,8 @@ type tickState struct {
 	rules    map[int64]*store.AlertRule
 	policies map[int64]*store.EscalationPolicy
 	users    []*store.User
+	// prefs are the users' notification preferences, by user id.
+	prefs    map[int64]store.NotifyPrefs
 	silences []*compiledSilence
 	open     []*store.AlertDetail
 }
@@ -167,6 +170,9 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 		if !u.Disabled {
 			st.users = append(st.users, u)
 		}
+	}
+	if st.prefs, err = tx.NotifyPrefsList(ctx, connectionID); err != nil {
+		return nil, err
 	}
 	sils, err := tx.SilenceList(ctx, connectionID, now)
 	if err != nil {
@@ -423,7 +429,7 @@ func (e *Engine) recipients(st *tickState, rule *store.AlertRule, policyID int64
 		if len(l.Channels) > 0 {
 			channels = l.Channels
 		}
-		return l.UserIDs, channels
+		return levelUsers(st, l), channels
 	}
 	var ids []int64
 	for _, u := range st.users {
@@ -436,17 +442,31 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	kind, msgKey string, alerts []*store.AlertDetail, tr *TickResult) error {
 	top := alerts[0] // most urgent first (AlertDetailList order)
 	users, channels := e.recipients(st, rule, top.EscalationPolicyID)
+	users = e.mayseeUsers(st, users, top.Type)
 	critical := top.Priority == store.PriorityCritical
 	n := e.message(connectionID, msgKey, kind, alerts)
 	day := st.now.Format(time.DateOnly)
 	for _, u := range users {
+		prefs := st.prefs[u]
+		if len(prefs.Areas) > 0 && e.cat.IsArea(top.Type) && !slices.Contains(prefs.Areas, top.Type) {
+			continue // the person follows other areas
+		}
 		count, err := tx.AlertNotifyCount(ctx, u, day)
 		if err != nil {
 			return err
 		}
 		held := e.cap > 0 && count >= e.cap && !critical
+		// The person's own hold: a daily digest, or quiet hours (which a
+		// critical alert breaks if they chose so).
+		ownHold := !critical && prefs.Digest ||
+			prefs.Quiet(st.now, st.location(u)) && !(critical && prefs.CriticalBreaksQuiet)
 		for _, ch := range channels {
-			if held {
+			kind, _, _ := strings.Cut(ch, ":")
+			if !prefs.Takes(kind, top.Priority) {
+				continue
+			}
+			inApp := kind == "in_app" || kind == "inapp"
+			if held || ownHold && !inApp {
 				for _, a := range alerts {
 					if err := tx.AlertDigestAdd(ctx, connectionID, store.AlertDigestItem{UserID: u, Day: day, AlertID: a.ID, Channel: ch}); err != nil {
 						return err
@@ -562,7 +582,8 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 		n := e.message(connectionID, fmt.Sprintf("alerts:escalation:%d:%d:%d", a.ID, round, level), KindEscalation, []*store.AlertDetail{a})
 		day := st.now.Format(time.DateOnly)
-		for _, u := range l.UserIDs {
+		who := e.mayseeUsers(st, levelUsers(st, l), a.Type)
+		for _, u := range who {
 			for _, ch := range channels {
 				n.Channel, n.UserID = ch, u
 				if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
@@ -580,11 +601,53 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		}
 		if _, err := tx.AlertEventAppend(ctx, store.AlertEventParams{ConnectionID: connectionID, AlertID: a.ID, At: st.now,
 			Action: store.AlertEventEscalated, Note: fmt.Sprintf("policy %q level %d (round %d): %d user(s) on %s",
-				p.Name, level+1, round+1, len(l.UserIDs), strings.Join(channels, ", "))}); err != nil {
+				p.Name, level+1, round+1, len(who), strings.Join(channels, ", "))}); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// mayseeUsers keeps the users whose role sees the alerts of area (an alert type
+// outside the catalogue's areas, like a failing job, is seen by everyone
+// who can view). A disabled or unknown user is dropped.
+func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
+	role := map[int64]string{}
+	for _, u := range st.users {
+		role[u.ID] = u.Role
+	}
+	out := ids[:0:0]
+	for _, id := range ids {
+		if r, ok := role[id]; ok && e.access.CanSeeArea(r, area) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// location is the time zone of user id (UTC when unknown or invalid).
+func (st *tickState) location(id int64) *time.Location {
+	for _, u := range st.users {
+		if u.ID == id && u.Timezone != "" {
+			if loc, err := time.LoadLocation(u.Timezone); err == nil {
+				return loc
+			}
+		}
+	}
+	return time.UTC
+}
+
+// levelUsers are the people a level notifies: its users and the enabled
+// users of its roles, each once, in id order.
+func levelUsers(st *tickState, l store.EscalationLevel) []int64 {
+	ids := slices.Clone(l.UserIDs)
+	for _, u := range st.users {
+		if slices.Contains(l.Roles, u.Role) {
+			ids = append(ids, u.ID)
+		}
+	}
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }
 
 // sendDigests sends, per user and past day, the alerts the cap held back.
@@ -608,6 +671,9 @@ func (e *Engine) sendDigests(ctx context.Context, tx *store.Store, connectionID 
 		byUser[k][it.Channel] = append(byUser[k][it.Channel], it.AlertID)
 	}
 	for _, k := range order {
+		if st.prefs[k.user].Quiet(st.now, st.location(k.user)) {
+			continue // sent when the person's quiet hours end
+		}
 		for _, ch := range sortedKeys(byUser[k]) {
 			var alerts []*store.AlertDetail
 			for _, id := range byUser[k][ch] {

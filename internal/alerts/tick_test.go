@@ -2,6 +2,8 @@ package alerts_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -139,13 +141,18 @@ func TestTickEscalationAndAckTimeout(t *testing.T) {
 		pol, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "cash", Repeat: 1,
 			Levels: []store.EscalationLevel{
 				{UserIDs: []int64{b.ann}, Channels: []string{"email"}, Timeout: store.JSONDuration(15 * time.Minute)},
-				{UserIDs: []int64{b.bob}, Channels: []string{"sms"}, Timeout: store.JSONDuration(15 * time.Minute)}}})
+				// Level 2 names a role: bob is the CEO.
+				{Roles: []string{store.RoleCEO}, Channels: []string{"sms"}, Timeout: store.JSONDuration(15 * time.Minute)}}}, alerts.Actor{Username: "olga"})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "bad",
-			Levels: []store.EscalationLevel{{UserIDs: []int64{999}, Timeout: store.JSONDuration(time.Second)}}}); err == nil {
+			Levels: []store.EscalationLevel{{UserIDs: []int64{999}, Timeout: store.JSONDuration(time.Second)}}}, alerts.Actor{Username: "olga"}); err == nil {
 			t.Fatal("a bad policy must be rejected")
+		}
+		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "no role",
+			Levels: []store.EscalationLevel{{Roles: []string{"pilot"}, Timeout: store.JSONDuration(time.Hour)}}}, alerts.Actor{}); err == nil {
+			t.Fatal("a level naming an unknown role must be rejected")
 		}
 		rules, _ := b.e.RuleList(ctx, b.conn)
 		for _, r := range rules {
@@ -244,6 +251,108 @@ func TestTickDailyCapAndDigest(t *testing.T) {
 		}
 		if digests != 2 {
 			t.Fatalf("digests: %d", digests)
+		}
+	})
+}
+
+// TestTickNotifiesOnlyRolesThatSeeTheArea: an org-wide finance alert
+// reaches the CFO and the CEO but not a sales user, whose role does not
+// see finance on the dashboard; a sales alert reaches all three.
+func TestTickNotifiesOnlyRolesThatSeeTheArea(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		sam, err := b.s.UserCreate(ctx, store.UserCreateParams{ConnectionID: b.conn, Username: "sam", Role: store.RoleSales})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical")}}); err != nil {
+			t.Fatal(err)
+		}
+		stalled := analysis.Insight{Kind: "stalled_deal", Priority: "high", Subject: "crm.lead:7", Title: "Deal stalled", Facts: map[string]float64{"days_in_stage": 40, "expected_revenue": 50000}}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "sales", Insights: []analysis.Insight{stalled}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := map[string]map[int64]bool{}
+		for _, n := range b.out.take() {
+			kind := "finance"
+			if strings.Contains(n.Subject, "Deal stalled") || strings.Contains(n.Body, "Deal stalled") {
+				kind = "sales"
+			}
+			if got[kind] == nil {
+				got[kind] = map[int64]bool{}
+			}
+			got[kind][n.UserID] = true
+		}
+		if !got["finance"][b.ann] || !got["finance"][b.bob] || got["finance"][sam.ID] {
+			t.Errorf("finance alert reached %v; want ann and bob, not sam", got["finance"])
+		}
+		if !got["sales"][sam.ID] {
+			t.Errorf("sales alert reached %v; want sam too", got["sales"])
+		}
+	})
+}
+
+// TestTickFollowsPersonalPreferences: quiet hours hold email for the
+// morning digest unless the alert is critical and the person lets critical
+// ones through; a digest reader gets critical alerts at once; in-app is
+// always delivered; a channel the person dropped is not used.
+func TestTickFollowsPersonalPreferences(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		rules, _ := b.e.RuleList(ctx, b.conn)
+		for _, r := range rules {
+			if r.Builtin == "low_cash_runway" || r.Builtin == "overdue_invoice" {
+				sp := alerts.SpecOf(r)
+				sp.Channels = []string{"in_app", "email", "sms"}
+				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp, alerts.Actor{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		// ann: email and in-app only, quiet 22:00-07:00 UTC, critical breaks through; bob: a daily digest.
+		if err := b.s.NotifyPrefsPut(ctx, b.conn, b.ann, store.NotifyPrefs{Channels: []string{"email"}, QuietStart: "22:00", QuietEnd: "07:00", CriticalBreaksQuiet: true}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.s.NotifyPrefsPut(ctx, b.conn, b.bob, store.NotifyPrefs{Digest: true}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(14 * time.Hour) // 23:00 UTC
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical"), overdue("9", 95, 5000, "high")}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		sent := map[string]bool{}
+		for _, n := range b.out.take() {
+			sent[fmt.Sprintf("%d %s %s", n.UserID, n.Channel, n.Priority)] = true
+		}
+		for _, tc := range []struct {
+			user    int64
+			channel string
+			prio    string
+			want    bool
+		}{
+			{b.ann, "email", "critical", true}, // breaks the quiet hours
+			{b.ann, "sms", "critical", false},  // not one of ann's channels
+			{b.ann, "in_app", "high", true},    // in-app always
+			{b.ann, "email", "high", false},    // held: quiet hours
+			{b.bob, "sms", "critical", true},   // critical skips the digest
+			{b.bob, "email", "high", false},    // held for the digest
+			{b.bob, "in_app", "high", true},
+		} {
+			if got := sent[fmt.Sprintf("%d %s %s", tc.user, tc.channel, tc.prio)]; got != tc.want {
+				t.Errorf("user %d %s %s: sent %v, want %v (sent: %v)", tc.user, tc.channel, tc.prio, got, tc.want, sent)
+			}
+		}
+		// The next day, once ann's quiet hours are over, the held ones go out as digests.
+		b.clk.Add(9 * time.Hour) // 08:00 UTC
+		tr := tick(t, b)
+		if tr.Digests == 0 {
+			t.Fatalf("no digest after the quiet hours: %+v", tr)
 		}
 	})
 }

@@ -13,7 +13,7 @@ import (
 // Reply is a direct answer to a question of a known pattern, computed by
 // the tools without a language model.
 type Reply struct {
-	// Pattern names the question pattern: "overdue", "cash",
+	// Pattern names the question pattern: "overdue", "overdue_total", "cash",
 	// "top_customers", "open_alerts" or "approvals".
 	Pattern string `json:"pattern"`
 	// Text is the answer in words.
@@ -41,6 +41,7 @@ var patterns = []pattern{
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|which)(?:'s| is| are)?\s+)?(?:(?:the|all)\s+)?(?:is\s+)?(?:overdue|late|unpaid)(?:\s+invoices?)?\s+(?:from|for|of|by|at|with)\s+(.+?)$`), overdueReply},
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|which)\s+)?invoices?\s+(?:of|from|for)\s+(.+?)\s+(?:are|is)\s+(?:overdue|late|unpaid)$`), overdueReply},
 	{"overdue", regexp.MustCompile(`(?i)^(?:(?:what|how much)\s+)?(?:does|do|is)\s+(.+?)\s+(?:owe|owe us|overdue|late)$`), overdueReply},
+	{"overdue_total", regexp.MustCompile(`(?i)^(?:(?:what|how much)(?:'s| is)?\s+)?(?:(?:the|our|all|total)\s+)*(?:overdue|late)(?:\s+(?:invoices|receivables|amount|payments))?(?:\s+in total)?$`), overdueTotalReply},
 	{"cash", regexp.MustCompile(`(?i)^(?:(?:what(?:'s| is)|how much)\s+)?(?:is\s+)?(?:our\s+|the\s+)?(?:cash|cash position|bank balance|money in the bank)(?:\s+do we have)?(?:\s+now|\s+today)?$`), cashReply},
 	{"top_customers", regexp.MustCompile(`(?i)^(?:(?:show|list|who are|what are)\s+)?(?:(?:the|our)\s+)?(?:top|best|biggest|largest)\s+(\d+\s+)?customers(?:\s+by\s+(?:revenue|sales|turnover))?(?:\s+(this|last)\s+(year|quarter|month))?$`), topCustomersReply},
 	{"open_alerts", regexp.MustCompile(`(?i)^(?:(?:show|list|what are)\s+)?(?:(?:the|my|our)\s+)?(?:open\s+)?alerts(?:\s+(?:are\s+)?open)?$`), alertsReply},
@@ -223,7 +224,7 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 		"model": "account.move",
 		"domain": []any{[]any{"move_type", "in", []string{"out_invoice", "out_refund"}}, []any{"state", "=", "posted"},
 			[]any{"invoice_date", ">=", from.Format(time.DateOnly)}, []any{"invoice_date", "<=", to.Format(time.DateOnly)}},
-		"group_by": []string{"commercial_partner_id"},
+		"group_by": []string{"commercial_partner_id", "company_currency_id"},
 		"measures": []string{"amount_untaxed_signed:sum", "count"},
 		"order":    "amount_untaxed_signed:sum desc",
 		"limit":    n,
@@ -233,7 +234,7 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 	}
 	res := out.Data.(*aggregateResult)
 	var b strings.Builder
-	fmt.Fprintf(&b, "Top %d customers by revenue %s %s (posted invoices less credit notes, untaxed, in the company currency, %s to %s):",
+	fmt.Fprintf(&b, "Top %d customers by revenue %s %s (posted invoices less credit notes, untaxed, %s to %s):",
 		n, which, unit, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	if len(res.Groups) == 0 {
 		b.WriteString("\nno posted customer invoice in that period.")
@@ -246,7 +247,11 @@ func topCustomersReply(ctx context.Context, reg *Registry, c Caller, m []string,
 				r.Sources = append(r.Sources, Source{Label: "Customer " + name, Model: "res.partner", ID: id})
 			}
 		}
-		fmt.Fprintf(&b, "\n%d. %s: %s (%v invoices)", i+1, name, money(num(g["amount_untaxed_signed:sum"]), ""), g["count"])
+		cur := ""
+		if cc, ok := g["company_currency_id"].(map[string]any); ok {
+			cur, _ = cc["name"].(string)
+		}
+		fmt.Fprintf(&b, "\n%d. %s: %s (%v invoices)", i+1, name, money(num(g["amount_untaxed_signed:sum"]), cur), g["count"])
 	}
 	r.Text = b.String()
 	return r, nil
@@ -269,5 +274,18 @@ func approvalsReply(ctx context.Context, reg *Registry, c Caller, _ []string, _ 
 		return nil, err
 	}
 	r.Text = out.Text
+	return r, nil
+}
+
+func overdueTotalReply(ctx context.Context, reg *Registry, c Caller, _ []string, _ time.Time) (*Reply, error) {
+	r := &Reply{}
+	out, err := r.call(ctx, reg, c, "metric", map[string]any{"name": "finance.ar.overdue"})
+	if err != nil {
+		return nil, err
+	}
+	r.Text = out.Text
+	if top, err := r.call(ctx, reg, c, "explain_metric", map[string]any{"name": "finance.ar.top_overdue"}); err == nil {
+		r.Text += " " + top.Text
+	}
 	return r, nil
 }

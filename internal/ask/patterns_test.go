@@ -12,8 +12,8 @@ import (
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// stripAccents is a test-side spelling of a name without its first
-// accented letter or with a typo, as people type them.
+// typo spells a name in lower case with two letters swapped, as people
+// type them.
 func typo(name string) string {
 	r := []rune(strings.ToLower(name))
 	i := len(r) / 2
@@ -140,6 +140,8 @@ func TestAnswerPatterns(t *testing.T) {
 		{"cash", store.RoleCFO, "cash", money(cash.Value)},
 		{"What is our cash position?", store.RoleCEO, "cash", money(cash.Value)},
 		{"open alerts", store.RoleOps, "open_alerts", "open alerts"},
+		{"What is overdue?", store.RoleCFO, "overdue_total", money(latestMetric(t, d, "finance", "finance.ar.overdue").Value)},
+		{"total overdue receivables", store.RoleCEO, "overdue_total", "Computed from"},
 		{"What needs approval?", store.RoleCFO, "approvals", "Send a payment reminder for INV/TEST"},
 		{"pending approvals", store.RoleCEO, "approvals", "pending actions"},
 	}

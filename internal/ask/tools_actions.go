@@ -30,7 +30,7 @@ func (t *tools) actionTools() []Tool {
 			"approval (or is blocked by the policy). Say to the user what was proposed and which roles must approve it. Only propose what the user asked for.",
 		Schema: schema(map[string]any{
 			"type": enumProp("The action type.", proposable...),
-			"target": schema0(map[string]any{
+			"target": schema0("The Odoo record the action is about.", map[string]any{
 				"model": prop("string", "Model of the record acted on, e.g. account.move, crm.lead, sale.order, project.project."),
 				"id":    map[string]any{"type": "integer", "description": "Id of the record.", "minimum": 1},
 			}, "model", "id"),
@@ -54,8 +54,8 @@ func (t *tools) actionTools() []Tool {
 }
 
 // schema0 is a nested object schema (as a value, not raw JSON).
-func schema0(props map[string]any, required ...string) map[string]any {
-	return map[string]any{"type": "object", "properties": props, "required": required, "additionalProperties": false}
+func schema0(desc string, props map[string]any, required ...string) map[string]any {
+	return map[string]any{"type": "object", "description": desc, "properties": props, "required": required, "additionalProperties": false}
 }
 
 type proposeInput struct {

@@ -376,6 +376,9 @@ func (t *tools) explainMetric(ctx context.Context, c Caller, in json.RawMessage)
 		out.Sources = append(out.Sources, Source{Label: info.Label, Path: metricPath(area, k)})
 		for _, ref := range m.Refs {
 			pt.Total += len(ref.IDs)
+			if !r.visible(ref.Model) {
+				continue // counted, not listed: records of an area the role does not see
+			}
 			for _, id := range ref.IDs {
 				if len(pt.Records) == explainMax {
 					break

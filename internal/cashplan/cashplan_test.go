@@ -4,11 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
+	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
@@ -173,5 +177,35 @@ func TestScenarios(t *testing.T) {
 	}
 	if list, _ := svc.Scenarios(ctx, conn); len(list) != 0 {
 		t.Errorf("left after delete: %v", list)
+	}
+}
+
+func TestTool(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, conn, _ := synced(t)
+	svc := cashplan.New(s, func() time.Time { return today })
+	reg := ask.NewRegistry(access.New(areas.Catalogue()))
+	if err := reg.Add(cashplan.Tool(svc)); err != nil {
+		t.Fatal(err)
+	}
+	cfo := ask.Caller{Role: store.RoleCFO, ConnectionID: conn}
+	out, err := reg.Call(ctx, cfo, "cash_forecast", json.RawMessage(`{"scenario": {"min_cash": 10000000, "changes": [{"kind": "hire", "amount": 8000, "date": "2025-07-01"}, {"kind": "customer_never", "partner_id": 999999}]}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.Text, "Cash ") || !strings.Contains(out.Text, "under 10,000,000") || len(out.Sources) != 1 {
+		t.Errorf("text %q", out.Text)
+	}
+	b, _ := json.Marshal(out.Data)
+	if !strings.Contains(string(b), `"changes_matching_nothing":[2]`) || !strings.Contains(string(b), `"first_week_under_min_cash":1`) {
+		t.Errorf("data %s", b)
+	}
+	if _, err := reg.Call(ctx, ask.Caller{Role: store.RoleSales, ConnectionID: conn}, "cash_forecast", nil); err == nil {
+		t.Error("sales reads the cash forecast")
+	}
+	var in *ask.InputError
+	if _, err := reg.Call(ctx, cfo, "cash_forecast", json.RawMessage(`{"scenario": {"changes": [{"kind": "hire"}]}}`)); !errors.As(err, &in) {
+		t.Errorf("a hire without cost: %v", err)
 	}
 }

@@ -33,7 +33,6 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoosync"
 	"github.com/aicoo/aicoo/internal/pipeline"
-	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -47,7 +46,9 @@ type app struct {
 	engine  *jobs.Engine
 	creds   *credentials
 	// records shares decoded synced records between the analyses.
-	records   *analysis.RecordCache
+	records *analysis.RecordCache
+	// askReg is the tools the chat and MCP clients answer with.
+	askReg    *ask.Registry
 	actions   *actions.Service
 	deliverer *notify.Worker
 	// channels are the delivery channels of this process (channelTester).
@@ -125,7 +126,13 @@ func (a *app) startServices(logger *slog.Logger) error {
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}
-	a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger)
+	if a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger); err != nil {
+		return err
+	}
+	if a.askReg, err = a.newAskRegistry(areas.Catalogue()); err != nil {
+		return err
+	}
+	a.chat, err = newChat(a.cfg, a.store, a.llm, a.askReg, logger, a.metrics)
 	return err
 }
 
@@ -393,24 +400,32 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 
 // newAskRegistry builds the ask tool registry of the app: the chat and the
 // MCP endpoint answer with it. Proposals go through the app's actions
-// service, briefings through its generator; with a search service the
-// registry also finds records by name (the search tool).
-func (a *app) newAskRegistry(cat *analysis.Catalogue, searcher *search.Service) (*ask.Registry, error) {
-	var (
-		prop ask.Proposer
-		br   ask.Briefer
-	)
-	if a.actions != nil {
-		prop = a.actions
+// service, briefings through its generator; extra are the tools of the
+// services the dashboard shares (the search, the cash forecast).
+func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.Registry, error) {
+	var br ask.Briefer
+	// The briefing tool writes from the template: a question must not
+	// spend a model call on a briefing (the chat's own call reads it).
+	if g, err := newBriefer(a.cfg, a.store, nil, slog.New(slog.DiscardHandler)); err == nil {
+		br = g
 	}
-	if a.briefer != nil {
-		br = a.briefer
+	reg, err := ask.NewTools(ask.Deps{Store: a.store, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: lazyProposer{a}, Briefings: br,
+		Cache: a.records})
+	if err != nil {
+		return nil, err
 	}
-	reg, err := askTools(a.store, cat, prop, br)
-	if err != nil || searcher == nil {
-		return reg, err
+	return reg, reg.Add(extra...)
+}
+
+// lazyProposer lets the registry be built before the actions service it
+// proposes through.
+type lazyProposer struct{ a *app }
+
+func (l lazyProposer) Propose(ctx context.Context, connectionID int64, p actions.Proposal) (*store.Action, bool, error) {
+	if l.a.actions == nil {
+		return nil, false, errors.New("proposing actions is not available in this process")
 	}
-	return reg, reg.Add(search.Tool(searcher))
+	return l.a.actions.Propose(ctx, connectionID, p)
 }
 
 // askTools is the one place the tools of the ask registry are chosen,

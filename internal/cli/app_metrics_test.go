@@ -50,7 +50,7 @@ func TestAppRegistersAlertMetrics(t *testing.T) {
 		have[mf.GetName()] = true
 	}
 	for _, name := range []string{"aicoo_alerts", "aicoo_alert_metrics_up", "aicoo_alert_time_to_acknowledge_seconds",
-		"aicoo_notifications_unsent", "aicoo_notification_metrics_up"} {
+		"aicoo_notifications_unsent", "aicoo_notification_metrics_up", "aicoo_ask_ungrounded_total"} {
 		if !have[name] {
 			t.Errorf("/metrics lacks %s", name)
 		}

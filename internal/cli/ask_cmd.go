@@ -18,6 +18,7 @@ import (
 // askPatterns are the questions answered without a model, as the help and
 // the refusal list them.
 const askPatterns = `  What is overdue from <customer>?   (or: overdue invoices of <customer>)
+  What is overdue?   (the total, and the largest overdue invoices)
   cash
   top 10 customers by revenue this year   (this/last year, quarter or month)
   open alerts

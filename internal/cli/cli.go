@@ -87,6 +87,7 @@ func commands() []command {
 		tokenCommand(),
 		alertsCommand(),
 		rulesCommand(),
+		escalationCommand(),
 		settingsCommand(),
 		searchCommand(),
 		jobsCommand(),

@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -176,32 +178,10 @@ func TestDemoServesAndStops(t *testing.T) {
 			t.Errorf("GET %s: %d", p, resp.StatusCode)
 		}
 	}
-	// The chat is wired: without a model (the demo's default) a known
-	// question is answered by the tools and its counter is on /metrics.
-	resp, err = client.Post(url+"/api/v1/ask", "application/json", strings.NewReader(`{"question": "How much cash do we have?"}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var answer struct {
-		Message struct {
-			Text string `json:"text"`
-		} `json:"message"`
-	}
-	json.NewDecoder(resp.Body).Decode(&answer)
-	resp.Body.Close()
-	// The analyses may not have run yet: the answer says so, in words.
-	if resp.StatusCode != 200 || !strings.Contains(answer.Message.Text, "Cash") {
-		t.Errorf("ask without a model: %d %+v", resp.StatusCode, answer)
-	}
-	resp, err = http.Get(url + "/metrics")
-	if err != nil {
-		t.Fatal(err)
-	}
-	metrics, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if !strings.Contains(string(metrics), "aicoo_ask_ungrounded_total 0") {
-		t.Errorf("/metrics lacks aicoo_ask_ungrounded_total")
-	}
+	// Once the first analyses are stored, every link of the dashboard
+	// reachable in two clicks from the overview answers (no 404 or 500).
+	waitAnalyses(t, client, url)
+	crawl(t, client, url, 400)
 	// Test sends through the app's channels: in-app to the admin, and a
 	// post in the simulated Odoo's "general" Discuss channel the demo
 	// configures.
@@ -330,5 +310,76 @@ func TestUserAndTokenCommands(t *testing.T) {
 		if code != st.code || !strings.Contains(out+errOut, st.want) {
 			t.Fatalf("%v: exit %d (want %d), output lacks %q:\n%s%s", st.args, code, st.code, st.want, out, errOut)
 		}
+	}
+}
+
+// waitAnalyses waits until the demo's analyses of every area are stored.
+func waitAnalyses(t *testing.T, client *http.Client, base string) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for {
+		resp, err := client.Get(base + "/api/v1/analysis")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list struct {
+			Data []struct {
+				Area   string `json:"area"`
+				Status string `json:"status"`
+			} `json:"data"`
+		}
+		json.NewDecoder(resp.Body).Decode(&list)
+		resp.Body.Close()
+		done := len(list.Data) > 0
+		for _, a := range list.Data {
+			done = done && (a.Status == "success" || a.Status == "failed")
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the demo's analyses did not finish: %+v", list.Data)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+var hrefRE = regexp.MustCompile(`href="(/[^"#]*)`)
+
+// crawl follows the dashboard's own links from the overview, two levels
+// deep and up to max pages, and fails on any that does not answer.
+func crawl(t *testing.T, client *http.Client, base string, max int) {
+	t.Helper()
+	seen := map[string]bool{"/": true}
+	level := []string{"/"}
+	for depth := 0; depth < 3 && len(level) > 0; depth++ {
+		var next []string
+		for _, p := range level {
+			resp, err := client.Get(base + p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode >= 400 {
+				t.Errorf("GET %s: %d", p, resp.StatusCode)
+				continue
+			}
+			if depth == 2 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
+				continue
+			}
+			for _, m := range hrefRE.FindAllStringSubmatch(string(body), -1) {
+				link := html.UnescapeString(m[1])
+				if seen[link] || len(seen) >= max || strings.HasPrefix(link, "/static/") || link == "/logout" {
+					continue
+				}
+				seen[link] = true
+				next = append(next, link)
+			}
+		}
+		level = next
+	}
+	if len(seen) < 30 {
+		t.Errorf("only %d links followed from the overview", len(seen))
 	}
 }

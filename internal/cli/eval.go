@@ -22,7 +22,7 @@ import (
 func evalCommand() command {
 	return command{
 		name:  "eval",
-		usage: " [forecast | nab]",
+		usage: " [forecast | nab | ask]",
 		summary: `Score the analyzers on a demo company, backtest the cash forecast, or score anomaly detection.
 Runs the analyzers over --dataset DIR (from aicoo demo-data) or a company generated from
 --size and --seed, and prints per detector the true and false positives, false negatives,
@@ -30,7 +30,9 @@ precision and recall, then "N passed, M failed" (a detector passes at 0.95 preci
 "aicoo eval forecast" backtests the 13-week cash forecast on the same company (weekly
 forecasts over the last year against what happened, per horizon, with the naive and
 run-rate baselines; docs/forecast.md). "aicoo eval nab --dataset DIR" scores the
-time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anomaly.md).`,
+time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anomaly.md).
+"aicoo eval ask [--data DIR]" asks the question set of docs/ask-eval.md through the chat
+with the configured model and counts the answers given, grounded and correct.`,
 		setup: func(fs *flag.FlagSet) func(context.Context, *env) error {
 			dir := fs.String("dataset", "", "dataset `folder` with ground_truth.json")
 			size := fs.String("size", defaultSize, "size of a generated company when no --dataset is given: small, medium or large")
@@ -38,6 +40,7 @@ time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anoma
 			today := fs.String("today", "", "last day of a generated company's history, YYYY-MM-DD (default: today)")
 			lowRunway := fs.Bool("low-runway", false, "generate the low cash runway scenario")
 			verbose := fs.Bool("verbose", false, "list every false positive and missed problem")
+			open := connFlags(fs)
 			deprecatedAlias(fs, "v", "verbose")
 			return func(ctx context.Context, e *env) error {
 				what := ""
@@ -50,9 +53,11 @@ time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anoma
 				switch what {
 				case "nab":
 					return evalNAB(ctx, e, *dir)
+				case "ask":
+					return evalAsk(ctx, e, open)
 				case "forecast", "":
 				default:
-					return usageErrorf("unknown evaluation %q: want forecast or nab, or none for the analyzers", what)
+					return usageErrorf("unknown evaluation %q: want forecast, nab or ask, or none for the analyzers", what)
 				}
 				ds, err := evalDataset(ctx, *dir, *size, *seed, *today, *lowRunway)
 				if err != nil {

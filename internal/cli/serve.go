@@ -11,6 +11,7 @@ import (
 	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/web"
 )
 
@@ -90,32 +91,27 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 	// One search index per connection for the dashboard, built in the
 	// background as soon as the instance accepts requests.
 	searcher := newSearchService(a, logger)
-	var mcpCfg *mcpserver.Config
+	plans := cashplan.New(a.store, nil)
+	var (
+		mcpCfg *mcpserver.Config
+		asker  web.Asker
+	)
 	if dashboard {
-		cat := areas.Catalogue()
-		reg, err := a.newAskRegistry(cat, searcher)
-		if err != nil {
+		// The chat and MCP clients answer with the app's registry, and
+		// with the dashboard's search and forecast.
+		if err := a.askReg.Add(search.Tool(searcher), cashplan.Tool(plans)); err != nil {
 			a.stop(context.Background())
 			return err
 		}
-		c := mcpConfig(cfg, reg, cat, logger)
-		mcpCfg = &c
-		// The chat answers with the same tools as MCP clients.
-		if a.chat, err = newChat(cfg, a.store, a.llm, reg, logger, a.metrics); err != nil {
-			a.stop(context.Background())
-			return err
-		}
-	}
-	var asker web.Asker
-	if a.chat != nil {
-		asker = a.chat
+		c := mcpConfig(cfg, a.askReg, areas.Catalogue(), logger)
+		mcpCfg, asker = &c, a.chat
 	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
-		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: cashplan.New(a.store, nil), Search: searcher,
+		Impact: actionImpact{a.actions}, Channels: channelTester{a}, CashPlan: plans, Search: searcher,
 		Ask:        asker,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 		MCP: mcpCfg,

@@ -24,7 +24,7 @@ func TestSettingsCommand(t *testing.T) {
 		jobID = j.ID
 	})
 	runSteps(t, env, []cliStep{
-		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days          60     60       days"},
+		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days             60     60       days"},
 		{[]string{"settings", "list", "--area", "nope"}, 1, `--area "nope": no such area`},
 		{[]string{"settings", "get", "finance.overdue_days"}, 0, "finance.overdue_days = 60 days (default)"},
 		{[]string{"settings", "set", "finance.overdue_days", "0"}, 1, "finance.overdue_days must be between 1 and 3650 days, not 0"},
@@ -33,7 +33,7 @@ func TestSettingsCommand(t *testing.T) {
 		{[]string{"settings", "set", "finance.overdue_days"}, 2, "set needs KEY VALUE"},
 		{[]string{"settings", "set", "finance.overdue_days", "45", "--as", "nobody"}, 1, `--as "nobody": no such user`},
 		{[]string{"settings", "set", "finance.overdue_days", "45", "--as", "olga"}, 0, "finance.overdue_days = 45 days (default 60)"},
-		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days          45 *"},
+		{[]string{"settings", "list", "--area", "finance"}, 0, "finance.overdue_days             45 *"},
 		{[]string{"settings", "reset", "finance.overdue_days"}, 0, "finance.overdue_days = 60 days (default)"},
 		{[]string{"settings", "set", "sales.stall_factor", "2"}, 1, `no analysis job for this area "sales"`},
 	})

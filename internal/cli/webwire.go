@@ -53,6 +53,18 @@ func (x alertActions) AlertSnooze(ctx context.Context, connectionID, alertID, us
 	return err
 }
 
+func (x alertActions) AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error {
+	by, err := x.actor(ctx, userID)
+	if err != nil {
+		return err
+	}
+	if note == "" {
+		note = "dismissed from the dashboard"
+	}
+	_, err = x.a.alerts.Dismiss(ctx, connectionID, alertID, by, note)
+	return err
+}
+
 // connectionTester reports what a fresh connection to the Odoo finds.
 type connectionTester struct{ a *app }
 

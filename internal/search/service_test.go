@@ -304,3 +304,18 @@ func TestServiceWatch(t *testing.T) {
 	cancel()
 	svc.Wait() // returns: the watch ended
 }
+
+// TestBuildRecordsMaxDocs stops indexing at MaxDocs and says so.
+func TestBuildRecordsMaxDocs(t *testing.T) {
+	st := storetest.Open(t, store.SQLite)
+	conn := load(t, st, company(t, demodata.SizeSmall))
+	rs := newRoleSet(access.New(areas.Catalogue()))
+	ix, full, err := buildRecords(context.Background(), st, conn, rs, 50)
+	if err != nil || !full || ix.Len() != 50 {
+		t.Fatalf("max 50: %v, full %v, %d documents", err, full, ix.Len())
+	}
+	ix, full, err = buildRecords(context.Background(), st, conn, rs, 0)
+	if err != nil || full || ix.Len() <= 50 {
+		t.Fatalf("no max: %v, full %v, %d documents", err, full, ix.Len())
+	}
+}

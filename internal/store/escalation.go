@@ -12,7 +12,10 @@ import (
 // EscalationLevel is one step of an escalation policy: notify these users
 // on these channels, then wait Timeout for an acknowledgement.
 type EscalationLevel struct {
-	UserIDs  []int64      `json:"user_ids"`
+	UserIDs []int64 `json:"user_ids"`
+	// Roles notify every enabled user of these roles as well, as they are
+	// when the step is taken.
+	Roles    []string     `json:"roles,omitempty"`
 	Channels []string     `json:"channels"`
 	Timeout  JSONDuration `json:"timeout"`
 }

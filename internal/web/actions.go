@@ -15,6 +15,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -49,14 +50,16 @@ func canSeeAction(role, t string) bool {
 
 // actionJSON is an action as the API and the page show it.
 type actionJSON struct {
-	ID           int64              `json:"id"`
-	Type         string             `json:"type"`
-	TypeLabel    string             `json:"type_label"`
-	Subject      string             `json:"subject"`
-	GroupKey     string             `json:"group_key"`
-	Description  string             `json:"description"`
-	Reasoning    string             `json:"reasoning"`
-	Amount       float64            `json:"amount,omitempty"`
+	ID          int64   `json:"id"`
+	Type        string  `json:"type"`
+	TypeLabel   string  `json:"type_label"`
+	Subject     string  `json:"subject"`
+	GroupKey    string  `json:"group_key"`
+	Description string  `json:"description"`
+	Reasoning   string  `json:"reasoning"`
+	Amount      float64 `json:"amount,omitempty"`
+	// Parameters are what the action writes or sends in Odoo.
+	Parameters   json.RawMessage    `json:"parameters,omitempty"`
 	Facts        map[string]float64 `json:"facts,omitempty"`
 	Refs         []analysis.Ref     `json:"refs"`
 	PolicyMode   string             `json:"policy_mode"`
@@ -78,7 +81,7 @@ type actionJSON struct {
 
 func newActionJSON(a *store.Action, role string) actionJSON {
 	v := actionJSON{ID: a.ID, Type: a.ActionType, Subject: a.Subject, GroupKey: a.GroupKey, Description: a.Description,
-		Reasoning: a.Reasoning, Amount: a.Amount, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
+		Reasoning: a.Reasoning, Amount: a.Amount, Parameters: a.Parameters, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
 		Status: a.Status, StatusReason: a.StatusReason, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt),
 		ExpiresAt: timePtr(a.ExpiresAt), ExecutedAt: timePtr(a.ExecutedAt), RecordModel: a.RecordModel, RecordID: a.RecordID,
 		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: can(role, permActionDecide) && actions.MayApprove(actions.Type(a.ActionType), role)}
@@ -126,10 +129,16 @@ func (s *Server) listActions(ctx context.Context, u *store.User, status string) 
 	if err != nil {
 		return nil, err
 	}
+	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
 	out := []actionJSON{}
 	for _, a := range list {
 		if canSeeAction(u.Role, a.ActionType) {
-			out = append(out, newActionJSON(a, u.Role))
+			v := newActionJSON(a, u.Role)
+			relink(v.Refs, conn.OdooURL)
+			out = append(out, v)
 		}
 	}
 	return out, nil
@@ -218,6 +227,8 @@ func (s *Server) decide(ctx context.Context, u *store.User, a *store.Action, op 
 	if s.cfg.Actions == nil {
 		return nil, errNoActions
 	}
+	// A decided action leaves the overview's attention list at once.
+	defer s.overview.invalidate(u.ConnectionID)
 	switch op {
 	case "approve":
 		return s.cfg.Actions.Approve(ctx, u.ConnectionID, a.ID, actorOf(u))
@@ -253,7 +264,14 @@ func (s *Server) apiActionList(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) apiActionGet(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.visibleAction(w, r, true, false); ok {
-		writeJSON(w, http.StatusOK, newActionJSON(a, userFrom(r.Context()).Role))
+		conn, err := s.cfg.Store.ConnectionByID(r.Context(), a.ConnectionID)
+		if err != nil {
+			s.apiServerError(w, r, err)
+			return
+		}
+		v := newActionJSON(a, userFrom(r.Context()).Role)
+		relink(v.Refs, conn.OdooURL)
+		writeJSON(w, http.StatusOK, v)
 	}
 }
 
@@ -293,6 +311,7 @@ func (s *Server) approveSimilar(ctx context.Context, u *store.User, in decideInp
 		return nil, fmt.Errorf("%w: name the group of similar actions (group)", actions.ErrPolicy)
 	}
 	res, err := s.cfg.Actions.ApproveSimilar(ctx, u.ConnectionID, in.Group, in.IDs, actorOf(u))
+	s.overview.invalidate(u.ConnectionID)
 	if err != nil {
 		return nil, err
 	}
@@ -380,14 +399,62 @@ func (s *Server) apiSetPolicy(w http.ResponseWriter, r *http.Request) {
 	s.apiPolicies(w, r)
 }
 
+// actionGroup is a group of similar pending actions, in words.
+type actionGroup struct {
+	Key, Label string
+	N          int
+}
+
+// actionRow is an action as the page shows it: its record and amount in
+// words.
+type actionRow struct {
+	actionJSON
+	Record string // "Journal Entry INV/2025/00042"
+	Money  string // company currency, the document's in brackets when it differs
+	Lines  []factLine
+	// Preview is what the action writes or sends, in words, shown before
+	// approving and kept after execution.
+	Preview string
+	// Created links to the record the action created or changed in Odoo.
+	Created, CreatedLabel string
+}
+
+// actionPreview says what an action will write or send, from its
+// parameters.
+func actionPreview(raw json.RawMessage) string {
+	var p actions.Params
+	if len(raw) == 0 || json.Unmarshal(raw, &p) != nil {
+		return ""
+	}
+	var parts []string
+	if p.Summary != "" {
+		parts = append(parts, p.Summary)
+	}
+	if p.Quantity != 0 {
+		line := "Quantity " + thousands(p.Quantity)
+		if p.PriceUnit != 0 {
+			line += " at " + thousands(p.PriceUnit) + " each"
+		}
+		parts = append(parts, line)
+	}
+	if p.Deadline != "" {
+		parts = append(parts, "Due "+p.Deadline)
+	}
+	if p.Body != "" {
+		parts = append(parts, p.Body)
+	}
+	return strings.Join(parts, "\n\n")
+}
+
 // actionsPage is the approval center.
 type actionsPage struct {
 	Status   string
 	Statuses []string
-	Actions  []actionJSON
-	// Groups maps a group key to how many listed pending actions the user
-	// may decide on share it (bulk approval is offered above one).
-	Groups        map[string]int
+	Actions  []actionRow
+	// Groups are the groups of listed pending actions the user may decide
+	// on (bulk approval is offered above one).
+	Groups        []actionGroup
+	Pager         pager
 	Policies      []policyJSON
 	PolicyError   string
 	CanEditPolicy bool
@@ -407,14 +474,31 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"}, Actions: list,
-		Groups: map[string]int{}, Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"},
+		Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
 		Notice: actionNotice(r.URL.Query())}
+	groups := map[string]int{}
 	for _, a := range list {
 		if a.Status == store.ActionPending && a.CanDecide && a.GroupKey != "" {
-			p.Groups[a.GroupKey]++
+			groups[a.GroupKey]++
 		}
 	}
+	for k, n := range groups {
+		p.Groups = append(p.Groups, actionGroup{Key: k, Label: groupLabel(k), N: n})
+	}
+	slices.SortFunc(p.Groups, func(a, b actionGroup) int { return strings.Compare(a.Label, b.Label) })
+	rows, err := s.actionRows(r.Context(), u, paginate(list, &pg))
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	p.Actions, p.Pager = rows, newPager(r, pg, len(list))
 	if p.Policies, err = s.policies(r.Context(), u.ConnectionID); errors.Is(err, errNoActions) {
 		p.PolicyError = "Policies are not available in this process."
 	} else if err != nil {
@@ -513,6 +597,72 @@ func actionNotice(q url.Values) string {
 	case "bulk":
 		n := func(k string) int { v, _ := strconv.Atoi(q.Get(k)); return v }
 		return fmt.Sprintf("Approved %d similar actions; %d expired because their facts no longer hold; %d skipped.", n("approved"), n("expired"), n("skipped"))
+	}
+	return ""
+}
+
+// actionRows describes actions for the page: the record by its name in the
+// synced data, the amount in company currency with the document's in
+// brackets when it differs, links into the Odoo at the connection's current
+// address.
+func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSON) ([]actionRow, error) {
+	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
+	if err != nil {
+		return nil, err
+	}
+	jobs, err := s.visibleJobs(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	cur := s.companyCurrencies(ctx, jobs)
+	out := make([]actionRow, 0, len(list))
+	for _, a := range list {
+		relink(a.Refs, conn.OdooURL)
+		row := actionRow{actionJSON: a}
+		model, idText, _ := strings.Cut(a.Subject, ":")
+		row.Record = modelLabel(model)
+		if idText != "" {
+			row.Record += " #" + idText
+		}
+		name, docCur := s.recordOf(ctx, u.ConnectionID, a.Subject)
+		if name != "" {
+			row.Record = modelLabel(model) + " " + name
+		}
+		company := cur[0]
+		switch {
+		case a.Facts["amount_residual_signed"] != 0:
+			row.Money = attention.Money(a.Facts["amount_residual_signed"], company)
+			if docCur != "" && docCur != company {
+				row.Money += " (" + attention.Money(a.Facts["amount_residual"], docCur) + ")"
+			}
+		case a.Amount != 0 && (docCur == "" || docCur == company):
+			row.Money = attention.Money(a.Amount, company)
+		case a.Amount != 0:
+			row.Money = attention.Money(a.Amount, docCur)
+		}
+		row.Lines = factLines(a.Facts, company, docCur)
+		row.Preview = actionPreview(a.Parameters)
+		if a.RecordModel != "" && a.RecordID != 0 {
+			row.Created = odooLink(conn.OdooURL, a.RecordModel, a.RecordID)
+			row.CreatedLabel = modelLabel(a.RecordModel) + " #" + strconv.FormatInt(a.RecordID, 10)
+		}
+		out = append(out, row)
+	}
+	return out, nil
+}
+
+// nameOf reads a name field: a string, or false when empty.
+func nameOf(v any) string {
+	if s, ok := v.(string); ok {
+		return s
+	}
+	return ""
+}
+
+// m2oName reads the name of a many2one value [id, "name"].
+func m2oName(v any) string {
+	if p, ok := v.([]any); ok && len(p) == 2 {
+		return nameOf(p[1])
 	}
 	return ""
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -31,7 +32,67 @@ type alertView struct {
 	CreatedAt      time.Time          `json:"created_at"`
 	Refs           []analysis.Ref     `json:"refs"`
 	Facts          map[string]float64 `json:"facts,omitempty"`
-	Open           bool               `json:"-"`
+	// SnoozedUntil is set while the alert is snoozed.
+	SnoozedUntil *time.Time `json:"snoozed_until,omitempty"`
+	Open         bool       `json:"-"`
+	// AreaLabel names the alert's area in words.
+	AreaLabel string `json:"-"`
+	// Kind, Subject and CompanyID come from the finding behind the alert.
+	Kind      string `json:"-"`
+	Subject   string `json:"-"`
+	CompanyID int64  `json:"-"`
+	// Stake is the money at stake in words and Lines the facts in words,
+	// for the alert's page.
+	Stake string     `json:"-"`
+	Lines []factLine `json:"-"`
+	// Names are the records' names by "model:id", for the alert's page.
+	Names map[string]string `json:"-"`
+}
+
+// decorate sets what a view needs beyond the alert row: until when each
+// open alert is snoozed, and its links into Odoo, built from the
+// connection's current address (the stored ones may point at an address
+// the Odoo has since left).
+func (s *Server) decorate(ctx context.Context, connectionID int64, views []alertView) error {
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return err
+	}
+	open := false
+	for i := range views {
+		relink(views[i].Refs, conn.OdooURL)
+		open = open || views[i].Open
+	}
+	if !open {
+		return nil
+	}
+	details, err := s.cfg.Store.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: connectionID, OpenOnly: true})
+	if err != nil {
+		return err
+	}
+	now := s.cfg.NowFunc()
+	until := map[int64]time.Time{}
+	for _, d := range details {
+		if d.SnoozedUntil.After(now) {
+			until[d.ID] = d.SnoozedUntil
+		}
+	}
+	for i := range views {
+		if t, ok := until[views[i].ID]; ok {
+			views[i].SnoozedUntil = &t
+		}
+	}
+	return nil
+}
+
+// relink points each reference at the record in the Odoo at base.
+func relink(refs []analysis.Ref, base string) {
+	for i := range refs {
+		refs[i].URL = ""
+		if len(refs[i].IDs) > 0 {
+			refs[i].URL = odooLink(base, refs[i].Model, refs[i].IDs[0])
+		}
+	}
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -45,13 +106,17 @@ func newAlertView(a *store.Alert) alertView {
 	v := alertView{ID: a.ID, Type: a.Type, Priority: a.Priority, Status: a.Status, Title: a.Title, Description: a.Description,
 		Fingerprint: a.Fingerprint, Occurrences: a.Occurrences, AcknowledgedBy: a.AcknowledgedBy,
 		AcknowledgedAt: timePtr(a.AcknowledgedAt), ResolvedAt: timePtr(a.ResolvedAt), LastSeenAt: a.LastSeenAt, CreatedAt: a.CreatedAt,
-		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged}
+		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged, AreaLabel: areaWords(a.Type)}
 	var data struct {
-		Refs  []analysis.Ref     `json:"refs"`
-		Facts map[string]float64 `json:"facts"`
+		Refs      []analysis.Ref     `json:"refs"`
+		Facts     map[string]float64 `json:"facts"`
+		Kind      string             `json:"kind"`
+		Subject   string             `json:"subject"`
+		CompanyID int64              `json:"company_id"`
 	}
 	if json.Unmarshal(a.Data, &data) == nil {
 		v.Refs, v.Facts = append(v.Refs, data.Refs...), data.Facts
+		v.Kind, v.Subject, v.CompanyID = data.Kind, data.Subject, data.CompanyID
 	}
 	for i := range v.Refs {
 		v.Refs[i].URL = safeURL(v.Refs[i].URL)
@@ -170,6 +235,10 @@ func (s *Server) apiAlertList(w http.ResponseWriter, r *http.Request) {
 	for _, a := range paginate(alerts, &pg) {
 		views = append(views, newAlertView(a))
 	}
+	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
+		s.apiServerError(w, r, err)
+		return
+	}
 	writeJSON(w, http.StatusOK, listResponse[alertView]{Data: views, Pagination: pg})
 }
 
@@ -199,7 +268,12 @@ func (s *Server) visibleAlert(w http.ResponseWriter, r *http.Request, api bool) 
 
 func (s *Server) apiAlertGet(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.visibleAlert(w, r, true); ok {
-		writeJSON(w, http.StatusOK, newAlertView(a))
+		views := []alertView{newAlertView(a)}
+		if err := s.decorate(r.Context(), a.ConnectionID, views); err != nil {
+			s.apiServerError(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, views[0])
 	}
 }
 
@@ -222,6 +296,8 @@ func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Aler
 		err = s.cfg.AlertActions.AlertAcknowledge(ctx, u.ConnectionID, a.ID, u.ID)
 	case "resolve":
 		err = s.cfg.AlertActions.AlertResolve(ctx, u.ConnectionID, a.ID, u.ID, in.Note)
+	case "dismiss":
+		err = s.cfg.AlertActions.AlertDismiss(ctx, u.ConnectionID, a.ID, u.ID, in.Note)
 	case "snooze":
 		until := in.Until
 		if until.IsZero() && in.Minutes > 0 {
@@ -237,7 +313,7 @@ func (s *Server) doAlertAction(ctx context.Context, u *store.User, a *store.Aler
 	if err != nil {
 		return err
 	}
-	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "snooze": "snoozed"}[action]
+	status := map[string]string{"acknowledge": store.AlertAcknowledged, "resolve": store.AlertResolved, "dismiss": store.AlertDismissed, "snooze": "snoozed"}[action]
 	s.overview.invalidate(u.ConnectionID) // the person sees their change on the overview at once
 	s.cfg.Broker.Publish(Event{Type: "alert", ConnectionID: u.ConnectionID, AlertID: a.ID, Area: a.Type, Status: status, Title: a.Title})
 	return nil
@@ -316,6 +392,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, api bool, msg 
 type alertsPage struct {
 	Filter  alertFilter
 	Alerts  []alertView
+	Pager   pager
 	Areas   []string
 	CanAct  bool
 	Notice  string
@@ -335,8 +412,19 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := alertsPage{Filter: f, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Notice: r.URL.Query().Get("done")}
-	for _, a := range alerts {
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	for _, a := range paginate(alerts, &pg) {
 		p.Alerts = append(p.Alerts, newAlertView(a))
+	}
+	p.Pager = newPager(r, pg, len(alerts))
+	if err := s.decorate(r.Context(), u.ConnectionID, p.Alerts); err != nil {
+		s.serverError(w, r, err)
+		return
 	}
 	for _, a := range knownAreas {
 		if canSeeArea(u.Role, a) {
@@ -357,7 +445,36 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: newAlertView(a), CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
+	views := []alertView{newAlertView(a)}
+	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	v := &views[0]
+	jobs, err := s.visibleJobs(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	cur := currencyOf(s.companyCurrencies(r.Context(), jobs), v.CompanyID)
+	_, docCur := s.recordOf(r.Context(), u.ConnectionID, v.Subject)
+	v.Lines = factLines(v.Facts, cur, docCur)
+	v.Names = map[string]string{}
+	for _, ref := range v.Refs {
+		for i, id := range ref.IDs {
+			if i == 20 {
+				break // a long list of records is named by number
+			}
+			key := ref.Model + ":" + strconv.FormatInt(id, 10)
+			if name, _ := s.recordOf(r.Context(), u.ConnectionID, key); name != "" {
+				v.Names[key] = name
+			}
+		}
+	}
+	if st := attention.Assess(v.Kind, v.Subject, v.Facts, cur); st.Money > 0 {
+		v.Stake = st.Driver
+	}
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
 }
 
 // postAlertAction is the form version of the actions: it redirects back to

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -97,10 +98,17 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	if dec.Insights != nil {
 		out.Insights = dec.Insights
 	}
+	// Links into Odoo at the connection's current address, not the one
+	// the analysis ran against.
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
 	for i := range out.Insights {
-		for k := range out.Insights[i].Refs {
-			out.Insights[i].Refs[k].URL = safeURL(out.Insights[i].Refs[k].URL)
-		}
+		relink(out.Insights[i].Refs, conn.OdooURL)
+	}
+	for i := range out.Metrics {
+		relink(out.Metrics[i].Refs, conn.OdooURL)
 	}
 	return out, nil
 }
@@ -221,6 +229,34 @@ func odooLink(base, model string, id int64) string {
 	return base + "/web#id=" + strconv.FormatInt(id, 10) + "&model=" + model + "&view_type=form"
 }
 
+// resolveMetricKey turns a figure's name as the dashboard links it
+// ("finance.cash.position") into its key in a result, which carries the
+// company ("finance.cash.position@1"): the first company's. A full key is
+// kept as it is.
+func resolveMetricKey(stored []byte, key string) (string, error) {
+	if strings.Contains(key, "@") {
+		return key, nil
+	}
+	metrics, err := analysis.DecodeMetrics(stored)
+	if err != nil {
+		return "", err
+	}
+	if _, ok := metrics[key]; ok {
+		return key, nil
+	}
+	best, bestCompany := "", int64(0)
+	for k, m := range metrics {
+		name, _, ok := strings.Cut(k, "@")
+		if ok && name == key && (best == "" || m.CompanyID < bestCompany) {
+			best, bestCompany = k, m.CompanyID
+		}
+	}
+	if best == "" {
+		return key, nil
+	}
+	return best, nil
+}
+
 func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
 	j, err := s.areaJob(ctx, u.ConnectionID, area)
 	if err != nil {
@@ -235,6 +271,9 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 	}
 	conn, err := s.cfg.Store.ConnectionByID(ctx, u.ConnectionID)
 	if err != nil {
+		return nil, err
+	}
+	if key, err = resolveMetricKey(results[0].Metrics, key); err != nil {
 		return nil, err
 	}
 	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
@@ -305,6 +344,8 @@ type analyticsPage struct {
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
 	Charts  []template.HTML
+	// Pager pages an area's figures and findings, 50 of each at a time.
+	Pager pager
 }
 
 func (s *Server) showAnalytics(w http.ResponseWriter, r *http.Request) {
@@ -340,7 +381,16 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts})
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	pg.PerPage = pagePerPage
+	total := max(len(res.Metrics), len(res.Insights))
+	mp, ip := pg, pg
+	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {

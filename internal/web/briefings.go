@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/store"
@@ -104,11 +106,11 @@ func (s *Server) briefingToday(ctx context.Context, u *store.User) (time.Time, *
 
 // briefingHTML renders a briefing's Markdown; without a renderer it
 // returns "" and the page shows the Markdown as text.
-func (s *Server) briefingHTML(b *store.DailyBriefing) (template.HTML, error) {
+func (s *Server) briefingHTML(ctx context.Context, b *store.DailyBriefing) (template.HTML, error) {
 	if s.cfg.Briefings == nil {
 		return "", nil
 	}
-	h, err := s.cfg.Briefings.HTML(b.Content)
+	h, err := s.cfg.Briefings.HTML(s.currentLinks(ctx, b.ConnectionID, b.Content))
 	if err != nil {
 		return "", fmt.Errorf("web: render briefing %d: %w", b.ID, err)
 	}
@@ -163,7 +165,7 @@ func (s *Server) showBriefings(w http.ResponseWriter, r *http.Request) {
 	}
 	p := briefingsPage{Date: date.Format(time.DateOnly), Today: today, Selected: today, Pending: pending}
 	if today != nil {
-		if p.HTML, err = s.briefingHTML(today); err != nil {
+		if p.HTML, err = s.briefingHTML(r.Context(), today); err != nil {
 			s.serverError(w, r, err)
 			return
 		}
@@ -185,7 +187,7 @@ func (s *Server) showBriefing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	h, err := s.briefingHTML(b)
+	h, err := s.briefingHTML(r.Context(), b)
 	if err != nil {
 		s.serverError(w, r, err)
 		return
@@ -222,10 +224,10 @@ func (s *Server) apiBriefingList(w http.ResponseWriter, r *http.Request) {
 }
 
 // fullBriefingJSON adds the content and its HTML.
-func (s *Server) fullBriefingJSON(b *store.DailyBriefing) (briefingJSON, error) {
+func (s *Server) fullBriefingJSON(ctx context.Context, b *store.DailyBriefing) (briefingJSON, error) {
 	j := newBriefingJSON(b)
-	j.Markdown = b.Content
-	h, err := s.briefingHTML(b)
+	j.Markdown = s.currentLinks(ctx, b.ConnectionID, b.Content)
+	h, err := s.briefingHTML(ctx, b)
 	j.HTML = string(h)
 	return j, err
 }
@@ -239,7 +241,7 @@ func (s *Server) apiBriefingToday(w http.ResponseWriter, r *http.Request) {
 	}
 	out := todayJSON{Date: date.Format(time.DateOnly), Pending: pending}
 	if b != nil {
-		j, err := s.fullBriefingJSON(b)
+		j, err := s.fullBriefingJSON(r.Context(), b)
 		if err != nil {
 			s.apiServerError(w, r, err)
 			return
@@ -254,7 +256,7 @@ func (s *Server) apiBriefingGet(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	j, err := s.fullBriefingJSON(b)
+	j, err := s.fullBriefingJSON(r.Context(), b)
 	if err != nil {
 		s.apiServerError(w, r, err)
 		return
@@ -277,4 +279,21 @@ func (s *Server) apiBriefingRead(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, newBriefingJSON(b))
+}
+
+// odooRecordLink matches a link to an Odoo record as aicoo writes them
+// (base/web#id=42&model=account.move...), keeping the part after the base.
+var odooRecordLink = regexp.MustCompile(`https?://[^\s()<>"\]\[]+?(/web#id=\d+&model=[a-z0-9_.]+)`)
+
+// currentLinks points the Odoo record links in a stored text at the
+// connection's current address, so a briefing written while Odoo answered
+// elsewhere (the demo's simulator on another port, a moved server) still
+// opens the records.
+func (s *Server) currentLinks(ctx context.Context, connectionID int64, text string) string {
+	conn, err := s.cfg.Store.ConnectionByID(ctx, connectionID)
+	if err != nil || safeURL(conn.OdooURL) == "" {
+		return text
+	}
+	base := strings.TrimSuffix(conn.OdooURL, "/")
+	return odooRecordLink.ReplaceAllString(text, strings.ReplaceAll(base, "$", "$$")+"$1")
 }

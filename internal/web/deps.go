@@ -27,6 +27,8 @@ type AlertActions interface {
 	AlertAcknowledge(ctx context.Context, connectionID, alertID, userID int64) error
 	AlertResolve(ctx context.Context, connectionID, alertID, userID int64, note string) error
 	AlertSnooze(ctx context.Context, connectionID, alertID, userID int64, until time.Time) error
+	// AlertDismiss closes an alert as not a problem; note says why.
+	AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error
 }
 
 // ErrAlertState is returned (wrapped) by AlertActions when the alert's

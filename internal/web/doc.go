@@ -62,6 +62,12 @@
 // same operations (POST /api/v1/users, /api/v1/users/{id}/role, /disable,
 // /enable, /password).
 //
+// # MCP
+//
+// With Config.MCP set, /mcp serves aicoo's ask tools to MCP clients over
+// the streamable HTTP transport (package mcpserver): API tokens only, never
+// the session cookie; the caller is the token's user with their role.
+//
 // Cross-site state changes are refused (http.CrossOriginProtection), failed
 // sign-ins are limited per username and per client address, and when no
 // user exists yet the first visitor is asked to create the administrator

@@ -162,6 +162,18 @@ func (f *testRules) RuleDelete(ctx context.Context, connectionID, id int64, by a
 	return alerts.New(f.s, alerts.Config{}).RuleDelete(ctx, connectionID, id, by)
 }
 
+func (f *testRules) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error) {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyCreate(ctx, p, by)
+}
+
+func (f *testRules) EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error) {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyUpdate(ctx, id, p, by)
+}
+
+func (f *testRules) EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error {
+	return alerts.New(f.s, alerts.Config{}).EscalationPolicyDelete(ctx, connectionID, id, by)
+}
+
 func (f *testRules) RuleTest(ctx context.Context, connectionID int64, sp alerts.RuleSpec) ([]alerts.Firing, error) {
 	if sp.Name == "" {
 		return nil, errors.New("alerts: a rule needs a name")
@@ -188,6 +200,12 @@ func (f *fixture) seedPages(ctx context.Context, now time.Time) error {
 		return err
 	}
 	f.ruleID = r.ID
+	for i := 1; i <= 3; i++ { // escalation policies 1 to 3, for the matrix's paths
+		if _, err := f.store.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: f.conn.ID, Name: fmt.Sprintf("Ladder %d", i),
+			Levels: []store.EscalationLevel{{Roles: []string{store.RoleCFO}, Timeout: store.JSONDuration(30 * time.Minute)}}}); err != nil {
+			return err
+		}
+	}
 	for i := range f.spareRules {
 		r, err := f.store.AlertRuleCreate(ctx, store.AlertRuleParams{ConnectionID: f.conn.ID, Name: fmt.Sprintf("Spare %d", i), Source: store.RuleSourceMetric,
 			Expression: "finance.cash.runway_days < threshold", Threshold: 10, Priority: store.PriorityLow, Enabled: true})

@@ -2,8 +2,12 @@ package web
 
 import (
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 
+	"github.com/aicoo/aicoo/internal/actions"
+	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -111,3 +115,89 @@ func roleName(role string) string {
 	}
 	return role
 }
+
+// modelLabels are Odoo models' descriptions ("Journal Entry" for
+// account.move), from the dataset schema.
+var modelLabels = sync.OnceValue(func() map[string]string {
+	out := map[string]string{}
+	for _, m := range dataset.DefaultSchema().Models() {
+		if m.Description != "" {
+			out[m.Name] = m.Description
+		}
+	}
+	return out
+})
+
+// modelLabel names an Odoo model for people.
+func modelLabel(model string) string {
+	if l := modelLabels()[model]; l != "" {
+		return l
+	}
+	return sentence(words(model))
+}
+
+// kindLabel names an insight kind from the catalogue ("Stock-out risk").
+func kindLabel(kind string) string {
+	for _, a := range catalogue.Areas() {
+		info, _ := catalogue.Area(a)
+		for _, k := range info.InsightKinds {
+			if k.Kind == kind && k.Label != "" {
+				return k.Label
+			}
+		}
+	}
+	return sentence(words(kind))
+}
+
+// groupLabel puts an action group key ("payment_reminder:overdue_invoice")
+// into words: the action type and the finding it answers.
+func groupLabel(key string) string {
+	typ, kind, _ := strings.Cut(key, ":")
+	if kind == "" {
+		return actionTypeLabel(typ)
+	}
+	return actionTypeLabel(typ) + " (" + strings.ToLower(kindLabel(kind)) + ")"
+}
+
+// plainAmount is an amount written by an analyzer without thousands
+// separators, followed by its currency: "2941.97 EUR".
+var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
+
+// prose formats the amounts in an analyzer's or the actions' text for
+// people ("2941.97 EUR" reads "2,941.97 EUR") and names action types in
+// words.
+func prose(s string) string {
+	s = plainAmount.ReplaceAllStringFunc(s, func(m string) string {
+		p := plainAmount.FindStringSubmatch(m)
+		return thousandsInt(p[1]) + p[2] + " " + p[3]
+	})
+	if strings.Contains(s, "_") {
+		for _, t := range actionTypeKeys() {
+			s = strings.ReplaceAll(s, t, `"`+actionTypeLabel(t)+`"`)
+		}
+	}
+	return s
+}
+
+// thousandsInt puts separators into a string of digits.
+func thousandsInt(digits string) string {
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
+
+// actionTypeKeys lists the action types, longest first so that no key
+// replaces part of a longer one.
+var actionTypeKeys = sync.OnceValue(func() []string {
+	var out []string
+	for _, info := range actions.Types() {
+		out = append(out, string(info.Type))
+	}
+	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
+	return out
+})

@@ -45,6 +45,10 @@ func (a testAlertActions) AlertSnooze(ctx context.Context, connectionID, alertID
 	return a.set(ctx, connectionID, alertID, store.AlertAcknowledged, userID)
 }
 
+func (a testAlertActions) AlertDismiss(ctx context.Context, connectionID, alertID, userID int64, note string) error {
+	return a.set(ctx, connectionID, alertID, store.AlertDismissed, userID)
+}
+
 type testJobs struct {
 	mu       sync.Mutex
 	ran      []int64
@@ -281,6 +285,10 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", sa), actSales},
 		{"POST", fmt.Sprintf("/alerts/%d/snooze", fa), actFin},
 		{"POST", fmt.Sprintf("/alerts/%d/resolve", fa), actFin},
+		{"POST", fmt.Sprintf("/alerts/%d/dismiss", fa), actFin},
+		{"POST", "/alerts/acknowledge", decide},
+		{"POST", "/api/v1/alerts/acknowledge", decide},
+		{"GET", "/operations", admin},
 		{"GET", "/jobs", all},
 		{"GET", fmt.Sprintf("/jobs/%d", fj), finance},
 		{"POST", fmt.Sprintf("/jobs/%d/run", fj), runFin},
@@ -332,10 +340,17 @@ func TestPermissionMatrix(t *testing.T) {
 		{"POST", "/settings/test", admin},
 		{"POST", "/settings/channels/email/test", admin},
 		{"GET", "/settings/users", admin},
+		{"GET", "/settings/escalation", admin},
+		{"POST", "/settings/escalation", admin},
+		{"POST", "/settings/escalation/1", admin},
+		{"POST", "/settings/escalation/2/delete", admin},
 		{"GET", "/settings/thresholds", all},
 		{"GET", "/account/tokens", all},
 		{"POST", "/account/tokens", all},
 		{"GET", "/notifications", all},
+		{"GET", "/account/notifications", all},
+		{"POST", "/account/notifications", all},
+		{"POST", "/account/notifications/test/inapp", all},
 		{"POST", "/notifications/read-all", all},
 		{"POST", "/notifications/1/read", all},
 		{"POST", fmt.Sprintf("/account/tokens/%d/revoke", pageTok), admin},
@@ -408,10 +423,16 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/api/v1/settings/channels", admin},
 		{"POST", "/api/v1/settings/channels/email/test", admin},
 		{"GET", "/api/v1/users", admin},
+		{"GET", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies", admin},
+		{"POST", "/api/v1/escalation-policies/1", admin},
+		{"DELETE", "/api/v1/escalation-policies/3", admin},
 		{"GET", "/api/v1/settings/thresholds", all},
 		{"GET", "/api/v1/tokens", all},
 		{"POST", "/api/v1/tokens", all},
 		{"GET", "/api/v1/notifications", all},
+		{"GET", "/api/v1/me/notifications", all},
+		{"POST", "/api/v1/me/notifications", all},
 		{"POST", "/api/v1/notifications/read-all", all},
 		{"POST", "/api/v1/notifications/1/read", all},
 		{"POST", fmt.Sprintf("/api/v1/tokens/%d/revoke", apiTok), admin},
@@ -469,6 +490,8 @@ func TestPermissionMatrix(t *testing.T) {
 	// Bodies by path suffix: the JSON body for the API, the form for pages.
 	bodies := map[string][2]string{
 		"/snooze":              {`{"minutes": 30}`, "minutes=30"},
+		"/dismiss":             {"", "note=not+a+problem"},
+		"/alerts/acknowledge":  {fmt.Sprintf(`{"ids": [%d, %d]}`, fa, sa), fmt.Sprintf("id=%d&id=%d", fa, sa)},
 		"/reject":              {`{"reason": "not now"}`, "reason=not+now"},
 		"/approve-similar":     {`{"group": "payment_reminder:kind"}`, "group=payment_reminder%3Akind"},
 		"/policies":            {`{"type": "chatter_note", "mode": "approve"}`, "type=chatter_note&mode=approve"},
@@ -514,6 +537,13 @@ func TestPermissionMatrix(t *testing.T) {
 			// when created.
 			const scenarioForm = "name=matrix+%s&min_cash=1000&kind0=hire&amount0=4000&date0=2025-07-15"
 			const scenarioJSON = `{"name": %q, "min_cash": 1000, "changes": [{"kind": "hire", "amount": 4000, "date": "2025-07-15"}]}`
+			// Escalation policies: one step to the CFOs.
+			switch {
+			case c.method == "POST" && strings.HasPrefix(c.path, "/settings/escalation") && !strings.HasSuffix(c.path, "/delete"):
+				form = "name=matrix+ladder+" + strings.ReplaceAll(c.path, "/", "+") + "&repeat=0&roles0=cfo&minutes0=30"
+			case c.method == "POST" && strings.HasPrefix(c.path, "/api/v1/escalation-policies"):
+				b = `{"name": "matrix ladder ` + c.path + `", "levels": [{"roles": ["cfo"], "wait_minutes": 30}]}`
+			}
 			switch {
 			case c.method == "POST" && c.path == "/forecast/scenarios":
 				form = fmt.Sprintf(scenarioForm, role)

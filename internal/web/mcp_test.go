@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -151,5 +153,76 @@ func TestMCPEndpointOff(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("/mcp without MCP configured: %d, want 404", resp.StatusCode)
+	}
+}
+
+// TestMCPEndpointTypeScriptClient: the official TypeScript SDK's client
+// (internal/mcpserver/testdata/tsclient) through the whole dashboard stack
+// (input checks, cross-origin protection, security headers): with a real
+// API token it lists the role's tools and calls each read tool; without a
+// token it is refused with 401.
+func TestMCPEndpointTypeScriptClient(t *testing.T) {
+	t.Parallel()
+	const dir = "../mcpserver/testdata/tsclient"
+	node, err := exec.LookPath("node")
+	if err == nil {
+		_, err = os.Stat(dir + "/node_modules/@modelcontextprotocol/sdk/package.json")
+	}
+	if err != nil {
+		if os.Getenv("AICOO_REQUIRE_TSCLIENT") == "1" {
+			t.Fatalf("node or the TypeScript MCP SDK is missing: %v", err)
+		}
+		t.Skipf("node or the TypeScript MCP SDK is missing (npm ci in internal/mcpserver/testdata/tsclient): %v", err)
+	}
+	s := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	conn, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "acme"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: conn.ID, Username: "sam", Role: store.RoleSales})
+	if err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := CreateAPIToken(ctx, s, u, "mcp", 0, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := New(Config{Store: s, MCP: &mcpserver.Config{Registry: mcpRegistry(t), Version: "test"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := newServer(t, srv)
+	client := func(env ...string) map[string]any {
+		cctx, cancel := context.WithTimeout(ctx, time.Minute)
+		defer cancel()
+		cmd := exec.CommandContext(cctx, node, "client.mjs")
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), append([]string{"MCP_MODE=http", "MCP_URL=" + ts + "/mcp"}, env...)...)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("client.mjs: %v %s", err, out)
+		}
+		var r map[string]any
+		if err := json.Unmarshal(out, &r); err != nil {
+			t.Fatalf("client.mjs printed %s: %v", out, err)
+		}
+		return r
+	}
+	r := client("MCP_TOKEN=" + token)
+	b, _ := json.Marshal(r)
+	var got struct {
+		Tools []struct{ Name string }
+		Calls map[string]struct {
+			IsError bool
+			Text    string
+		}
+	}
+	_ = json.Unmarshal(b, &got)
+	if w := got.Calls["whoami"]; r["error"] != nil || len(got.Tools) != 1 || got.Tools[0].Name != "whoami" || w.IsError || !strings.HasPrefix(w.Text, "sam (sales)") {
+		t.Errorf("with a sales token (the sales role gets whoami only, called as sam): %s", b)
+	}
+	if r := client(); r["errorCode"] != float64(401) {
+		t.Errorf("without a token: %v, want 401", r)
 	}
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"github.com/aicoo/aicoo/internal/store"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -20,19 +21,25 @@ type opDoc struct {
 // the OpenAPI document derives each schema from the type's JSON tags, so
 // the two cannot drift apart.
 var apiSchemas = map[string]any{
-	"Me":           meJSON{},
-	"Inbox":        inboxJSON{},
-	"Forecast":     forecastJSON{},
-	"ScenarioList": scenarioList{},
-	"Scenario":     scenarioJSON{},
-	"FlowSwitch":   flowSwitchJSON{},
-	"InboxRead":    inboxReadJSON{},
-	"Overview":     overviewJSON{},
-	"AlertList":    listResponse[alertView]{},
-	"Alert":        alertView{},
-	"JobList":      listResponse[jobJSON]{},
-	"Job":          jobJSON{},
-	"RunList":      listResponse[runJSON]{},
+	"Me":               meJSON{},
+	"Inbox":            inboxJSON{},
+	"NotifyPrefs":      store.NotifyPrefs{},
+	"PolicyLadderList": policyList{},
+	"PolicyLadder":     policyView{},
+	"Forecast":         forecastJSON{},
+	"ScenarioList":     scenarioList{},
+	"Scenario":         scenarioJSON{},
+	"FlowSwitch":       flowSwitchJSON{},
+	"InboxRead":        inboxReadJSON{},
+	"Overview":         overviewJSON{},
+	"AlertList":        listResponse[alertView]{},
+	"Alert":            alertView{},
+	"JobList":          listResponse[jobJSON]{},
+	"Job":              jobJSON{},
+	"RunList":          listResponse[runJSON]{},
+	"BulkAcknowledge": struct {
+		Acknowledged []int64 `json:"acknowledged"`
+	}{},
 	"Enqueued": struct {
 		JobID  int64  `json:"job_id"`
 		Status string `json:"status"`

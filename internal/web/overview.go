@@ -17,6 +17,7 @@ type overviewPage struct {
 	Sync       []*store.OdooSyncState
 	Figures    []figureCard
 	Charts     []template.HTML // the figure history, drawn (charts.go)
+	Attention  *attentionView
 	// rendered is the page's content, rendered once per gathering.
 	rendered *overviewContent
 }
@@ -50,16 +51,20 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 	if page.Charts, err = s.chartsFor(ctx, u, ""); err != nil {
 		return nil, err
 	}
+	if page.Attention, err = s.loadAttention(ctx, conn.ID, u.Role, page.Jobs, s.cfg.NowFunc()); err != nil {
+		return nil, err
+	}
 	return page, nil
 }
 
 type overviewJSON struct {
-	Connection   string         `json:"connection"`
-	Figures      []figureCard   `json:"figures"`
-	OpenAlerts   int            `json:"open_alerts"`
-	ByPriority   map[string]int `json:"open_alerts_by_priority"`
-	FailingJobs  int            `json:"failing_jobs"`
-	ModelsSynced int            `json:"models_synced"`
+	Connection   string          `json:"connection"`
+	Figures      []figureCard    `json:"figures"`
+	OpenAlerts   int             `json:"open_alerts"`
+	ByPriority   map[string]int  `json:"open_alerts_by_priority"`
+	Attention    []attentionJSON `json:"attention"`
+	FailingJobs  int             `json:"failing_jobs"`
+	ModelsSynced int             `json:"models_synced"`
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
@@ -76,6 +81,11 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
 		out.OpenAlerts++
 		out.ByPriority[a.Priority]++
 	}
+	out.Attention = []attentionJSON{}
+	for _, it := range page.Attention.Items {
+		out.Attention = append(out.Attention, attentionJSON{AlertID: it.AlertID, ActionID: it.ActionID, Kind: it.Kind, Priority: it.Priority,
+			Title: it.Title, Money: it.Stake.Money, Currency: it.Currency, Score: it.Stake.Score, Driver: it.Stake.Driver, Waiting: it.Waiting})
+	}
 	for _, j := range page.Jobs {
 		if j.ConsecutiveFailures > 0 {
 			out.FailingJobs++
@@ -87,6 +97,20 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// attentionJSON is one item of the overview's ranked attention list.
+type attentionJSON struct {
+	AlertID  int64   `json:"alert_id,omitempty"`
+	ActionID int64   `json:"action_id,omitempty"`
+	Kind     string  `json:"kind"`
+	Priority string  `json:"priority"`
+	Title    string  `json:"title"`
+	Money    float64 `json:"money_at_stake"`
+	Currency string  `json:"currency,omitempty"`
+	Score    float64 `json:"score"`
+	Driver   string  `json:"driver,omitempty"`
+	Waiting  string  `json:"waiting_action,omitempty"`
 }
 
 type meJSON struct {

@@ -168,10 +168,10 @@ func (s *Server) gatherOverview(ctx context.Context, u *store.User) (*overviewPa
 		return nil, err
 	}
 	var buf bytes.Buffer
-	if err := s.pages["overview"].ExecuteTemplate(&buf, "content", map[string]any{"Page": page}); err != nil {
+	if err := s.pages["overview"].ExecuteTemplate(&buf, "content", map[string]any{"Page": page, "User": &store.User{Role: u.Role}}); err != nil {
 		return nil, fmt.Errorf("render overview: %w", err)
 	}
-	page.rendered = &overviewContent{Title: page.Connection.Name, Content: template.HTML(buf.String()), byUser: map[pageUser][]byte{}}
+	page.rendered = &overviewContent{Title: "Overview", Content: template.HTML(buf.String()), byUser: map[pageUser][]byte{}}
 	return page, nil
 }
 
@@ -213,6 +213,12 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
+	since, err := s.sinceSection(r.Context(), u)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	out = withSince(out, since)
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))

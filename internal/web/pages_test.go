@@ -235,11 +235,11 @@ func TestActionsPage(t *testing.T) {
 		want, notWant                  []string
 	}{
 		{"cfo sees the reminder with its evidence", "cfo", "GET", "/actions", "", 200,
-			[]string{"Do payment_reminder &lt;img src=x&gt;", "Because &lt;b&gt;overdue&lt;/b&gt;", `href="https://acme.odoo.com/web#id=3"`, "residual: 1,200",
+			[]string{"Do payment_reminder &lt;img src=x&gt;", "Because &lt;b&gt;overdue&lt;/b&gt;", `href="https://acme.odoo.com/web#id=3&amp;model=res.partner&amp;view_type=form"`, "Residual: 1,200",
 				fmt.Sprintf(`action="/actions/%d/approve"`, pr), fmt.Sprintf(`action="/actions/%d/reject"`, pr), "Policy per action type", "Payment reminder to the customer"},
 			[]string{"javascript:", "<img src=x>", fmt.Sprintf(`action="/actions/%d/approve"`, dm), `action="/actions/policies"`}},
-		{"sales sees the meeting only", "sales", "GET", "/actions", "", 200, []string{fmt.Sprintf(`action="/actions/%d/approve"`, dm)}, []string{"Do payment_reminder"}},
-		{"viewer sees both, decides nothing", "viewer", "GET", "/actions", "", 200, []string{"Do payment_reminder", "Do deal_meeting"}, []string{`/approve"`}},
+		{"sales sees the meeting only", "sales", "GET", "/actions", "", 200, []string{fmt.Sprintf(`action="/actions/%d/approve"`, dm)}, []string{"Do &#34;Payment reminder to the customer&#34;", "Do payment_reminder"}},
+		{"viewer sees both, decides nothing", "viewer", "GET", "/actions", "", 200, []string{"Do &#34;Payment reminder to the customer&#34;", "Do &#34;Meeting for a stalled high-value deal&#34;"}, []string{`/approve"`}},
 		{"admin edits policies", "admin", "GET", "/actions", "", 200, []string{`action="/actions/policies"`, `id="mode-payment_reminder"`}, nil},
 		{"bad status", "admin", "GET", "/actions?status=weird", "", 400, []string{"status must be"}, nil},
 		{"executed list empty", "admin", "GET", "/actions?status=executed", "", 200, []string{"No executed actions."}, nil},

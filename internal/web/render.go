@@ -3,9 +3,11 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/aicoo/aicoo/internal/attention"
 	"html/template"
 	"math"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -13,7 +15,7 @@ import (
 )
 
 // pageNames lists the views; each is parsed together with the layout.
-var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask"}
+var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "operations", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation", "notify_prefs"}
 
 var funcs = template.FuncMap{
 	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
@@ -45,6 +47,15 @@ var funcs = template.FuncMap{
 	"add":   func(a, b int) int { return a + b },
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
+	"hasID":      hasID,
+	// count formats a whole number with thousands separators.
+	"modelLabel": modelLabel,
+	"prose":      prose,
+	// idFact says a fact is a record id (partner_id), not a figure to show.
+	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
+	"count":  func(n int64) string { return thousands(float64(n)) },
+	// money formats an amount with its currency: "34,456.00 EUR".
+	"money": attention.Money,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
@@ -88,7 +99,16 @@ func parsePages() (map[string]*template.Template, error) {
 func (s *Server) render(w http.ResponseWriter, r *http.Request, name string, code int, data any) {
 	var buf bytes.Buffer
 	u := userFrom(r.Context())
-	if err := s.pages[name].Execute(&buf, map[string]any{"Page": data, "User": u, "Unread": s.unreadLabel(r, u), "Version": s.cfg.Version}); err != nil {
+	var loc *time.Location
+	if u != nil {
+		loc = userZone(u.Timezone)
+	}
+	t, err := s.zoned.page(s.pages, name, loc)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	if err := t.Execute(&buf, map[string]any{"Page": data, "User": u, "Unread": s.unreadLabel(r, u), "Version": s.cfg.Version}); err != nil {
 		s.serverError(w, r, fmt.Errorf("render %s: %w", name, err))
 		return
 	}

@@ -21,6 +21,11 @@ type RuleEngine interface {
 	// RuleDelete refuses built-in rules with an error wrapping
 	// alerts.ErrBuiltinRule.
 	RuleDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error
+	EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error)
+	EscalationPolicyUpdate(ctx context.Context, id int64, p store.EscalationPolicyParams, by alerts.Actor) (*store.EscalationPolicy, error)
+	// EscalationPolicyDelete answers store.ErrNotFound for a policy of
+	// another connection.
+	EscalationPolicyDelete(ctx context.Context, connectionID, id int64, by alerts.Actor) error
 	// RuleTest answers "what would fire now" against the latest results,
 	// without writing anything. It may return firings and an error naming
 	// the evaluations that failed.

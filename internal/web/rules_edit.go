@@ -29,6 +29,9 @@ type ruleInput struct {
 	Priority           string   `json:"priority"`
 	PendingEvaluations int      `json:"pending_evaluations,omitempty"`
 	Channels           []string `json:"channels,omitempty"`
+	// EscalationPolicyID escalates the rule's unacknowledged alerts with
+	// that policy (0: none).
+	EscalationPolicyID int64 `json:"escalation_policy_id,omitempty"`
 	// Scope is "mine" (the default: a personal rule, which notifies its
 	// owner: the person who writes it, or its current owner when an admin
 	// edits it) or "org" (admins only: everyone the rule's area concerns).
@@ -44,7 +47,8 @@ func (in ruleInput) IsEnabled() bool { return in.Enabled == nil || *in.Enabled }
 func (in ruleInput) spec(u *store.User) (alerts.RuleSpec, error) {
 	sp := alerts.RuleSpec{Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description), Source: in.Source,
 		InsightKind: in.InsightKind, Expression: strings.TrimSpace(in.Expression), Threshold: in.Threshold,
-		Priority: strings.TrimSpace(in.Priority), PendingEvaluations: in.PendingEvaluations, Channels: in.Channels, Enabled: true}
+		Priority: strings.TrimSpace(in.Priority), PendingEvaluations: in.PendingEvaluations, Channels: in.Channels,
+		EscalationPolicyID: in.EscalationPolicyID, Enabled: true}
 	if in.Enabled != nil {
 		sp.Enabled = *in.Enabled
 	}
@@ -133,11 +137,14 @@ type ruleForm struct {
 	Error   string
 	Test    *ruleTestJSON
 	Help    ruleHelp
+	// Policies are the escalation policies to choose from.
+	Policies []*store.EscalationPolicy
 }
 
 func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, code int, f ruleForm) {
 	f.IsAdmin = can(userFrom(r.Context()).Role, permAdmin)
 	f.Help = newRuleHelp()
+	f.Policies, _ = s.cfg.Store.EscalationPolicyList(r.Context(), userFrom(r.Context()).ConnectionID)
 	if f.In.Source == "" {
 		f.In.Source = store.RuleSourceMetric
 	}
@@ -155,6 +162,13 @@ func formRuleInput(r *http.Request) (ruleInput, error) {
 	in := ruleInput{Name: f.Get("name"), Description: f.Get("description"), Source: f.Get("source"),
 		InsightKind: f.Get("insight_kind"), Expression: f.Get("expression"), Priority: f.Get("priority"),
 		Channels: f["channels"], Scope: f.Get("scope")}
+	if v := f.Get("escalation_policy"); v != "" && v != "0" {
+		id, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return in, fmt.Errorf("escalation policy %q is not a policy", v)
+		}
+		in.EscalationPolicyID = id
+	}
 	enabled := f.Get("enabled") != ""
 	in.Enabled = &enabled
 	if t := strings.TrimSpace(f.Get("threshold")); t != "" {
@@ -177,7 +191,7 @@ func formRuleInput(r *http.Request) (ruleInput, error) {
 func inputOf(r *store.AlertRule) ruleInput {
 	in := ruleInput{Name: r.Name, Description: r.Description, Source: r.Source, InsightKind: r.InsightKind,
 		Expression: r.Expression, Threshold: r.Threshold, Priority: r.Priority, PendingEvaluations: r.PendingEvaluations,
-		Channels: r.Channels, Scope: "mine", Enabled: &r.Enabled}
+		Channels: r.Channels, EscalationPolicyID: r.EscalationPolicyID, Scope: "mine", Enabled: &r.Enabled}
 	if r.UserID == 0 {
 		in.Scope = "org"
 	}

@@ -152,11 +152,14 @@ type Config struct {
 type Server struct {
 	cfg   Config
 	pages map[string]*template.Template
+	// zoned renders pages for users outside UTC.
+	zoned *zonedPages
 	// done is closed by CloseStreams to end open event streams.
 	done      chan struct{}
 	closeOnce sync.Once
 	figures   figuresCache
 	overview  overviewCache
+	since     sinceCache
 	// setupConfigured is set when Config.SetupToken came from the
 	// configuration rather than being generated.
 	setupConfigured bool
@@ -200,11 +203,15 @@ func New(cfg Config) (*Server, error) {
 	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
 	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
+	pristine, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
+	return &Server{cfg: cfg, pages: pages, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does

@@ -62,6 +62,9 @@ func detectChurn(env *analysis.Env, d *data, list []*customer, res *analysis.Res
 				"limit_days": fields.Round2(limit), "revenue_365d": fields.Round2(c.value365), "health": fields.Round2(h.score)},
 			Score: fields.Clamp01(1 - limit/since),
 		})
+		if d.hasMargin {
+			res.Insights[len(res.Insights)-1].Facts["margin_365d"] = fields.Round2(c.margin365)
+		}
 	}
 	return out
 }

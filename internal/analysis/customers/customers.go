@@ -3,6 +3,7 @@ package customers
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strings"
 
@@ -106,6 +107,9 @@ type customer struct {
 	recentValue, priorValue   float64
 	recentOrders, priorOrders int
 	value365                  float64
+	// margin365 is value365 less the cost of the products invoiced (at
+	// their current cost); valid when data.hasMargin.
+	margin365 float64
 	// Payment behaviour: the oldest overdue open invoice and the days late
 	// of invoices paid in the last 365 days.
 	overdueDays   int
@@ -127,6 +131,7 @@ type data struct {
 	hasOrders bool
 	hasMoves  bool
 	hasLines  bool
+	hasMargin bool
 	support   *support
 }
 
@@ -266,6 +271,7 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	}
 	d.hasMoves = hasMoves
 	invoices := map[int64]odoo.Record{}
+	recent := map[int64]*customer{} // customer moves of the last 365 days
 	for _, m := range moves {
 		t := fields.String(m, "move_type")
 		if fields.String(m, "state") != "posted" || (t != "out_invoice" && t != "out_refund") {
@@ -283,6 +289,9 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 			c.name = fields.M2OName(m, "partner_id")
 		}
 		addInvoice(env, c, m, t)
+		if age := analysis.DaysBetween(invoiceDay(m), env.Today); age >= 0 && age < 365 {
+			recent[m.ID()] = c
+		}
 		if t == "out_invoice" {
 			invoices[m.ID()] = m
 		}
@@ -292,6 +301,9 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 	}
 	if hasMoves {
 		if err := paymentHistory(ctx, env, d, invoices); err != nil {
+			return nil, err
+		}
+		if err := margins(ctx, env, d, recent); err != nil {
 			return nil, err
 		}
 	}
@@ -304,10 +316,7 @@ func load(ctx context.Context, env *analysis.Env) (*data, error) {
 // addInvoice adds a posted customer invoice or credit note to c's value
 // and payment behaviour.
 func addInvoice(env *analysis.Env, c *customer, m odoo.Record, typ string) {
-	day := fields.Date(m, "invoice_date")
-	if day.IsZero() {
-		day = fields.Date(m, "date")
-	}
+	day := invoiceDay(m)
 	age := analysis.DaysBetween(day, env.Today)
 	v := fields.Float(m, "amount_untaxed_signed")
 	switch {
@@ -428,4 +437,50 @@ func paymentHistory(ctx context.Context, env *analysis.Env, d *data, invoices ma
 // metric builds an available metric.
 func metric(name string, v float64, unit string, company int64, refs ...analysis.Ref) analysis.Metric {
 	return analysis.Metric{Name: name, Value: fields.Round2(v), Unit: unit, CompanyID: company, Available: true, Refs: refs}
+}
+
+// invoiceDay is the invoice date of a customer move, else its accounting
+// date.
+func invoiceDay(m odoo.Record) odoo.Date {
+	if day := fields.Date(m, "invoice_date"); !day.IsZero() {
+		return day
+	}
+	return fields.Date(m, "date")
+}
+
+// margins sets each customer's margin of the last 365 days: the revenue of
+// the product lines of their recent moves (company currency, credit notes
+// negative) less quantity times the product's current cost. A churning
+// customer puts this margin at risk, not their revenue.
+func margins(ctx context.Context, env *analysis.Env, d *data, recent map[int64]*customer) error {
+	lines, ok, err := analysis.Optional(ctx, env.Source, modelLine)
+	if err != nil || !ok {
+		return err
+	}
+	prods, ok, err := analysis.Optional(ctx, env.Source, "product.product")
+	if err != nil || !ok {
+		return err
+	}
+	cost := make(map[int64]float64, len(prods))
+	for _, p := range prods {
+		cost[p.ID()] = fields.Float(p, "standard_price")
+	}
+	d.hasMargin = true
+	for _, l := range lines {
+		c := recent[fields.M2OID(l, "move_id")]
+		if c == nil {
+			continue
+		}
+		dt, at := fields.String(l, "display_type"), fields.String(l, "account_type")
+		if dt != "product" && !(dt == "" && strings.HasPrefix(at, "income")) {
+			continue
+		}
+		revenue := -fields.Float(l, "balance")
+		q := math.Abs(fields.Float(l, "quantity")) * cost[fields.M2OID(l, "product_id")]
+		if revenue < 0 {
+			q = -q // a credit note returns the cost with the revenue
+		}
+		c.margin365 += revenue - q
+	}
+	return nil
 }

@@ -250,6 +250,7 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 	minDays := int(env.Threshold(ThresholdOverdueDays, OverdueDaysDefault))
 	highDays := int(env.Threshold(ThresholdOverdueHighDays, OverdueHighDaysDefault))
+	criticalAmount := env.Threshold(ThresholdOverdueCriticalAmount, OverdueCriticalAmountDefault)
 	topN := int(env.Threshold(ThresholdTopOverdue, TopOverdueDefault))
 	type overdue struct {
 		move      *move
@@ -284,7 +285,10 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 				continue
 			}
 			prio := "medium"
-			if o.days >= highDays {
+			switch {
+			case o.days >= highDays && o.amount >= criticalAmount:
+				prio = "critical"
+			case o.days >= highDays:
 				prio = "high"
 			}
 			m := o.move.rec

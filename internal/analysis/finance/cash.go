@@ -226,7 +226,7 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			Subject: "res.company:" + strconv.FormatInt(cid, 10) + ":cash_runway",
 			Refs:    []analysis.Ref{jref},
 			Facts: map[string]float64{"cash": fields.Round2(cash[cid]), "outflow_window": fields.Round2(f.out), "inflow_window": fields.Round2(f.in),
-				"runway_days": fields.Round2(days), "window_days": float64(window)},
+				"runway_days": fields.Round2(days), "window_days": float64(window), "threshold_days": low},
 			Score: fields.Clamp01(1 - days/low),
 		})
 	}

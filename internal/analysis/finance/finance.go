@@ -22,6 +22,13 @@ const (
 	ThresholdOverdueHighDays = "finance.overdue_high_days"
 	// OverdueHighDaysDefault is the default of ThresholdOverdueHighDays.
 	OverdueHighDaysDefault = 90
+	// ThresholdOverdueCriticalAmount is the unpaid amount (company
+	// currency) from which an invoice past the high-priority days is
+	// critical: the money at stake decides, not the age alone.
+	ThresholdOverdueCriticalAmount = "finance.overdue_critical_amount"
+	// OverdueCriticalAmountDefault is the default of
+	// ThresholdOverdueCriticalAmount.
+	OverdueCriticalAmountDefault = 10000
 	// ThresholdTopOverdue is how many invoices the top-overdue list holds.
 	ThresholdTopOverdue = "finance.top_overdue"
 	// TopOverdueDefault is the default of ThresholdTopOverdue.

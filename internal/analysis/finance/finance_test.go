@@ -215,6 +215,11 @@ func TestOverdueInvoices(t *testing.T) {
 			"account.move:102": "medium", "account.move:104": "medium", "account.move:108": "medium", "account.move:109": "medium",
 			"account.move:106": "high", "account.move:107": "high", "account.move:110": "high",
 		}},
+		// The money decides between high and critical: 1,000 unpaid 91 days
+		// is critical from 500, 10 unpaid 90 days stays high.
+		{"critical from 500 unpaid", map[string]float64{finance.ThresholdOverdueCriticalAmount: 500}, map[string]string{
+			"account.move:108": "medium", "account.move:106": "medium", "account.move:107": "high", "account.move:110": "critical",
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()

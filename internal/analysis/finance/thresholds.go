@@ -9,6 +9,8 @@ var Thresholds = []analysis.ThresholdSpec{
 		Description: "Days past due before a customer invoice raises an overdue-invoice finding."},
 	{Name: ThresholdOverdueHighDays, Default: OverdueHighDaysDefault, Unit: "days", Min: 1, Max: 3650, Integer: true,
 		Description: "Days past due from which an overdue invoice is high priority (medium before)."},
+	{Name: ThresholdOverdueCriticalAmount, Default: OverdueCriticalAmountDefault, Unit: "currency", Min: 0, Max: 1e12,
+		Description: "Unpaid amount from which an invoice past the high-priority days is critical."},
 	{Name: ThresholdTopOverdue, Default: TopOverdueDefault, Unit: "count", Min: 1, Max: 1000, Integer: true,
 		Description: "How many invoices the top-overdue list holds."},
 	{Name: ThresholdRunwayDays, Default: RunwayDaysDefault, Unit: "days", Min: 1, Max: 3650,

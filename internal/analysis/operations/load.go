@@ -109,8 +109,11 @@ type data struct {
 	poLines     map[int64]purchaseLine
 	purchases   map[int64]purchaseOrder
 	sales       map[int64]saleOrder
-	tasks       []task
-	taskStages  map[int64]taskStage
+	// saleValues are the confirmed sales per company and product; nil
+	// when sale order lines are unavailable.
+	saleValues map[pkey]*saleValue
+	tasks      []task
+	taskStages map[int64]taskStage
 
 	stock, purchase, sale, project bool
 }
@@ -187,6 +190,9 @@ func load(ctx context.Context, src analysis.Source, since odoo.Date) (*data, err
 		return nil, err
 	}
 	if err := d.loadOrders(get, &dec); err != nil {
+		return nil, err
+	}
+	if err := d.loadSaleLines(get, &dec, since); err != nil {
 		return nil, err
 	}
 	if dec.err != nil {

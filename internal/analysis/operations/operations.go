@@ -32,6 +32,14 @@ const (
 	// runs out before this fraction of the vendor lead time.
 	ThresholdStockoutCritical       = "operations.stockout_critical_fraction"
 	StockoutCriticalFractionDefault = 0.5
+	// ThresholdStockoutCriticalRevenue is the revenue at risk (open order
+	// lines plus sales over the lead time, company currency) from which an
+	// urgent stock-out risk is critical; ThresholdStockoutHighRevenue the
+	// amount from which it is high (medium below).
+	ThresholdStockoutCriticalRevenue = "operations.stockout_critical_revenue"
+	StockoutCriticalRevenueDefault   = 10000
+	ThresholdStockoutHighRevenue     = "operations.stockout_high_revenue"
+	StockoutHighRevenueDefault       = 1000
 
 	// ThresholdSupplierRecent is the recent window of the on-time rate.
 	ThresholdSupplierRecent   = "operations.supplier_recent_days"
@@ -94,6 +102,7 @@ type run struct {
 
 	window, minHistory                           int
 	criticalFraction                             float64
+	criticalRevenue, highRevenue                 float64
 	recentDays, historyDays, minRecent, minPrior int
 	grace                                        int
 	onTimeDrop, minZ                             float64
@@ -118,6 +127,8 @@ func (Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 		window:           window,
 		minHistory:       max(1, intThreshold(env, ThresholdMinHistory, MinHistoryDaysDefault)),
 		criticalFraction: env.Threshold(ThresholdStockoutCritical, StockoutCriticalFractionDefault),
+		criticalRevenue:  env.Threshold(ThresholdStockoutCriticalRevenue, StockoutCriticalRevenueDefault),
+		highRevenue:      env.Threshold(ThresholdStockoutHighRevenue, StockoutHighRevenueDefault),
 		recentDays:       max(1, intThreshold(env, ThresholdSupplierRecent, SupplierRecentDaysDefault)),
 		historyDays:      intThreshold(env, ThresholdSupplierHistory, SupplierHistoryDaysDefault),
 		minRecent:        intThreshold(env, ThresholdSupplierMinRecent, SupplierMinRecentReceiptsDefault),

@@ -509,3 +509,63 @@ func TestFastDate(t *testing.T) {
 		}
 	}
 }
+
+// TestStockoutRevenueAtRisk: with sale order lines, a stock-out is graded by
+// the revenue it puts at risk (open order lines plus sales over the lead
+// time, in company currency), not by how soon it runs out alone.
+func TestStockoutRevenueAtRisk(t *testing.T) {
+	t.Parallel()
+	line := func(id, order, product int64, qty, delivered, subtotal float64, cur int64) rec {
+		return rec{"id": id, "order_id": order, "product_id": product, "product_uom_qty": qty, "qty_delivered": delivered,
+			"price_subtotal": subtotal, "currency_id": cur, "company_id": int64(1), "display_type": false}
+	}
+	orders := []rec{
+		{"id": int64(1), "name": "S1", "partner_id": int64(300), "company_id": int64(1), "state": "sale", "date_order": "2025-03-01 09:00:00", "commitment_date": false},
+		{"id": int64(2), "name": "S2", "partner_id": int64(300), "company_id": int64(1), "state": "draft", "date_order": "2025-03-01 09:00:00", "commitment_date": false},
+		{"id": int64(3), "name": "S3", "partner_id": int64(300), "company_id": int64(1), "state": "sale", "date_order": "2024-06-01 09:00:00", "commitment_date": false},
+	}
+	for _, tc := range []struct {
+		name                 string
+		lines                []rec
+		wantA, wantE         string
+		wantOpenE, wantRiskE float64 // open order value and revenue at risk of E (-1: not checked)
+	}{
+		{"no sales: nothing at risk, medium", []rec{}, "medium", "medium", 0, 0},
+		{"small sales of E: urgent but medium",
+			[]rec{line(1, 1, 30, 4, 0, 200, 0), line(2, 2, 30, 100, 0, 90000, 0)}, "medium", "medium", 200, -1},
+		{"a large open order of E (one line in USD at 2 per EUR): critical",
+			[]rec{line(1, 3, 30, 10, 2, 20000, 0), line(2, 3, 30, 4, 0, 2000, 7)}, "medium", "critical", 17000, 17000},
+		{"A sells 9000 in the window: 2000 over its 20-day lead, high",
+			[]rec{line(1, 1, 10, 5, 5, 9000, 0)}, "high", "medium", 0, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			src := stockSource()
+			src["sale.order"] = orders
+			src["sale.order.line"] = tc.lines
+			src["res.currency.rate"] = []rec{
+				{"id": int64(1), "currency_id": int64(7), "name": "2025-01-01", "rate": 3.0},
+				{"id": int64(2), "currency_id": int64(7), "name": "2025-03-01", "rate": 2.0},
+			}
+			by := map[string]analysis.Insight{}
+			for _, in := range insights(analyze(t, src, nil), operations.KindStockoutRisk) {
+				by[in.Subject] = in
+			}
+			a, e := by["product.product:10"], by["product.product:30"]
+			if a.Priority != tc.wantA || e.Priority != tc.wantE {
+				t.Errorf("priorities A %s E %s, want %s %s (facts A %v, E %v)", a.Priority, e.Priority, tc.wantA, tc.wantE, a.Facts, e.Facts)
+			}
+			if !near(e.Facts["open_order_value"], tc.wantOpenE) {
+				t.Errorf("E open order value %v, want %v", e.Facts["open_order_value"], tc.wantOpenE)
+			}
+			if tc.wantRiskE >= 0 && !near(e.Facts["revenue_at_risk"], tc.wantRiskE) {
+				t.Errorf("E revenue at risk %v, want %v", e.Facts["revenue_at_risk"], tc.wantRiskE)
+			}
+			if got, want := e.Facts["revenue_at_risk"], e.Facts["open_order_value"]+e.Facts["sales_over_lead"]; !near(got, want) {
+				t.Errorf("E revenue at risk %v != open %v + over lead %v", got, e.Facts["open_order_value"], e.Facts["sales_over_lead"])
+			}
+			if tc.name[0:2] == "A " && !near(a.Facts["sales_over_lead"], 2000) {
+				t.Errorf("A sales over lead %v, want 9000/90*20 = 2000", a.Facts["sales_over_lead"])
+			}
+		})
+	}
+}

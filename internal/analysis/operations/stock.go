@@ -280,14 +280,16 @@ func (a *run) stockFigures(c int64, pos map[pkey]*stockPos) {
 }
 
 func (a *run) stockoutInsight(r stockout) {
-	prio := "high"
-	if r.stockoutDays < a.criticalFraction*float64(r.lead) {
-		prio = "critical"
-	}
+	open, overLead, known := a.revenueAtRisk(r, a.window)
+	prio := a.stockoutPriority(r, open+overLead, known)
 	facts := map[string]float64{
 		"qty_on_hand": fields.Round2(r.onHand), "incoming_qty": fields.Round2(r.inc), "outgoing_qty": fields.Round2(r.outgoing), "forecast_qty": fields.Round2(r.forecast),
 		"avg_daily_out": fields.Round2(r.daily), "window_days": float64(a.window), "lead_days": float64(r.lead),
 		"need_over_lead": fields.Round2(r.need), "shortfall": fields.Round2(r.need - r.forecast),
+	}
+	if known {
+		facts["open_order_value"], facts["sales_over_lead"] = fields.Round2(open), fields.Round2(overLead)
+		facts["revenue_at_risk"] = fields.Round2(open + overLead)
 	}
 	if !math.IsInf(r.stockoutDays, 0) {
 		facts["days_of_cover"] = fields.Round2(r.stockoutDays)

@@ -304,3 +304,19 @@
     }
   });
 })();
+
+(function () {
+  // Phone menu: the navigation folds behind a "Menu" button (app.css hides
+  // it below 700 px once this script runs).
+  const button = document.querySelector(".menu-toggle");
+  const nav = document.getElementById("main-nav");
+  if (!button || !nav) {
+    return;
+  }
+  document.documentElement.classList.add("js");
+  button.hidden = false;
+  button.addEventListener("click", function () {
+    const open = nav.classList.toggle("open");
+    button.setAttribute("aria-expanded", open ? "true" : "false");
+  });
+})();

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/store"
+)
+
+// TestEscalationPolicies: an admin writes a two-step policy (people, then
+// a role), sees it in words, attaches it to a rule in the rules editor and
+// deletes it; each change is audited; a mistake is said on the form.
+func TestEscalationPolicies(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	srv, err := New(Config{Store: f.store, Rules: alerts.New(f.store, alerts.Config{}), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Config.Handler = srv.Handler()
+	cfo := f.users[store.RoleCFO]
+
+	bad := url.Values{"name": {"Cash ladder"}, "users0": {fmt.Sprint(cfo.ID)}}
+	resp := f.form(t, store.RoleAdmin, "/settings/escalation", bad)
+	if body := readAll(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "how many minutes to wait") {
+		t.Fatalf("a step without its wait: %d", resp.StatusCode)
+	}
+	good := url.Values{"name": {"Cash ladder"}, "repeat": {"1"}, "users0": {fmt.Sprint(cfo.ID)}, "channels0": {"email"}, "minutes0": {"15"},
+		"roles1": {store.RoleCEO}, "channels1": {"sms"}, "minutes1": {"30"}}
+	if resp := f.form(t, store.RoleAdmin, "/settings/escalation", good); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d", resp.StatusCode)
+	}
+	page := readAll(t, f.do(t, store.RoleAdmin, "GET", "/settings/escalation", ""))
+	for _, want := range []string{"Cash ladder", "notify cfo-user", "every CEO", "then wait 30 minutes", "climbed 2 times"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	list := decode[policyList](t, f.do(t, store.RoleAdmin, "GET", "/api/v1/escalation-policies", ""))
+	var pol policyView
+	for _, p := range list.Data {
+		if p.Name == "Cash ladder" {
+			pol = p
+		}
+	}
+	if len(pol.Levels) != 2 || pol.Levels[1].Roles[0] != store.RoleCEO || pol.Levels[0].Minutes != 15 {
+		t.Fatalf("policy %+v", pol)
+	}
+	// The rules editor attaches it to a rule.
+	rule := url.Values{"name": {"Runway watch"}, "source": {"metric"}, "expression": {"finance.cash.runway_days < threshold"}, "threshold": {"30"},
+		"priority": {"high"}, "scope": {"org"}, "enabled": {"1"}, "escalation_policy": {fmt.Sprint(pol.ID)}, "do": {"save"}}
+	if resp := f.form(t, store.RoleAdmin, "/rules", rule); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("rule with escalation: %d %s", resp.StatusCode, readAll(t, resp))
+	}
+	r, err := f.store.AlertRuleByName(context.Background(), f.conn.ID, "Runway watch")
+	if err != nil || r.EscalationPolicyID != pol.ID {
+		t.Fatalf("rule %+v %v", r, err)
+	}
+	if page := readAll(t, f.do(t, store.RoleAdmin, "GET", "/settings/escalation", "")); !strings.Contains(page, "Used by: Runway watch") {
+		t.Error("the policy does not list the rule using it")
+	}
+	if resp := f.form(t, store.RoleAdmin, fmt.Sprintf("/settings/escalation/%d/delete", pol.ID), nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	var n int
+	if err := f.store.DB().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE subject = $1 AND actor = 'user:admin-user'`,
+		fmt.Sprintf("escalation_policy:%d", pol.ID)).Scan(&n); err != nil || n != 2 {
+		t.Errorf("audit entries of the policy: %d %v, want created and deleted", n, err)
+	}
+	if r, _ := f.store.AlertRuleByName(context.Background(), f.conn.ID, "Runway watch"); r.EscalationPolicyID != 0 {
+		t.Error("the rule still escalates with a deleted policy")
+	}
+}
