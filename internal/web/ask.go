@@ -410,11 +410,16 @@ type askPage struct {
 	Current   *threadDetail
 	// Error says why a question from the form was not answered.
 	Error string
+	// Draft fills the question box (from the search box's "Ask aicoo").
+	Draft string
 }
 
 func (s *Server) renderAsk(w http.ResponseWriter, r *http.Request, code int, threadID int64, errMsg string) {
 	u := userFrom(r.Context())
 	p := askPage{Enabled: s.askEnabled(), CanAsk: s.cfg.Ask != nil, NoModel: noModelText, Direct: directText, CurrentID: threadID, Error: errMsg}
+	if q := r.URL.Query().Get("question"); len(q) <= chat.QuestionMax {
+		p.Draft = q
+	}
 	var err error
 	if p.Threads, err = s.threadList(r.Context(), u); err != nil {
 		s.serverError(w, r, err)

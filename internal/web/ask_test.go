@@ -317,3 +317,14 @@ func TestOdooRecordURL(t *testing.T) {
 		}
 	}
 }
+
+// TestAskDraftFromSearch: the search box's "Ask aicoo" opens the Ask page
+// with the question filled in (escaped).
+func TestAskDraftFromSearch(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	page := readAll(t, f.do(t, store.RoleCEO, "GET", "/ask?question="+url.QueryEscape(`What is overdue from <Alpen>?`), ""))
+	if !strings.Contains(page, `autofocus>What is overdue from &lt;Alpen&gt;?</textarea>`) {
+		t.Errorf("the question box is not filled in:\n%s", page)
+	}
+}

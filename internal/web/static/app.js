@@ -217,6 +217,15 @@
     more.textContent = data.length ? "All results for “" + q + "” (Enter)" : "Nothing found for “" + q + "”";
     all.append(more);
     list.append(all);
+    // The box also asks: the question opens on the Ask page, filled in.
+    const askLi = document.createElement("li");
+    askLi.className = "all";
+    const askLink = document.createElement("a");
+    askLink.href = "/ask?question=" + encodeURIComponent(q);
+    askLink.tabIndex = -1;
+    askLink.textContent = "Ask aicoo: “" + q + "”";
+    askLi.append(askLink);
+    list.append(askLi);
     list.hidden = false;
     place();
     input.setAttribute("aria-expanded", "true");
