@@ -442,10 +442,27 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	kind, msgKey string, alerts []*store.AlertDetail, tr *TickResult) error {
 	top := alerts[0] // most urgent first (AlertDetailList order)
 	users, channels := e.recipients(st, rule, top.EscalationPolicyID)
-	users = e.mayseeUsers(st, users, top.Type)
 	critical := top.Priority == store.PriorityCritical
 	n := e.message(connectionID, msgKey, kind, alerts)
 	day := st.now.Format(time.DateOnly)
+	// Shared targets (a Slack or Discuss channel, a webhook) get one post
+	// per message, as the rule says: they are no one's personal channel,
+	// so neither a person's role nor their preferences apply.
+	var personal []string
+	for _, ch := range channels {
+		kind, _, _ := strings.Cut(ch, ":")
+		if !sharedChannels[kind] {
+			personal = append(personal, ch)
+			continue
+		}
+		n.Channel, n.UserID = ch, 0
+		if err := e.notifier.Enqueue(ctx, st.sqlTx, tx, n); err != nil {
+			return err
+		}
+		tr.Notifications++
+	}
+	channels = personal
+	users = e.mayseeUsers(st, users, top.Type)
 	for _, u := range users {
 		prefs := st.prefs[u]
 		if len(prefs.Areas) > 0 && e.cat.IsArea(top.Type) && !slices.Contains(prefs.Areas, top.Type) {
@@ -624,6 +641,10 @@ func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
 	}
 	return out
 }
+
+// sharedChannels are the channel kinds that post to a shared place, not
+// to a person.
+var sharedChannels = map[string]bool{"slack": true, "webhook": true, "odoo_discuss": true}
 
 // location is the time zone of user id (UTC when unknown or invalid).
 func (st *tickState) location(id int64) *time.Location {
