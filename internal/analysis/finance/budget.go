@@ -2,66 +2,117 @@ package finance
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
+	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
-// BudgetLine is a budget line with its actual spending.
+// BudgetLine is a cost budget line with its actual spending, from whichever
+// budget model the source has (Model).
 type BudgetLine struct {
-	ID, CompanyID, AccountID int64
-	Name                     string
-	From, To                 odoo.Date
-	Planned, Actual          float64
+	// ID is the record id in Model: aicoo.budget, crossovered.budget.lines
+	// (Odoo 16/17) or budget.line (Odoo 18+).
+	ID    int64
+	Model string
+	// CompanyID is the line's company; AccountID the general account when
+	// the line counts exactly one, else 0.
+	CompanyID, AccountID int64
+	// Accounts are the general accounts whose journal items count (empty:
+	// any account); Analytic the analytic account whose analytic lines count
+	// (0: journal items are counted directly).
+	Accounts []int64
+	Analytic int64
+	// ExpenseOnly counts only analytic lines on expense accounts (an Odoo 18
+	// budget of type expense).
+	ExpenseOnly bool
+	// Name is the line as Odoo names it ("Budget 2026 Q1 - Marketing");
+	// Target says in words what the spending is booked on.
+	Name, Target    string
+	From, To        odoo.Date
+	Planned, Actual float64
 }
 
-// budgetActuals computes the actual of each active aicoo.budget line: the
-// balance (company currency) of posted journal items of the line's company
-// on its account dated from date_from to date_to inclusive. This is the
-// account's balance in Odoo's General Ledger filtered on the period.
+// budgetActuals computes the actual spending of each cost budget line, in
+// company currency, from posted journal items only (never Odoo's
+// non-stored practical_amount/achieved_amount, which a sync may not read):
+// without an analytic account, the balance (debit - credit) of posted
+// journal items of the line's company on its accounts dated from date_from
+// to date_to inclusive, as the General Ledger shows it; with one, minus the
+// amount of the analytic lines of that analytic account in the period that
+// come from posted journal items (restricted to the line's accounts when it
+// has some, and to expense accounts for an Odoo 18 expense budget).
 func budgetActuals(d *data) []BudgetLine {
-	type key struct{ company, account int64 }
-	byKey := map[key][]int{}
-	var out []BudgetLine
-	for _, b := range d.budgets {
-		if !fields.Active(b) {
+	out := []BudgetLine{}
+	for _, b := range d.budgets.budgetLines(d.accounts) {
+		if b.From.IsZero() || b.To.IsZero() || (len(b.Accounts) == 0 && b.Analytic == 0) {
 			continue
 		}
-		bl := BudgetLine{ID: b.ID(), CompanyID: fields.M2OID(b, "company_id"), AccountID: fields.M2OID(b, "account_id"), Name: fields.String(b, "name"),
-			From: fields.Date(b, "date_from"), To: fields.Date(b, "date_to"), Planned: fields.Float(b, "planned_amount")}
-		if bl.AccountID == 0 || bl.From.IsZero() || bl.To.IsZero() {
-			continue
-		}
-		k := key{bl.CompanyID, bl.AccountID}
-		byKey[k] = append(byKey[k], len(out))
-		out = append(out, bl)
+		out = append(out, b)
 	}
 	if len(out) == 0 {
 		return nil
 	}
-	for j := range d.lines {
-		l := &d.lines[j]
-		if !l.posted {
+	type key struct{ company, account int64 }
+	byKey := map[key][]int{}
+	byAnalytic := map[int64][]int{}
+	for i, b := range out {
+		if b.Analytic != 0 {
+			byAnalytic[b.Analytic] = append(byAnalytic[b.Analytic], i)
 			continue
 		}
-		idx := byKey[key{l.company, l.account}]
-		for _, i := range idx {
-			if !l.date.Before(out[i].From) && !out[i].To.Before(l.date) {
-				out[i].Actual += l.balance
+		for _, acc := range b.Accounts {
+			k := key{b.CompanyID, acc}
+			byKey[k] = append(byKey[k], i)
+		}
+	}
+	in := func(b *BudgetLine, day odoo.Date) bool { return !day.Before(b.From) && !b.To.Before(day) }
+	if len(byKey) > 0 {
+		for j := range d.lines {
+			l := &d.lines[j]
+			if !l.posted {
+				continue
+			}
+			for _, i := range byKey[key{l.company, l.account}] {
+				if in(&out[i], l.date) {
+					out[i].Actual += l.balance
+				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	for _, a := range d.budgets.aal {
+		idx := byAnalytic[fields.M2OID(a, "account_id")]
+		if len(idx) == 0 || !d.budgets.posted[fields.M2OID(a, "move_line_id")] {
+			continue
+		}
+		day, company, acc := fields.Date(a, "date"), fields.M2OID(a, "company_id"), fields.M2OID(a, "general_account_id")
+		for _, i := range idx {
+			b := &out[i]
+			if !in(b, day) || (company != 0 && b.CompanyID != 0 && company != b.CompanyID) ||
+				(len(b.Accounts) > 0 && !slices.Contains(b.Accounts, acc)) ||
+				(b.ExpenseOnly && !strings.HasPrefix(fields.String(d.accounts[acc], "account_type"), "expense")) {
+				continue
+			}
+			b.Actual -= fields.Float(a, "amount")
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Model != out[j].Model {
+			return out[i].Model < out[j].Model
+		}
+		return out[i].ID < out[j].ID
+	})
 	return out
 }
 
 // budgetFigures adds budget compliance metrics and one budget_overrun
 // insight per budget line whose actual exceeds its planned amount.
 func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
-	if !d.budgetsOK {
+	if !d.budgets.ok {
 		res.Metrics = append(res.Metrics, analysis.Metric{Name: "finance.budget.overruns", Unit: "count", Available: false,
 			Note: "no budgets: neither aicoo budgets nor an Odoo budget module"})
 		return
@@ -100,14 +151,13 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		if b.To.Compare(env.Today) >= 0 {
 			state = "is running"
 		}
-		acc := fields.String(d.accounts[b.AccountID], "name")
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindBudgetOverrun, Priority: prio, CompanyID: b.CompanyID,
 			Title: fmt.Sprintf("%s: %.0f%% of budget spent", b.Name, ratio*100),
 			Detail: fmt.Sprintf("%.2f %s was booked on %s from %s to %s against %.2f planned, %.2f over; the period %s.",
-				b.Actual, cur, acc, b.From, b.To, b.Planned, b.Actual-b.Planned, state),
-			Subject: "aicoo.budget:" + strconv.FormatInt(b.ID, 10),
-			Refs:    []analysis.Ref{env.Ref("aicoo.budget", b.ID), env.Ref("account.account", b.AccountID)},
+				b.Actual, cur, b.Target, b.From, b.To, b.Planned, b.Actual-b.Planned, state),
+			Subject: b.Model + ":" + strconv.FormatInt(b.ID, 10),
+			Refs:    budgetRefs(env, &b),
 			Facts:   map[string]float64{"actual": fields.Round2(b.Actual), "planned": fields.Round2(b.Planned), "ratio": fields.Round2(ratio)},
 			Score:   fields.Clamp01((ratio - 1) / 1.0),
 		})
@@ -122,4 +172,16 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			metric("finance.budget.current_actual", t.actual, cur, cid),
 		)
 	}
+}
+
+// budgetRefs links an overrun to its budget line and the accounts it counts.
+func budgetRefs(env *analysis.Env, b *BudgetLine) []analysis.Ref {
+	refs := []analysis.Ref{env.Ref(b.Model, b.ID)}
+	if len(b.Accounts) > 0 {
+		refs = append(refs, env.Ref("account.account", b.Accounts...))
+	}
+	if b.Analytic != 0 {
+		refs = append(refs, env.Ref("account.analytic.account", b.Analytic))
+	}
+	return refs
 }

@@ -141,8 +141,7 @@ type data struct {
 	journals  []odoo.Record
 	payments  []odoo.Record
 	accounts  map[int64]odoo.Record
-	budgets   []odoo.Record
-	budgetsOK bool
+	budgets   *budgetSet
 	sheets    []odoo.Record
 	sheetsOK  bool
 	expenses  []odoo.Record
@@ -225,7 +224,7 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 		return nil, false, err
 	}
 	d.partners = fields.NameIndex(partners, "name")
-	if d.budgets, d.budgetsOK, err = analysis.Optional(ctx, src, "aicoo.budget"); err != nil {
+	if d.budgets, err = loadBudgets(ctx, src, lines); err != nil {
 		return nil, false, err
 	}
 	if d.sheets, d.sheetsOK, err = analysis.Optional(ctx, src, "hr.expense.sheet"); err != nil {
