@@ -2,67 +2,25 @@ package finance
 
 import (
 	"fmt"
-	"slices"
-	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/budgets"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
-	"github.com/aicoo/aicoo/internal/odoo"
 )
 
-// BudgetLine is a cost budget line with its actual spending, from whichever
-// budget model the source has (Model).
-type BudgetLine struct {
-	// ID is the record id in Model: aicoo.budget, crossovered.budget.lines
-	// (Odoo 16/17) or budget.line (Odoo 18+).
-	ID    int64
-	Model string
-	// CompanyID is the line's company; AccountID the general account when
-	// the line counts exactly one, else 0.
-	CompanyID, AccountID int64
-	// Accounts are the general accounts whose journal items count (empty:
-	// any account); Analytic the analytic account whose analytic lines count
-	// (0: journal items are counted directly).
-	Accounts []int64
-	Analytic int64
-	// ExpenseOnly counts only analytic lines on expense accounts (an Odoo 18
-	// budget of type expense).
-	ExpenseOnly bool
-	// Name is the line as Odoo names it ("Budget 2026 Q1 - Marketing");
-	// Target says in words what the spending is booked on.
-	Name, Target    string
-	From, To        odoo.Date
-	Planned, Actual float64
-}
-
-// budgetActuals computes the actual spending of each cost budget line, in
-// company currency, from posted journal items only (never Odoo's
-// non-stored practical_amount/achieved_amount, which a sync may not read):
-// without an analytic account, the balance (debit - credit) of posted
-// journal items of the line's company on its accounts dated from date_from
-// to date_to inclusive, as the General Ledger shows it; with one, minus the
-// amount of the analytic lines of that analytic account in the period that
-// come from posted journal items (restricted to the line's accounts when it
-// has some, and to expense accounts for an Odoo 18 expense budget).
-func budgetActuals(d *data) []BudgetLine {
-	out := []BudgetLine{}
-	for _, b := range d.budgets.budgetLines(d.accounts) {
-		if b.From.IsZero() || b.To.IsZero() || (len(b.Accounts) == 0 && b.Analytic == 0) {
-			continue
-		}
-		out = append(out, b)
-	}
+// budgetActuals computes the actual spending of each cost budget line (the
+// rule is budgets.Set's, see doc.go): journal items directly for lines
+// without an analytic account, analytic lines of posted items otherwise.
+func budgetActuals(d *data) []budgets.Line {
+	out := d.budgets.Lines(d.accounts)
 	if len(out) == 0 {
 		return nil
 	}
 	type key struct{ company, account int64 }
 	byKey := map[key][]int{}
-	byAnalytic := map[int64][]int{}
 	for i, b := range out {
 		if b.Analytic != 0 {
-			byAnalytic[b.Analytic] = append(byAnalytic[b.Analytic], i)
 			continue
 		}
 		for _, acc := range b.Accounts {
@@ -70,7 +28,6 @@ func budgetActuals(d *data) []BudgetLine {
 			byKey[k] = append(byKey[k], i)
 		}
 	}
-	in := func(b *BudgetLine, day odoo.Date) bool { return !day.Before(b.From) && !b.To.Before(day) }
 	if len(byKey) > 0 {
 		for j := range d.lines {
 			l := &d.lines[j]
@@ -78,41 +35,20 @@ func budgetActuals(d *data) []BudgetLine {
 				continue
 			}
 			for _, i := range byKey[key{l.company, l.account}] {
-				if in(&out[i], l.date) {
+				if out[i].In(l.date) {
 					out[i].Actual += l.balance
 				}
 			}
 		}
 	}
-	for _, a := range d.budgets.aal {
-		idx := byAnalytic[fields.M2OID(a, "account_id")]
-		if len(idx) == 0 || !d.budgets.posted[fields.M2OID(a, "move_line_id")] {
-			continue
-		}
-		day, company, acc := fields.Date(a, "date"), fields.M2OID(a, "company_id"), fields.M2OID(a, "general_account_id")
-		for _, i := range idx {
-			b := &out[i]
-			if !in(b, day) || (company != 0 && b.CompanyID != 0 && company != b.CompanyID) ||
-				(len(b.Accounts) > 0 && !slices.Contains(b.Accounts, acc)) ||
-				(b.ExpenseOnly && !strings.HasPrefix(fields.String(d.accounts[acc], "account_type"), "expense")) {
-				continue
-			}
-			b.Actual -= fields.Float(a, "amount")
-		}
-	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Model != out[j].Model {
-			return out[i].Model < out[j].Model
-		}
-		return out[i].ID < out[j].ID
-	})
+	d.budgets.AddAnalytic(out, d.accounts)
 	return out
 }
 
 // budgetFigures adds budget compliance metrics and one budget_overrun
 // insight per budget line whose actual exceeds its planned amount.
 func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
-	if !d.budgets.ok {
+	if !d.budgets.Installed() {
 		res.Metrics = append(res.Metrics, analysis.Metric{Name: "finance.budget.overruns", Unit: "count", Available: false,
 			Note: "no budgets: neither aicoo budgets nor an Odoo budget module"})
 		return
@@ -175,7 +111,7 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 }
 
 // budgetRefs links an overrun to its budget line and the accounts it counts.
-func budgetRefs(env *analysis.Env, b *BudgetLine) []analysis.Ref {
+func budgetRefs(env *analysis.Env, b *budgets.Line) []analysis.Ref {
 	refs := []analysis.Ref{env.Ref(b.Model, b.ID)}
 	if len(b.Accounts) > 0 {
 		refs = append(refs, env.Ref("account.account", b.Accounts...))

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/budgets"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
@@ -141,7 +142,7 @@ type data struct {
 	journals  []odoo.Record
 	payments  []odoo.Record
 	accounts  map[int64]odoo.Record
-	budgets   *budgetSet
+	budgets   *budgets.Set
 	sheets    []odoo.Record
 	sheetsOK  bool
 	expenses  []odoo.Record
@@ -224,7 +225,7 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 		return nil, false, err
 	}
 	d.partners = fields.NameIndex(partners, "name")
-	if d.budgets, err = loadBudgets(ctx, src, lines); err != nil {
+	if d.budgets, err = budgets.Load(ctx, src, lines); err != nil {
 		return nil, false, err
 	}
 	if d.sheets, d.sheetsOK, err = analysis.Optional(ctx, src, "hr.expense.sheet"); err != nil {

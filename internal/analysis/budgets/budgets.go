@@ -1,7 +1,16 @@
-package finance
+// Package budgets reads the budgets of an Odoo database for the analyzers,
+// whichever budget models it has: Odoo 16/17 account_budget
+// (crossovered.budget.lines with crossovered.budget and the budgetary
+// positions account.budget.post), Odoo 18+ account_budget (budget.line with
+// budget.analytic), and aicoo.budget, a fallback for datasets carrying
+// aicoo's own flat budgets. It yields cost budget lines with a positive plan
+// and says what their actual spending is made of; the analyzers add the
+// journal items (the rule is documented in analysis/finance).
+package budgets
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -9,11 +18,11 @@ import (
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
-// budgetSet holds the budget records of every budget model the source has:
+// Set holds the budget records of every budget model the source has:
 // Odoo's account_budget models of 16/17 (crossovered.*) or 18+ (budget.*),
 // and aicoo.budget, the fallback for datasets that carry it. A source has
 // the models of one Odoo version only, so at most one Odoo family is set.
-type budgetSet struct {
+type Set struct {
 	ok bool // at least one budget model is installed
 
 	aicoo []odoo.Record
@@ -28,11 +37,12 @@ type budgetSet struct {
 	posted     map[int64]bool        // posted journal items, set with aal
 }
 
-// loadBudgets reads the budget models the source has. Presence of a model,
+// Load reads the budget models the source has; journalItems are the
+// account.move.line records (their posted state qualifies analytic lines). Presence of a model,
 // not the Odoo version, decides: a 17 database has crossovered.budget.lines,
 // an 18 one budget.line, and either may also hold aicoo.budget.
-func loadBudgets(ctx context.Context, src analysis.Source, lines []odoo.Record) (*budgetSet, error) {
-	b := &budgetSet{}
+func Load(ctx context.Context, src analysis.Source, journalItems []odoo.Record) (*Set, error) {
+	b := &Set{}
 	var ok bool
 	var err error
 	if b.aicoo, ok, err = analysis.Optional(ctx, src, "aicoo.budget"); err != nil {
@@ -86,8 +96,8 @@ func loadBudgets(ctx context.Context, src analysis.Source, lines []odoo.Record) 
 		if b.aal, _, err = analysis.Optional(ctx, src, "account.analytic.line"); err != nil {
 			return nil, err
 		}
-		b.posted = make(map[int64]bool, len(lines))
-		for _, l := range lines {
+		b.posted = make(map[int64]bool, len(journalItems))
+		for _, l := range journalItems {
 			if fields.String(l, "parent_state") == "posted" {
 				b.posted[l.ID()] = true
 			}
@@ -105,17 +115,74 @@ func ids(r odoo.Record, f string) []int64 {
 	return v
 }
 
-// budgetLines turns the budget records into cost budget lines aicoo checks:
-// planned amount positive, the general accounts and/or analytic account whose
-// spending counts. Cancelled budgets and revenue lines are left out.
-func (b *budgetSet) budgetLines(accounts map[int64]odoo.Record) []BudgetLine {
-	var out []BudgetLine
+// Installed reports whether the source has any budget model.
+func (b *Set) Installed() bool { return b != nil && b.ok }
+
+// Lines returns the cost budget lines aicoo checks, Actual zero: planned
+// amount positive, with the general accounts and/or analytic account whose
+// spending counts and dates set. Cancelled budgets and revenue lines are
+// left out. accounts (account.account by id) names the targets. Lines are
+// sorted by model and id.
+func (b *Set) Lines(accounts map[int64]odoo.Record) []Line {
+	all := b.lines(accounts)
+	out := all[:0]
+	for _, l := range all {
+		if l.From.IsZero() || l.To.IsZero() || (len(l.Accounts) == 0 && l.Analytic == 0) {
+			continue
+		}
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(x, y Line) int {
+		if c := strings.Compare(x.Model, y.Model); c != 0 {
+			return c
+		}
+		return int(x.ID - y.ID)
+	})
+	return out
+}
+
+// AddAnalytic adds to each line with an analytic account minus the amount of
+// the analytic lines (costs are negative there) of that account in the
+// line's period whose journal item is posted, restricted to the line's
+// general accounts when it has some and to expense accounts for an
+// ExpenseOnly line. accounts (account.account by id) gives account types.
+func (b *Set) AddAnalytic(lines []Line, accounts map[int64]odoo.Record) {
+	byAnalytic := map[int64][]int{}
+	for i, l := range lines {
+		if l.Analytic != 0 {
+			byAnalytic[l.Analytic] = append(byAnalytic[l.Analytic], i)
+		}
+	}
+	if len(byAnalytic) == 0 {
+		return
+	}
+	for _, a := range b.aal {
+		idx := byAnalytic[fields.M2OID(a, "account_id")]
+		if len(idx) == 0 || !b.posted[fields.M2OID(a, "move_line_id")] {
+			continue
+		}
+		day, company, acc := fields.Date(a, "date"), fields.M2OID(a, "company_id"), fields.M2OID(a, "general_account_id")
+		for _, i := range idx {
+			l := &lines[i]
+			if !l.In(day) || (company != 0 && l.CompanyID != 0 && company != l.CompanyID) ||
+				(len(l.Accounts) > 0 && !slices.Contains(l.Accounts, acc)) ||
+				(l.ExpenseOnly && !strings.HasPrefix(fields.String(accounts[acc], "account_type"), "expense")) {
+				continue
+			}
+			l.Actual -= fields.Float(a, "amount")
+		}
+	}
+}
+
+// lines decodes every budget record into a Line.
+func (b *Set) lines(accounts map[int64]odoo.Record) []Line {
+	var out []Line
 	for _, r := range b.aicoo {
 		if !fields.Active(r) {
 			continue
 		}
 		acc := fields.M2OID(r, "account_id")
-		out = append(out, BudgetLine{ID: r.ID(), Model: "aicoo.budget", CompanyID: fields.M2OID(r, "company_id"), AccountID: acc,
+		out = append(out, Line{ID: r.ID(), Model: "aicoo.budget", CompanyID: fields.M2OID(r, "company_id"), AccountID: acc,
 			Accounts: []int64{acc}, Name: fields.String(r, "name"), Target: fields.String(accounts[acc], "name"),
 			From: fields.Date(r, "date_from"), To: fields.Date(r, "date_to"), Planned: fields.Float(r, "planned_amount")})
 	}
@@ -129,7 +196,7 @@ func (b *budgetSet) budgetLines(accounts map[int64]odoo.Record) []BudgetLine {
 		if state == "cancel" || planned >= 0 {
 			continue // cancelled, or a revenue line (Odoo plans costs negative)
 		}
-		bl := BudgetLine{ID: r.ID(), Model: "crossovered.budget.lines", CompanyID: fields.M2OID(r, "company_id"),
+		bl := Line{ID: r.ID(), Model: "crossovered.budget.lines", CompanyID: fields.M2OID(r, "company_id"),
 			From: fields.Date(r, "date_from"), To: fields.Date(r, "date_to"), Planned: -planned,
 			Analytic: fields.M2OID(r, "analytic_account_id")}
 		if bl.CompanyID == 0 {
@@ -161,7 +228,7 @@ func (b *budgetSet) budgetLines(accounts map[int64]odoo.Record) []BudgetLine {
 		if fields.String(head, "state") == "canceled" || typ == "revenue" {
 			continue
 		}
-		bl := BudgetLine{ID: r.ID(), Model: "budget.line", CompanyID: fields.M2OID(r, "company_id"),
+		bl := Line{ID: r.ID(), Model: "budget.line", CompanyID: fields.M2OID(r, "company_id"),
 			From: fields.Date(r, "date_from"), To: fields.Date(r, "date_to"), Planned: fields.Float(r, "budget_amount"),
 			Analytic: fields.M2OID(r, "account_id"), ExpenseOnly: typ != "both"}
 		if bl.CompanyID == 0 {
@@ -178,9 +245,37 @@ func (b *budgetSet) budgetLines(accounts map[int64]odoo.Record) []BudgetLine {
 }
 
 // analyticName returns the name of the analytic account r's field points to.
-func (b *budgetSet) analyticName(r odoo.Record, f string) string {
+func (b *Set) analyticName(r odoo.Record, f string) string {
 	if a, ok := b.analytic[fields.M2OID(r, f)]; ok {
 		return fields.String(a, "name")
 	}
 	return fields.M2OName(r, f)
 }
+
+// Line is a cost budget line with its actual spending, from whichever
+// budget model the source has (Model).
+type Line struct {
+	// ID is the record id in Model: aicoo.budget, crossovered.budget.lines
+	// (Odoo 16/17) or budget.line (Odoo 18+).
+	ID    int64
+	Model string
+	// CompanyID is the line's company; AccountID the general account when
+	// the line counts exactly one, else 0.
+	CompanyID, AccountID int64
+	// Accounts are the general accounts whose journal items count (empty:
+	// any account); Analytic the analytic account whose analytic lines count
+	// (0: journal items are counted directly).
+	Accounts []int64
+	Analytic int64
+	// ExpenseOnly counts only analytic lines on expense accounts (an Odoo 18
+	// budget of type expense).
+	ExpenseOnly bool
+	// Name is the line as Odoo names it ("Budget 2026 Q1 - Marketing");
+	// Target says in words what the spending is booked on.
+	Name, Target    string
+	From, To        odoo.Date
+	Planned, Actual float64
+}
+
+// In reports whether day falls in the line's period (both ends included).
+func (l *Line) In(day odoo.Date) bool { return !day.Before(l.From) && !l.To.Before(day) }
