@@ -15,12 +15,16 @@ type DatasetSource struct {
 	DS *dataset.Dataset
 }
 
-// Records implements Source. A model the dataset's schema lacks, or whose
-// module is not installed, is unavailable.
+// Records implements Source. A model the dataset's schema lacks, that the
+// dataset's Odoo version does not have, or whose module is not installed, is
+// unavailable.
 func (s DatasetSource) Records(_ context.Context, model string) ([]odoo.Record, error) {
 	m, ok := s.DS.Schema().Model(model)
 	if !ok {
 		return nil, fmt.Errorf("model %s: %w", model, ErrUnavailable)
+	}
+	if !m.InVersion(dataset.MajorVersion(s.DS.Meta.OdooVersion)) {
+		return nil, fmt.Errorf("model %s (not in Odoo %s): %w", model, s.DS.Meta.OdooVersion, ErrUnavailable)
 	}
 	if m.Module != "" && len(s.DS.Meta.Modules) > 0 && !s.DS.Meta.HasModule(m.Module) {
 		return nil, fmt.Errorf("model %s (module %s not installed): %w", model, m.Module, ErrUnavailable)

@@ -56,7 +56,8 @@ var (
 func syncSpecs() []odoosync.ModelSpec {
 	schema := dataset.DefaultSchema()
 	specs := odoosync.DefaultModels()
-	for _, m := range []string{"account.payment", "aicoo.budget", "hr.employee", "hr.expense.sheet", "product.category",
+	for _, m := range []string{"account.payment", "aicoo.budget", "crossovered.budget", "crossovered.budget.lines",
+		"account.budget.post", "budget.analytic", "budget.line", "account.analytic.account", "account.analytic.line", "hr.employee", "hr.expense.sheet", "product.category",
 		"product.supplierinfo", "project.project", "res.users", "stock.location", "stock.picking.type", "stock.warehouse", "uom.uom"} {
 		if !slices.ContainsFunc(specs, func(s odoosync.ModelSpec) bool { return s.Model == m }) {
 			specs = append(specs, odoosync.ModelSpec{Model: m})

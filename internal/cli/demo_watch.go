@@ -34,7 +34,7 @@ func (d *demoWatch) run(ctx context.Context) {
 	tick := time.NewTicker(d.every)
 	defer tick.Stop()
 	var syncRun *store.JobRun
-	var analysedAt time.Time
+	var syncedAt, analysedAt time.Time
 	for {
 		select {
 		case <-ctx.Done():
@@ -43,9 +43,9 @@ func (d *demoWatch) run(ctx context.Context) {
 		}
 		switch {
 		case syncRun == nil:
-			syncRun = d.syncDone(ctx)
+			syncRun, syncedAt = d.syncDone(ctx)
 		case analysedAt.IsZero():
-			analysedAt = d.analysesDone(ctx, syncRun.FinishedAt)
+			analysedAt = d.analysesDone(ctx, syncedAt)
 		default:
 			if d.briefingsDone(ctx, analysedAt) {
 				return
@@ -82,11 +82,14 @@ func (d *demoWatch) jobRuns(ctx context.Context, keep func(analyzerType string) 
 }
 
 // syncDone prints the sync's line once a sync run since the start has
-// succeeded (a failed one is said too; the schedule tries again).
-func (d *demoWatch) syncDone(ctx context.Context) *store.JobRun {
+// succeeded (a failed one is said too; the schedule tries again). It also
+// returns when the last model was synced: the analyses are enqueued from
+// then on, while the sync run itself finishes later (it updates the figure
+// history first), so an analysis may end before the run does.
+func (d *demoWatch) syncDone(ctx context.Context) (*store.JobRun, time.Time) {
 	runs, _, err := d.jobRuns(ctx, func(t string) bool { return t == odoosync.AnalyzerType })
 	if err != nil {
-		return nil
+		return nil, time.Time{}
 	}
 	for _, list := range runs {
 		for i := len(list) - 1; i >= 0; i-- { // oldest first
@@ -99,16 +102,20 @@ func (d *demoWatch) syncDone(ctx context.Context) *store.JobRun {
 			}
 			states, err := d.s.OdooSyncStateList(ctx, d.conn.ID)
 			if err != nil {
-				return nil
+				return nil, time.Time{}
 			}
 			// A run that found another sync of the connection running
 			// succeeds at once without syncing: the sync is done when
 			// every model was synced since the run started.
 			var records int64
+			var syncedAt time.Time
 			failed, stale := 0, false
 			for _, st := range states {
 				records += st.RecordCount
-				if st.Status != store.OdooSyncOK {
+				syncedAt = maxTime(syncedAt, st.LastSyncedAt)
+				// A model whose module the server lacks (the other
+				// version's budget models) is not a failure.
+				if st.Status != store.OdooSyncOK && st.Status != store.OdooSyncNotInstalled {
 					failed++
 				}
 				if st.Status == store.OdooSyncRunning || st.LastSyncedAt.Before(r.StartedAt.Add(-time.Second)) {
@@ -123,10 +130,10 @@ func (d *demoWatch) syncDone(ctx context.Context) *store.JobRun {
 				pct = 100 * (len(states) - failed) / len(states)
 			}
 			fmt.Fprintf(d.w, "sync: %d models %d%% (%d records) in %s\n", len(states), pct, records, seconds(r.Duration))
-			return r
+			return r, syncedAt
 		}
 	}
-	return nil
+	return nil, time.Time{}
 }
 
 // analysesDone prints the analyses' line once every area has finished a

@@ -49,14 +49,19 @@ func TestDemoWatchSync(t *testing.T) {
 	state("res.partner", store.OdooSyncOK, t0.Add(3*time.Second), 100)
 	state("account.move", store.OdooSyncRunning, time.Time{}, 0)
 	runFor(2, t0.Add(5*time.Second), 0)
-	if r := w.syncDone(ctx); r != nil || out.Len() > 0 {
+	if r, _ := w.syncDone(ctx); r != nil || out.Len() > 0 {
 		t.Fatalf("a skipped run ends the sync: %+v %q", r, out.String())
 	}
 	// The real sync ends.
 	state("account.move", store.OdooSyncOK, t0.Add(29*time.Second), 900)
 	runFor(1, t0, 30*time.Second)
-	r := w.syncDone(ctx)
+	r, syncedAt := w.syncDone(ctx)
 	if r == nil || r.RiverJobID != 1 || !strings.Contains(out.String(), "sync: 2 models 100% (1000 records) in 30 s") {
 		t.Fatalf("run %+v, printed %q", r, out.String())
+	}
+	// The analyses start when the last model is synced, before the run
+	// ends (it updates the figure history first).
+	if !syncedAt.Equal(t0.Add(29 * time.Second)) {
+		t.Errorf("synced at %v, want %v", syncedAt, t0.Add(29*time.Second))
 	}
 }

@@ -25,11 +25,22 @@ import (
 // company: the Odoo simulator, aicoo's client, the sync into the store, and
 // every analyzer over the synced records. It must find what the analyzers
 // find reading the dataset directly: the sync carries every field they use.
+// It runs on an Odoo 17 and an Odoo 18 company, whose budgets live in
+// different models.
 func TestPipelineFindsWhatTheDatasetHolds(t *testing.T) {
 	t.Parallel()
+	for _, version := range []string{"17.0", "18.0"} {
+		t.Run(version, func(t *testing.T) {
+			t.Parallel()
+			pipelineMatchesDataset(t, version)
+		})
+	}
+}
+
+func pipelineMatchesDataset(t *testing.T, version string) {
 	ctx := context.Background()
 	today := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
-	ds, gt, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 4, Today: today})
+	ds, gt, err := demodata.Generate(ctx, demodata.Options{Size: demodata.SizeSmall, Seed: 4, Today: today, OdooVersion: version})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,6 +98,17 @@ func TestPipelineFindsWhatTheDatasetHolds(t *testing.T) {
 				break
 			}
 		}
+	}
+	var budgets int
+	for i := range synced {
+		for _, in := range synced[i].Insights {
+			if in.Kind == "budget_overrun" {
+				budgets++
+			}
+		}
+	}
+	if budgets == 0 {
+		t.Error("no budget overrun found over the synced store")
 	}
 	r := eval.Score(gt, synced)
 	if _, failed := r.Passed(); failed > 0 {

@@ -8,10 +8,14 @@ import (
 )
 
 // analyzedModels are the models the analyzers read beyond the sync's
-// defaults. mail.message is left out on purpose: a real Odoo holds every
+// defaults. Budgets come in three families, each synced where the server
+// has it: Odoo 16/17 account_budget (crossovered.*, account.budget.post),
+// Odoo 18+ account_budget (budget.*), with the analytic accounts and lines
+// their actuals are computed from, and aicoo.budget, a fallback. mail.message is left out on purpose: a real Odoo holds every
 // chatter message there, and the analyzers treat it as optional.
 var analyzedModels = []string{
-	"account.payment", "account.payment.term", "aicoo.budget", "hr.employee", "hr.expense.sheet", "product.category",
+	"account.payment", "account.payment.term", "aicoo.budget", "crossovered.budget", "crossovered.budget.lines", "account.budget.post",
+	"budget.analytic", "budget.line", "account.analytic.account", "account.analytic.line", "hr.employee", "hr.expense.sheet", "product.category",
 	"product.supplierinfo", "project.project", "project.task.type", "res.users", "stock.location",
 	"stock.picking.type", "stock.warehouse", "uom.uom", "mail.activity.type", "helpdesk.team", "helpdesk.stage",
 }

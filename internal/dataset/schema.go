@@ -342,6 +342,7 @@ func DefaultSchema() *Schema {
 	b := &schemaBuilder{s: &Schema{models: map[string]*Model{}}}
 	baseModels(b)
 	accountModels(b)
+	budgetModels(b)
 	salesModels(b)
 	productModels(b)
 	stockModels(b)

@@ -163,9 +163,8 @@ func accountModels(b *schemaBuilder) {
 		m2m("reconciled_bill_ids", "Reconciled Bills", "account.move", notStored, note("vendor bills and refunds this payment is reconciled with")),
 	)
 	b.add("aicoo.budget", "Budget Line (aicoo)", "aicoo", modelOpts{custom: true, active: true, order: "date_from, account_id",
-		note: "not an Odoo model: a flat budget per expense account and period. Odoo's budgets differ by version: account_budget " +
-			"(Enterprise) has crossovered.budget and crossovered.budget.lines on analytic accounts in 16/17, and budget.analytic " +
-			"with budget.line in 18+"},
+		note: "not an Odoo model, a fallback aicoo still reads: a flat budget per expense account and period. Odoo's own " +
+			"budgets are crossovered.budget.lines (16/17) and budget.line (18+), see schema_budget.go"},
 		char("name", "Name", required),
 		m2o("account_id", "Account", "account.account", required, note("an expense account; actual = sum of balance of posted move lines on it dated in the period")),
 		date("date_from", "Start Date", required),

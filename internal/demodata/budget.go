@@ -3,6 +3,8 @@ package demodata
 import (
 	"math"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/dataset"
 )
 
 // quarter is a calendar quarter [from, to].
@@ -25,9 +27,13 @@ func (g *gen) quarters() []quarter {
 	return out
 }
 
-// budgetLine is an aicoo.budget record and its actual spending.
+// budgetLine is an Odoo budget line (crossovered.budget.lines up to 17,
+// budget.line from 18) and its actual spending.
 type budgetLine struct {
 	rec     Record
+	model   string
+	name    string // the line's display name, "Budget 2026 Q1 - Marketing"
+	planned int64  // cents, positive: the cost planned
 	account int64
 	q       int // index in quarters
 	actual  int64
@@ -38,6 +44,8 @@ type budgetLine struct {
 // quarterly spending plus 15%, raised where a quarter would exceed it
 // naturally. The last complete marketing quarter is then made to overrun by
 // about 30% and the last complete IT quarter to land just under budget.
+// They are written in the budget models of the dataset's Odoo version (see
+// writeBudgets).
 func (g *gen) budgets() []*budgetLine {
 	qs := g.quarters()
 	a := &g.ref.acc
@@ -89,13 +97,85 @@ func (g *gen) budgets() []*budgetLine {
 					planned += 10000
 				}
 			}
-			name := g.ds.Get("account.account", acc).Str("name")
-			created := g.dt(qs[q].from-day(10), 9*3600)
-			rec := Record{"name": "Budget " + qs[q].label + " - " + name, "account_id": acc, "date_from": g.date(qs[q].from),
-				"date_to": g.date(qs[q].to), "planned_amount": money(planned), "currency_id": g.ref.eur, "company_id": g.ref.company, "active": true}
-			g.add("aicoo.budget", stamp(rec, created, g.ref.accountant))
-			lines = append(lines, &budgetLine{rec: rec, account: acc, q: q, actual: actual[i][q], clean: clean[i][q]})
+			lines = append(lines, &budgetLine{planned: planned, account: acc, q: q, actual: actual[i][q], clean: clean[i][q]})
 		}
 	}
+	g.writeBudgets(accounts, lines)
 	return lines
+}
+
+// writeBudgets records lines as Odoo keeps budgets in the dataset's version:
+// up to 17 a crossovered.budget per quarter whose lines each have a
+// budgetary position (account.budget.post) holding one expense account and
+// a negative planned amount (Odoo's sign for a cost); from 18 a
+// budget.analytic per quarter of type expense whose budget.line each point
+// to an analytic account named after the expense account, with the posted
+// journal items of that account carried as analytic lines.
+func (g *gen) writeBudgets(accounts []int64, lines []*budgetLine) {
+	qs := g.quarters()
+	v18 := dataset.MajorVersion(g.opt.OdooVersion) >= 18
+	created := g.dt(qs[0].from-day(20), 9*3600)
+	per := map[int64]int64{} // expense account -> budgetary position or analytic account
+	for _, acc := range accounts {
+		name := g.ds.Get("account.account", acc).Str("name")
+		if v18 {
+			per[acc] = g.add("account.analytic.account", stamp(Record{"name": name, "code": false, "company_id": g.ref.company, "active": true}, created, g.ref.accountant))
+		} else {
+			per[acc] = g.add("account.budget.post", stamp(Record{"name": name, "account_ids": []int64{acc}, "company_id": g.ref.company}, created, g.ref.accountant))
+		}
+	}
+	if v18 {
+		g.analyticLines(per)
+	}
+	heads := make([]int64, len(qs))
+	for q := range qs {
+		rec := Record{"name": "Budget " + qs[q].label, "user_id": g.ref.accountant, "date_from": g.date(qs[q].from), "date_to": g.date(qs[q].to),
+			"company_id": g.ref.company}
+		if v18 {
+			rec["state"], rec["budget_type"] = "confirmed", "expense"
+			heads[q] = g.add("budget.analytic", stamp(rec, g.dt(qs[q].from-day(10), 9*3600), g.ref.accountant))
+		} else {
+			rec["state"] = "validate"
+			heads[q] = g.add("crossovered.budget", stamp(rec, g.dt(qs[q].from-day(10), 9*3600), g.ref.accountant))
+		}
+	}
+	for _, b := range lines {
+		q := qs[b.q]
+		b.name = "Budget " + q.label + " - " + g.ds.Get("account.account", b.account).Str("name")
+		created := g.dt(q.from-day(10), 9*3600)
+		if v18 {
+			b.model = "budget.line"
+			b.rec = Record{"budget_analytic_id": heads[b.q], "account_id": per[b.account], "date_from": g.date(q.from), "date_to": g.date(q.to),
+				"budget_amount": money(b.planned), "currency_id": g.ref.eur, "company_id": g.ref.company}
+		} else {
+			b.model = "crossovered.budget.lines"
+			b.rec = Record{"crossovered_budget_id": heads[b.q], "general_budget_id": per[b.account], "analytic_account_id": false,
+				"date_from": g.date(q.from), "date_to": g.date(q.to), "planned_amount": -money(b.planned), "currency_id": g.ref.eur,
+				"crossovered_budget_state": "validate", "company_id": g.ref.company}
+		}
+		g.add(b.model, stamp(b.rec, created, g.ref.accountant))
+	}
+}
+
+// analyticLines writes the analytic line Odoo 18 creates for each posted
+// journal item of an expense account whose analytic distribution is 100% the
+// account's analytic account (amount = -balance, costs negative).
+func (g *gen) analyticLines(analytic map[int64]int64) {
+	moves := map[int64]Record{}
+	for _, m := range g.ds.Records("account.move") {
+		moves[m.ID()] = m
+	}
+	for _, l := range g.ds.Records("account.move.line") {
+		aa, ok := analytic[l.M2O("account_id")]
+		if !ok || l.Str("parent_state") != "posted" {
+			continue
+		}
+		name := l.Str("name")
+		if name == "" {
+			name = moves[l.M2O("move_id")].Str("name")
+		}
+		g.add("account.analytic.line", Record{"name": name, "date": l.Str("date"), "amount": -l.Float("balance"), "currency_id": g.ref.eur,
+			"account_id": aa, "general_account_id": l.M2O("account_id"), "move_line_id": l.ID(), "company_id": g.ref.company,
+			"create_date": l.Str("create_date"), "write_date": l.Str("create_date"), "create_uid": l.M2O("create_uid"), "write_uid": l.M2O("create_uid")})
+	}
 }

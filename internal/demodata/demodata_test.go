@@ -35,7 +35,7 @@ type fixture struct {
 var scenarios = map[string]Options{
 	"healthy":    {Size: SizeSmall, Seed: 42, Today: testToday},
 	"low_runway": {Size: SizeSmall, Seed: 7, Today: testToday, LowRunway: true, NoHelpdesk: true, OdooVersion: "16.0"},
-	"other_seed": {Size: SizeSmall, Seed: 2024, Today: testToday.AddDate(0, 4, 3)},
+	"other_seed": {Size: SizeSmall, Seed: 2024, Today: testToday.AddDate(0, 4, 3), OdooVersion: "18.0"},
 }
 
 func generated(t *testing.T, name string) (*dataset.Dataset, *GroundTruth) {
@@ -149,7 +149,7 @@ func TestGenerateMeta(t *testing.T) {
 	for _, m := range []string{"res.partner", "res.currency.rate", "account.move", "account.move.line", "account.payment", "crm.lead",
 		"crm.stage", "crm.lost.reason", "sale.order", "sale.order.line", "product.product", "product.supplierinfo", "stock.quant",
 		"stock.warehouse.orderpoint", "stock.picking", "stock.move", "purchase.order", "purchase.order.line", "hr.employee",
-		"hr.expense", "hr.expense.sheet", "mail.activity", "mail.message", "calendar.event", "ir.model", "aicoo.budget"} {
+		"hr.expense", "hr.expense.sheet", "mail.activity", "mail.message", "calendar.event", "ir.model", "crossovered.budget.lines", "account.budget.post"} {
 		if ds.Len(m) == 0 {
 			t.Errorf("no %s records", m)
 		}

@@ -87,9 +87,15 @@
 //     accounts, vendor with at least 6 bills) of at least 5 times the
 //     vendor's median; high. Near misses: a big but ordinary conference
 //     ticket and the annual insurance premium.
-//   - budget_overrun: an aicoo.budget line whose actual (posted journal
-//     items on its account within its dates) exceeds planned_amount; high
-//     from 125%. Budgets are quarterly per expense account; the last
+//   - budget_overrun: an Odoo budget line whose actual (posted journal
+//     items on its account within its dates) exceeds the plan; high from
+//     125%. Budgets are quarterly per expense account, written as the
+//     dataset's Odoo version keeps them: up to 17 crossovered.budget per
+//     quarter with crossovered.budget.lines on a budgetary position
+//     (account.budget.post) per expense account, planned negative; from 18
+//     budget.analytic (type expense) with budget.line on an analytic account
+//     per expense account, whose posted journal items are carried as
+//     account.analytic.line (the truth item names the line's model); the last
 //     complete marketing quarter is made to overrun, and the anomalous
 //     energy bill pushes its quarter over. Near miss: the last complete IT
 //     quarter at about 96%.

@@ -5,6 +5,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/aicoo/aicoo/internal/dataset"
 )
 
 // refs holds the ids of the master records other records point to.
@@ -54,7 +56,7 @@ const companyName = "Nordwind Industrial Supply GmbH"
 
 // modules returns the installed Odoo modules.
 func (g *gen) modules() []string {
-	m := []string{"account", "aicoo", "base", "calendar", "contacts", "crm", "hr", "hr_expense", "mail", "product", "project",
+	m := []string{"account", "account_budget", "aicoo", "analytic", "base", "calendar", "contacts", "crm", "hr", "hr_expense", "mail", "product", "project",
 		"purchase", "purchase_stock", "sale", "sale_management", "sale_stock", "sales_team", "stock", "uom"}
 	if !g.opt.NoHelpdesk {
 		m = append(m, "helpdesk")
@@ -236,7 +238,11 @@ func (g *gen) irModels(add func(string, Record) int64) {
 		installed[m] = true
 	}
 	deps := map[string]string{"sales_team": "crm", "hr_expense": "hr_expense"}
+	major := dataset.MajorVersion(g.opt.OdooVersion)
 	for _, m := range g.ds.Schema().Models() {
+		if !m.InVersion(major) {
+			continue
+		}
 		mod := m.Module
 		if alt, ok := deps[mod]; ok && !installed[mod] {
 			mod = alt

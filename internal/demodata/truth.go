@@ -386,20 +386,20 @@ func (g *gen) vendorMedian(partner, except int64) float64 {
 func (g *gen) budgetTruth(lines []*budgetLine) {
 	qs := g.quarters()
 	for _, b := range lines {
-		planned := cents(b.rec.Float("planned_amount"))
+		planned := b.planned
 		ratio := float64(b.actual) / float64(planned)
 		facts := map[string]float64{"actual": money(b.actual), "planned": money(planned), "ratio": round2(ratio)}
-		name := b.rec.Str("name")
+		name := b.name
 		switch {
 		case b.actual > planned:
 			prio := dataset.PriorityMedium
 			if ratio >= 1.25 {
 				prio = dataset.PriorityHigh
 			}
-			g.item(dataset.KindBudgetOverrun, "aicoo.budget", []int64{b.rec.ID()}, prio, false,
+			g.item(dataset.KindBudgetOverrun, b.model, []int64{b.rec.ID()}, prio, false,
 				fmt.Sprintf("%s: %.0f EUR spent against %.0f planned (%.0f%%).", name, money(b.actual), money(planned), ratio*100), facts)
 		case b.q == len(qs)-2 && b.account == g.ref.acc.it:
-			g.item(dataset.KindBudgetOverrun, "aicoo.budget", []int64{b.rec.ID()}, dataset.PriorityLow, true,
+			g.item(dataset.KindBudgetOverrun, b.model, []int64{b.rec.ID()}, dataset.PriorityLow, true,
 				fmt.Sprintf("%s: %.0f EUR spent against %.0f planned (%.0f%%), close but within budget.", name, money(b.actual), money(planned), ratio*100), facts)
 		}
 	}

@@ -53,7 +53,11 @@
 //
 // # Budget risk (expense_budget_risk)
 //
-// For running aicoo.budget lines on accounts that expenses are booked to:
+// For running cost budget lines on general accounts that expenses are
+// booked to, from whichever budget models the database has (package
+// analysis/budgets: Odoo 16/17 crossovered.budget.lines, Odoo 18+
+// budget.line, aicoo.budget; lines on an analytic account are left out,
+// claims being known here by general account only):
 // when the books (posted journal items on the account in the period) are
 // still within the plan but the claims not yet posted (dated in the
 // period, not refused) would take the account over it. Overruns already in

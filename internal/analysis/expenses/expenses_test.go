@@ -277,3 +277,24 @@ func TestFigures(t *testing.T) {
 		}
 	}
 }
+
+// TestBudgetRiskOdoo17 reads the same budgets from Odoo 16/17's
+// crossovered.budget.lines (costs planned negative on a budgetary position)
+// instead of aicoo.budget: the same risk is found on the same line.
+func TestBudgetRiskOdoo17(t *testing.T) {
+	t.Parallel()
+	src := source()
+	delete(src, "aicoo.budget")
+	src["account.budget.post"] = []R{{"id": 1, "name": "Training", "account_ids": []any{700}}, {"id": 2, "name": "Seminars", "account_ids": []any{701}}}
+	src["crossovered.budget"] = []R{{"id": 1, "name": "Q2", "state": "validate", "company_id": 1}}
+	src["crossovered.budget.lines"] = []R{
+		{"id": 5, "crossovered_budget_id": 1, "general_budget_id": 1, "company_id": 1, "date_from": "2025-04-01", "date_to": "2025-06-30", "planned_amount": -1000.0},
+		{"id": 6, "crossovered_budget_id": 1, "general_budget_id": 2, "company_id": 1, "date_from": "2025-04-01", "date_to": "2025-06-30", "planned_amount": -1000.0},
+	}
+	risk := insightsOf(run(t, src, nil), expenses.KindBudgetRisk)
+	in, ok := risk["crossovered.budget.lines:5:expenses"]
+	if !ok || len(risk) != 1 || in.Facts["actual"] != 900 || in.Facts["pending"] != 150 || in.Facts["planned"] != 1000 ||
+		in.Title != "Q2 - Training: pending expense claims would exceed the budget" {
+		t.Errorf("budget risk = %v", risk)
+	}
+}

@@ -3,13 +3,14 @@ package expenses
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/budgets"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
-	"github.com/aicoo/aicoo/internal/odoo"
 )
 
 // policy raises expense_policy insights, one per expense and broken rule,
@@ -65,23 +66,28 @@ func joinRest(rest []string) string {
 	return "; " + strings.Join(rest, "; ")
 }
 
-// budgets raises expense_budget_risk insights for running aicoo.budget
-// lines on accounts that expenses are booked to, when the books are still
-// within the plan but adding the claims not yet posted (to report,
-// submitted or approved, dated in the period) would exceed it. Overruns
-// already in the books are the finance analyzer's budget_overrun.
+// budgets raises expense_budget_risk insights for running cost budget lines
+// (budgets.Set: Odoo 16/17 crossovered.budget.lines, Odoo 18+ budget.line,
+// aicoo.budget) on general accounts that expenses are booked to, when the
+// books are still within the plan but adding the claims not yet posted (to
+// report, submitted or approved, dated in the period) would exceed it.
+// Lines on an analytic account are left out: claims are known here by
+// general account only. Overruns already in the books are the finance
+// analyzer's budget_overrun.
 func (x *run) budgets(ctx context.Context) error {
-	budgets, ok, err := analysis.Optional(ctx, x.env.Source, "aicoo.budget")
-	if err != nil || !ok {
+	mls, _, err := analysis.Optional(ctx, x.env.Source, "account.move.line")
+	if err != nil {
+		return err
+	}
+	set, err := budgets.Load(ctx, x.env.Source, mls)
+	if err != nil || !set.Installed() {
 		return err
 	}
 	type key struct{ company, account int64 }
 	type line struct {
-		rec             odoo.Record
-		from, to        odoo.Date
-		planned, actual float64
-		pending         float64
-		pendingIDs      []int64
+		budgets.Line
+		pending    float64
+		pendingIDs []int64
 	}
 	used := map[key]bool{}
 	for _, e := range x.expenses {
@@ -91,23 +97,23 @@ func (x *run) budgets(ctx context.Context) error {
 	}
 	byKey := map[key][]*line{}
 	var lines []*line
-	for _, b := range budgets {
-		k := key{fields.M2OID(b, "company_id"), fields.M2OID(b, "account_id")}
-		l := &line{rec: b, from: fields.Date(b, "date_from"), to: fields.Date(b, "date_to"), planned: fields.Float(b, "planned_amount")}
-		if !fields.Active(b) || !used[k] || l.from.IsZero() || l.to.IsZero() || x.env.Today.Before(l.from) || l.to.Before(x.env.Today) {
+	for _, b := range set.Lines(nil) {
+		if b.Analytic != 0 || x.env.Today.Before(b.From) || b.To.Before(x.env.Today) {
 			continue
 		}
-		byKey[k] = append(byKey[k], l)
+		l := &line{Line: b}
+		if !slices.ContainsFunc(b.Accounts, func(acc int64) bool { return used[key{b.CompanyID, acc}] }) {
+			continue
+		}
+		for _, acc := range b.Accounts {
+			k := key{b.CompanyID, acc}
+			byKey[k] = append(byKey[k], l)
+		}
 		lines = append(lines, l)
 	}
 	if len(lines) == 0 {
 		return nil
 	}
-	mls, _, err := analysis.Optional(ctx, x.env.Source, "account.move.line")
-	if err != nil {
-		return err
-	}
-	in := func(l *line, d odoo.Date) bool { return !d.Before(l.from) && !l.to.Before(d) }
 	for _, ml := range mls {
 		ls := byKey[key{fields.M2OID(ml, "company_id"), fields.M2OID(ml, "account_id")}]
 		if len(ls) == 0 || fields.String(ml, "parent_state") != "posted" {
@@ -115,8 +121,8 @@ func (x *run) budgets(ctx context.Context) error {
 		}
 		d := fields.Date(ml, "date")
 		for _, l := range ls {
-			if in(l, d) {
-				l.actual += fields.Float(ml, "balance")
+			if l.In(d) {
+				l.Actual += fields.Float(ml, "balance")
 			}
 		}
 	}
@@ -125,28 +131,28 @@ func (x *run) budgets(ctx context.Context) error {
 			continue
 		}
 		for _, l := range byKey[key{e.company, e.account}] {
-			if in(l, e.date) {
+			if l.In(e.date) {
 				l.pending += e.amount
 				l.pendingIDs = append(l.pendingIDs, e.id)
 			}
 		}
 	}
 	for _, l := range lines {
-		if l.planned <= 0 || l.actual > l.planned || l.actual+l.pending <= l.planned {
+		if l.Planned <= 0 || l.Actual > l.Planned || l.Actual+l.pending <= l.Planned {
 			continue
 		}
-		cid := fields.M2OID(l.rec, "company_id")
+		cid := l.CompanyID
 		cur := x.currency(cid)
 		sort.Slice(l.pendingIDs, func(i, j int) bool { return l.pendingIDs[i] < l.pendingIDs[j] })
 		x.res.Insights = append(x.res.Insights, analysis.Insight{
 			Kind: KindBudgetRisk, Priority: "medium", CompanyID: cid,
-			Title: fmt.Sprintf("%s: pending expense claims would exceed the budget", fields.String(l.rec, "name")),
+			Title: fmt.Sprintf("%s: pending expense claims would exceed the budget", l.Name),
 			Detail: fmt.Sprintf("%.2f %s is booked against %.2f planned; %d claims not yet posted add %.2f, %.2f over.",
-				l.actual, cur, l.planned, len(l.pendingIDs), l.pending, l.actual+l.pending-l.planned),
-			Subject: "aicoo.budget:" + strconv.FormatInt(l.rec.ID(), 10) + ":expenses",
-			Refs:    []analysis.Ref{x.env.Ref("aicoo.budget", l.rec.ID()), x.env.Ref("hr.expense", l.pendingIDs...)},
-			Facts:   map[string]float64{"actual": fields.Round2(l.actual), "pending": fields.Round2(l.pending), "planned": fields.Round2(l.planned)},
-			Score:   fields.Clamp01((l.actual + l.pending - l.planned) / l.planned),
+				l.Actual, cur, l.Planned, len(l.pendingIDs), l.pending, l.Actual+l.pending-l.Planned),
+			Subject: l.Model + ":" + strconv.FormatInt(l.ID, 10) + ":expenses",
+			Refs:    []analysis.Ref{x.env.Ref(l.Model, l.ID), x.env.Ref("hr.expense", l.pendingIDs...)},
+			Facts:   map[string]float64{"actual": fields.Round2(l.Actual), "pending": fields.Round2(l.pending), "planned": fields.Round2(l.Planned)},
+			Score:   fields.Clamp01((l.Actual + l.pending - l.Planned) / l.Planned),
 		})
 	}
 	return nil

@@ -2,66 +2,53 @@ package finance
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/budgets"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
-	"github.com/aicoo/aicoo/internal/odoo"
 )
 
-// BudgetLine is a budget line with its actual spending.
-type BudgetLine struct {
-	ID, CompanyID, AccountID int64
-	Name                     string
-	From, To                 odoo.Date
-	Planned, Actual          float64
-}
-
-// budgetActuals computes the actual of each active aicoo.budget line: the
-// balance (company currency) of posted journal items of the line's company
-// on its account dated from date_from to date_to inclusive. This is the
-// account's balance in Odoo's General Ledger filtered on the period.
-func budgetActuals(d *data) []BudgetLine {
-	type key struct{ company, account int64 }
-	byKey := map[key][]int{}
-	var out []BudgetLine
-	for _, b := range d.budgets {
-		if !fields.Active(b) {
-			continue
-		}
-		bl := BudgetLine{ID: b.ID(), CompanyID: fields.M2OID(b, "company_id"), AccountID: fields.M2OID(b, "account_id"), Name: fields.String(b, "name"),
-			From: fields.Date(b, "date_from"), To: fields.Date(b, "date_to"), Planned: fields.Float(b, "planned_amount")}
-		if bl.AccountID == 0 || bl.From.IsZero() || bl.To.IsZero() {
-			continue
-		}
-		k := key{bl.CompanyID, bl.AccountID}
-		byKey[k] = append(byKey[k], len(out))
-		out = append(out, bl)
-	}
+// budgetActuals computes the actual spending of each cost budget line (the
+// rule is budgets.Set's, see doc.go): journal items directly for lines
+// without an analytic account, analytic lines of posted items otherwise.
+func budgetActuals(d *data) []budgets.Line {
+	out := d.budgets.Lines(d.accounts)
 	if len(out) == 0 {
 		return nil
 	}
-	for j := range d.lines {
-		l := &d.lines[j]
-		if !l.posted {
+	type key struct{ company, account int64 }
+	byKey := map[key][]int{}
+	for i, b := range out {
+		if b.Analytic != 0 {
 			continue
 		}
-		idx := byKey[key{l.company, l.account}]
-		for _, i := range idx {
-			if !l.date.Before(out[i].From) && !out[i].To.Before(l.date) {
-				out[i].Actual += l.balance
+		for _, acc := range b.Accounts {
+			k := key{b.CompanyID, acc}
+			byKey[k] = append(byKey[k], i)
+		}
+	}
+	if len(byKey) > 0 {
+		for j := range d.lines {
+			l := &d.lines[j]
+			if !l.posted {
+				continue
+			}
+			for _, i := range byKey[key{l.company, l.account}] {
+				if out[i].In(l.date) {
+					out[i].Actual += l.balance
+				}
 			}
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	d.budgets.AddAnalytic(out, d.accounts)
 	return out
 }
 
 // budgetFigures adds budget compliance metrics and one budget_overrun
 // insight per budget line whose actual exceeds its planned amount.
 func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
-	if !d.budgetsOK {
+	if !d.budgets.Installed() {
 		res.Metrics = append(res.Metrics, analysis.Metric{Name: "finance.budget.overruns", Unit: "count", Available: false,
 			Note: "no budgets: neither aicoo budgets nor an Odoo budget module"})
 		return
@@ -100,14 +87,13 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 		if b.To.Compare(env.Today) >= 0 {
 			state = "is running"
 		}
-		acc := fields.String(d.accounts[b.AccountID], "name")
 		res.Insights = append(res.Insights, analysis.Insight{
 			Kind: KindBudgetOverrun, Priority: prio, CompanyID: b.CompanyID,
 			Title: fmt.Sprintf("%s: %.0f%% of budget spent", b.Name, ratio*100),
 			Detail: fmt.Sprintf("%.2f %s was booked on %s from %s to %s against %.2f planned, %.2f over; the period %s.",
-				b.Actual, cur, acc, b.From, b.To, b.Planned, b.Actual-b.Planned, state),
-			Subject: "aicoo.budget:" + strconv.FormatInt(b.ID, 10),
-			Refs:    []analysis.Ref{env.Ref("aicoo.budget", b.ID), env.Ref("account.account", b.AccountID)},
+				b.Actual, cur, b.Target, b.From, b.To, b.Planned, b.Actual-b.Planned, state),
+			Subject: b.Model + ":" + strconv.FormatInt(b.ID, 10),
+			Refs:    budgetRefs(env, &b),
 			Facts:   map[string]float64{"actual": fields.Round2(b.Actual), "planned": fields.Round2(b.Planned), "ratio": fields.Round2(ratio)},
 			Score:   fields.Clamp01((ratio - 1) / 1.0),
 		})
@@ -122,4 +108,16 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			metric("finance.budget.current_actual", t.actual, cur, cid),
 		)
 	}
+}
+
+// budgetRefs links an overrun to its budget line and the accounts it counts.
+func budgetRefs(env *analysis.Env, b *budgets.Line) []analysis.Ref {
+	refs := []analysis.Ref{env.Ref(b.Model, b.ID)}
+	if len(b.Accounts) > 0 {
+		refs = append(refs, env.Ref("account.account", b.Accounts...))
+	}
+	if b.Analytic != 0 {
+		refs = append(refs, env.Ref("account.analytic.account", b.Analytic))
+	}
+	return refs
 }

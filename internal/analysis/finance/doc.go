@@ -10,12 +10,12 @@
 //
 // It reads account.move, account.move.line, account.journal,
 // account.payment, account.account, res.partner, res.company,
-// res.currency, aicoo.budget, and hr.expense.sheet (16-18) or hr.expense
-// (19). Without the accounting module every figure is unavailable, never
+// res.currency, the budget models (below), and hr.expense.sheet (16-18) or
+// hr.expense (19). Without the accounting module every figure is unavailable, never
 // zero; without budgets the budget figure is unavailable. Journal items are
 // decoded once per run into compact structs. Archived partners and
 // journals count (their open items and money are real); archived
-// aicoo.budget lines do not.
+// aicoo.budget lines, cancelled budgets and revenue budget lines do not.
 //
 // # Aging (finance.ar.*, finance.ap.*)
 //
@@ -80,14 +80,40 @@
 //
 // # Budgets (budget_overrun, finance.budget.*)
 //
-// aicoo.budget lines (a flat budget per account and period): actual = the
-// balance of posted journal items of the line's company on its account
-// dated from date_from to date_to inclusive, as the General Ledger filtered
-// on that account and period shows it. One insight per line whose actual
-// exceeds planned_amount, running or ended; high from
-// ThresholdBudgetHighRatio (1.25 = 125%), else medium. Odoo's own budgets
-// (crossovered.budget.lines in 16/17 Enterprise, budget.line in 18+) are
-// not read yet.
+// Budgets are read from whichever budget models the database has (model
+// presence decides, not the version): Odoo 16/17 account_budget
+// (crossovered.budget.lines with their crossovered.budget and budgetary
+// position account.budget.post), Odoo 18+ account_budget (budget.line with
+// their budget.analytic), and aicoo.budget, a fallback for datasets that
+// carry aicoo's own flat budgets per account. Only cost budgets are checked:
+// a 16/17 line with a negative planned_amount (Odoo's sign for a cost; its
+// amount is the plan), an 18 line of a budget of type expense or both
+// (budget_amount is the plan), every aicoo.budget line (planned_amount).
+// Lines of cancelled budgets are skipped. A line is named as Odoo shows it:
+// "<budget> - <budgetary position or analytic account>".
+//
+// Actual spending is computed by aicoo from posted journal items, never read
+// from Odoo's non-stored practical_amount / achieved_amount (a sync does
+// not store computed fields, and they would hide what was counted):
+//   - a line without an analytic account (16/17 with a budgetary position,
+//     aicoo.budget): the balance (debit - credit) of posted journal items of
+//     the line's company on the position's accounts dated from date_from to
+//     date_to inclusive, as the General Ledger filtered on those accounts
+//     and that period shows it;
+//   - a line with an analytic account (16/17 analytic_account_id, 18
+//     account_id): minus the amount of the analytic lines
+//     (account.analytic.line, where costs are negative) of that analytic
+//     account in the period whose journal item (move_line_id) is posted;
+//     restricted to the position's accounts when a 16/17 line has one, and
+//     to expense accounts (account_type expense*) for an 18 budget of type
+//     expense. Analytic lines without a journal item (timesheets) do not
+//     count.
+//
+// One insight per line whose actual exceeds its plan, running or ended;
+// high from ThresholdBudgetHighRatio (1.25 = 125%), else medium. It refers to
+// the budget line (its model and id), its accounts and analytic account.
+// The finance.budget.* metrics sum the lines per company; without any
+// budget model the figure is unavailable.
 //
 // # Unusual vendor bills (unusual_transaction on account.move)
 //

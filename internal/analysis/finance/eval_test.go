@@ -3,6 +3,7 @@ package finance_test
 import (
 	"context"
 	"os"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -85,5 +86,81 @@ func TestEval(t *testing.T) {
 				t.Logf("%s:\n%s", tc.name, sb.String())
 			}
 		})
+	}
+}
+
+// TestBudgetAcrossVersions checks that the same company reports the same
+// budget figures and overruns whether its budgets live in Odoo 17's
+// crossovered.budget.lines or Odoo 18's analytic budget.line, and that each
+// scores perfectly against its ground truth.
+func TestBudgetAcrossVersions(t *testing.T) {
+	t.Parallel()
+	type outcome struct {
+		metrics  map[string]float64
+		insights map[string]analysis.Insight // by title
+		model    string
+	}
+	run := func(version string) outcome {
+		ctx := context.Background()
+		opt := demodata.Options{Size: demodata.SizeSmall, Seed: 3, Today: evalToday, OdooVersion: version}
+		ds, gt, err := demodata.Generate(ctx, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := finance.New().Analyze(ctx, &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: odoo.DateOf(opt.Today)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := outcome{metrics: map[string]float64{}, insights: map[string]analysis.Insight{}}
+		for _, m := range res.Metrics {
+			if strings.HasPrefix(m.Name, "finance.budget.") {
+				if !m.Available {
+					t.Fatalf("%s: %s unavailable: %s", version, m.Name, m.Note)
+				}
+				o.metrics[m.Name] = m.Value
+			}
+		}
+		for _, in := range res.Insights {
+			if in.Kind == finance.KindBudgetOverrun {
+				o.insights[in.Title] = in
+				o.model = in.Refs[0].Model
+			}
+		}
+		truth := &dataset.GroundTruth{Today: gt.Today}
+		for _, it := range gt.Items {
+			if it.Kind == dataset.KindBudgetOverrun {
+				truth.Items = append(truth.Items, it)
+			}
+		}
+		rep := eval.Score(truth, []*analysis.Result{res})
+		for _, k := range rep.Kinds {
+			if !k.Passed() || k.TP == 0 {
+				var sb strings.Builder
+				_ = rep.Write(&sb, true)
+				t.Errorf("%s: budget evaluation failed:\n%s", version, sb.String())
+			}
+		}
+		return o
+	}
+	v17, v18 := run("17.0"), run("18.0")
+	if v17.model != "crossovered.budget.lines" || v18.model != "budget.line" {
+		t.Errorf("overruns point to %q (17) and %q (18)", v17.model, v18.model)
+	}
+	if len(v17.metrics) != 5 || len(v17.insights) == 0 {
+		t.Fatalf("17.0: metrics %v, %d overruns", v17.metrics, len(v17.insights))
+	}
+	for name, v := range v17.metrics {
+		if w, ok := v18.metrics[name]; !ok || !near(v, w) {
+			t.Errorf("%s = %v on 17.0, %v on 18.0", name, v, w)
+		}
+	}
+	if len(v17.insights) != len(v18.insights) {
+		t.Errorf("%d overruns on 17.0, %d on 18.0", len(v17.insights), len(v18.insights))
+	}
+	for title, a := range v17.insights {
+		b, ok := v18.insights[title]
+		if !ok || a.Priority != b.Priority || a.Score != b.Score || !reflect.DeepEqual(a.Facts, b.Facts) {
+			t.Errorf("overrun %q: 17.0 %+v, 18.0 %+v", title, a, b)
+		}
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/budgets"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
@@ -148,8 +149,7 @@ type data struct {
 	journals  []odoo.Record
 	payments  []odoo.Record
 	accounts  map[int64]odoo.Record
-	budgets   []odoo.Record
-	budgetsOK bool
+	budgets   *budgets.Set
 	sheets    []odoo.Record
 	sheetsOK  bool
 	expenses  []odoo.Record
@@ -232,7 +232,7 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 		return nil, false, err
 	}
 	d.partners = fields.NameIndex(partners, "name")
-	if d.budgets, d.budgetsOK, err = analysis.Optional(ctx, src, "aicoo.budget"); err != nil {
+	if d.budgets, err = budgets.Load(ctx, src, lines); err != nil {
 		return nil, false, err
 	}
 	if d.sheets, d.sheetsOK, err = analysis.Optional(ctx, src, "hr.expense.sheet"); err != nil {
