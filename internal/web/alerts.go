@@ -437,6 +437,37 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 type alertPage struct {
 	Alert  alertView
 	CanAct bool
+	// Escalation says where the alert is on its escalation policy's
+	// ladder, in words; empty when it has none.
+	Escalation string
+}
+
+// escalationState describes where an alert is on its policy's ladder.
+func (s *Server) escalationState(ctx context.Context, connectionID, alertID int64) (string, error) {
+	d, err := s.cfg.Store.AlertGet(ctx, connectionID, alertID)
+	if err != nil || d.EscalationPolicyID == 0 {
+		return "", err
+	}
+	p, err := s.cfg.Store.EscalationPolicyByID(ctx, d.EscalationPolicyID)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case !d.Open():
+		return fmt.Sprintf("%s: stopped (the alert is %s)", p.Name, d.Status), nil
+	case d.Status == store.AlertAcknowledged:
+		return fmt.Sprintf("%s: paused while acknowledged", p.Name), nil
+	case d.EscalationNextAt.IsZero() && d.NotifiedAt.IsZero():
+		return fmt.Sprintf("%s: starts with the first notification", p.Name), nil
+	case d.EscalationNextAt.IsZero():
+		return fmt.Sprintf("%s: every step taken, no acknowledgement", p.Name), nil
+	}
+	round := ""
+	if d.EscalationRound > 0 {
+		round = fmt.Sprintf(", round %d of %d", d.EscalationRound+1, p.Repeat+1)
+	}
+	return fmt.Sprintf("%s: step %d of %d%s; the next step %s unless someone acknowledges it", p.Name,
+		d.EscalationLevel+1, len(p.Levels), round, "at "+d.EscalationNextAt.UTC().Format("2006-01-02 15:04 UTC")), nil
 }
 
 func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
@@ -474,7 +505,12 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 	if st := attention.Assess(v.Kind, v.Subject, v.Facts, cur); st.Money > 0 {
 		v.Stake = st.Driver
 	}
-	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil})
+	esc, err := s.escalationState(r.Context(), u.ConnectionID, v.ID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Escalation: esc})
 }
 
 // postAlertAction is the form version of the actions: it redirects back to

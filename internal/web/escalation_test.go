@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/store"
@@ -74,5 +75,33 @@ func TestEscalationPolicies(t *testing.T) {
 	}
 	if r, _ := f.store.AlertRuleByName(context.Background(), f.conn.ID, "Runway watch"); r.EscalationPolicyID != 0 {
 		t.Error("the rule still escalates with a deleted policy")
+	}
+}
+
+// TestAlertShowsItsEscalation: the alert page says where the alert is on
+// its policy's ladder.
+func TestAlertShowsItsEscalation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	ctx := context.Background()
+	pols, err := f.store.EscalationPolicyList(ctx, f.conn.ID)
+	if err != nil || len(pols) == 0 {
+		t.Fatalf("fixture policies: %v %v", pols, err)
+	}
+	id := f.alerts["finance"]
+	if err := f.store.AlertAnnotate(ctx, id, store.AlertAnnotation{Subject: "x", EscalationPolicyID: pols[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	page := readAll(t, f.do(t, store.RoleCFO, "GET", fmt.Sprintf("/alerts/%d", id), ""))
+	if !strings.Contains(page, `id="escalation">`+pols[0].Name+`: starts with the first notification`) {
+		t.Errorf("before any notification: the page does not say so")
+	}
+	next := time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)
+	if err := f.store.AlertSetEscalation(ctx, id, 0, 0, next); err != nil {
+		t.Fatal(err)
+	}
+	page = readAll(t, f.do(t, store.RoleCFO, "GET", fmt.Sprintf("/alerts/%d", id), ""))
+	if !strings.Contains(page, "step 1 of 1; the next step at 2030-01-02 03:04 UTC unless someone acknowledges it") {
+		t.Errorf("escalating: the page does not say the step")
 	}
 }
