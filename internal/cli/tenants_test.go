@@ -152,7 +152,16 @@ func startTestApp(t *testing.T, cfg *config.Config) *app {
 func startTenantChild(t *testing.T, tn *tenant) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^TestTenantInstanceChild$")
-	cmd.Env = append(append(os.Environ(), tenantChildEnv+"=1"), tn.env...)
+	// The child's configuration is the tenant's alone: the parent's own
+	// AICOO_* variables (CI's AICOO_REQUIRE_TSCLIENT, say, which the
+	// configuration would refuse as unknown) stay out.
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "AICOO_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(append(env, tenantChildEnv+"=1"), tn.env...)
 	cmd.Stderr = os.Stderr
 	out, err := cmd.StdoutPipe()
 	if err != nil {
