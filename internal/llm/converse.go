@@ -124,18 +124,8 @@ func (c *Client) Converse(ctx context.Context, call ConverseCall) (*ConverseResu
 	if len(call.Messages) == 0 {
 		return nil, fmt.Errorf("llm: %s: empty conversation", call.Feature)
 	}
-	if call.MaxTokens <= 0 {
-		return nil, fmt.Errorf("llm: %s: max tokens must be positive, got %d", call.Feature, call.MaxTokens)
-	}
-	model := c.cfg.Models[call.Use]
-	if model == "" {
-		return nil, fmt.Errorf("llm: %s: no model routed for use %q", call.Feature, call.Use)
-	}
-	price, ok := c.cfg.Prices[model]
-	if !ok {
-		return nil, fmt.Errorf("llm: %s: no price for model %q", call.Feature, model)
-	}
-	if err := c.checkBudget(ctx, call.ConnectionID); err != nil {
+	model, price, err := c.route(ctx, call.ConnectionID, call.Feature, call.Use, call.MaxTokens)
+	if err != nil {
 		return nil, err
 	}
 
@@ -154,7 +144,6 @@ func (c *Client) Converse(ctx context.Context, call ConverseCall) (*ConverseResu
 	var (
 		usage    Usage
 		reply    *ToolReply
-		err      error
 		attempts int
 	)
 	for attempts = 1; ; attempts++ {

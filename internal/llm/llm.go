@@ -288,18 +288,8 @@ func (c *Client) Complete(ctx context.Context, call Call) (*Result, error) {
 	if strings.TrimSpace(call.Prompt) == "" {
 		return nil, fmt.Errorf("llm: %s: empty prompt", call.Feature)
 	}
-	if call.MaxTokens <= 0 {
-		return nil, fmt.Errorf("llm: %s: max tokens must be positive, got %d", call.Feature, call.MaxTokens)
-	}
-	model := c.cfg.Models[call.Use]
-	if model == "" {
-		return nil, fmt.Errorf("llm: %s: no model routed for use %q", call.Feature, call.Use)
-	}
-	price, ok := c.cfg.Prices[model]
-	if !ok {
-		return nil, fmt.Errorf("llm: %s: no price for model %q", call.Feature, model)
-	}
-	if err := c.checkBudget(ctx, call.ConnectionID); err != nil {
+	model, price, err := c.route(ctx, call.ConnectionID, call.Feature, call.Use, call.MaxTokens)
+	if err != nil {
 		return nil, err
 	}
 
@@ -307,7 +297,6 @@ func (c *Client) Complete(ctx context.Context, call Call) (*Result, error) {
 	var (
 		usage    Usage
 		reply    *Reply
-		err      error
 		attempts int
 	)
 	for attempts = 1; ; attempts++ {
@@ -361,6 +350,24 @@ func (c *Client) Complete(ctx context.Context, call Call) (*Result, error) {
 
 // retryWait decides whether to retry after attempt n failed with err, and
 // how long to wait first.
+// route checks what every call needs (a positive token bound, a model
+// routed for the use, its price) and the connection's monthly budget, and
+// returns the model and its price.
+func (c *Client) route(ctx context.Context, connectionID int64, feature, use string, maxTokens int) (string, Price, error) {
+	if maxTokens <= 0 {
+		return "", Price{}, fmt.Errorf("llm: %s: max tokens must be positive, got %d", feature, maxTokens)
+	}
+	model := c.cfg.Models[use]
+	if model == "" {
+		return "", Price{}, fmt.Errorf("llm: %s: no model routed for use %q", feature, use)
+	}
+	price, ok := c.cfg.Prices[model]
+	if !ok {
+		return "", Price{}, fmt.Errorf("llm: %s: no price for model %q", feature, model)
+	}
+	return model, price, c.checkBudget(ctx, connectionID)
+}
+
 func (c *Client) retryWait(ctx context.Context, err error, n int) (time.Duration, bool) {
 	if n >= c.cfg.MaxAttempts || ctx.Err() != nil {
 		return 0, false
