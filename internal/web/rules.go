@@ -103,17 +103,11 @@ func (s *Server) testRule(ctx context.Context, u *store.User, rule *store.AlertR
 	if s.cfg.Rules == nil {
 		return nil, errNoRules
 	}
-	firings, err := s.cfg.Rules.RuleTest(ctx, u.ConnectionID, alerts.SpecOf(rule))
-	if err != nil && firings == nil {
+	out, err := s.testSpec(ctx, u, alerts.SpecOf(rule))
+	if err != nil {
 		return nil, err
 	}
-	out := &ruleTestJSON{Rule: newRuleJSON(rule), Firings: []firingJSON{}}
-	if err != nil {
-		out.Errors = err.Error()
-	}
-	for _, f := range firings {
-		out.Firings = append(out.Firings, firingJSON{Subject: f.Subject, Priority: f.Priority, Title: f.Title, Detail: f.Detail})
-	}
+	out.Rule = newRuleJSON(rule)
 	return out, nil
 }
 

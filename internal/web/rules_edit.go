@@ -309,7 +309,7 @@ func (s *Server) testSpec(ctx context.Context, u *store.User, sp alerts.RuleSpec
 		Expression: sp.Expression, Threshold: sp.Threshold, Priority: sp.Priority, UserID: sp.UserID, Channels: sp.Channels, Enabled: sp.Enabled}
 	out := &ruleTestJSON{Rule: newRuleJSON(rule), Firings: []firingJSON{}}
 	if err != nil {
-		out.Errors = ruleMessage(err)
+		out.Errors = err.Error()
 	}
 	for _, f := range firings {
 		out.Firings = append(out.Firings, firingJSON{Subject: f.Subject, Priority: f.Priority, Title: f.Title, Detail: f.Detail})
