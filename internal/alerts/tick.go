@@ -102,8 +102,11 @@ type tickState struct {
 	rules    map[int64]*store.AlertRule
 	policies map[int64]*store.EscalationPolicy
 	users    []*store.User
-	// prefs are the users' notification preferences, by user id.
+	// prefs are the users' notification preferences, roles their roles
+	// and zones their time zones, by user id (enabled users only).
 	prefs    map[int64]store.NotifyPrefs
+	roles    map[int64]string
+	zones    map[int64]*time.Location
 	silences []*compiledSilence
 	open     []*store.AlertDetail
 }
@@ -166,9 +169,15 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 	if err != nil {
 		return nil, err
 	}
+	st.roles, st.zones = map[int64]string{}, map[int64]*time.Location{}
 	for _, u := range users {
-		if !u.Disabled {
-			st.users = append(st.users, u)
+		if u.Disabled {
+			continue
+		}
+		st.users = append(st.users, u)
+		st.roles[u.ID], st.zones[u.ID] = u.Role, time.UTC
+		if loc, err := time.LoadLocation(u.Timezone); err == nil && u.Timezone != "" {
+			st.zones[u.ID] = loc
 		}
 	}
 	if st.prefs, err = tx.NotifyPrefsList(ctx, connectionID); err != nil {
@@ -629,13 +638,9 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 // outside the catalogue's areas, like a failing job, is seen by everyone
 // who can view). A disabled or unknown user is dropped.
 func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
-	role := map[int64]string{}
-	for _, u := range st.users {
-		role[u.ID] = u.Role
-	}
 	out := ids[:0:0]
 	for _, id := range ids {
-		if r, ok := role[id]; ok && e.access.CanSeeArea(r, area) {
+		if r, ok := st.roles[id]; ok && e.access.CanSeeArea(r, area) {
 			out = append(out, id)
 		}
 	}
@@ -648,12 +653,8 @@ var sharedChannels = map[string]bool{"slack": true, "webhook": true, "odoo_discu
 
 // location is the time zone of user id (UTC when unknown or invalid).
 func (st *tickState) location(id int64) *time.Location {
-	for _, u := range st.users {
-		if u.ID == id && u.Timezone != "" {
-			if loc, err := time.LoadLocation(u.Timezone); err == nil {
-				return loc
-			}
-		}
+	if loc := st.zones[id]; loc != nil {
+		return loc
 	}
 	return time.UTC
 }
