@@ -41,7 +41,13 @@ type entry struct {
 	// when the model was loaded; a newer sync loads it again.
 	synced time.Time
 	model  *forecast.Model
-	plans  map[planKey]*forecast.Forecast
+	plans  map[planKey]*named
+}
+
+// named is a computed forecast with the names of its items' partners.
+type named struct {
+	f        *forecast.Forecast
+	partners map[int64]string
 }
 
 type planKey struct {
@@ -66,7 +72,9 @@ type Plan struct {
 	Pipeline bool
 	// Off lists the recurring flows switched off.
 	Off []string
-	// Partners names the partners of the forecast's items.
+	// Partners names the partners of the forecast's items. It and Forecast
+	// are shared with later views of the same day: read them, never change
+	// them.
 	Partners map[int64]string
 	// SyncedAt is the newest successful sync the forecast reads.
 	SyncedAt time.Time
@@ -122,7 +130,7 @@ func (s *Service) model(ctx context.Context, connectionID int64) (*entry, error)
 		if err != nil {
 			return nil, err
 		}
-		e := &entry{synced: synced, model: m, plans: map[planKey]*forecast.Forecast{}}
+		e := &entry{synced: synced, model: m, plans: map[planKey]*named{}}
 		s.mu.Lock()
 		s.cache[connectionID] = e
 		s.mu.Unlock()
@@ -153,22 +161,23 @@ func (s *Service) Plan(ctx context.Context, connectionID int64, pipeline bool) (
 	}
 	key := planKey{day: s.today(), pipeline: pipeline, off: strings.Join(off, ",")}
 	s.mu.Lock()
-	f := e.plans[key]
+	n := e.plans[key]
 	s.mu.Unlock()
-	if f == nil {
-		f = e.model.At(key.day, forecast.Options{Pipeline: pipeline, Disabled: off})
+	if n == nil {
+		f := e.model.At(key.day, forecast.Options{Pipeline: pipeline, Disabled: off})
+		names, err := s.partnerNames(ctx, connectionID, f)
+		if err != nil {
+			return nil, err
+		}
+		n = &named{f: f, partners: names}
 		s.mu.Lock()
 		if len(e.plans) > 16 { // days and toggles: keep a handful
 			clear(e.plans)
 		}
-		e.plans[key] = f
+		e.plans[key] = n
 		s.mu.Unlock()
 	}
-	names, err := s.partnerNames(ctx, connectionID, f)
-	if err != nil {
-		return nil, err
-	}
-	return &Plan{Forecast: f, Pipeline: pipeline, Off: off, Partners: names, SyncedAt: e.synced}, nil
+	return &Plan{Forecast: n.f, Pipeline: pipeline, Off: off, Partners: n.partners, SyncedAt: e.synced}, nil
 }
 
 // partnerNames reads the names of the partners the forecast's items name.

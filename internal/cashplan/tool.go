@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"strings"
 
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/ask"
+	"github.com/aicoo/aicoo/internal/chart"
 )
 
 // toolSchema is the input of the cash_forecast tool.
@@ -156,17 +156,4 @@ func Tool(svc *Service) ask.Tool {
 }
 
 // num writes a rounded amount with thousands separators.
-func num(v float64) string {
-	s := fmt.Sprintf("%.0f", math.Abs(math.Round(v)))
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if math.Round(v) < 0 {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func num(v float64) string { return chart.Number(v, 0) }
