@@ -1,11 +1,13 @@
 package analysis
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/store"
@@ -64,6 +66,20 @@ func Outcome(res *Result) (Stored, error) {
 		return Stored{}, err
 	}
 	return Stored{Metrics: mj, Insights: ij}, nil
+}
+
+// MetricKeys returns the stored keys of the metric called name in byKey:
+// the name itself, or its per-company keys ("name@<company id>"), only
+// company's when company is not 0; sorted by company.
+func MetricKeys(byKey map[string]Metric, name string, company int64) []string {
+	var out []string
+	for k, m := range byKey {
+		if (k == name || strings.HasPrefix(k, name+"@")) && (company == 0 || m.CompanyID == company) {
+			out = append(out, k)
+		}
+	}
+	slices.SortFunc(out, func(a, b string) int { return cmp.Compare(byKey[a].CompanyID, byKey[b].CompanyID) })
+	return out
 }
 
 // StoredResult is an analysis result read back from the store: the one

@@ -172,19 +172,6 @@ func (t *tools) latestResult(ctx context.Context, c Caller, area string, at time
 	return analysis.DecodeResult(area, sr)
 }
 
-// metricKeys returns the stored keys of a metric: its name, or its
-// per-company keys.
-func metricKeys(byKey map[string]analysis.Metric, name string, company int64) []string {
-	var out []string
-	for k, m := range byKey {
-		if (k == name || strings.HasPrefix(k, name+"@")) && (company == 0 || m.CompanyID == company) {
-			out = append(out, k)
-		}
-	}
-	slices.Sort(out)
-	return out
-}
-
 func (t *tools) metric(ctx context.Context, c Caller, in json.RawMessage) (*Output, error) {
 	const tool = "metric"
 	var p struct {
@@ -214,7 +201,7 @@ func (t *tools) metric(ctx context.Context, c Caller, in json.RawMessage) (*Outp
 	if res == nil {
 		return &Output{Data: []metricValue{}, Text: fmt.Sprintf("The %s analysis has not run yet, so %s is not known.", area, info.Label)}, nil
 	}
-	keys := metricKeys(res.ByKey, p.Name, p.CompanyID)
+	keys := analysis.MetricKeys(res.ByKey, p.Name, p.CompanyID)
 	if len(keys) == 0 {
 		return nil, inputErr(tool, "the latest %s analysis has no metric %q", area, p.Name)
 	}
@@ -297,7 +284,7 @@ func (t *tools) metricHistory(ctx context.Context, c Caller, in json.RawMessage)
 			if err != nil {
 				return nil, fmt.Errorf("ask: %s history: %w", p.Name, err)
 			}
-			keys := metricKeys(ms, p.Name, 0)
+			keys := analysis.MetricKeys(ms, p.Name, 0)
 			if len(keys) == 0 {
 				continue
 			}
@@ -348,7 +335,7 @@ func (t *tools) explainMetric(ctx context.Context, c Caller, in json.RawMessage)
 	if res == nil {
 		return &Output{Data: nil, Text: fmt.Sprintf("The %s analysis has not run yet.", area)}, nil
 	}
-	keys := metricKeys(res.ByKey, p.Name, 0)
+	keys := analysis.MetricKeys(res.ByKey, p.Name, 0)
 	if len(keys) == 0 {
 		return nil, inputErr(tool, "the latest %s analysis has no metric %q", area, p.Name)
 	}

@@ -241,20 +241,10 @@ func resolveMetricKey(stored []byte, key string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if _, ok := metrics[key]; ok {
-		return key, nil
+	if keys := analysis.MetricKeys(metrics, key, 0); len(keys) > 0 {
+		return keys[0], nil
 	}
-	best, bestCompany := "", int64(0)
-	for k, m := range metrics {
-		name, _, ok := strings.Cut(k, "@")
-		if ok && name == key && (best == "" || m.CompanyID < bestCompany) {
-			best, bestCompany = k, m.CompanyID
-		}
-	}
-	if best == "" {
-		return key, nil
-	}
-	return best, nil
+	return key, nil
 }
 
 func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
