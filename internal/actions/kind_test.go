@@ -28,7 +28,7 @@ func TestKindsAreComplete(t *testing.T) {
 		if err := k.Validate(&Params{}); err == nil {
 			t.Errorf("%s: empty parameters validate", info.Type)
 		}
-		if len(k.RecordFields()) == 0 || !strings.Contains(k.MarkerDomain(&Params{ResID: 1, Model: "account.move"}, "m").String(), "m") {
+		if len(k.RecordFields()) == 0 || !strings.Contains(k.MarkerDomain(&Params{ResID: 1, Model: "account.move"}, "aicoo-mark-7f3a").String(), "aicoo-mark-7f3a") {
 			t.Errorf("%s: no record fields or marker domain", info.Type)
 		}
 		if k.Blocked(&store.Action{RecordModel: info.Model, RecordID: 9}, nil) == "" {

@@ -15,8 +15,10 @@ import (
 // engine applies these with the rule's channels (docs/notifications.md,
 // "Personal preferences").
 
-// prefChannels are the channel kinds a person may pick; in-app is always on.
-var prefChannels = []string{"email", "sms", "slack", "webhook", "odoo_discuss"}
+// prefChannels are the personal channel kinds a person may pick: in-app
+// is always on, and shared targets (Slack, Discuss, a webhook) post to a
+// place, not to a person, so no one's preferences apply to them.
+var prefChannels = []string{"email", "sms"}
 
 type prefsPage struct {
 	Prefs    store.NotifyPrefs
