@@ -201,3 +201,22 @@ var actionTypeKeys = sync.OnceValue(func() []string {
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
 })
+
+// channelLabel names a notification channel kind for people.
+func channelLabel(kind string) string {
+	switch kind {
+	case "in_app", "inapp":
+		return "In-app"
+	case "email":
+		return "Email"
+	case "sms":
+		return "SMS"
+	case "slack":
+		return "Slack"
+	case "webhook":
+		return "Webhook"
+	case "odoo_discuss":
+		return "Odoo Discuss"
+	}
+	return words(kind)
+}

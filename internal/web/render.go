@@ -48,6 +48,7 @@ var funcs = template.FuncMap{
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
 	"hasID":      hasID,
+	"channel":    channelLabel,
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
 	"prose":      prose,
