@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -57,10 +56,7 @@ func safeLink(link string) string {
 	if strings.HasPrefix(link, "/") && !strings.HasPrefix(link, "//") {
 		return link
 	}
-	if u, err := url.Parse(link); err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" {
-		return link
-	}
-	return ""
+	return safeURL(link)
 }
 
 // inbox reads one page of the user's delivered in-app notifications.
