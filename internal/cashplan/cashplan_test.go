@@ -37,22 +37,7 @@ func synced(t *testing.T) (*store.Store, int64, *dataset.Dataset) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range ds.Models() {
-		var params []store.OdooRecordParams
-		for _, r := range ds.Records(m) {
-			data, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			params = append(params, store.OdooRecordParams{OdooID: r.ID(), Active: true, Data: data})
-		}
-		if err := s.OdooRecordUpsertMany(ctx, conn.ID, m, params); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn.ID, Model: m, Status: store.OdooSyncOK, LastSuccessAt: today}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.CopyDataset(t, s, conn.ID, ds, today)
 	return s, conn.ID, ds
 }
 

@@ -27,25 +27,9 @@ func (c *clock) Now() time.Time  { c.mu.Lock(); defer c.mu.Unlock(); return c.t 
 func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
 
 // load copies the dataset's records into the store as a sync would.
-func load(t *testing.T, ctx context.Context, s *store.Store, connID int64, ds *dataset.Dataset, models ...string) {
+func load(t *testing.T, _ context.Context, s *store.Store, connID int64, ds *dataset.Dataset, models ...string) {
 	t.Helper()
-	for _, m := range models {
-		recs := ds.Records(m)
-		params := make([]store.OdooRecordParams, len(recs))
-		for i, r := range recs {
-			data, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			params[i] = store.OdooRecordParams{OdooID: r.ID(), Active: true, Data: data}
-		}
-		if err := s.OdooRecordUpsertMany(ctx, connID, m, params); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: connID, Model: m, Status: store.OdooSyncOK, RecordCount: int64(len(recs))}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.CopyDataset(t, s, connID, ds, time.Time{}, models...)
 }
 
 var ledgerModels = []string{"res.company", "res.currency", "account.move", "account.move.line", "account.journal", "account.account", "crm.lead", "crm.stage"}

@@ -2,7 +2,6 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"testing"
@@ -13,6 +12,7 @@ import (
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
 )
 
 // indexedModels are the models the records index reads.
@@ -51,24 +51,7 @@ func load(t testing.TB, st *store.Store, ds *dataset.Dataset) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, model := range indexedModels {
-		recs := ds.Records(model)
-		params := make([]store.OdooRecordParams, 0, len(recs))
-		for _, r := range recs {
-			data, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			params = append(params, store.OdooRecordParams{OdooID: r.ID(), Active: r["active"] != false, Data: data})
-		}
-		if err := st.OdooRecordUpsertMany(ctx, c.ID, model, params); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: c.ID, Model: model, Status: store.OdooSyncOK,
-			LastSyncedAt: testToday, LastSuccessAt: testToday, RecordCount: int64(len(recs))}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.CopyDataset(t, st, c.ID, ds, testToday, indexedModels...)
 	return c.ID
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/store"
+	"github.com/aicoo/aicoo/internal/store/storetest"
 )
 
 // TestOverviewCharts: on a demo company whose records were just synced,
@@ -26,22 +27,7 @@ func TestOverviewCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range []string{"res.company", "res.currency", "account.move", "account.move.line", "account.journal", "account.account", "crm.lead", "crm.stage"} {
-		var params []store.OdooRecordParams
-		for _, r := range ds.Records(m) {
-			data, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			params = append(params, store.OdooRecordParams{OdooID: r.ID(), Active: true, Data: data})
-		}
-		if err := b.store.OdooRecordUpsertMany(ctx, b.conn.ID, m, params); err != nil {
-			t.Fatal(err)
-		}
-		if err := b.store.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: b.conn.ID, Model: m, Status: store.OdooSyncOK}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.CopyDataset(t, b.store, b.conn.ID, ds, today, "res.company", "res.currency", "account.move", "account.move.line", "account.journal", "account.account", "crm.lead", "crm.stage")
 	u := &history.Updater{Store: b.store, Now: func() time.Time { return today },
 		Source: func(id int64) analysis.Source { return analysis.StoreSource{Store: b.store, ConnectionID: id} }}
 	if _, err := u.Update(ctx, b.conn.ID); err != nil {

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"sync"
 	"testing"
@@ -34,23 +33,7 @@ func syncedDemo(t *testing.T, s *store.Store, conn int64) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx := context.Background()
-	for _, m := range ds.Models() {
-		var params []store.OdooRecordParams
-		for _, r := range ds.Records(m) {
-			data, err := json.Marshal(r)
-			if err != nil {
-				t.Fatal(err)
-			}
-			params = append(params, store.OdooRecordParams{OdooID: r.ID(), Active: true, Data: data})
-		}
-		if err := s.OdooRecordUpsertMany(ctx, conn, m, params); err != nil {
-			t.Fatal(err)
-		}
-		if err := s.OdooSyncStatePut(ctx, &store.OdooSyncState{ConnectionID: conn, Model: m, Status: store.OdooSyncOK, LastSuccessAt: forecastDay}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	storetest.CopyDataset(t, s, conn, ds, forecastDay)
 }
 
 // testCashPlan serves the permission matrix a real forecast of the demo
