@@ -416,8 +416,7 @@ func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.R
 	if g, err := newBriefer(a.cfg, a.store, nil, slog.New(slog.DiscardHandler)); err == nil {
 		br = g
 	}
-	reg, err := ask.NewTools(ask.Deps{Store: a.store, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: lazyProposer{a}, Briefings: br,
-		Cache: a.records})
+	reg, err := askTools(a.store, cat, lazyProposer{a}, br, a.records)
 	if err != nil {
 		return nil, err
 	}
@@ -438,9 +437,10 @@ func (l lazyProposer) Propose(ctx context.Context, connectionID int64, p actions
 // askTools is the one place the tools of the ask registry are chosen,
 // checked against the catalogue's permission table. Without a proposer
 // (a command without the actions service) propose_action says proposing
-// is not available there.
-func askTools(s *store.Store, cat *analysis.Catalogue, prop ask.Proposer, br ask.Briefer) (*ask.Registry, error) {
-	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br})
+// is not available there; without a cache the record tools read the
+// store.
+func askTools(s *store.Store, cat *analysis.Catalogue, prop ask.Proposer, br ask.Briefer, cache *analysis.RecordCache) (*ask.Registry, error) {
+	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br, Cache: cache})
 }
 
 // mcpConfig is the MCP server's configuration over reg: metric resources

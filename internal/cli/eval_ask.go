@@ -28,7 +28,7 @@ func evalAsk(ctx context.Context, e *env, open func(context.Context, *env) (*ops
 			"set llm.provider (anthropic, with llm.api_key, or openai with llm.base_url for a local server)")
 	}
 	cat := areas.Catalogue()
-	reg, err := askTools(o.s, cat, nil, nil)
+	reg, err := askTools(o.s, cat, nil, nil, nil)
 	if err != nil {
 		return err
 	}

@@ -55,7 +55,7 @@ Over HTTP the dashboard serves the same at /mcp with "Authorization: Bearer <tok
 				}
 				logger := newLogger(o.cfg, e.stderr)
 				cat := areas.Catalogue()
-				reg, err := askTools(o.s, cat, nil, nil)
+				reg, err := askTools(o.s, cat, nil, nil, nil)
 				if err != nil {
 					return err
 				}

@@ -51,7 +51,7 @@ func TestMCPCommandServesStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := askTools(s, areas.Catalogue(), nil, nil)
+	reg, err := askTools(s, areas.Catalogue(), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -148,7 +148,7 @@ func TestMCPTypeScriptClientOnASyncedCompany(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	cat := areas.Catalogue()
-	reg, err := askTools(s, cat, nil, nil)
+	reg, err := askTools(s, cat, nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
