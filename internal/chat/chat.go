@@ -239,17 +239,26 @@ func (s *Service) Ask(ctx context.Context, q Question, onEvent func(Event)) (*An
 
 	a := s.run(ctx, c, text, history, onEvent)
 	a.ThreadID, a.ThreadTitle = thread.ID, thread.Title
+	if err := s.keepAnswer(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// keepAnswer stores an answer in its thread, with its tools, sources and
+// unmatched numbers, and sets its MessageID. It is stored even when the
+// asker went away: it was computed (and a model's answer paid for).
+func (s *Service) keepAnswer(ctx context.Context, a *Answer) error {
 	tools, _ := json.Marshal(a.Tools)
 	sources, _ := json.Marshal(a.Sources)
 	ung, _ := json.Marshal(a.Ungrounded)
-	// The answer is stored even when the asker went away: it was paid for.
-	m, err := s.store.AskMessageAdd(context.WithoutCancel(ctx), store.AskMessage{ThreadID: thread.ID, Role: store.AskRoleAssistant,
+	m, err := s.store.AskMessageAdd(context.WithoutCancel(ctx), store.AskMessage{ThreadID: a.ThreadID, Role: store.AskRoleAssistant,
 		Content: a.Text, Tools: tools, Sources: sources, Ungrounded: ung, Note: a.Note})
 	if err != nil {
-		return nil, fmt.Errorf("chat: store the answer: %w", err)
+		return fmt.Errorf("chat: store the answer: %w", err)
 	}
 	a.MessageID = m.ID
-	return a, nil
+	return nil
 }
 
 // history returns a thread's earlier messages as conversation turns: the

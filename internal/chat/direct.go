@@ -2,7 +2,6 @@ package chat
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -62,13 +61,9 @@ func (s *Service) direct(ctx context.Context, q Question, text string, onEvent f
 	if a.Text != "" {
 		onEvent(Event{Type: "text", Text: a.Text})
 	}
-	tools, _ := json.Marshal(a.Tools)
-	sources, _ := json.Marshal(a.Sources)
-	m, err := s.store.AskMessageAdd(context.WithoutCancel(ctx), store.AskMessage{ThreadID: thread.ID, Role: store.AskRoleAssistant,
-		Content: a.Text, Tools: tools, Sources: sources, Note: a.Note})
-	if err != nil {
-		return nil, fmt.Errorf("chat: store the answer: %w", err)
+	a.ThreadID, a.ThreadTitle = thread.ID, thread.Title
+	if err := s.keepAnswer(ctx, a); err != nil {
+		return nil, err
 	}
-	a.ThreadID, a.ThreadTitle, a.MessageID = thread.ID, thread.Title, m.ID
 	return a, nil
 }
