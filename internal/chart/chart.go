@@ -55,21 +55,21 @@ type Band struct {
 // Chart is one chart.
 type Chart struct {
 	// ID makes the element ids unique on a page ([a-z0-9-]).
-	ID    string
-	Title string
+	ID    string `json:"id"`
+	Title string `json:"title"`
 	// Note is a short caption under the title (what is counted, as of).
-	Note string
-	Kind Kind
+	Note string `json:"note,omitempty"`
+	Kind Kind   `json:"kind"`
 	// Unit of the values: a currency code ("EUR"), "days", "count", or
 	// "ratio".
-	Unit string
+	Unit string `json:"unit,omitempty"`
 	// Labels name the categories (x axis; y axis of Horizontal).
-	Labels []string
-	Series []Series
-	Band   *Band
+	Labels []string `json:"labels"`
+	Series []Series `json:"series"`
+	Band   *Band    `json:"band,omitempty"`
 	// Href, when set, links the chart to its drill-down page.
-	Href     string
-	HrefText string
+	Href     string `json:"href,omitempty"`
+	HrefText string `json:"href_text,omitempty"`
 }
 
 // Geometry of the viewBox: small enough that text stays readable when a
