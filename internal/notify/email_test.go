@@ -411,9 +411,11 @@ func TestEmailBadChartData(t *testing.T) {
 		t.Fatalf("err = %v, want the unknown kind named", err)
 	}
 	// Data without charts keeps the plain HTML part.
-	n.Data = json.RawMessage(`{"runway_days":24}`)
-	msg, err := e.BuildMessage(n)
-	if err != nil || bytes.Contains(msg, []byte("multipart/related")) {
-		t.Fatalf("err = %v, message:\n%s", err, msg)
+	for _, data := range []string{`{"runway_days":24}`, `{"detail":{"charts":"elsewhere"}}`, `[1,2]`, ``} {
+		n.Data = json.RawMessage(data)
+		msg, err := e.BuildMessage(n)
+		if err != nil || bytes.Contains(msg, []byte("multipart/related")) {
+			t.Fatalf("data %s: err = %v, message:\n%s", data, err, msg)
+		}
 	}
 }

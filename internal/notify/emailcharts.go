@@ -45,19 +45,21 @@ type inlineChart struct {
 func (c inlineChart) Src() template.URL { return template.URL("cid:" + c.CID) }
 
 // chartsOf draws the charts a notification's Data carries, at most
-// MaxEmailCharts, leaving out those without values. Data that says it
-// has charts but cannot be read is an error: only aicoo writes it.
+// MaxEmailCharts, leaving out those without values. Data without a
+// "charts" key (an alert's) has none; a "charts" key that cannot be read
+// is an error: only aicoo writes it.
 func chartsOf(n *store.Notification, domain string) ([]inlineChart, error) {
-	if len(n.Data) == 0 || !strings.Contains(string(n.Data), `"charts"`) {
+	var top map[string]json.RawMessage
+	if json.Unmarshal(n.Data, &top) != nil || top["charts"] == nil {
 		return nil, nil
 	}
-	var d ChartData
-	if err := json.Unmarshal(n.Data, &d); err != nil {
+	var charts []chart.Chart
+	if err := json.Unmarshal(top["charts"], &charts); err != nil {
 		return nil, fmt.Errorf("email: charts in the data: %w", err)
 	}
 	var out []inlineChart
-	for i := range d.Charts {
-		c := &d.Charts[i]
+	for i := range charts {
+		c := &charts[i]
 		if c.Empty() {
 			continue
 		}
