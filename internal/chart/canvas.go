@@ -26,6 +26,9 @@ type canvas struct {
 	z     vector.Rasterizer
 	scale float64
 	faces map[faceKey]font.Face
+	// drawn lists the texts drawn, in order: the tests compare them with
+	// the SVG's.
+	drawn []string
 }
 
 type faceKey struct {
@@ -242,6 +245,7 @@ func (cv *canvas) text(s string, x, y, size float64, bold bool, anchor int, col 
 	case anchorEnd:
 		px -= w
 	}
+	cv.drawn = append(cv.drawn, s)
 	d := font.Drawer{Dst: cv.img, Src: image.NewUniform(col), Face: f, Dot: fixed.Point26_6{X: fixed.Int26_6(math.Round(px * 64)), Y: fixed.Int26_6(math.Round(y * cv.scale * 64))}}
 	d.DrawString(s)
 	return nil

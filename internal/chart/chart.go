@@ -84,6 +84,10 @@ const (
 	rowH      = 26.0 // a row of a Horizontal chart
 )
 
+// valueTicks is about how many ticks the value axis has, in SVG and PNG
+// alike: the two draw the same chart.
+const valueTicks = 4
+
 // palette holds colours that stay distinct for colour-blind readers
 // (Okabe-Ito) and in black-and-white print by lightness.
 var palette = []string{"#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#555555"}
@@ -226,7 +230,7 @@ func (c *Chart) axisUnit() string {
 // vertical draws line, stacked and grouped charts.
 func (c *Chart) vertical(w *svg) {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 4)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	// The left margin fits the longest tick label.
 	left := 12.0
@@ -367,7 +371,7 @@ func (c *Chart) bars(w *svg, x func(int) float64, y func(float64) float64, slot 
 // horizontal draws one row per label with its bars from the left.
 func (c *Chart) horizontal(w *svg) {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 4)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	const left = 170.0
 	n := len(c.Labels)

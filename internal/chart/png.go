@@ -72,6 +72,14 @@ func (c *Chart) PNG(o PNGOptions) ([]byte, error) {
 
 // Image draws the chart on a new RGBA image; PNG encodes it.
 func (c *Chart) Image(o PNGOptions) (*image.RGBA, error) {
+	cv, err := c.draw(o)
+	if err != nil {
+		return nil, err
+	}
+	return cv.img, nil
+}
+
+func (c *Chart) draw(o PNGOptions) (*canvas, error) {
 	width, scale := o.norm()
 	// A first pass on a 1-pixel canvas measures the header; the second
 	// draws at the height it gives.
@@ -100,7 +108,7 @@ func (c *Chart) Image(o PNGOptions) (*image.RGBA, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cv.img, nil
+	return cv, nil
 }
 
 // header lays out (and, when draw, draws) the title, the note, the legend
@@ -179,7 +187,7 @@ func (c *Chart) header(cv *canvas, width float64, draw bool) (float64, error) {
 // pngVertical draws line, stacked and grouped charts below top.
 func (c *Chart) pngVertical(cv *canvas, width, top, height float64) error {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 5)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	left := 0.0
 	for _, t := range ticks {
@@ -339,7 +347,7 @@ func (c *Chart) pngBars(cv *canvas, x func(int) float64, y func(float64) float64
 // pngHorizontal draws one row per label with its bars from the left.
 func (c *Chart) pngHorizontal(cv *canvas, width, top float64) error {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 4)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	names := make([]string, len(c.Labels))
 	left := 0.0
