@@ -6,8 +6,9 @@ import (
 
 // AltText says what the chart shows in words, for an image's alt text
 // and a plain-text message: the title, then per series its latest value,
-// its first, and its lowest and highest, with their labels. A reader who
-// cannot see the image still gets the figures that matter.
+// its first, and its lowest and highest, with their labels, and the
+// band's last range. A reader who cannot see the image still gets the
+// figures that matter.
 func (c *Chart) AltText() string {
 	var b strings.Builder
 	b.WriteString(strings.TrimSuffix(c.Title, "."))
@@ -45,6 +46,10 @@ func (c *Chart) AltText() string {
 			b.WriteString(at(last) + ".")
 			continue
 		}
+		if lo == hi {
+			b.WriteString(at(last) + ", unchanged since " + c.Labels[first] + ".")
+			continue
+		}
 		b.WriteString(at(last) + ", from " + at(first))
 		if lo != first && lo != last {
 			b.WriteString("; lowest " + at(lo))
@@ -53,6 +58,14 @@ func (c *Chart) AltText() string {
 			b.WriteString("; highest " + at(hi))
 		}
 		b.WriteString(".")
+	}
+	if bd := c.Band; bd != nil {
+		for i := len(c.Labels) - 1; i >= 0; i-- {
+			if lo, hi := valueAt(bd.Low, i), valueAt(bd.High, i); finite(lo) && finite(hi) && lo != hi {
+				b.WriteString(" " + bd.Name + ": " + Value(lo, c.Unit) + " to " + Value(hi, c.Unit) + " in " + c.Labels[i] + ".")
+				break
+			}
+		}
 	}
 	return b.String()
 }

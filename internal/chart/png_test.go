@@ -232,6 +232,13 @@ func TestAltText(t *testing.T) {
 			Series: []chart.Series{{Name: "Late", Values: []float64{math.NaN(), 0.125}}}},
 			"Late deliveries. Late: 12.5% in Feb."},
 		{samples()["empty"], "Nothing yet. No figures yet."},
+		{chart.Chart{Title: "Stock-out risk", Unit: "count", Labels: []string{"2 Mar", "3 Mar", "4 Mar"},
+			Series: []chart.Series{{Name: "At risk", Values: []float64{7, 7, 7}}}},
+			"Stock-out risk. At risk: 7 in 4 Mar, unchanged since 2 Mar."},
+		{chart.Chart{Title: "Cash and forecast", Unit: "EUR", Labels: []string{"Feb 2026", "9 Mar 2026", "8 Jun 2026"},
+			Series: []chart.Series{{Name: "Cash", Values: []float64{400000, 425427, math.NaN()}}, {Name: "Forecast", Values: []float64{math.NaN(), 425427, 718339}, Dashed: true}},
+			Band:   &chart.Band{Name: "Forecast range (80%)", Low: []float64{math.NaN(), 425427, 590000}, High: []float64{math.NaN(), 425427, 845000.5}, Series: 1}},
+			"Cash and forecast. Cash: 425,427 EUR in 9 Mar 2026, from 400,000 EUR in Feb 2026. Forecast: 718,339 EUR in 8 Jun 2026, from 425,427 EUR in 9 Mar 2026. Forecast range (80%): 590,000 EUR to 845,001 EUR in 8 Jun 2026."},
 		{samples()["aging"], "Receivables by age. Not due: 40,000 EUR in Dec 2025. 1–30 days: 39,700 EUR in Dec 2025. 31–60 days: 39,400 EUR in Dec 2025. 61–90 days: 39,100 EUR in Dec 2025. Over 90 days: 38,800 EUR in Dec 2025."},
 	}
 	for _, tc := range cases {
