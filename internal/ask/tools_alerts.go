@@ -206,7 +206,11 @@ func (t *tools) briefing(ctx context.Context, c Caller, in json.RawMessage) (*Ou
 		if err != nil {
 			return nil, fmt.Errorf("ask: briefing: %w", err)
 		}
-		return &Output{Data: map[string]any{"role": role, "date": day.Format(time.DateOnly), "markdown": b.Markdown, "facts": b.Facts},
+		// The charts' values are for the email's images; left out, they
+		// cost the model no tokens.
+		facts := *b.Facts
+		facts.Charts = nil
+		return &Output{Data: map[string]any{"role": role, "date": day.Format(time.DateOnly), "markdown": b.Markdown, "facts": facts},
 			Text: b.Markdown, Sources: src}, nil
 	}
 	// Without a generator, the briefing stored for the caller that day.

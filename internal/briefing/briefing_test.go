@@ -326,11 +326,15 @@ func TestConfigErrors(t *testing.T) {
 	t.Parallel()
 	s := openStore(t)
 	for name, cfg := range map[string]briefing.Config{
-		"unknown area": {Roles: map[string]briefing.Role{"cmo": {Areas: []string{"marketing"}}}},
-		"no area":      {Roles: map[string]briefing.Role{"cmo": {}}},
-		"bad priority": {Roles: map[string]briefing.Role{"cfo": {MinPriority: "urgent"}}},
-		"bad time":     {At: 25 * time.Hour},
-		"too many":     {Roles: map[string]briefing.Role{"cfo": {MaxAlerts: 500}}},
+		"unknown area":  {Roles: map[string]briefing.Role{"cmo": {Areas: []string{"marketing"}}}},
+		"no area":       {Roles: map[string]briefing.Role{"cmo": {}}},
+		"bad priority":  {Roles: map[string]briefing.Role{"cfo": {MinPriority: "urgent"}}},
+		"bad time":      {At: 25 * time.Hour},
+		"too many":      {Roles: map[string]briefing.Role{"cfo": {MaxAlerts: 500}}},
+		"unknown chart": {Roles: map[string]briefing.Role{"cfo": {Charts: []string{"pie"}}}},
+		"chart of an area the role does not cover": {Roles: map[string]briefing.Role{"sales": {Charts: []string{briefing.ChartCash}}}},
+		"too many charts": {Roles: map[string]briefing.Role{"ceo": {Charts: []string{briefing.ChartCash, briefing.ChartRevenue,
+			briefing.ChartDeals, briefing.ChartStock}}}},
 	} {
 		if _, err := briefing.New(cfg, briefing.Options{Store: s}); err == nil || !strings.HasPrefix(err.Error(), "briefing: ") {
 			t.Errorf("%s: want a briefing error, got %v", name, err)

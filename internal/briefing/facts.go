@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/chart"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -40,6 +41,9 @@ type Facts struct {
 	// Missing names the areas without any analysis result yet.
 	Missing   []string  `json:"missing,omitempty"`
 	Narrative Narrative `json:"narrative"`
+	// Charts are the role's charts (Role.Charts) with their values, for
+	// the email's images; the model never sees them.
+	Charts []chart.Chart `json:"charts,omitempty"`
 }
 
 // Narrative records who wrote the summary paragraph.
@@ -262,6 +266,9 @@ func buildFacts(ctx context.Context, s *store.Store, conn *store.Connection, rol
 		}
 	}
 	if err := addDecisions(ctx, s, conn.ID, f); err != nil {
+		return nil, err
+	}
+	if f.Charts, err = buildCharts(ctx, s, conn.ID, role.Charts, byArea, date, at); err != nil {
 		return nil, err
 	}
 	return f, nil

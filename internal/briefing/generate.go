@@ -79,6 +79,9 @@ func New(cfg Config, opts Options) (*Generator, error) {
 			if r.Title == "" {
 				r.Title = base.Title
 			}
+			if r.Charts == nil {
+				r.Charts = base.Charts
+			}
 		}
 		g.roles[name] = r
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/operations"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
+	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
@@ -31,6 +32,7 @@ var (
 // the tests (generation is the slow part).
 type demoResults struct {
 	results map[string]*analysis.Result
+	ds      *dataset.Dataset // the records, for the figure history
 }
 
 var (
@@ -55,7 +57,7 @@ func analyzed(t testing.TB, size demodata.Size) *demoResults {
 			return
 		}
 		env := &analysis.Env{Source: analysis.DatasetSource{DS: ds}, Today: odoo.DateOf(demoToday), OdooURL: demoOdooURL}
-		r := &demoResults{results: map[string]*analysis.Result{}}
+		r := &demoResults{results: map[string]*analysis.Result{}, ds: ds}
 		for _, a := range []analysis.Analyzer{finance.New(), sales.New(), operations.New(), customers.New(), expenses.New()} {
 			res, err := a.Analyze(ctx, env)
 			if err != nil {

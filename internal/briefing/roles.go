@@ -29,28 +29,35 @@ type Role struct {
 	MinPriority string `toml:"min_priority" json:"min_priority"`
 	// MaxAlerts bounds the alerts listed (default 8).
 	MaxAlerts int `toml:"max_alerts" json:"max_alerts"`
+	// Charts name the charts the briefing email carries as images, at
+	// most MaxCharts, each of one of the role's areas (ChartCash ...).
+	Charts []string `toml:"charts" json:"charts"`
 }
 
-// DefaultRoles are the four built-in roles.
+// DefaultRoles are the four built-in roles. Their Charts are the one
+// table of which charts each role's email carries (docs/briefings.md
+// says why): the CEO sees cash and revenue, the CFO cash and how old the
+// receivables are, sales revenue and the deals won and lost, operations
+// the stock-out risk and late deliveries.
 func DefaultRoles() map[string]Role {
 	return map[string]Role{
 		store.RoleCEO: {Name: store.RoleCEO, Title: "CEO briefing", Areas: Areas, Figures: []string{
 			"finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue", "sales.pipeline.weighted_revenue",
 			"sales.deals.won_revenue_30d", "operations.fulfillment.late_delivery_rate", "operations.stock.stockout_risk",
 			"customers.churn_risk.count",
-		}},
+		}, Charts: []string{ChartCash, ChartRevenue}},
 		store.RoleCFO: {Name: store.RoleCFO, Title: "CFO briefing", Areas: []string{"finance", "expenses", "series"}, Figures: []string{
 			"finance.cash.position", "finance.cash.runway_days", "finance.cash.burn_monthly", "finance.ar.overdue",
 			"finance.dso_days", "finance.ap.due_next_14d", "finance.budget.overspend", "finance.expenses.awaiting_approval_amount",
-		}},
+		}, Charts: []string{ChartCash, ChartARAging}},
 		store.RoleSales: {Name: store.RoleSales, Title: "Sales briefing", Areas: []string{"sales", "customers"}, Figures: []string{
 			"sales.pipeline.weighted_revenue", "sales.deals.won_revenue_30d", "sales.win_rate.90d", "sales.deals.stalled",
 			"sales.activities.overdue", "customers.churn_risk.count", "customers.churn_risk.revenue_365d",
-		}},
+		}, Charts: []string{ChartRevenue, ChartDeals}},
 		store.RoleOps: {Name: store.RoleOps, Title: "Operations briefing", Areas: []string{"operations"}, Figures: []string{
 			"operations.stock.stockout_risk", "operations.stock.out_of_stock", "operations.fulfillment.late_delivery_rate",
 			"operations.fulfillment.backlog_overdue", "operations.suppliers.on_time_rate", "operations.suppliers.avg_delay_days",
-		}},
+		}, Charts: []string{ChartStock, ChartLateDeliveries}},
 	}
 }
 
@@ -93,6 +100,18 @@ func (r *Role) normalise() error {
 	}
 	if r.MaxAlerts < 0 || r.MaxAlerts > 50 {
 		return fmt.Errorf("briefing: role %q: max alerts must be 1 to 50, got %d", r.Name, r.MaxAlerts)
+	}
+	if len(r.Charts) > MaxCharts {
+		return fmt.Errorf("briefing: role %q: %d charts, at most %d", r.Name, len(r.Charts), MaxCharts)
+	}
+	for _, c := range r.Charts {
+		area, ok := chartArea[c]
+		if !ok {
+			return fmt.Errorf("briefing: role %q: unknown chart %q", r.Name, c)
+		}
+		if !slices.Contains(r.Areas, area) {
+			return fmt.Errorf("briefing: role %q: chart %q shows the %s area, which the role does not cover", r.Name, c, area)
+		}
 	}
 	return nil
 }

@@ -55,21 +55,21 @@ type Band struct {
 // Chart is one chart.
 type Chart struct {
 	// ID makes the element ids unique on a page ([a-z0-9-]).
-	ID    string
-	Title string
+	ID    string `json:"id"`
+	Title string `json:"title"`
 	// Note is a short caption under the title (what is counted, as of).
-	Note string
-	Kind Kind
+	Note string `json:"note,omitempty"`
+	Kind Kind   `json:"kind"`
 	// Unit of the values: a currency code ("EUR"), "days", "count", or
 	// "ratio".
-	Unit string
+	Unit string `json:"unit,omitempty"`
 	// Labels name the categories (x axis; y axis of Horizontal).
-	Labels []string
-	Series []Series
-	Band   *Band
+	Labels []string `json:"labels"`
+	Series []Series `json:"series"`
+	Band   *Band    `json:"band,omitempty"`
 	// Href, when set, links the chart to its drill-down page.
-	Href     string
-	HrefText string
+	Href     string `json:"href,omitempty"`
+	HrefText string `json:"href_text,omitempty"`
 }
 
 // Geometry of the viewBox: small enough that text stays readable when a
@@ -83,6 +83,10 @@ const (
 	fontSize  = 14.0
 	rowH      = 26.0 // a row of a Horizontal chart
 )
+
+// valueTicks is about how many ticks the value axis has, in SVG and PNG
+// alike: the two draw the same chart.
+const valueTicks = 4
 
 // palette holds colours that stay distinct for colour-blind readers
 // (Okabe-Ito) and in black-and-white print by lightness.
@@ -226,7 +230,7 @@ func (c *Chart) axisUnit() string {
 // vertical draws line, stacked and grouped charts.
 func (c *Chart) vertical(w *svg) {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 4)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	// The left margin fits the longest tick label.
 	left := 12.0
@@ -367,7 +371,7 @@ func (c *Chart) bars(w *svg, x func(int) float64, y func(float64) float64, slot 
 // horizontal draws one row per label with its bars from the left.
 func (c *Chart) horizontal(w *svg) {
 	lo, hi := c.bounds()
-	ticks, step := niceTicks(lo, hi, 4)
+	ticks, step := niceTicks(lo, hi, valueTicks)
 	tlo, thi := ticks[0], ticks[len(ticks)-1]
 	const left = 170.0
 	n := len(c.Labels)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -212,9 +213,20 @@ func (a *app) deliverBriefingsFor(ctx context.Context, connectionID int64) error
 			method = "email"
 		}
 		date := b.Date.Format(time.DateOnly)
+		// The row carries the charts' values; the email channel draws them
+		// as images when it sends (notify.ChartData).
+		charts, err := briefing.StoredCharts(b)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		data, err := json.Marshal(notify.ChartData{Charts: charts})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("briefing %d: encode charts: %w", b.ID, err))
+			data = nil
+		}
 		if _, err := a.outbox.Enqueue(ctx, a.store, notify.Message{
 			ConnectionID: connectionID, Key: fmt.Sprintf("briefing:%s:%d", date, b.UserID), Priority: "low",
-			Subject: "Your aicoo briefing for " + date, Body: b.Content, Link: fmt.Sprintf("/briefings/%d", b.ID), Recipients: rcpts,
+			Subject: "Your aicoo briefing for " + date, Body: b.Content, Link: fmt.Sprintf("/briefings/%d", b.ID), Data: data, Recipients: rcpts,
 		}); err != nil {
 			errs = append(errs, err)
 			continue

@@ -60,7 +60,8 @@ type EmailConfig struct {
 }
 
 // Email sends notifications over SMTP, as HTML with a plain-text
-// alternative.
+// alternative, and the charts a notification's Data carries as inline
+// PNG images (emailcharts.go).
 type Email struct {
 	cfg  EmailConfig
 	from *mail.Address
@@ -133,6 +134,7 @@ var emailHTML = template.Must(template.New("email").Parse(`<!DOCTYPE html>
 {{if .Priority}}<p style="margin: 0 0 8px; font-size: 12px; font-weight: bold; letter-spacing: .05em; color: {{.Color}};">{{.Priority}}</p>{{end}}
 <h1 style="font-size: 20px; margin: 0 0 16px;">{{.Subject}}</h1>
 {{range .Paragraphs}}<p style="line-height: 1.5; margin: 0 0 12px;">{{.}}</p>
+{{end}}{{range .Charts}}<p style="margin: 16px 0;"><img src="{{.Src}}" alt="{{.Alt}}" width="600" style="display: block; width: 100%; max-width: 600px; height: auto; border: 0;"></p>
 {{end}}<p style="margin: 24px 0;"><a href="{{.Link}}" style="background: #1d4ed8; color: #ffffff; padding: 10px 16px; border-radius: 4px; text-decoration: none;">Open in aicoo</a></p>
 <p style="font-size: 12px; color: #6b7280;">Sent by aicoo. <a href="{{.Link}}" style="color: #6b7280;">{{.Link}}</a></p>
 </body></html>
@@ -150,8 +152,15 @@ func priorityColor(p string) string {
 	return "#4b5563"
 }
 
-// EmailBodies renders the plain-text and HTML bodies of a notification.
+// EmailBodies renders the plain-text and HTML bodies of a notification,
+// without its charts.
 func EmailBodies(n *store.Notification, baseURL string) (text, html string, err error) {
+	return emailBodies(n, baseURL, nil)
+}
+
+// emailBodies renders the bodies with the charts: images in the HTML, and
+// in the text what each shows, in words.
+func emailBodies(n *store.Notification, baseURL string, charts []inlineChart) (text, html string, err error) {
 	link := absoluteLink(baseURL, n.Link)
 	var tb strings.Builder
 	if n.Priority != "" {
@@ -160,6 +169,9 @@ func EmailBodies(n *store.Notification, baseURL string) (text, html string, err 
 	tb.WriteString(n.Subject + "\n\n")
 	if n.Body != "" {
 		tb.WriteString(n.Body + "\n\n")
+	}
+	for _, c := range charts {
+		tb.WriteString("Chart: " + c.Alt + "\n\n")
 	}
 	tb.WriteString("Open in aicoo: " + link + "\n")
 	var paragraphs []string
@@ -171,7 +183,7 @@ func EmailBodies(n *store.Notification, baseURL string) (text, html string, err 
 	var hb bytes.Buffer
 	err = emailHTML.Execute(&hb, map[string]any{
 		"Subject": n.Subject, "Priority": strings.ToUpper(n.Priority), "Color": priorityColor(n.Priority),
-		"Paragraphs": paragraphs, "Link": link,
+		"Paragraphs": paragraphs, "Link": link, "Charts": charts,
 	})
 	if err != nil {
 		return "", "", fmt.Errorf("email: render: %w", err)
@@ -181,15 +193,21 @@ func EmailBodies(n *store.Notification, baseURL string) (text, html string, err 
 
 // BuildMessage returns the RFC 5322 message for a notification: a
 // multipart/alternative with quoted-printable text and HTML parts, and a
-// Message-ID made from DeliveryID.
+// Message-ID made from DeliveryID. When the notification's Data carries
+// charts (ChartData), the HTML part is a multipart/related with the
+// charts as inline PNG images, referenced by Content-ID.
 func (e *Email) BuildMessage(n *store.Notification) ([]byte, error) {
-	text, html, err := EmailBodies(n, e.cfg.BaseURL)
+	domain := e.from.Address[strings.LastIndexByte(e.from.Address, '@')+1:]
+	charts, err := chartsOf(n, domain)
+	if err != nil {
+		return nil, err
+	}
+	text, html, err := emailBodies(n, e.cfg.BaseURL, charts)
 	if err != nil {
 		return nil, err
 	}
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
-	domain := e.from.Address[strings.LastIndexByte(e.from.Address, '@')+1:]
 	subject := n.Subject
 	if n.Priority != "" {
 		subject = "[" + strings.ToUpper(n.Priority) + "] " + subject
@@ -207,26 +225,40 @@ func (e *Email) BuildMessage(n *store.Notification) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	out.WriteString(strings.Join(h, "\r\n") + "\r\n\r\n")
-	for _, part := range []struct{ ctype, body string }{{"text/plain; charset=utf-8", text}, {"text/html; charset=utf-8", html}} {
-		pw, err := mw.CreatePart(textproto.MIMEHeader{
-			"Content-Type": {part.ctype}, "Content-Transfer-Encoding": {"quoted-printable"},
-		})
-		if err != nil {
-			return nil, fmt.Errorf("email: build: %w", err)
-		}
-		qp := quotedprintable.NewWriter(pw)
-		if _, err := io.WriteString(qp, strings.ReplaceAll(part.body, "\n", "\r\n")); err != nil {
-			return nil, fmt.Errorf("email: build: %w", err)
-		}
-		if err := qp.Close(); err != nil {
-			return nil, fmt.Errorf("email: build: %w", err)
-		}
+	if err := writeQP(mw, "text/plain; charset=utf-8", text); err != nil {
+		return nil, err
+	}
+	if len(charts) > 0 {
+		err = writeRelated(mw, html, charts)
+	} else {
+		err = writeQP(mw, "text/html; charset=utf-8", html)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if err := mw.Close(); err != nil {
 		return nil, fmt.Errorf("email: build: %w", err)
 	}
 	out.Write(buf.Bytes())
 	return out.Bytes(), nil
+}
+
+// writeQP writes a quoted-printable text part with CRLF line ends.
+func writeQP(mw *multipart.Writer, ctype, body string) error {
+	pw, err := mw.CreatePart(textproto.MIMEHeader{
+		"Content-Type": {ctype}, "Content-Transfer-Encoding": {"quoted-printable"},
+	})
+	if err != nil {
+		return fmt.Errorf("email: build: %w", err)
+	}
+	qp := quotedprintable.NewWriter(pw)
+	if _, err := io.WriteString(qp, strings.ReplaceAll(body, "\n", "\r\n")); err != nil {
+		return fmt.Errorf("email: build: %w", err)
+	}
+	if err := qp.Close(); err != nil {
+		return fmt.Errorf("email: build: %w", err)
+	}
+	return nil
 }
 
 // Send implements Channel.

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -8,12 +9,18 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"crypto/x509/pkix"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"image/png"
 	"io"
+	"math"
 	"math/big"
 	"mime"
 	"mime/multipart"
 	"net"
 	"net/mail"
+	"net/textproto"
 	"strconv"
 	"strings"
 	"sync"
@@ -22,6 +29,8 @@ import (
 
 	"github.com/emersion/go-sasl"
 	"github.com/emersion/go-smtp"
+
+	"github.com/aicoo/aicoo/internal/chart"
 )
 
 // smtpServer is a real SMTP server (go-smtp) in the test process.
@@ -241,4 +250,172 @@ func TestEmailSMTPErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+// mimePart is a leaf part of a received message, transfer encoding undone.
+type mimePart struct {
+	header textproto.MIMEHeader
+	body   []byte
+}
+
+// leaves walks a multipart body and returns its leaf parts by media type,
+// with the media type of each multipart container on the way.
+func leaves(t *testing.T, r io.Reader, boundary string, containers *[]string) map[string][]mimePart {
+	t.Helper()
+	out := map[string][]mimePart{}
+	mr := multipart.NewReader(r, boundary)
+	for {
+		p, err := mr.NextPart() // undoes quoted-printable, not base64
+		if err == io.EOF {
+			return out
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ct, params, err := mime.ParseMediaType(p.Header.Get("Content-Type"))
+		if err != nil {
+			t.Fatalf("part content type %q: %v", p.Header.Get("Content-Type"), err)
+		}
+		if strings.HasPrefix(ct, "multipart/") {
+			*containers = append(*containers, ct+";type="+params["type"])
+			for k, v := range leaves(t, p, params["boundary"], containers) {
+				out[k] = append(out[k], v...)
+			}
+			continue
+		}
+		b, err := io.ReadAll(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Header.Get("Content-Transfer-Encoding") == "base64" {
+			if b, err = base64.StdEncoding.DecodeString(strings.NewReplacer("\r", "", "\n", "").Replace(string(b))); err != nil {
+				t.Fatalf("base64 part: %v", err)
+			}
+		}
+		out[ct] = append(out[ct], mimePart{p.Header, b})
+	}
+}
+
+func TestEmailChartsOverRealSMTP(t *testing.T) {
+	t.Parallel()
+	srv, tlsCfg := startSMTP(t, nil)
+	e, err := NewEmail(EmailConfig{
+		Host: srv.host, Port: srv.port, Username: "aicoo", Password: "s3cret", From: "aicoo <coo@nordwind.example>",
+		BaseURL: "https://coo.example.com", TLSConfig: tlsCfg, NowFunc: func() time.Time { return testTime },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels := []string{"Oct 2026", "Nov 2026", "Dec 2026"}
+	charts := []chart.Chart{
+		{ID: "chart-cash", Title: "Cash over 24 months", Kind: chart.Line, Unit: "EUR", Labels: labels,
+			Series: []chart.Series{{Name: "Cash", Values: []float64{120000, 95000, 101500}}}},
+		// Without values: left out, not drawn as empty axes.
+		{ID: "chart-empty", Title: "Nothing yet", Kind: chart.Line, Unit: "EUR", Labels: labels,
+			Series: []chart.Series{{Name: "Cash", Values: []float64{math.NaN(), math.NaN(), math.NaN()}}}},
+		{ID: "chart-revenue", Title: "Revenue by month", Kind: chart.Grouped, Unit: "EUR", Labels: labels,
+			Series: []chart.Series{{Name: "This year", Values: []float64{50000, 61000, 58250}}, {Name: "A year before", Values: []float64{48000, 52000, 60000}}}},
+	}
+	data, err := json.Marshal(ChartData{Charts: charts})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(data) > 2000 {
+		t.Errorf("chart data is %d bytes: the outbox row should carry values, not images", len(data))
+	}
+	n := testNotification(ChannelEmail, "ann@nordwind.example")
+	n.Data = data
+	for range 2 { // a retry sends the same images under the same IDs
+		if err := e.Send(context.Background(), n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv.mu.Lock()
+	msgs := srv.msgs
+	srv.mu.Unlock()
+	if len(msgs) != 2 {
+		t.Fatalf("server got %d messages", len(msgs))
+	}
+	var first map[string][]mimePart
+	for i, msg := range msgs {
+		m, err := mail.ReadMessage(bytes.NewReader(msg.data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		mediaType, params, err := mime.ParseMediaType(m.Header.Get("Content-Type"))
+		if err != nil || mediaType != "multipart/alternative" {
+			t.Fatalf("content type %q: %v", mediaType, err)
+		}
+		var containers []string
+		parts := leaves(t, m.Body, params["boundary"], &containers)
+		if strings.Join(containers, ",") != "multipart/related;type=text/html" || len(parts["text/plain"]) != 1 || len(parts["text/html"]) != 1 {
+			t.Fatalf("structure: containers %v, parts %v", containers, parts)
+		}
+		text, html := string(parts["text/plain"][0].body), string(parts["text/html"][0].body)
+		imgs := parts["image/png"]
+		if len(imgs) != 2 {
+			t.Fatalf("got %d images, want the 2 charts with values", len(imgs))
+		}
+		for k, img := range imgs {
+			cid := strings.Trim(img.header.Get("Content-Id"), "<>")
+			if want := fmt.Sprintf("chart%d.aicoo-7-42@nordwind.example", k+1); cid != want {
+				t.Errorf("image %d: Content-ID %q, want %q", k, cid, want)
+			}
+			if !strings.Contains(html, `src="cid:`+cid+`"`) {
+				t.Errorf("html does not reference %s:\n%s", cid, html)
+			}
+			if d := img.header.Get("Content-Disposition"); !strings.HasPrefix(d, "inline;") {
+				t.Errorf("image %d: disposition %q", k, d)
+			}
+			decoded, err := png.Decode(bytes.NewReader(img.body))
+			if err != nil {
+				t.Fatalf("image %d is not a PNG: %v", k, err)
+			}
+			want := []chart.Chart{charts[0], charts[2]}[k]
+			wantImg, err := want.Image(chart.PNGOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if decoded.Bounds() != wantImg.Bounds() || decoded.Bounds().Dx() != 2*chart.EmailWidth {
+				t.Errorf("image %d is %v, want %v (600 px at 2x)", k, decoded.Bounds(), wantImg.Bounds())
+			}
+			if i == 1 && !bytes.Equal(img.body, first["image/png"][k].body) {
+				t.Errorf("image %d differs on the retry", k)
+			}
+		}
+		for _, want := range []string{
+			`alt="Cash over 24 months. Cash: 101,500 EUR in Dec 2026, from 120,000 EUR in Oct 2026; lowest 95,000 EUR in Nov 2026."`,
+			"182,400 EUR &amp; rising",
+		} {
+			if !strings.Contains(html, want) {
+				t.Errorf("html lacks %q:\n%s", want, html)
+			}
+		}
+		if !strings.Contains(text, "Chart: Revenue by month. This year: 58,250 EUR in Dec 2026, from 50,000 EUR in Oct 2026; highest 61,000 EUR in Nov 2026.") ||
+			strings.Contains(text, "Nothing yet") {
+			t.Errorf("text part:\n%s", text)
+		}
+		first = parts
+	}
+}
+
+func TestEmailBadChartData(t *testing.T) {
+	t.Parallel()
+	e, err := NewEmail(EmailConfig{Host: "127.0.0.1", From: "coo@nordwind.example", Security: SMTPNone, BaseURL: "https://coo.example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := testNotification(ChannelEmail, "ann@nordwind.example")
+	n.Data = json.RawMessage(`{"charts":[{"kind":"pie"}]}`)
+	if _, err := e.BuildMessage(n); err == nil || !strings.Contains(err.Error(), "pie") {
+		t.Fatalf("err = %v, want the unknown kind named", err)
+	}
+	// Data without charts keeps the plain HTML part.
+	for _, data := range []string{`{"runway_days":24}`, `{"detail":{"charts":"elsewhere"}}`, `[1,2]`, ``} {
+		n.Data = json.RawMessage(data)
+		msg, err := e.BuildMessage(n)
+		if err != nil || bytes.Contains(msg, []byte("multipart/related")) {
+			t.Fatalf("data %s: err = %v, message:\n%s", data, err, msg)
+		}
+	}
 }
