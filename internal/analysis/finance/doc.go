@@ -95,10 +95,17 @@
 //
 // # DSO (finance.dso_days)
 //
-// Open receivables (finance.ar.total) / credit sales of the window
-// (amount_total_signed of posted customer invoices minus credit notes by
-// invoice date) * window days. Odoo has no DSO report; this is the
-// textbook count-back-free definition.
+//	dso_days = ar.total / credit sales of the window * window days
+//
+// where credit sales = amount_total_signed (company currency, taxes
+// included as receivables are) of the customer invoices minus credit notes
+// in the books by Today whose invoice date (else date) is in the window.
+// The window is ThresholdCashWindowDays (finance.cash_window_days, 90 days
+// ending Today), the same as burn's: one trailing window for the company's
+// flows, read by history too, so its DSO point for Today equals this one
+// (a separate DSO window would have to be kept equal in both places).
+// Without credit sales in the window the figure has a note and value 0.
+// Odoo has no DSO report; this is the textbook count-back-free definition.
 //
 // # Payables due soon (payables_due_soon, finance.ap.due_next_<n>d)
 //
