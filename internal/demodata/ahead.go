@@ -6,7 +6,8 @@ import (
 	"github.com/aicoo/aicoo/internal/dataset"
 )
 
-// invoicesAhead posts up to three customer invoices for services, dated
+// invoicesAhead posts up to three customer invoices for services to recent
+// customers, dated
 // two to six days after Today and created on Today: invoices prepared
 // ahead, as an accountant does for work booked for next week. An entry is
 // in the books from its date, so they change no receivable, overdue, DSO or
@@ -24,7 +25,9 @@ func (g *gen) invoicesAhead() {
 		if n == 3 {
 			break
 		}
-		if c.habit == habitDefaulter || c.usd || !chance(r, 0.25) {
+		// Work is booked ahead for customers who ordered in the last 30
+		// days: not for one drifting away (a churn case of the truth).
+		if c.habit == habitDefaulter || c.usd || len(c.orderDays) == 0 || g.today-c.orderDays[len(c.orderDays)-1] > 30 || !chance(r, 0.25) {
 			continue
 		}
 		p := g.services[r.IntN(len(g.services))]

@@ -46,7 +46,8 @@ const (
 	// RunwayCriticalDaysDefault is the default of ThresholdRunwayCriticalDays.
 	RunwayCriticalDaysDefault = 30
 	// ThresholdCashWindowDays is the trailing window, in days including
-	// Today, over which outflows, inflows and burn are averaged.
+	// Today, over which outflows, inflows and burn are averaged; it is
+	// also DSO's window of credit sales.
 	ThresholdCashWindowDays = "finance.cash_window_days"
 	// CashWindowDaysDefault is the default of ThresholdCashWindowDays
 	// (three months).
