@@ -144,38 +144,41 @@ func (l *Ledger) AgingAsOf(accountType string, d odoo.Date) map[int64]*Aging {
 
 // reconcileGroups returns the indexes of the posted items on accounts of
 // accountType by reconciliation group (matching_number per company), an
-// unreconciled item alone in its group, in a stable order.
+// unreconciled item alone in its group: the unreconciled items in line
+// order, then the groups by company and matching number. The groups share
+// two backing arrays: a ledger has hundreds of thousands of items.
 func reconcileGroups(lines []line, accountType string) [][]int {
-	type key struct {
-		company  int64
-		matching string
-	}
-	byKey := map[key][]int{}
-	var groups [][]int
+	var single, matched []int
 	for i := range lines {
 		ln := &lines[i]
 		if ln.accountType != accountType || !ln.posted {
 			continue
 		}
 		if ln.matching == "" {
-			groups = append(groups, []int{i})
-			continue
+			single = append(single, i)
+		} else {
+			matched = append(matched, i)
 		}
-		k := key{ln.company, ln.matching}
-		byKey[k] = append(byKey[k], i)
 	}
-	keys := make([]key, 0, len(byKey))
-	for k := range byKey {
-		keys = append(keys, k)
-	}
-	sort.Slice(keys, func(i, j int) bool {
-		if keys[i].company != keys[j].company {
-			return keys[i].company < keys[j].company
+	sort.SliceStable(matched, func(a, b int) bool {
+		la, lb := &lines[matched[a]], &lines[matched[b]]
+		if la.company != lb.company {
+			return la.company < lb.company
 		}
-		return keys[i].matching < keys[j].matching
+		return la.matching < lb.matching
 	})
-	for _, k := range keys {
-		groups = append(groups, byKey[k])
+	groups := make([][]int, 0, len(single)+len(matched)/2+1)
+	for k := range single {
+		groups = append(groups, single[k:k+1:k+1])
+	}
+	for a := 0; a < len(matched); {
+		first := &lines[matched[a]]
+		b := a + 1
+		for b < len(matched) && lines[matched[b]].company == first.company && lines[matched[b]].matching == first.matching {
+			b++
+		}
+		groups = append(groups, matched[a:b:b])
+		a = b
 	}
 	return groups
 }
