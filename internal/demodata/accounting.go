@@ -33,6 +33,9 @@ type invoiceSpec struct {
 	ref        string
 	reversedID int64
 	lines      []invLine
+	// created is the create_date of the entry and its lines; "" is a time
+	// of the entry's day.
+	created string
 }
 
 // openItem is a posted invoice or bill and its receivable/payable line,
@@ -117,7 +120,10 @@ func (g *gen) postInvoice(s invoiceSpec) *openItem {
 	sign := moveSign[s.moveType]
 	rate := g.rateOf(s.usd, s.day)
 	cur := g.currencyID(s.usd)
-	created := g.dt(s.day, 9*3600+int(g.rAcc.IntN(8*3600)))
+	created := s.created
+	if created == "" {
+		created = g.dt(s.day, 9*3600+int(g.rAcc.IntN(8*3600)))
+	}
 	uid := g.ref.accountant
 	if s.moveType == "out_invoice" || s.moveType == "out_refund" {
 		uid = s.user

@@ -55,16 +55,21 @@ type runway struct {
 }
 
 // computeRunway measures cash on the bank and cash accounts at Today and
-// the payments of the last 90 days.
+// the money that moved on them in the last 90 days (Today included): the
+// payments matched with the bank, whose line is on the liquidity account.
+// A payment not matched yet sits on an outstanding account: neither cash
+// nor a flow. No generated entry moves money between the two journals, so
+// there is nothing to net.
 func (g *gen) computeRunway() runway {
 	var rw runway
 	for _, lines := range [][]Record{g.opening.bank, g.opening.cash} {
 		rw.cash += cents(lines[1].Float("balance"))
 	}
 	for _, p := range g.payments {
-		if p.matched {
-			rw.cash += p.comp
+		if !p.matched || p.day > g.today {
+			continue
 		}
+		rw.cash += p.comp
 		if p.day > g.today-90 {
 			if p.comp < 0 {
 				rw.out90 -= p.comp

@@ -48,10 +48,15 @@
 //     invoice_date_due at least OverdueDays (60) days ago; high from 90 days,
 //     else medium. One customer slides into ever later payment over the last
 //     year, another stopped paying 200 days ago. Near misses: invoices left
-//     unpaid 53-57 days past due.
-//   - low_cash_runway: cash (balance of the asset_cash accounts) divided by
-//     the average daily outgoing payments of the last 90 days is below
-//     RunwayDays (60); critical below 30, else high. Only with
+//     unpaid 53-57 days past due. Up to three service invoices prepared
+//     ahead (dated two to six days after Today, created on Today) are not
+//     due yet and in no figure of Today.
+//   - low_cash_runway: cash (balance of the posted items dated Today or
+//     before on the bank and cash journals' default accounts) divided by
+//     the average daily credits on those accounts over the last 90 days
+//     (the payments matched with the bank; one not matched yet sits on an
+//     outstanding account) is below RunwayDays (60); critical below 30,
+//     else high. Only with
 //     Options.LowRunway (sales slump over the last five months and a large
 //     equipment bill paid 18 days before Today, sized to leave about 38
 //     days); otherwise cash covers at least 150 days and the item is a near

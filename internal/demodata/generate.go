@@ -102,6 +102,7 @@ func Generate(ctx context.Context, opt Options) (*dataset.Dataset, *GroundTruth,
 		run  func()
 	}{
 		{"finalize", func() {
+			g.invoicesAhead()
 			g.finishAccounting()
 			g.collections()
 			g.finishStock()

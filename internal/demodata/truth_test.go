@@ -126,16 +126,30 @@ func TestTruthCashRunway(t *testing.T) {
 	t.Parallel()
 	forEachScenario(t, func(t *testing.T, ds *dataset.Dataset, gt *GroundTruth) {
 		v := newView(ds)
-		cashAcc := accountIDs(ds, "asset_cash")
-		var cash, out int64
-		for _, l := range ds.Records("account.move.line") {
-			if cashAcc[l.M2O("account_id")] {
-				cash += c100(l.Float("balance"))
+		// Cash and flows are the posted items on the bank and cash
+		// journals' default accounts dated by Today; flows are netted per
+		// entry and dated in the last 90 days.
+		cashAcc := map[int64]bool{}
+		for _, j := range ds.Records("account.journal") {
+			if t := j.Str("type"); t == "bank" || t == "cash" {
+				cashAcc[j.M2O("default_account_id")] = true
 			}
 		}
-		for _, p := range ds.Records("account.payment") {
-			if a := c100(p.Float("amount_company_currency_signed")); a < 0 && v.daysAgo(p.Str("date")) < 90 {
-				out -= a
+		var cash, out int64
+		net := map[int64]int64{}
+		for _, l := range ds.Records("account.move.line") {
+			ago := v.daysAgo(l.Str("date"))
+			if !cashAcc[l.M2O("account_id")] || l.Str("parent_state") != "posted" || ago < 0 {
+				continue
+			}
+			cash += c100(l.Float("balance"))
+			if ago < 90 {
+				net[l.M2O("move_id")] += c100(l.Float("balance"))
+			}
+		}
+		for _, n := range net {
+			if n < 0 {
+				out -= n
 			}
 		}
 		days := float64(cash) / (float64(out) / 90)

@@ -332,8 +332,9 @@ func addInvoice(env *analysis.Env, c *customer, m odoo.Record, typ string) {
 	if typ != "out_invoice" {
 		return
 	}
-	if c.source != "sale orders" {
-		// Without sale orders the invoices give the rhythm.
+	if c.source != "sale orders" && age >= 0 {
+		// Without sale orders the invoices give the rhythm; one dated after
+		// Today (prepared ahead) is not an order yet.
 		c.orderDays = append(c.orderDays, day)
 		c.orderIDs = append(c.orderIDs, m.ID())
 		c.source = "invoices"

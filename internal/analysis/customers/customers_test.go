@@ -103,6 +103,19 @@ func TestChurn(t *testing.T) {
 			}
 			return out
 		}(), want: "medium", wantRef: "account.move"},
+		{name: "an invoice prepared ahead is not an order", noSale: true, invoice: func() []odoo.Record {
+			var out []odoo.Record
+			for i := range 6 {
+				day := on(-80 - 10*(4-i))
+				if i == 5 {
+					day = on(3)
+				}
+				out = append(out, odoo.Record{"id": int64(710 + i), "move_type": "out_invoice", "state": "posted", "partner_id": int64(11),
+					"commercial_partner_id": int64(10), "company_id": int64(1), "invoice_date": day, "amount_untaxed_signed": 100.0,
+					"amount_residual": 0.0})
+			}
+			return out
+		}(), want: "medium", wantRef: "account.move"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

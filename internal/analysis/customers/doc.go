@@ -15,7 +15,8 @@
 // confirmed sale orders (state sale, or done in Odoo 16; locked orders in
 // 17+ keep state sale). A customer without sale orders, or a database
 // without the sale app, uses the invoice_date of its posted customer
-// invoices instead. With at least customers.churn_min_orders (5) order
+// invoices dated Today or before instead (one prepared ahead is not an
+// order yet). With at least customers.churn_min_orders (5) order
 // days, the rhythm is the median gap between consecutive order days. The
 // customer is a churn risk when the days since the last order exceed
 // customers.churn_factor (3) times the rhythm and customers.churn_min_days

@@ -2,6 +2,7 @@ package finance
 
 import (
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 
@@ -67,53 +68,22 @@ type Aging struct {
 // accountType ("asset_receivable" or "liability_payable") at today, per
 // company. It uses amount_residual (company currency), so partial
 // payments, credit notes and foreign-currency items (revalued at their
-// booking rate, as Odoo's report does) come out as Odoo shows them.
+// booking rate, as Odoo's report does) come out as Odoo shows them. Items
+// dated after today are not in it, nor are settlements dated after today
+// (the item they settle is open today): it is Ledger.AgingAsOf today.
 func ComputeAging(lines []odoo.Record, accountType string, today odoo.Date) map[int64]*Aging {
-	return aging(decodeLines(lines, nil, nil), accountType, today)
+	return aging(decodeLines(lines, nil), accountType, today)
 }
 
 func aging(lines []line, accountType string, today odoo.Date) map[int64]*Aging {
-	sign := 1.0
-	if accountType == "liability_payable" {
-		sign = -1
-	}
-	out := map[int64]*Aging{}
-	for i := range lines {
-		l := &lines[i]
-		if l.accountType != accountType || !l.posted || l.residual == 0 {
-			continue
-		}
-		res := l.residual
-		b := BucketOf(analysis.DaysBetween(l.due(), today))
-		cid := l.company
-		ag := out[cid]
-		if ag == nil {
-			ag = &Aging{CompanyID: cid, Partners: map[int64]*AgingRow{}}
-			out[cid] = ag
-		}
-		pid := l.partner
-		row := ag.Partners[pid]
-		if row == nil {
-			row = &AgingRow{CompanyID: cid, PartnerID: pid}
-			ag.Partners[pid] = row
-		}
-		v := sign * res
-		row.Buckets[b] += v
-		row.Total += v
-		ag.Buckets[b] += v
-		ag.Total += v
-		if mid := l.move; mid != 0 && (len(row.MoveIDs) == 0 || row.MoveIDs[len(row.MoveIDs)-1] != mid) {
-			row.MoveIDs = append(row.MoveIDs, mid)
-		}
-	}
-	return out
+	return agingAt(lines, reconcileGroups(lines, accountType), accountType, today)
 }
 
 // agingFigures adds the AR and AP aging metrics, the per-partner overdue
 // metrics of the largest debtors, DSO and the payables-due-soon figure.
 func agingFigures(env *analysis.Env, d *data, res *analysis.Result) {
-	ar := aging(d.lines, "asset_receivable", env.Today)
-	ap := aging(d.lines, "liability_payable", env.Today)
+	ar := agingAt(d.lines, d.reconcileGroups("asset_receivable"), "asset_receivable", env.Today)
+	ap := agingAt(d.lines, d.reconcileGroups("liability_payable"), "liability_payable", env.Today)
 	seen := map[int64]bool{}
 	for id := range ar {
 		seen[id] = true
@@ -191,7 +161,7 @@ func creditSales(env *analysis.Env, d *data) map[int64]float64 {
 	out := map[int64]float64{}
 	for i := range d.moves {
 		m := &d.moves[i]
-		if (m.typ != "out_invoice" && m.typ != "out_refund") || !m.posted {
+		if (m.typ != "out_invoice" && m.typ != "out_refund") || !m.bookedBy(env.Today) {
 			continue
 		}
 		if dt := m.docDate(); dt.Before(from) || env.Today.Before(dt) {
@@ -211,7 +181,7 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 	moves := map[int64][]int64{}
 	for i := range d.lines {
 		l := &d.lines[i]
-		if l.accountType != "liability_payable" || !l.posted || l.residual >= 0 {
+		if l.accountType != "liability_payable" || !l.bookedBy(env.Today) || l.residual >= 0 {
 			continue
 		}
 		days := analysis.DaysBetween(env.Today, l.due())
@@ -221,7 +191,7 @@ func apDueSoon(env *analysis.Env, d *data, res *analysis.Result) {
 		due[l.company] -= l.residual
 		moves[l.company] = append(moves[l.company], l.move)
 	}
-	cash := cashByCompany(d)
+	cash := cashByCompany(d, env.Today)
 	for cid, amt := range due {
 		cur := d.currency(cid)
 		res.Metrics = append(res.Metrics, metric(fmt.Sprintf("finance.ap.due_next_%dd", horizon), amt, cur, cid))
@@ -258,10 +228,27 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 		amount    float64 // company currency
 		amountCur float64 // document currency
 	}
+	// What is open today: Odoo's residual already counts a payment dated
+	// after Today that is reconciled with the invoice, which is not paid
+	// today (as in the aging).
+	openToday := map[int64]float64{}
+	openAt(d.lines, d.reconcileGroups("asset_receivable"), env.Today, func(l *line, v float64) { openToday[l.move] += v })
 	byCompany := map[int64][]overdue{}
 	for i := range d.moves {
 		m := &d.moves[i]
-		if m.typ != "out_invoice" || !m.posted || m.residual <= 0.005 {
+		if m.typ != "out_invoice" || !m.bookedBy(env.Today) {
+			continue
+		}
+		amount, amountCur := m.residualSigned, m.residual
+		if v, ok := openToday[m.id]; ok && math.Abs(v-amount) >= 0.005 {
+			// In document currency at the invoice's own rate.
+			amountCur = v
+			if total := fields.Float(m.rec, "amount_total"); total != 0 && m.totalSigned != 0 {
+				amountCur = v * total / m.totalSigned
+			}
+			amount = v
+		}
+		if amountCur <= 0.005 {
 			continue
 		}
 		due := m.due
@@ -272,7 +259,7 @@ func overdueInvoices(env *analysis.Env, d *data, res *analysis.Result) {
 		if days <= 0 {
 			continue
 		}
-		byCompany[m.company] = append(byCompany[m.company], overdue{move: m, days: days, amount: m.residualSigned, amountCur: m.residual})
+		byCompany[m.company] = append(byCompany[m.company], overdue{move: m, days: days, amount: amount, amountCur: amountCur})
 	}
 	for cid, list := range byCompany {
 		cur := d.currency(cid)

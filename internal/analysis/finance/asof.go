@@ -2,7 +2,7 @@ package finance
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -54,36 +54,14 @@ func LoadLedger(ctx context.Context, src analysis.Source) (*Ledger, bool, error)
 
 // NewLedger decodes the records of a ledger.
 func NewLedger(companies map[int64]*fields.Company, moves, lines, journals, accounts []odoo.Record) *Ledger {
-	l := &Ledger{companies: companies, moves: decodeMoves(moves), lines: decodeLines(lines, nil, map[int64]bool{}),
+	l := &Ledger{companies: companies, moves: decodeMoves(moves), lines: decodeLines(lines, map[int64]bool{}),
 		liquidity: LiquidityAccounts(journals), accounts: make(map[int64]odoo.Record, len(accounts))}
 	for _, a := range accounts {
 		l.accounts[a.ID()] = a
 	}
 	l.groups = map[string][][]int{}
 	for _, typ := range []string{"asset_receivable", "liability_payable"} {
-		byKey := map[string][]int{}
-		var groups [][]int
-		for i := range l.lines {
-			ln := &l.lines[i]
-			if ln.accountType != typ || !ln.posted {
-				continue
-			}
-			if ln.matching == "" {
-				groups = append(groups, []int{i})
-				continue
-			}
-			k := fmt.Sprintf("%d/%s", ln.company, ln.matching)
-			byKey[k] = append(byKey[k], i)
-		}
-		keys := make([]string, 0, len(byKey))
-		for k := range byKey {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			groups = append(groups, byKey[k])
-		}
-		l.groups[typ] = groups
+		l.groups[typ] = reconcileGroups(l.lines, typ)
 	}
 	return l
 }
@@ -138,7 +116,7 @@ func (l *Ledger) CashAsOf(d odoo.Date) map[int64]float64 {
 	for i := range l.lines {
 		ln := &l.lines[i]
 		q := l.liquidity[ln.company]
-		if q == nil || !ln.posted || !q.Accounts[ln.account] || d.Before(ln.date) {
+		if q == nil || !q.Accounts[ln.account] || !ln.bookedBy(d) {
 			continue
 		}
 		out[ln.company] += ln.balance
@@ -161,6 +139,54 @@ func (l *Ledger) CashAsOf(d odoo.Date) map[int64]float64 {
 // settling side absorbing the open side's items oldest due date first, as
 // Odoo's reconciliation does.
 func (l *Ledger) AgingAsOf(accountType string, d odoo.Date) map[int64]*Aging {
+	return agingAt(l.lines, l.groups[accountType], accountType, d)
+}
+
+// reconcileGroups returns the indexes of the posted items on accounts of
+// accountType by reconciliation group (matching_number per company), an
+// unreconciled item alone in its group: the unreconciled items in line
+// order, then the groups by company and matching number. The groups share
+// two backing arrays: a ledger has hundreds of thousands of items.
+func reconcileGroups(lines []line, accountType string) [][]int {
+	var single, matched []int
+	for i := range lines {
+		ln := &lines[i]
+		if ln.accountType != accountType || !ln.posted {
+			continue
+		}
+		if ln.matching == "" {
+			single = append(single, i)
+		} else {
+			matched = append(matched, i)
+		}
+	}
+	sort.SliceStable(matched, func(a, b int) bool {
+		la, lb := &lines[matched[a]], &lines[matched[b]]
+		if la.company != lb.company {
+			return la.company < lb.company
+		}
+		return la.matching < lb.matching
+	})
+	groups := make([][]int, 0, len(single)+len(matched)/2+1)
+	for k := range single {
+		groups = append(groups, single[k:k+1:k+1])
+	}
+	for a := 0; a < len(matched); {
+		first := &lines[matched[a]]
+		b := a + 1
+		for b < len(matched) && lines[matched[b]].company == first.company && lines[matched[b]].matching == first.matching {
+			b++
+		}
+		groups = append(groups, matched[a:b:b])
+		a = b
+	}
+	return groups
+}
+
+// agingAt ages the items of groups open at the end of day d (see
+// Ledger.AgingAsOf): the live aging is agingAt Today, so an item or a
+// settlement dated after Today is not in it.
+func agingAt(lines []line, groups [][]int, accountType string, d odoo.Date) map[int64]*Aging {
 	sign := 1.0
 	if accountType == "liability_payable" {
 		sign = -1
@@ -186,15 +212,33 @@ func (l *Ledger) AgingAsOf(accountType string, d odoo.Date) map[int64]*Aging {
 		row.Total += v
 		ag.Buckets[b] += v
 		ag.Total += v
-		if mid := ln.move; mid != 0 && !containsID(row.MoveIDs, mid) {
+		if mid := ln.move; mid != 0 && (len(row.MoveIDs) == 0 || row.MoveIDs[len(row.MoveIDs)-1] != mid) {
 			row.MoveIDs = append(row.MoveIDs, mid)
 		}
 	}
+	openAt(lines, groups, d, add)
+	for _, ag := range out {
+		for _, row := range ag.Partners {
+			slices.Sort(row.MoveIDs)
+			row.MoveIDs = slices.Compact(row.MoveIDs)
+		}
+	}
+	return out
+}
+
+// openAt calls add with what is open at the end of day d of each item of
+// the reconciliation groups (company currency, the item's sign): an item
+// dated after d did not exist yet, and a payment, credit note or exchange
+// difference dated d or before had settled what it is reconciled with.
+// When every item of a group is in the books by d, the items' residuals
+// are exactly what Odoo holds today; otherwise the group's items dated d or
+// before are netted (settle).
+func openAt(lines []line, groups [][]int, d odoo.Date, add func(*line, float64)) {
 	var open []*line
-	for _, g := range l.groups[accountType] {
+	for _, g := range groups {
 		open = open[:0]
 		for _, i := range g {
-			if ln := &l.lines[i]; !d.Before(ln.date) {
+			if ln := &lines[i]; ln.bookedBy(d) {
 				open = append(open, ln)
 			}
 		}
@@ -209,7 +253,6 @@ func (l *Ledger) AgingAsOf(accountType string, d odoo.Date) map[int64]*Aging {
 		}
 		settle(open, add)
 	}
-	return out
 }
 
 // settle nets a reconciliation group's items dated up to the as-of date:
@@ -250,15 +293,6 @@ func settle(items []*line, add func(*line, float64)) {
 	}
 }
 
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // CreditSales returns, per company, the invoiced revenue (amount_total_signed
 // of posted customer invoices minus credit notes) dated from..to inclusive:
 // the denominator of DSO.
@@ -266,7 +300,7 @@ func (l *Ledger) CreditSales(from, to odoo.Date) map[int64]float64 {
 	out := map[int64]float64{}
 	for i := range l.moves {
 		m := &l.moves[i]
-		if (m.typ != "out_invoice" && m.typ != "out_refund") || !m.posted {
+		if (m.typ != "out_invoice" && m.typ != "out_refund") || !m.bookedBy(to) {
 			continue
 		}
 		if dt := m.docDate(); dt.Before(from) || to.Before(dt) {

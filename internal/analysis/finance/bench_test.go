@@ -10,7 +10,7 @@ import (
 )
 
 // benchModels are the models the finance analyzer reads.
-var benchModels = []string{"account.move", "account.move.line", "account.journal", "account.payment", "account.account",
+var benchModels = []string{"account.move", "account.move.line", "account.journal", "account.account",
 	"res.partner", "aicoo.budget", "hr.expense.sheet", "hr.expense", "res.company", "res.currency"}
 
 func benchmark(b *testing.B, size demodata.Size) {

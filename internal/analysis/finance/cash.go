@@ -47,11 +47,13 @@ func LiquidityAccounts(journals []odoo.Record) map[int64]*Liquidity {
 
 func liquidityAccounts(d *data) map[int64]*Liquidity { return LiquidityAccounts(d.journals) }
 
-// cashByCompany returns the cash position per company: the balance (company
-// currency) of posted journal items on the liquidity accounts of the bank
-// and cash journals, which is the "balance in general ledger" Odoo's
-// accounting dashboard shows per journal, summed.
-func cashByCompany(d *data) map[int64]float64 {
+// cashByCompany returns the cash position per company at the end of
+// today: the balance (company currency) of the journal items on the
+// liquidity accounts of the bank and cash journals in the books by today
+// (line.bookedBy: posted, dated today or before), which is the "balance in
+// general ledger" Odoo's accounting dashboard shows per journal, summed.
+// A bank line dated after today is not cash yet (Ledger.CashAsOf).
+func cashByCompany(d *data, today odoo.Date) map[int64]float64 {
 	lq := liquidityAccounts(d)
 	out := map[int64]float64{}
 	for cid := range lq {
@@ -60,7 +62,7 @@ func cashByCompany(d *data) map[int64]float64 {
 	for i := range d.lines {
 		l := &d.lines[i]
 		q := lq[l.company]
-		if q == nil || !l.posted || !q.Accounts[l.account] {
+		if q == nil || !q.Accounts[l.account] || !l.bookedBy(today) {
 			continue
 		}
 		out[l.company] += l.balance
@@ -73,84 +75,47 @@ func cashByCompany(d *data) map[int64]float64 {
 type cashFlow struct{ out, in float64 }
 
 // cashFlows measures, per company, the outflows and inflows of the cash
-// window (Today and the window-1 days before). Payments count once each,
-// when they are registered, whether or not the bank has matched them yet
-// (posted, in process or paid; drafts and cancelled ones do not count).
-// Other entries on the liquidity accounts (bank statement lines booked
-// without a payment, fees) count with the net of the entry on those
-// accounts, so a transfer between two bank journals nets out.
+// window (Today and the window-1 days before) from the same journal items
+// as the cash position: the posted items on the liquidity accounts dated
+// in the window, credits out and debits in. They are netted per journal
+// entry first, so an entry moving money between two of the company's bank
+// and cash journals (both legs on liquidity accounts) is neither. A payment
+// the bank has not matched yet sits on an outstanding account: it is not
+// a flow until its bank line is, as it is not cash.
 func cashFlows(env *analysis.Env, d *data) map[int64]*cashFlow {
 	window := int(env.Threshold(ThresholdCashWindowDays, CashWindowDaysDefault))
 	from := env.Today.AddDays(-window + 1)
 	lq := liquidityAccounts(d)
-	journal := map[int64]bool{}
-	for _, q := range lq {
-		for _, j := range q.Journals {
-			journal[j] = true
-		}
-	}
 	out := map[int64]*cashFlow{}
-	get := func(cid int64) *cashFlow {
-		f := out[cid]
-		if f == nil {
-			f = &cashFlow{}
-			out[cid] = f
-		}
-		return f
-	}
 	for cid := range lq {
-		get(cid)
+		out[cid] = &cashFlow{}
 	}
-	paymentMoves := map[int64]bool{}
-	for _, p := range d.payments {
-		if mid := fields.M2OID(p, "move_id"); mid != 0 {
-			paymentMoves[mid] = true
-		}
-		switch fields.String(p, "state") {
-		case "draft", "cancel", "canceled", "rejected":
-			continue
-		}
-		if !journal[fields.M2OID(p, "journal_id")] {
-			continue
-		}
-		dt := fields.Date(p, "date")
-		if dt.Before(from) || env.Today.Before(dt) {
-			continue
-		}
-		amt := fields.Float(p, "amount_company_currency_signed")
-		if _, ok := p["amount_company_currency_signed"]; !ok {
-			amt = fields.Float(p, "amount")
-			if fields.String(p, "payment_type") == "outbound" {
-				amt = -amt
-			}
-		}
-		f := get(fields.M2OID(p, "company_id"))
-		if amt < 0 {
-			f.out -= amt
-		} else {
-			f.in += amt
-		}
+	type entry struct {
+		company int64
+		net     float64
 	}
-	net := map[int64]float64{}
-	netCompany := map[int64]int64{}
+	entries := map[int64]*entry{}
+	var order []*entry // first seen first: sums do not depend on map order
 	for i := range d.lines {
 		l := &d.lines[i]
 		q := lq[l.company]
-		if q == nil || !l.posted || l.payment != 0 || !q.Accounts[l.account] || paymentMoves[l.move] {
+		if q == nil || !q.Accounts[l.account] || !l.bookedBy(env.Today) || l.date.Before(from) {
 			continue
 		}
-		if l.date.Before(from) || env.Today.Before(l.date) {
-			continue
+		e := entries[l.move]
+		if e == nil {
+			e = &entry{company: l.company}
+			entries[l.move] = e
+			order = append(order, e)
 		}
-		net[l.move] += l.balance
-		netCompany[l.move] = l.company
+		e.net += l.balance
 	}
-	for mid, v := range net {
-		f := get(netCompany[mid])
-		if v < 0 {
-			f.out -= v
+	for _, e := range order {
+		f := out[e.company]
+		if e.net < 0 {
+			f.out -= e.net
 		} else {
-			f.in += v
+			f.in += e.net
 		}
 	}
 	return out
@@ -172,7 +137,7 @@ func cashFigures(env *analysis.Env, d *data, res *analysis.Result) {
 	low := env.Threshold(ThresholdRunwayDays, RunwayDaysDefault)
 	critical := env.Threshold(ThresholdRunwayCriticalDays, RunwayCriticalDaysDefault)
 	lq := liquidityAccounts(d)
-	cash := cashByCompany(d)
+	cash := cashByCompany(d, env.Today)
 	flows := cashFlows(env, d)
 	seen := map[int64]bool{}
 	for cid := range lq {

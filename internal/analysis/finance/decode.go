@@ -11,8 +11,8 @@ import (
 
 // line is a decoded account.move.line.
 type line struct {
-	move, partner, company, account, payment int64
-	accountType, displayType                 string
+	move, partner, company, account int64
+	accountType, displayType        string
 	// matching is the reconciliation group (matching_number) of a
 	// receivable or payable item, "" when it is not reconciled.
 	matching          string
@@ -20,6 +20,14 @@ type line struct {
 	date, maturity    odoo.Date
 	residual, balance float64
 }
+
+// bookedBy reports whether the item is in the books at the end of day d:
+// posted and dated (its entry's accounting date, which Odoo sets from the
+// invoice date) d or before. An invoice prepared ahead, a bill dated next
+// month or a bank line dated after d changes no figure as of d, as Odoo's
+// reports filter on the date; every as-of filter of the package uses this
+// rule (and move.bookedBy for entries).
+func (l *line) bookedBy(d odoo.Date) bool { return l.posted && !d.Before(l.date) }
 
 // due returns the date the item is due: date_maturity, else its date.
 func (l *line) due() odoo.Date {
@@ -47,9 +55,9 @@ func (c dates) of(r odoo.Record, f string) odoo.Date {
 
 // decodeLines decodes the journal items. To keep a large ledger fast, it
 // reads the receivable/payable fields only on receivable and payable
-// items, payment_id only on liquidity accounts, and the product-line
-// fields only on lines of vendor bills.
-func decodeLines(recs []odoo.Record, liquidity map[int64]bool, bills map[int64]bool) []line {
+// items and the product-line fields only on lines of vendor bills (nil:
+// every line).
+func decodeLines(recs []odoo.Record, bills map[int64]bool) []line {
 	out := make([]line, len(recs))
 	cache := dates{}
 	for i, r := range recs {
@@ -62,9 +70,6 @@ func decodeLines(recs []odoo.Record, liquidity map[int64]bool, bills map[int64]b
 			l.residual = fields.Float(r, "amount_residual")
 			l.maturity = cache.of(r, "date_maturity")
 			l.matching = fields.String(r, "matching_number")
-		}
-		if liquidity == nil || liquidity[l.account] {
-			l.payment = fields.M2OID(r, "payment_id")
 		}
 		if bills == nil || bills[l.move] {
 			l.displayType = fields.String(r, "display_type")
@@ -84,6 +89,10 @@ type move struct {
 	date, invoiceDate, due                odoo.Date
 	residual, residualSigned, totalSigned float64
 }
+
+// bookedBy reports whether the entry is in the books at the end of day d:
+// posted with an accounting date of d or before (line.bookedBy).
+func (m *move) bookedBy(d odoo.Date) bool { return m.posted && !d.Before(m.date) }
 
 // docDate returns the invoice date, else the accounting date.
 func (m *move) docDate() odoo.Date {

@@ -9,7 +9,7 @@
 // # Data
 //
 // It reads account.move, account.move.line, account.journal,
-// account.payment, account.account, res.partner, res.company,
+// account.account, res.partner, res.company,
 // res.currency, the budget models (below), and hr.expense.sheet (16-18) or
 // hr.expense (19). Without the accounting module every figure is unavailable, never
 // zero; without budgets the budget figure is unavailable. Journal items are
@@ -20,7 +20,8 @@
 // # Aging (finance.ar.*, finance.ap.*)
 //
 // As Odoo's Aged Receivable and Aged Payable reports: the open journal
-// items (amount_residual not zero) of posted entries on accounts of type
+// items (amount_residual not zero) of entries in the books by Today (see
+// Future-dated entries) on accounts of type
 // asset_receivable (liability_payable), amount_residual in company currency,
 // bucketed by date_maturity (else the item's date) against Today. Days past
 // due = Today - due date: 0 or less is not_due, then 1_30, 31_60, 61_90 and
@@ -48,30 +49,63 @@
 //
 // # Cash, burn and runway (finance.cash.*, low_cash_runway)
 //
-// Cash position: the balance of posted items on the default (liquidity)
-// accounts of the bank and cash journals: the "balance in general ledger"
-// of Odoo's accounting dashboard, summed per company. Payments registered
-// but not yet matched with the bank sit on outstanding accounts and are not
-// cash yet. Outflows and inflows over the window (ThresholdCashWindowDays,
-// 90 days ending Today): every payment on a bank or cash journal counted
-// once on its date whatever its bank matching (draft, cancelled and
-// rejected ones left out), plus entries on the liquidity accounts that are
-// not payments (statement lines booked directly, fees), by their net on
-// those accounts so a transfer between two bank journals nets out. Gross
-// burn = outflows per average month (30.4375 days), burn = outflows minus
-// inflows per month. Runway = cash / (outflows / window days); 9999 with a
-// note when nothing went out. net_runway_days uses the net outflow. Below
-// ThresholdRunwayDays (60) a low_cash_runway insight cites the bank and
-// cash journals; critical below ThresholdRunwayCriticalDays (30), else
-// high. Internal transfers registered as two payments (16/17
-// is_internal_transfer) are counted as an outflow and an inflow.
+// One source for all: the journal items of posted entries on the default
+// (liquidity) accounts of the company's bank and cash journals (archived
+// ones included), in company currency.
+//
+//	cash            = sum of balance (debit - credit) of those items dated
+//	                  Today or before: the "balance in general ledger" of
+//	                  Odoo's accounting dashboard, summed per company
+//	outflows_window = sum of credits of those items dated in the window
+//	inflows_window  = sum of debits of those items dated in the window
+//	gross_burn_monthly = outflows / (window / 30.4375)
+//	burn_monthly       = (outflows - inflows) / (window / 30.4375)
+//	runway_days        = cash / (outflows / window)   (9999 with a note when nothing went out)
+//	net_runway_days    = cash / ((outflows - inflows) / window), only when net outflow > 0
+//
+// The window is ThresholdCashWindowDays (90) days ending Today. The items
+// are netted per journal entry before they are split into credits and
+// debits, so an entry moving money between two of the company's bank and
+// cash journals (both legs on liquidity accounts, as a transfer booked in
+// one entry) is neither an outflow nor an inflow. A transfer booked as two
+// entries (Odoo 16/17 internal-transfer payment pairs, Odoo 18+ statement
+// lines against the liquidity transfer account) counts as an outflow of
+// one journal and an inflow of the other: net burn is right, gross burn
+// counts it (a limit of the bank-line definition, chosen because pairing
+// two entries would be a guess). Payments registered but not yet matched
+// with the bank sit on outstanding accounts: they are neither cash nor a
+// flow until their bank line is booked. Below ThresholdRunwayDays (60) a
+// low_cash_runway insight cites the bank and cash journals; critical below
+// ThresholdRunwayCriticalDays (30), else high.
+//
+// # Future-dated entries
+//
+// Every figure is as of the end of Today: a journal item or entry counts
+// when it is posted and its accounting date (which Odoo sets from the
+// invoice date) is Today or before (line.bookedBy, move.bookedBy; the same
+// rule as Ledger's as-of figures, so history's point for Today equals the
+// live figure). An invoice prepared ahead, a bill dated next week or a
+// bank line dated tomorrow changes no receivable, payable, aging bucket,
+// overdue amount, DSO, cash or burn today; the cash forecast takes them on
+// their date. A payment dated after Today that Odoo has already reconciled
+// with an invoice does not settle it today: receivables and overdue
+// invoices rebuild what was open Today from the reconciliation groups
+// (Ledger.AgingAsOf), which for a group dated wholly by Today is Odoo's
+// amount_residual.
 //
 // # DSO (finance.dso_days)
 //
-// Open receivables (finance.ar.total) / credit sales of the window
-// (amount_total_signed of posted customer invoices minus credit notes by
-// invoice date) * window days. Odoo has no DSO report; this is the
-// textbook count-back-free definition.
+//	dso_days = ar.total / credit sales of the window * window days
+//
+// where credit sales = amount_total_signed (company currency, taxes
+// included as receivables are) of the customer invoices minus credit notes
+// in the books by Today whose invoice date (else date) is in the window.
+// The window is ThresholdCashWindowDays (finance.cash_window_days, 90 days
+// ending Today), the same as burn's: one trailing window for the company's
+// flows, read by history too, so its DSO point for Today equals this one
+// (a separate DSO window would have to be kept equal in both places).
+// Without credit sales in the window the figure has a note and value 0.
+// Odoo has no DSO report; this is the textbook count-back-free definition.
 //
 // # Payables due soon (payables_due_soon, finance.ap.due_next_<n>d)
 //

@@ -46,7 +46,8 @@ const (
 	// RunwayCriticalDaysDefault is the default of ThresholdRunwayCriticalDays.
 	RunwayCriticalDaysDefault = 30
 	// ThresholdCashWindowDays is the trailing window, in days including
-	// Today, over which outflows, inflows and burn are averaged.
+	// Today, over which outflows, inflows and burn are averaged; it is
+	// also DSO's window of credit sales.
 	ThresholdCashWindowDays = "finance.cash_window_days"
 	// CashWindowDaysDefault is the default of ThresholdCashWindowDays
 	// (three months).
@@ -146,8 +147,8 @@ type data struct {
 	partners  fields.Names
 	moves     []move
 	lines     []line
+	groups    map[string][][]int // reconcileGroups by account type, built once
 	journals  []odoo.Record
-	payments  []odoo.Record
 	accounts  map[int64]odoo.Record
 	budgets   *budgets.Set
 	sheets    []odoo.Record
@@ -203,22 +204,13 @@ func load(ctx context.Context, src analysis.Source) (*data, bool, error) {
 	if err != nil {
 		return nil, false, err
 	}
-	liquidity := map[int64]bool{}
-	for _, q := range liquidityAccounts(d) {
-		for acc := range q.Accounts {
-			liquidity[acc] = true
-		}
-	}
 	bills := map[int64]bool{}
 	for i := range d.moves {
 		if d.moves[i].typ == "in_invoice" {
 			bills[d.moves[i].id] = true
 		}
 	}
-	d.lines = decodeLines(lines, liquidity, bills)
-	if d.payments, _, err = analysis.Optional(ctx, src, "account.payment"); err != nil {
-		return nil, false, err
-	}
+	d.lines = decodeLines(lines, bills)
 	accs, _, err := analysis.Optional(ctx, src, "account.account")
 	if err != nil {
 		return nil, false, err
@@ -260,6 +252,20 @@ func (d *data) companyIDs(seen map[int64]bool) []int64 {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
+}
+
+// reconcileGroups returns the receivable or payable items by
+// reconciliation group, built once per run.
+func (d *data) reconcileGroups(accountType string) [][]int {
+	if g, ok := d.groups[accountType]; ok {
+		return g
+	}
+	if d.groups == nil {
+		d.groups = map[string][][]int{}
+	}
+	g := reconcileGroups(d.lines, accountType)
+	d.groups[accountType] = g
+	return g
 }
 
 // currency returns the company's currency code ("" when unknown).

@@ -251,14 +251,13 @@ func TestOverdueInvoices(t *testing.T) {
 // cashSource has a bank journal (account 100) and a cash journal (101) in
 // company 1 and a USD-journal bank in company 2. Window 2025-01-01..03-31.
 //
-//	cash: 10000 - 900 - 300 - 1000 - 30 - 500 + 2000 + 500 = 9770
+//	cash: 10000 - 900 - 300 - 1000 - 30 - 500 + 500 + 2000 + 1200 = 10970
 //	  (the draft -5000 does not count; the unmatched payment 7 sits on the
-//	  outstanding account)
-//	outflows: payments 900 + 300 + 100 (7, not yet matched) + bank fee 30
-//	  = 1330; payment 3 is before the window, 5 a draft, 6 cancelled, and
-//	  the transfer bank -> cash nets to 0
-//	inflows: payment 4, 1200
-//	runway: 9770 / (1330 / 90) = 661.13 days
+//	  outstanding account 102; the -2500 of line 13 is dated after Today)
+//	outflows: bank lines 900 + 300 + fee 30 = 1230; line 4 is before the
+//	  window, 9 a draft, the transfer bank -> cash (entry 61) nets to 0
+//	inflows: the customer receipt of line 11, 1200
+//	runway: 10970 / (1230 / 90) = 802.68 days
 func cashSource() analysis.MapSource {
 	src := base()
 	liq := func(id, move, payment, account int64, date string, balance float64) R {
@@ -282,19 +281,9 @@ func cashSource() analysis.MapSource {
 		liq(8, 41, 0, 101, "2024-01-01", 2000),
 		{"id": 9, "move_id": 62, "company_id": 1, "account_id": 100, "parent_state": "draft", "date": "2025-03-30", "balance": -5000.0},
 		{"id": 10, "move_id": 70, "company_id": 2, "account_id": 200, "parent_state": "posted", "date": "2025-03-01", "balance": 700.0, "amount_currency": 800.0},
-	}
-	pay := func(id, move int64, state, date string, signed float64) R {
-		typ := "inbound"
-		if signed < 0 {
-			typ = "outbound"
-		}
-		return R{"id": id, "move_id": move, "journal_id": 10, "company_id": 1, "state": state, "date": date, "payment_type": typ,
-			"amount_company_currency_signed": signed}
-	}
-	src["account.payment"] = []R{
-		pay(1, 50, "paid", "2025-03-10", -900), pay(2, 51, "posted", "2025-01-01", -300), pay(3, 52, "paid", "2024-12-31", -1000),
-		pay(4, 53, "in_process", "2025-02-01", 1200), pay(5, 54, "draft", "2025-03-01", -5000), pay(6, 55, "canceled", "2025-03-01", -700),
-		pay(7, 56, "in_process", "2025-03-29", -100),
+		liq(11, 53, 0, 100, "2025-02-01", 1200),
+		liq(12, 56, 7, 102, "2025-03-29", -100),
+		liq(13, 63, 0, 100, "2025-04-02", -2500),
 	}
 	return src
 }
@@ -307,11 +296,13 @@ func TestCash(t *testing.T) {
 		company int64
 		want    float64
 	}{
-		{"finance.cash.position", 1, 9770}, {"finance.cash.outflows_window", 1, 1330}, {"finance.cash.inflows_window", 1, 1200},
-		{"finance.cash.runway_days", 1, 661.13},
+		{"finance.cash.position", 1, 10970}, {"finance.cash.outflows_window", 1, 1230}, {"finance.cash.inflows_window", 1, 1200},
+		{"finance.cash.runway_days", 1, 802.68},
 		// Monthly burn over 90 days = 2.957 average months (30.4375 days).
-		{"finance.cash.gross_burn_monthly", 1, 449.80}, {"finance.cash.burn_monthly", 1, 43.97},
-		{"finance.cash.net_runway_days", 1, 6763.85},
+		{"finance.cash.gross_burn_monthly", 1, 415.98}, {"finance.cash.burn_monthly", 1, 10.15},
+		// Net runway: 10970 / ((1230 - 1200) / 90).
+		{"finance.cash.net_runway_days", 1, 32910},
+		{"finance.cash.inflows_window", 2, 700}, {"finance.cash.outflows_window", 2, 0},
 		{"finance.cash.position", 2, 700}, {"finance.cash.runway_days", 2, 9999},
 	} {
 		if m := metricOf(t, res, tc.name, tc.company); !near(m.Value, tc.want) {
@@ -319,16 +310,16 @@ func TestCash(t *testing.T) {
 		}
 	}
 	if n := len(insightsOf(res, finance.KindLowCashRunway)); n != 0 {
-		t.Errorf("661 days of runway raised %d insights", n)
+		t.Errorf("802 days of runway raised %d insights", n)
 	}
 	for _, tc := range []struct {
 		name string
 		th   map[string]float64
 		want string
 	}{
-		{"just above", map[string]float64{finance.ThresholdRunwayDays: 661}, ""},
-		{"below", map[string]float64{finance.ThresholdRunwayDays: 662}, "high"},
-		{"critical", map[string]float64{finance.ThresholdRunwayDays: 700, finance.ThresholdRunwayCriticalDays: 662}, "critical"},
+		{"just above", map[string]float64{finance.ThresholdRunwayDays: 802}, ""},
+		{"below", map[string]float64{finance.ThresholdRunwayDays: 803}, "high"},
+		{"critical", map[string]float64{finance.ThresholdRunwayDays: 900, finance.ThresholdRunwayCriticalDays: 803}, "critical"},
 	} {
 		got := insightsOf(run(t, cashSource(), tc.th), finance.KindLowCashRunway)
 		in, ok := got["res.company:1:cash_runway"]

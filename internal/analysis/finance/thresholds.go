@@ -18,7 +18,7 @@ var Thresholds = []analysis.ThresholdSpec{
 	{Name: ThresholdRunwayCriticalDays, Default: RunwayCriticalDaysDefault, Unit: "days", Min: 0, Max: 3650,
 		Description: "Cash runway below which the low-runway finding is critical (high above it)."},
 	{Name: ThresholdCashWindowDays, Default: CashWindowDaysDefault, Unit: "days", Min: 7, Max: 730, Integer: true,
-		Description: "Trailing window over which outflows, inflows and burn are averaged."},
+		Description: "Trailing window over which outflows, inflows and burn are averaged, and of DSO's credit sales."},
 	{Name: ThresholdBudgetHighRatio, Default: BudgetHighRatioDefault, Unit: "ratio", Min: 1, Max: 10,
 		Description: "Actual/planned ratio from which a budget overrun is high priority (medium before)."},
 	{Name: ThresholdBillFactor, Default: BillFactorDefault, Unit: "factor", Min: 1, Max: 1000,
