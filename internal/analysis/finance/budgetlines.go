@@ -40,12 +40,39 @@ func (l BudgetLine) Used() float64 {
 	return l.Actual / l.Planned
 }
 
+// In reports whether day falls in the line's period (both ends included).
+func (l BudgetLine) In(day odoo.Date) bool { return !day.Before(l.From) && !l.To.Before(day) }
+
 // Remaining is the plan left to spend; negative when overrun.
 func (l BudgetLine) Remaining() float64 { return l.Planned - l.Actual }
 
 // Overrun reports whether the line is over its plan, by the rule that
 // raises budget_overrun.
 func (l BudgetLine) Overrun() bool { return overrun(l.Planned, l.Actual) }
+
+// IsBudgetLineMetric reports whether a metric name is one budget line's
+// plan or actual (finance.budget.<model>.<id>.planned or .actual).
+func IsBudgetLineMetric(name string) bool {
+	_, ok := budgetLineParts(name)
+	return ok
+}
+
+// budgetLineParts splits a budget line metric's name into its model key,
+// id and figure.
+func budgetLineParts(name string) ([]string, bool) {
+	rest, ok := strings.CutPrefix(name, budgetLinePrefix)
+	if !ok {
+		return nil, false
+	}
+	parts := strings.Split(rest, ".")
+	if len(parts) != 3 || (parts[2] != "planned" && parts[2] != "actual") {
+		return nil, false
+	}
+	if _, err := strconv.ParseInt(parts[1], 10, 64); err != nil {
+		return nil, false
+	}
+	return parts, true
+}
 
 // BudgetLines reads the budget lines of a stored finance result's metrics
 // (by key), sorted by company, period start, name, model and id. A line
@@ -61,18 +88,11 @@ func BudgetLines(byKey map[string]analysis.Metric) []BudgetLine {
 	}
 	lines := map[key]*partial{}
 	for _, m := range byKey {
-		rest, ok := strings.CutPrefix(m.Name, budgetLinePrefix)
+		parts, ok := budgetLineParts(m.Name)
 		if !ok || m.Period == nil || !m.Available {
 			continue
 		}
-		parts := strings.Split(rest, ".")
-		if len(parts) != 3 {
-			continue
-		}
-		id, err := strconv.ParseInt(parts[1], 10, 64)
-		if err != nil {
-			continue
-		}
+		id, _ := strconv.ParseInt(parts[1], 10, 64)
 		// The name carries the model with "_" for "."; the first ref
 		// carries it as it is.
 		model := strings.ReplaceAll(parts[0], "_", ".")
