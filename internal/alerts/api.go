@@ -331,7 +331,10 @@ func (e *Engine) SilenceCreate(ctx context.Context, p store.SilenceParams) (*sto
 	return e.s.SilenceCreate(ctx, p)
 }
 
-// EscalationPolicyCreate validates and stores an escalation policy.
+// Priorities are the alert priorities, most urgent first; a policy may be
+// attached to each.
+var Priorities = []string{store.PriorityCritical, store.PriorityHigh, store.PriorityMedium, store.PriorityLow}
+
 // Audit actions of escalation policy changes.
 const (
 	AuditPolicyCreated = "escalation_policy.created"
@@ -341,14 +344,14 @@ const (
 
 func auditPolicy(ctx context.Context, tx *store.Store, by Actor, action string, p *store.EscalationPolicy) error {
 	_, err := tx.AuditRecord(ctx, store.AuditAppendParams{ConnectionID: p.ConnectionID, Actor: by.label(), Action: action,
-		Subject: fmt.Sprintf("escalation_policy:%d", p.ID)}, map[string]any{"name": p.Name, "levels": p.Levels, "repeat": p.Repeat})
+		Subject: fmt.Sprintf("escalation_policy:%d", p.ID)}, map[string]any{"name": p.Name, "levels": p.Levels, "repeat": p.Repeat, "priorities": p.Priorities})
 	return err
 }
 
 // EscalationPolicyCreate checks and stores an escalation policy, audited
 // as by's.
 func (e *Engine) EscalationPolicyCreate(ctx context.Context, p store.EscalationPolicyParams, by Actor) (*store.EscalationPolicy, error) {
-	if err := e.checkPolicy(ctx, p); err != nil {
+	if err := e.checkPolicy(ctx, 0, p); err != nil {
 		return nil, err
 	}
 	var out *store.EscalationPolicy
@@ -381,7 +384,7 @@ func (e *Engine) EscalationPolicyUpdate(ctx context.Context, id int64, p store.E
 	if _, err := e.policy(ctx, p.ConnectionID, id); err != nil {
 		return nil, err
 	}
-	if err := e.checkPolicy(ctx, p); err != nil {
+	if err := e.checkPolicy(ctx, id, p); err != nil {
 		return nil, err
 	}
 	var out *store.EscalationPolicy
@@ -410,8 +413,26 @@ func (e *Engine) EscalationPolicyDelete(ctx context.Context, connectionID, id in
 	})
 }
 
-func (e *Engine) checkPolicy(ctx context.Context, p store.EscalationPolicyParams) error {
+// checkPolicy checks policy id's new params (id 0: a new policy).
+func (e *Engine) checkPolicy(ctx context.Context, id int64, p store.EscalationPolicyParams) error {
 	var errs []error
+	if len(p.Priorities) > 0 {
+		pols, err := e.s.EscalationPolicyList(ctx, p.ConnectionID)
+		if err != nil {
+			return err
+		}
+		for _, pr := range p.Priorities {
+			if !slices.Contains(Priorities, pr) {
+				errs = append(errs, fmt.Errorf("%q is not a priority (%s)", pr, strings.Join(Priorities, ", ")))
+				continue
+			}
+			for _, other := range pols {
+				if other.ID != id && slices.Contains(other.Priorities, pr) {
+					errs = append(errs, fmt.Errorf("priority %s already follows policy %q: detach it there first", pr, other.Name))
+				}
+			}
+		}
+	}
 	if strings.TrimSpace(p.Name) == "" {
 		errs = append(errs, errors.New("name is empty"))
 	}

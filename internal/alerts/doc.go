@@ -37,6 +37,8 @@
 // urgent twins of the same subject), caps the notifications a user gets per
 // day (critical alerts and escalations pass, the rest go to the next day's
 // digest), and climbs escalation policies until an alert is acknowledged.
+// An alert climbs its rule's policy, else the policy attached to its
+// priority (tickState.policyFor), else none.
 // Notifications are handed to a Notifier in the transaction that decides
 // them, so an outbox written there is exactly as durable as the decision.
 //

@@ -101,7 +101,9 @@ type tickState struct {
 	now      time.Time
 	rules    map[int64]*store.AlertRule
 	policies map[int64]*store.EscalationPolicy
-	users    []*store.User
+	// byPriority are the policies attached to priorities.
+	byPriority map[string]*store.EscalationPolicy
+	users      []*store.User
 	// prefs are the users' notification preferences, roles their roles
 	// and zones their time zones, by user id (enabled users only).
 	prefs    map[int64]store.NotifyPrefs
@@ -150,7 +152,8 @@ func (e *Engine) TickConnection(ctx context.Context, connectionID int64) (TickRe
 }
 
 func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionID int64, now time.Time) (*tickState, error) {
-	st := &tickState{now: now, rules: map[int64]*store.AlertRule{}, policies: map[int64]*store.EscalationPolicy{}}
+	st := &tickState{now: now, rules: map[int64]*store.AlertRule{}, policies: map[int64]*store.EscalationPolicy{},
+		byPriority: map[string]*store.EscalationPolicy{}}
 	rules, err := tx.AlertRuleList(ctx, connectionID, false)
 	if err != nil {
 		return nil, err
@@ -164,6 +167,9 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 	}
 	for _, p := range pols {
 		st.policies[p.ID] = p
+		for _, pr := range p.Priorities {
+			st.byPriority[pr] = p
+		}
 	}
 	users, err := tx.UserList(ctx, connectionID)
 	if err != nil {
@@ -199,6 +205,15 @@ func (e *Engine) loadTickState(ctx context.Context, tx *store.Store, connectionI
 	}
 	st.open, err = tx.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: connectionID, OpenOnly: true, Limit: 100000})
 	return st, err
+}
+
+// policyFor is the escalation policy an alert climbs: its rule's, else
+// the one attached to its priority (as it is now), else none.
+func (st *tickState) policyFor(a *store.AlertDetail) *store.EscalationPolicy {
+	if a.EscalationPolicyID != 0 {
+		return st.policies[a.EscalationPolicyID]
+	}
+	return st.byPriority[a.Priority]
 }
 
 // adopt gives alerts raised outside Evaluate (the job engine's failing-job
@@ -423,9 +438,10 @@ func (e *Engine) flushGroups(ctx context.Context, tx *store.Store, connectionID 
 }
 
 // recipients returns who hears about a rule's alerts first, on which
-// channels: the rule's user, else the first level of its escalation
-// policy, else every enabled user of the connection.
-func (e *Engine) recipients(st *tickState, rule *store.AlertRule, policyID int64) ([]int64, []string) {
+// channels: the rule's user, else the first level of the escalation policy
+// p the alerts follow (policyFor), else every enabled user of the
+// connection.
+func (e *Engine) recipients(st *tickState, rule *store.AlertRule, p *store.EscalationPolicy) ([]int64, []string) {
 	channels := e.channels
 	if rule != nil && len(rule.Channels) > 0 {
 		channels = rule.Channels
@@ -433,7 +449,7 @@ func (e *Engine) recipients(st *tickState, rule *store.AlertRule, policyID int64
 	if rule != nil && rule.UserID != 0 {
 		return []int64{rule.UserID}, channels
 	}
-	if p := st.policies[policyID]; p != nil && len(p.Levels) > 0 {
+	if p != nil && len(p.Levels) > 0 {
 		l := p.Levels[0]
 		if len(l.Channels) > 0 {
 			channels = l.Channels
@@ -450,7 +466,7 @@ func (e *Engine) recipients(st *tickState, rule *store.AlertRule, policyID int64
 func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID int64, st *tickState, rule *store.AlertRule,
 	kind, msgKey string, alerts []*store.AlertDetail, tr *TickResult) error {
 	top := alerts[0] // most urgent first (AlertDetailList order)
-	users, channels := e.recipients(st, rule, top.EscalationPolicyID)
+	users, channels := e.recipients(st, rule, st.policyFor(top))
 	critical := top.Priority == store.PriorityCritical
 	n := e.message(connectionID, msgKey, kind, alerts)
 	day := st.now.Format(time.DateOnly)
@@ -523,7 +539,7 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 			return err
 		}
 		// The first notification starts the escalation clock.
-		if p := st.policies[a.EscalationPolicyID]; p != nil && len(p.Levels) > 0 && a.NotifiedAt.IsZero() && a.EscalationNextAt.IsZero() {
+		if p := st.policyFor(a); p != nil && len(p.Levels) > 0 && a.NotifiedAt.IsZero() && a.EscalationNextAt.IsZero() {
 			if err := tx.AlertSetEscalation(ctx, a.ID, 0, 0, st.now.Add(time.Duration(p.Levels[0].Timeout))); err != nil {
 				return err
 			}
@@ -577,7 +593,7 @@ func (e *Engine) escalate(ctx context.Context, tx *store.Store, connectionID int
 		return err
 	}
 	for _, a := range due {
-		p := st.policies[a.EscalationPolicyID]
+		p := st.policyFor(a)
 		if p == nil || len(p.Levels) == 0 {
 			if err := tx.AlertSetEscalation(ctx, a.ID, a.EscalationLevel, a.EscalationRound, time.Time{}); err != nil {
 				return err

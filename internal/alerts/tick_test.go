@@ -356,3 +356,167 @@ func TestTickFollowsPersonalPreferences(t *testing.T) {
 		}
 	})
 }
+
+// TestTickEscalationByPriority: a policy attached to the critical priority
+// is climbed by a critical alert whose rule names no policy, step by step
+// at its delays, until someone acknowledges; an alert whose rule has a
+// policy follows the rule's, and an alert of another priority none.
+func TestTickEscalationByPriority(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		night, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "night",
+			Priorities: []string{store.PriorityCritical},
+			Levels: []store.EscalationLevel{
+				{UserIDs: []int64{b.ann}, Channels: []string{"email"}, Timeout: store.JSONDuration(10 * time.Minute)},
+				{Roles: []string{store.RoleCEO}, Channels: []string{"sms"}, Timeout: store.JSONDuration(20 * time.Minute)}}}, alerts.Actor{Username: "olga"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(night.Priorities) != 1 || night.Priorities[0] != store.PriorityCritical {
+			t.Fatalf("priorities %v", night.Priorities)
+		}
+		// One policy per priority.
+		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "second", Priorities: []string{store.PriorityCritical},
+			Levels: []store.EscalationLevel{{UserIDs: []int64{b.bob}, Timeout: store.JSONDuration(time.Hour)}}}, alerts.Actor{}); err == nil {
+			t.Fatal("a second policy for critical must be rejected")
+		}
+		// The overdue rule has a policy of its own: bob by sms first.
+		own, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "collections",
+			Levels: []store.EscalationLevel{{UserIDs: []int64{b.bob}, Channels: []string{"sms"}, Timeout: store.JSONDuration(time.Hour)}}}, alerts.Actor{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rules, _ := b.e.RuleList(ctx, b.conn)
+		for _, r := range rules {
+			if r.Builtin == "overdue_invoice" {
+				sp := alerts.SpecOf(r)
+				sp.EscalationPolicyID = own.ID
+				if _, err := b.e.RuleUpdate(ctx, b.conn, r.ID, sp, alerts.Actor{}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{runway(20, "critical"), overdue("9", 120, 5000, "critical")}}); err != nil {
+			t.Fatal(err)
+		}
+		open, err := b.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: b.conn, OpenOnly: true})
+		if err != nil || len(open) != 2 {
+			t.Fatalf("open alerts %d %v", len(open), err)
+		}
+		var runwayID, overdueID int64
+		for _, a := range open {
+			if strings.Contains(a.Fingerprint, "low_cash_runway") {
+				runwayID = a.ID
+			} else {
+				overdueID = a.ID
+			}
+		}
+		byAlert := func(got []alerts.Notification) map[int64][]alerts.Notification {
+			m := map[int64][]alerts.Notification{}
+			for _, n := range got {
+				m[n.AlertID] = append(m[n.AlertID], n)
+			}
+			return m
+		}
+		// Step 1 with the first notification: ann by email for the runway
+		// (the priority's policy), bob by sms for the overdue invoice (its
+		// rule's).
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		got := byAlert(b.out.take())
+		if r := got[runwayID]; len(r) != 1 || r[0].UserID != b.ann || r[0].Channel != "email" {
+			t.Fatalf("runway step 1: %+v", r)
+		}
+		if o := got[overdueID]; len(o) != 1 || o[0].UserID != b.bob || o[0].Channel != "sms" {
+			t.Fatalf("overdue, the rule's policy: %+v", o)
+		}
+		// Step 2 ten minutes later, not before.
+		b.clk.Add(9 * time.Minute)
+		if tr := tick(t, b); tr.Escalations != 0 {
+			t.Fatalf("after 9 minutes: %+v", tr)
+		}
+		b.clk.Add(time.Minute)
+		if tr := tick(t, b); tr.Escalations != 1 {
+			t.Fatalf("after 10 minutes: %+v", tr)
+		}
+		got = byAlert(b.out.take())
+		if r := got[runwayID]; len(r) != 1 || r[0].UserID != b.bob || r[0].Channel != "sms" || r[0].Kind != alerts.KindEscalation {
+			t.Fatalf("runway step 2: %+v", got)
+		}
+		a, err := b.s.AlertGet(ctx, b.conn, runwayID)
+		if err != nil || a.EscalationLevel != 1 || !a.EscalationNextAt.Equal(b.clk.Now().Add(20*time.Minute)) {
+			t.Fatalf("after step 2: %+v %v", a, err)
+		}
+		// Acknowledged: the ladder stops; nothing more when step 2's wait
+		// is over, nor later.
+		if _, err := b.e.Acknowledge(ctx, b.conn, runwayID, alerts.Actor{UserID: b.bob, Username: "bob"}, "on it", 0); err != nil {
+			t.Fatal(err)
+		}
+		for range 3 {
+			b.clk.Add(20 * time.Minute)
+			if tr := tick(t, b); tr.Escalations != 0 {
+				t.Fatalf("acknowledged: %+v", tr)
+			}
+		}
+		evs, _ := b.s.AlertEventList(ctx, runwayID)
+		var steps int
+		for _, ev := range evs {
+			switch ev.Action {
+			case store.AlertEventEscalated:
+				steps++
+				if !strings.Contains(ev.Note, `policy "night" level 2`) {
+					t.Errorf("escalation event %q", ev.Note)
+				}
+			case store.AlertEventEscalationEnded:
+				t.Errorf("acknowledged ladder ended as unanswered: %+v", ev)
+			}
+		}
+		if steps != 1 {
+			t.Errorf("%d escalation events, want 1", steps)
+		}
+	})
+}
+
+// TestTickPriorityPolicyEndsUnanswered: the priority's two-step ladder,
+// unanswered, ends after its last wait.
+func TestTickPriorityPolicyEndsUnanswered(t *testing.T) {
+	t.Parallel()
+	eachEngine(t, func(t *testing.T, b *bundle) {
+		ctx := context.Background()
+		if _, err := b.e.EscalationPolicyCreate(ctx, store.EscalationPolicyParams{ConnectionID: b.conn, Name: "high", Priorities: []string{store.PriorityHigh},
+			Levels: []store.EscalationLevel{
+				{UserIDs: []int64{b.ann}, Channels: []string{"email"}, Timeout: store.JSONDuration(5 * time.Minute)},
+				{UserIDs: []int64{b.bob}, Channels: []string{"email"}, Timeout: store.JSONDuration(15 * time.Minute)}}}, alerts.Actor{}); err != nil {
+			t.Fatal(err)
+		}
+		// A medium alert follows no policy: nothing escalates it.
+		if _, err := b.e.Evaluate(ctx, b.conn, &analysis.Result{Area: "finance", Insights: []analysis.Insight{overdue("1", 95, 500, "high"), overdue("2", 61, 300, "medium")}}); err != nil {
+			t.Fatal(err)
+		}
+		b.clk.Add(alerts.GroupWaitDefault)
+		tick(t, b)
+		b.out.take()
+		b.clk.Add(5 * time.Minute)
+		if tr := tick(t, b); tr.Escalations != 1 {
+			t.Fatalf("step 2: %+v", tr)
+		}
+		b.clk.Add(14 * time.Minute)
+		if tr := tick(t, b); tr.Escalations != 0 {
+			t.Fatalf("before the last wait is over: %+v", tr)
+		}
+		b.clk.Add(time.Minute)
+		tick(t, b)
+		open, _ := b.s.AlertDetailList(ctx, store.AlertDetailListParams{ConnectionID: b.conn, OpenOnly: true})
+		for _, a := range open {
+			evs, _ := b.s.AlertEventList(ctx, a.ID)
+			last := evs[len(evs)-1].Action
+			if a.Priority == store.PriorityHigh && last != store.AlertEventEscalationEnded {
+				t.Errorf("high alert: last event %s", last)
+			}
+			if a.Priority == store.PriorityMedium && (last == store.AlertEventEscalated || last == store.AlertEventEscalationEnded || !a.EscalationNextAt.IsZero()) {
+				t.Errorf("medium alert escalated: %+v", a)
+			}
+		}
+	})
+}

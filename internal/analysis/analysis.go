@@ -89,6 +89,15 @@ type Metric struct {
 	Available bool   `json:"available"`
 	Note      string `json:"note,omitempty"`
 	Refs      []Ref  `json:"refs,omitempty"`
+	// Period is the span of days a figure of one period covers (a budget
+	// line's plan and actual); nil for the others.
+	Period *Period `json:"period,omitempty"`
+}
+
+// Period is a span of days, both ends included.
+type Period struct {
+	From odoo.Date `json:"from"`
+	To   odoo.Date `json:"to"`
 }
 
 // Insight is a finding that may deserve attention.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -48,8 +49,11 @@ type EscalationPolicy struct {
 	Name         string
 	Levels       []EscalationLevel
 	Repeat       int
-	CreatedAt    time.Time
-	UpdatedAt    time.Time
+	// Priorities are the alert priorities the policy is attached to: an
+	// alert of one of them whose rule names no policy climbs this one.
+	Priorities []string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
 }
 
 // EscalationPolicyParams describes a policy to create or update.
@@ -58,6 +62,9 @@ type EscalationPolicyParams struct {
 	Name         string
 	Levels       []EscalationLevel
 	Repeat       int
+	// Priorities replace the priorities the policy is attached to; each
+	// priority has at most one policy per connection.
+	Priorities []string
 }
 
 const escalationColumns = `id, connection_id, name, levels, repeat_count, created_at, updated_at`
@@ -89,6 +96,9 @@ func (s *Store) EscalationPolicyCreate(ctx context.Context, p EscalationPolicyPa
 	if err != nil {
 		return nil, fmt.Errorf("store: create escalation policy %q: %w", p.Name, err)
 	}
+	if err := s.setPolicyPriorities(ctx, ep, p.Priorities); err != nil {
+		return nil, err
+	}
 	return ep, nil
 }
 
@@ -103,7 +113,60 @@ func (s *Store) EscalationPolicyUpdate(ctx context.Context, id int64, p Escalati
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("update escalation policy %d", id))
 	}
+	if err := s.setPolicyPriorities(ctx, ep, p.Priorities); err != nil {
+		return nil, err
+	}
 	return ep, nil
+}
+
+// setPolicyPriorities replaces the priorities ep is attached to. Run it in
+// a transaction with the policy's write: it deletes, then inserts, and the
+// primary key refuses a priority another policy of the connection holds.
+func (s *Store) setPolicyPriorities(ctx context.Context, ep *EscalationPolicy, priorities []string) error {
+	if _, err := s.q.ExecContext(ctx, `DELETE FROM escalation_priorities WHERE policy_id = $1`, ep.ID); err != nil {
+		return fmt.Errorf("store: detach priorities of escalation policy %d: %w", ep.ID, err)
+	}
+	ep.Priorities = []string{}
+	for _, pr := range priorities {
+		if slices.Contains(ep.Priorities, pr) {
+			continue
+		}
+		if _, err := s.q.ExecContext(ctx, `INSERT INTO escalation_priorities (connection_id, priority, policy_id) VALUES ($1, $2, $3)`,
+			ep.ConnectionID, pr, ep.ID); err != nil {
+			return fmt.Errorf("store: attach escalation policy %d to priority %s: %w", ep.ID, pr, err)
+		}
+		ep.Priorities = append(ep.Priorities, pr)
+	}
+	slices.SortFunc(ep.Priorities, func(a, b string) int { return PriorityRank(a) - PriorityRank(b) })
+	return nil
+}
+
+// policyPriorities fills the priorities of a connection's policies.
+func (s *Store) policyPriorities(ctx context.Context, connectionID int64, pols ...*EscalationPolicy) error {
+	rows, err := s.q.QueryContext(ctx, `SELECT policy_id, priority FROM escalation_priorities WHERE connection_id = $1`, connectionID)
+	if err != nil {
+		return fmt.Errorf("store: escalation priorities: %w", err)
+	}
+	defer rows.Close()
+	byID := map[int64]*EscalationPolicy{}
+	for _, p := range pols {
+		p.Priorities = []string{}
+		byID[p.ID] = p
+	}
+	for rows.Next() {
+		var id int64
+		var pr string
+		if err := rows.Scan(&id, &pr); err != nil {
+			return fmt.Errorf("store: escalation priorities: %w", err)
+		}
+		if p := byID[id]; p != nil {
+			p.Priorities = append(p.Priorities, pr)
+		}
+	}
+	for _, p := range pols {
+		slices.SortFunc(p.Priorities, func(a, b string) int { return PriorityRank(a) - PriorityRank(b) })
+	}
+	return rows.Err()
 }
 
 // EscalationPolicyByID returns one policy.
@@ -111,6 +174,9 @@ func (s *Store) EscalationPolicyByID(ctx context.Context, id int64) (*Escalation
 	ep, err := scanEscalationPolicy(s.q.QueryRowContext(ctx, `SELECT `+escalationColumns+` FROM escalation_policies WHERE id = $1`, id))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("escalation policy %d", id))
+	}
+	if err := s.policyPriorities(ctx, ep.ConnectionID, ep); err != nil {
+		return nil, err
 	}
 	return ep, nil
 }
@@ -130,7 +196,13 @@ func (s *Store) EscalationPolicyList(ctx context.Context, connectionID int64) ([
 		}
 		out = append(out, ep)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: list escalation policies: %w", err)
+	}
+	if err := s.policyPriorities(ctx, connectionID, out...); err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 // EscalationPolicyDelete deletes a policy; rules and alerts using it stop

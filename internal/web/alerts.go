@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -437,37 +438,110 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 type alertPage struct {
 	Alert  alertView
 	CanAct bool
-	// Escalation says where the alert is on its escalation policy's
-	// ladder, in words; empty when it has none.
-	Escalation string
+	// Escalation is where the alert is on the ladder of the escalation
+	// policy it follows; nil when it follows none.
+	Escalation *escalationView
+}
+
+// escalationView is an alert's escalation: the policy, why the alert
+// follows it, where it is in words, and the ladder's steps.
+type escalationView struct {
+	Policy string
+	// Via says where the policy comes from: the alert's rule, or its
+	// priority.
+	Via   string
+	State string
+	Steps []escalationStep
+}
+
+// escalationStep is one step of the ladder as the alert page shows it.
+type escalationStep struct {
+	Text string
+	// Current marks the step the alert is at (taken, waiting for an
+	// acknowledgement).
+	Current bool
+}
+
+// alertPolicy returns the policy an alert follows, as the alert tick picks
+// it (the rule's first, then the one attached to the alert's priority),
+// and where it comes from; nil when none.
+func (s *Server) alertPolicy(ctx context.Context, d *store.AlertDetail) (*store.EscalationPolicy, string, error) {
+	if d.EscalationPolicyID != 0 {
+		p, err := s.cfg.Store.EscalationPolicyByID(ctx, d.EscalationPolicyID)
+		if errors.Is(err, store.ErrNotFound) {
+			return nil, "", nil
+		}
+		return p, "the alert's rule", err
+	}
+	pols, err := s.cfg.Store.EscalationPolicyList(ctx, d.ConnectionID)
+	if err != nil {
+		return nil, "", err
+	}
+	for _, p := range pols {
+		if slices.Contains(p.Priorities, d.Priority) {
+			return p, "every " + d.Priority + " alert whose rule has no policy", nil
+		}
+	}
+	return nil, "", nil
 }
 
 // escalationState describes where an alert is on its policy's ladder.
-func (s *Server) escalationState(ctx context.Context, connectionID, alertID int64) (string, error) {
+func (s *Server) escalationState(ctx context.Context, connectionID, alertID int64) (*escalationView, error) {
 	d, err := s.cfg.Store.AlertGet(ctx, connectionID, alertID)
-	if err != nil || d.EscalationPolicyID == 0 {
-		return "", err
-	}
-	p, err := s.cfg.Store.EscalationPolicyByID(ctx, d.EscalationPolicyID)
 	if err != nil {
-		return "", err
+		return nil, err
+	}
+	p, via, err := s.alertPolicy(ctx, d)
+	if err != nil || p == nil {
+		return nil, err
+	}
+	users, err := s.cfg.Store.UserList(ctx, connectionID)
+	if err != nil {
+		return nil, err
+	}
+	name := map[int64]string{}
+	for _, u := range users {
+		name[u.ID] = u.Username
+	}
+	v := &escalationView{Policy: p.Name, Via: via}
+	climbing := d.Status == store.AlertNew && !d.EscalationNextAt.IsZero()
+	for i, l := range p.Levels {
+		var who []string
+		for _, id := range l.UserIDs {
+			who = append(who, name[id])
+		}
+		for _, r := range l.Roles {
+			who = append(who, "every "+roleName(r))
+		}
+		by := "the rule's channels"
+		if len(l.Channels) > 0 {
+			chs := make([]string, len(l.Channels))
+			for j, c := range l.Channels {
+				chs[j] = channelLabel(c)
+			}
+			by = strings.Join(chs, ", ")
+		}
+		v.Steps = append(v.Steps, escalationStep{Current: climbing && i == d.EscalationLevel,
+			Text: fmt.Sprintf("notify %s by %s, then wait %d minutes", strings.Join(who, ", "), by, int(time.Duration(l.Timeout)/time.Minute))})
 	}
 	switch {
 	case !d.Open():
-		return fmt.Sprintf("%s: stopped (the alert is %s)", p.Name, d.Status), nil
+		v.State = fmt.Sprintf("stopped (the alert is %s)", d.Status)
 	case d.Status == store.AlertAcknowledged:
-		return fmt.Sprintf("%s: paused while acknowledged", p.Name), nil
+		v.State = "paused while acknowledged"
 	case d.EscalationNextAt.IsZero() && d.NotifiedAt.IsZero():
-		return fmt.Sprintf("%s: starts with the first notification", p.Name), nil
+		v.State = "starts with the first notification"
 	case d.EscalationNextAt.IsZero():
-		return fmt.Sprintf("%s: every step taken, no acknowledgement", p.Name), nil
+		v.State = "every step taken, no acknowledgement"
+	default:
+		round := ""
+		if d.EscalationRound > 0 {
+			round = fmt.Sprintf(", round %d of %d", d.EscalationRound+1, p.Repeat+1)
+		}
+		v.State = fmt.Sprintf("step %d of %d%s; the next step at %s unless someone acknowledges it",
+			d.EscalationLevel+1, len(p.Levels), round, d.EscalationNextAt.UTC().Format("2006-01-02 15:04 UTC"))
 	}
-	round := ""
-	if d.EscalationRound > 0 {
-		round = fmt.Sprintf(", round %d of %d", d.EscalationRound+1, p.Repeat+1)
-	}
-	return fmt.Sprintf("%s: step %d of %d%s; the next step %s unless someone acknowledges it", p.Name,
-		d.EscalationLevel+1, len(p.Levels), round, "at "+d.EscalationNextAt.UTC().Format("2006-01-02 15:04 UTC")), nil
+	return v, nil
 }
 
 func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {

@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -334,6 +336,8 @@ type analyticsPage struct {
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
 	Charts  []template.HTML
+	// Budget is the budget table of the expenses and finance pages.
+	Budget *budgetSection
 	// Pager pages an area's figures and findings, 50 of each at a time.
 	Pager pager
 }
@@ -376,11 +380,22 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
+	var budget *budgetSection
+	if area == "expenses" || area == "finance" {
+		if budget, err = s.loadBudgetSection(r.Context(), userFrom(r.Context())); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
+	}
+	if area == "finance" && budget != nil && budget.Hidden == "" {
+		// Each budget line's plan and actual are in the budget table.
+		res.Metrics = slices.DeleteFunc(res.Metrics, func(m metricJSON) bool { return finance.IsBudgetLineMetric(m.Name) })
+	}
 	pg.PerPage = pagePerPage
 	total := max(len(res.Metrics), len(res.Insights))
 	mp, ip := pg, pg
 	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
+	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Budget: budget, Pager: newPager(r, pg, total)})
 }
 
 func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {

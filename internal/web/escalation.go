@@ -15,7 +15,9 @@ import (
 
 // Escalation policies: admins write the ladders an unacknowledged alert
 // climbs (after N minutes, notify these people or roles on these
-// channels), and attach them to rules in the rules editor.
+// channels), and attach them to rules in the rules editor or to alert
+// priorities here. An alert follows its rule's policy first, else the one
+// attached to its priority (alerts.tickState.policyFor).
 
 // escalationLevels is how many steps the form offers.
 const escalationLevels = 4
@@ -26,9 +28,12 @@ type policyView struct {
 	Name   string      `json:"name"`
 	Repeat int         `json:"repeat"`
 	Levels []levelView `json:"levels"`
-	// Rules names the rules that escalate with it.
-	Rules     []string  `json:"rules"`
-	UpdatedAt time.Time `json:"updated_at"`
+	// Rules names the rules that escalate with it; Priorities the alert
+	// priorities it is attached to (followed by alerts of those
+	// priorities whose rule names no policy).
+	Rules      []string  `json:"rules"`
+	Priorities []string  `json:"priorities"`
+	UpdatedAt  time.Time `json:"updated_at"`
 }
 
 // levelView is one step: the people and roles notified, the channels, and
@@ -46,6 +51,8 @@ type escalationPage struct {
 	Users    []*store.User
 	Roles    []string
 	Channels []string
+	// Priorities are the priorities a policy may be attached to.
+	Priorities []string
 	// Form is the policy being written (ID 0: a new one); Error why it
 	// was not saved.
 	Form   policyView
@@ -73,7 +80,7 @@ func (s *Server) policyViews(r *http.Request, connectionID int64) ([]policyView,
 	}
 	out := make([]policyView, 0, len(pols))
 	for _, p := range pols {
-		v := policyView{ID: p.ID, Name: p.Name, Repeat: p.Repeat, UpdatedAt: p.UpdatedAt, Rules: []string{}}
+		v := policyView{ID: p.ID, Name: p.Name, Repeat: p.Repeat, UpdatedAt: p.UpdatedAt, Rules: []string{}, Priorities: p.Priorities}
 		for _, l := range p.Levels {
 			lv := levelView{UserIDs: l.UserIDs, Roles: l.Roles, Channels: l.Channels, Minutes: int(time.Duration(l.Timeout) / time.Minute)}
 			for _, id := range l.UserIDs {
@@ -102,8 +109,8 @@ func (s *Server) renderEscalation(w http.ResponseWriter, r *http.Request, code i
 		form.Levels = append(form.Levels, levelView{})
 	}
 	p := escalationPage{Policies: pols, Users: users, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer},
-		Channels: alerts.ChannelKinds, Form: form, Error: errMsg,
-		Notice: map[string]string{"saved": "The policy is saved.", "deleted": "The policy is deleted; its rules no longer escalate."}[r.URL.Query().Get("done")]}
+		Channels: alerts.ChannelKinds, Priorities: alerts.Priorities, Form: form, Error: errMsg,
+		Notice: map[string]string{"saved": "The policy is saved.", "deleted": "The policy is deleted; its rules and priorities no longer escalate."}[r.URL.Query().Get("done")]}
 	s.render(w, r, "escalation", code, p)
 }
 
@@ -138,7 +145,8 @@ func formPolicy(r *http.Request) (policyView, store.EscalationPolicyParams, erro
 	}
 	f := r.PostForm
 	v.Name = strings.TrimSpace(f.Get("name"))
-	p := store.EscalationPolicyParams{Name: v.Name}
+	v.Priorities = f["priorities"]
+	p := store.EscalationPolicyParams{Name: v.Name, Priorities: v.Priorities}
 	if rep := strings.TrimSpace(f.Get("repeat")); rep != "" {
 		n, err := strconv.Atoi(rep)
 		if err != nil {
@@ -235,7 +243,10 @@ func (s *Server) postEscalationDelete(w http.ResponseWriter, r *http.Request) {
 type policyInput struct {
 	Name   string `json:"name"`
 	Repeat int    `json:"repeat"`
-	Levels []struct {
+	// Priorities attach the policy to alert priorities; a save replaces
+	// them like the levels (absent: attached to none).
+	Priorities []string `json:"priorities"`
+	Levels     []struct {
 		UserIDs  []int64  `json:"user_ids"`
 		Roles    []string `json:"roles"`
 		Channels []string `json:"channels"`
@@ -264,10 +275,10 @@ func (s *Server) apiEscalationSave(w http.ResponseWriter, r *http.Request) {
 	}
 	var in policyInput
 	if err := decodeJSONBody(w, r, &in); err != nil {
-		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a policy as JSON (name, repeat, levels: [{user_ids, roles, channels, wait_minutes}]): "+err.Error())
+		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a policy as JSON (name, repeat, priorities, levels: [{user_ids, roles, channels, wait_minutes}]): "+err.Error())
 		return
 	}
-	p := store.EscalationPolicyParams{ConnectionID: u.ConnectionID, Name: strings.TrimSpace(in.Name), Repeat: in.Repeat}
+	p := store.EscalationPolicyParams{ConnectionID: u.ConnectionID, Name: strings.TrimSpace(in.Name), Repeat: in.Repeat, Priorities: in.Priorities}
 	for _, l := range in.Levels {
 		p.Levels = append(p.Levels, store.EscalationLevel{UserIDs: l.UserIDs, Roles: l.Roles, Channels: l.Channels,
 			Timeout: store.JSONDuration(time.Duration(l.Minutes) * time.Minute)})

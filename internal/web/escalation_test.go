@@ -105,3 +105,67 @@ func TestAlertShowsItsEscalation(t *testing.T) {
 		t.Errorf("escalating: the page does not say the step")
 	}
 }
+
+// TestEscalationByPriority: a policy attached to a priority on the form is
+// said on the page and in the API, a priority takes one policy, and the
+// page of an alert of that priority whose rule has no policy shows the
+// ladder with the step it is at.
+func TestEscalationByPriority(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, Config{})
+	srv, err := New(Config{Store: f.store, Rules: alerts.New(f.store, alerts.Config{}), Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.Config.Handler = srv.Handler()
+	ctx := context.Background()
+	id := f.alerts["finance"]
+	a, err := f.store.AlertGet(ctx, f.conn.ID, id)
+	if err != nil || a.EscalationPolicyID != 0 {
+		t.Fatalf("fixture alert %+v %v", a, err)
+	}
+	form := url.Values{"name": {"Night"}, "priorities": {a.Priority}, "roles0": {store.RoleCFO}, "channels0": {"email"}, "minutes0": {"10"},
+		"roles1": {store.RoleCEO}, "channels1": {"sms"}, "minutes1": {"20"}}
+	if resp := f.form(t, store.RoleAdmin, "/settings/escalation", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", resp.StatusCode, readAll(t, resp))
+	}
+	page := readAll(t, f.do(t, store.RoleAdmin, "GET", "/settings/escalation", ""))
+	if !strings.Contains(page, "Followed by every "+a.Priority+" alert whose rule has no policy.") {
+		t.Error("the page does not say which priority follows the policy")
+	}
+	list := decode[policyList](t, f.do(t, store.RoleAdmin, "GET", "/api/v1/escalation-policies", ""))
+	var pol policyView
+	for _, p := range list.Data {
+		if p.Name == "Night" {
+			pol = p
+		}
+	}
+	if len(pol.Priorities) != 1 || pol.Priorities[0] != a.Priority {
+		t.Fatalf("API policy %+v", pol)
+	}
+	// The same priority on a second policy is refused, by the API too.
+	body := `{"name": "Day", "priorities": ["` + a.Priority + `"], "levels": [{"roles": ["ceo"], "wait_minutes": 5}]}`
+	resp := f.do(t, store.RoleAdmin, "POST", "/api/v1/escalation-policies", body)
+	if msg := readAll(t, resp); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(msg, `already follows policy \"Night\"`) {
+		t.Fatalf("second policy for %s: %d %s", a.Priority, resp.StatusCode, msg)
+	}
+	page = readAll(t, f.do(t, store.RoleCFO, "GET", fmt.Sprintf("/alerts/%d", id), ""))
+	for _, want := range []string{`id="escalation">Night: starts with the first notification`, "the policy of every " + a.Priority + " alert whose rule has no policy",
+		"notify every CFO by Email, then wait 10 minutes", "notify every CEO by SMS, then wait 20 minutes"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("alert page lacks %q", want)
+		}
+	}
+	if err := f.store.AlertSetEscalation(ctx, id, 1, 0, time.Date(2030, 1, 2, 3, 4, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	page = readAll(t, f.do(t, store.RoleCFO, "GET", fmt.Sprintf("/alerts/%d", id), ""))
+	if !strings.Contains(page, "step 2 of 2; the next step at 2030-01-02 03:04 UTC") || !strings.Contains(page, `<li aria-current="step">notify every CEO`) {
+		t.Errorf("escalating: the page does not show step 2 as the current one")
+	}
+	var n int
+	if err := f.store.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_log WHERE subject = $1 AND details LIKE '%priorities%'`,
+		fmt.Sprintf("escalation_policy:%d", pol.ID)).Scan(&n); err != nil || n != 1 {
+		t.Errorf("audit entries with priorities: %d %v", n, err)
+	}
+}

@@ -3,6 +3,7 @@ package finance
 import (
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/budgets"
@@ -67,12 +68,13 @@ func budgetFigures(env *analysis.Env, d *data, res *analysis.Result) {
 			per[b.CompanyID] = t
 		}
 		t.lines++
+		res.Metrics = append(res.Metrics, lineMetrics(env, d, &b)...)
 		if !env.Today.Before(b.From) && !b.To.Before(env.Today) {
 			t.current++
 			t.planned += b.Planned
 			t.actual += b.Actual
 		}
-		if b.Planned <= 0 || b.Actual <= b.Planned+0.005 {
+		if !overrun(b.Planned, b.Actual) {
 			continue
 		}
 		t.overruns++
@@ -120,4 +122,24 @@ func budgetRefs(env *analysis.Env, b *budgets.Line) []analysis.Ref {
 		refs = append(refs, env.Ref("account.analytic.account", b.Analytic))
 	}
 	return refs
+}
+
+// overrun is the rule of a budget_overrun: actual above a positive plan,
+// by more than rounding.
+func overrun(planned, actual float64) bool { return planned > 0 && actual > planned+0.005 }
+
+// lineMetrics publishes one budget line for readers of the stored result
+// (the dashboard's budget table, through BudgetLines): its plan and its
+// actual, named finance.budget.<model>.<id>.planned and .actual (the model
+// with "_" for "."), each with the line's period and records; the plan's
+// note is the line's name, the actual's what it is booked on.
+func lineMetrics(env *analysis.Env, d *data, b *budgets.Line) []analysis.Metric {
+	prefix := budgetLinePrefix + strings.ReplaceAll(b.Model, ".", "_") + "." + strconv.FormatInt(b.ID, 10) + "."
+	cur := d.currency(b.CompanyID)
+	period := &analysis.Period{From: b.From, To: b.To}
+	refs := budgetRefs(env, b)
+	planned, actual := metric(prefix+"planned", b.Planned, cur, b.CompanyID), metric(prefix+"actual", b.Actual, cur, b.CompanyID)
+	planned.Note, planned.Period, planned.Refs = b.Name, period, refs
+	actual.Note, actual.Period, actual.Refs = b.Target, period, refs
+	return []analysis.Metric{planned, actual}
 }

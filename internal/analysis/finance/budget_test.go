@@ -69,6 +69,38 @@ func TestBudgetOdoo17(t *testing.T) {
 	if m := metricOf(t, res, "finance.budget.lines", 1); m.Value != 4 {
 		t.Errorf("budget lines = %v, want 4 (revenue and cancelled left out)", m.Value)
 	}
+	// Each line is read back from the stored result as it was computed.
+	stored, err := analysis.Outcome(res)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey, err := analysis.DecodeMetrics(stored.Metrics)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := finance.BudgetLines(byKey)
+	if len(lines) != 4 {
+		t.Fatalf("%d lines read back: %+v", len(lines), lines)
+	}
+	wantLines := map[int64]struct {
+		name, target    string
+		planned, actual float64
+		used, remaining float64
+		overrun         bool
+	}{
+		1: {"Q1 - Marketing", "Marketing", 1000, 1200, 1.2, -200, true},
+		2: {"Q1 - All costs", "Marketing, Travel", 1000, 1500, 1.5, -500, true},
+		3: {"Q1 - Campaigns", "analytic account Campaigns", 600, 700, 700.0 / 600, -100, true},
+		4: {"Q1 - Marketing - Campaigns", "Marketing, analytic account Campaigns", 1400, 1200, 1200.0 / 1400, 200, false},
+	}
+	for _, l := range lines {
+		w, ok := wantLines[l.ID]
+		if !ok || l.Model != "crossovered.budget.lines" || l.Name != w.name || l.Target != w.target || l.Planned != w.planned || l.Actual != w.actual ||
+			!near(l.Used(), w.used) || !near(l.Remaining(), w.remaining) || l.Overrun() != w.overrun ||
+			l.From.String() != "2025-01-01" || l.To.String() != "2025-03-31" || l.CompanyID != 1 || len(l.Refs) == 0 || l.Refs[0].IDs[0] != l.ID {
+			t.Errorf("line %d = %+v, want %+v", l.ID, l, w)
+		}
+	}
 }
 
 func TestBudgetOdoo18(t *testing.T) {

@@ -16,6 +16,10 @@ func (Analyzer) Catalogue() analysis.AreaInfo {
 			{Name: "finance.dso_days", Unit: "days", Label: "DSO", Good: "down", Description: "Days sales outstanding"},
 			{Name: "finance.ap.due_next_14d", Unit: "currency", Label: "Payables due in 14 days", Description: "Vendor bills falling due in the next 14 days"},
 			{Name: "finance.budget.overspend", Unit: "currency", Label: "Budget overspend", Good: "down", Description: "Spending above budget, summed over the budget lines"},
+			// Per budget line (lineMetrics): finance.budget.<model>.<id>.planned
+			// and .actual are labelled by these, with the line.
+			{Name: "finance.budget.planned", Unit: "currency", Label: "Budget planned", Description: "Planned amount of one cost budget line, as finance.budget.<model>.<id>.planned (model with _ for .)"},
+			{Name: "finance.budget.actual", Unit: "currency", Label: "Budget actual", Good: "down", Description: "Actual spending of one cost budget line in its period, as finance.budget.<model>.<id>.actual"},
 			{Name: "finance.expenses.awaiting_approval_amount", Unit: "currency", Label: "Expenses awaiting approval", Good: "down", Description: "Expense reports submitted and not approved"},
 			{Name: "finance.expenses.awaiting_approval_oldest_days", Unit: "days", Label: "Oldest expense awaiting approval", Good: "down", Description: "Age of the oldest expense report awaiting approval"},
 		},

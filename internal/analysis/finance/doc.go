@@ -147,7 +147,11 @@
 // high from ThresholdBudgetHighRatio (1.25 = 125%), else medium. It refers to
 // the budget line (its model and id), its accounts and analytic account.
 // The finance.budget.* metrics sum the lines per company; without any
-// budget model the figure is unavailable.
+// budget model the figure is unavailable. Each line is also published as
+// finance.budget.<model>.<id>.planned and .actual (the model with "_" for
+// "."), with the line's period (Metric.Period), its records, its name as
+// the plan's note and what it is booked on as the actual's; BudgetLines
+// reads them back from a stored result (the dashboard's budget table).
 //
 // # Unusual vendor bills (unusual_transaction on account.move)
 //

@@ -2,6 +2,7 @@ package finance_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"reflect"
 	"strings"
@@ -99,6 +100,7 @@ func TestBudgetAcrossVersions(t *testing.T) {
 		metrics  map[string]float64
 		insights map[string]analysis.Insight // by title
 		model    string
+		lines    []finance.BudgetLine
 	}
 	run := func(version string) outcome {
 		ctx := context.Background()
@@ -112,14 +114,17 @@ func TestBudgetAcrossVersions(t *testing.T) {
 			t.Fatal(err)
 		}
 		o := outcome{metrics: map[string]float64{}, insights: map[string]analysis.Insight{}}
+		byName := map[string]analysis.Metric{}
 		for _, m := range res.Metrics {
-			if strings.HasPrefix(m.Name, "finance.budget.") {
+			byName[m.Name] = m
+			if strings.HasPrefix(m.Name, "finance.budget.") && m.Period == nil {
 				if !m.Available {
 					t.Fatalf("%s: %s unavailable: %s", version, m.Name, m.Note)
 				}
 				o.metrics[m.Name] = m.Value
 			}
 		}
+		o.lines = finance.BudgetLines(byName)
 		for _, in := range res.Insights {
 			if in.Kind == finance.KindBudgetOverrun {
 				o.insights[in.Title] = in
@@ -153,6 +158,28 @@ func TestBudgetAcrossVersions(t *testing.T) {
 		if w, ok := v18.metrics[name]; !ok || !near(v, w) {
 			t.Errorf("%s = %v on 17.0, %v on 18.0", name, v, w)
 		}
+	}
+	// The per-line figures agree too: same names, periods, plans and
+	// actuals; one overrun per line over its plan.
+	if len(v17.lines) != int(v17.metrics["finance.budget.lines"]) || len(v17.lines) != len(v18.lines) {
+		t.Fatalf("budget lines: %d on 17.0, %d on 18.0, %v counted", len(v17.lines), len(v18.lines), v17.metrics["finance.budget.lines"])
+	}
+	over := 0
+	for i, a := range v17.lines {
+		b := v18.lines[i]
+		if a.Name != b.Name || a.From != b.From || a.To != b.To || !near(a.Planned, b.Planned) || !near(a.Actual, b.Actual) ||
+			a.Model != v17.model || b.Model != v18.model || a.Refs[0].IDs[0] != a.ID || a.Target == "" {
+			t.Errorf("line %d: 17.0 %+v, 18.0 %+v", i, a, b)
+		}
+		if a.Overrun() {
+			over++
+			if _, ok := v17.insights[fmt.Sprintf("%s: %.0f%% of budget spent", a.Name, a.Used()*100)]; !ok {
+				t.Errorf("line %s is over its plan without an overrun insight", a.Name)
+			}
+		}
+	}
+	if over != len(v17.insights) {
+		t.Errorf("%d lines over their plan, %d overrun insights", over, len(v17.insights))
 	}
 	if len(v17.insights) != len(v18.insights) {
 		t.Errorf("%d overruns on 17.0, %d on 18.0", len(v17.insights), len(v18.insights))
