@@ -459,8 +459,7 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	// so neither a person's role nor their preferences apply.
 	var personal []string
 	for _, ch := range channels {
-		kind, _, _ := strings.Cut(ch, ":")
-		if !sharedChannels[kind] {
+		if !e.chans.Shared(ch) {
 			personal = append(personal, ch)
 			continue
 		}
@@ -646,10 +645,6 @@ func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
 	}
 	return out
 }
-
-// sharedChannels are the channel kinds that post to a shared place, not
-// to a person.
-var sharedChannels = map[string]bool{"slack": true, "webhook": true, "odoo_discuss": true}
 
 // location is the time zone of user id (UTC when unknown or invalid).
 func (st *tickState) location(id int64) *time.Location {

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -194,10 +195,17 @@ func TestOutboxNotifierRouting(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tt := range tests {
-			a := &app{cfg: tt.cfg, store: s, outbox: ob}
+			// Discuss is on with a way to reach Odoo; routing never calls it.
+			chans, err := notify.Builtin(tt.cfg, notify.Deps{Odoo: func(context.Context, int64) (notify.DiscussOdoo, error) {
+				return nil, errors.New("not used")
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &app{cfg: tt.cfg, store: s, outbox: ob, channels: chans}
 			u := users[tt.user]
 			key := "alert:" + tt.name
-			err := s.InSQLTx(ctx, func(sqlTx *sql.Tx, tx *store.Store) error {
+			err = s.InSQLTx(ctx, func(sqlTx *sql.Tx, tx *store.Store) error {
 				return outboxNotifier{a}.Enqueue(ctx, sqlTx, tx, alerts.Notification{ConnectionID: conn.ID, MessageKey: key, Channel: tt.channel,
 					UserID: u.ID, Priority: "high", Subject: "Cash runway under 60 days", Body: "41 days"})
 			})
@@ -243,7 +251,7 @@ func TestChannelTester(t *testing.T) {
 	cfg := config.Default()
 	cfg.Webhook = config.WebhookConfig{URL: recv.URL + "/secret-path", Secret: testWebhookSecret}
 	_, s, conn := opsStore(t, []string{"root", "olga"}, nil)
-	chans, err := notifyChannels(&cfg, nil)
+	chans, err := notify.Builtin(&cfg, notify.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -102,7 +101,7 @@ func (s *Server) renderEscalation(w http.ResponseWriter, r *http.Request, code i
 		form.Levels = append(form.Levels, levelView{})
 	}
 	p := escalationPage{Policies: pols, Users: users, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer},
-		Channels: alerts.ChannelKinds, Form: form, Error: errMsg,
+		Channels: s.cfg.ChannelKinds.Names(), Form: form, Error: errMsg,
 		Notice: map[string]string{"saved": "The policy is saved.", "deleted": "The policy is deleted; its rules no longer escalate."}[r.URL.Query().Get("done")]}
 	s.render(w, r, "escalation", code, p)
 }

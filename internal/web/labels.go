@@ -8,6 +8,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/dataset"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -202,21 +203,13 @@ var actionTypeKeys = sync.OnceValue(func() []string {
 	return out
 })
 
-// channelLabel names a notification channel kind for people.
-func channelLabel(kind string) string {
-	switch kind {
-	case "in_app", "inapp":
-		return "In-app"
-	case "email":
-		return "Email"
-	case "sms":
-		return "SMS"
-	case "slack":
-		return "Slack"
-	case "webhook":
-		return "Webhook"
-	case "odoo_discuss":
-		return "Odoo Discuss"
+// channelLabel names a notification channel kind for people: its label in
+// the registry, or else its name in words.
+func channelLabel(reg *notify.Registry) func(kind string) string {
+	return func(kind string) string {
+		if k, ok := reg.Lookup(kind); ok {
+			return k.Label
+		}
+		return words(kind)
 	}
-	return words(kind)
 }

@@ -48,7 +48,9 @@ var funcs = template.FuncMap{
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
 	"hasID":      hasID,
-	"channel":    channelLabel,
+	// channel names a notification channel kind; each server binds it to
+	// its registry (New).
+	"channel": func(kind string) string { return kind },
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
 	"prose":      prose,
@@ -83,10 +85,12 @@ var funcs = template.FuncMap{
 	},
 }
 
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses the views with funcs and own, the functions bound to
+// one server.
+func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/charts.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(funcs).Funcs(own).ParseFS(templatesFS, "templates/layout.html", "templates/charts.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}

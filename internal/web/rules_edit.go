@@ -115,8 +115,8 @@ type ruleHelpMetric struct {
 	Name, Label, Unit, Description string
 }
 
-func newRuleHelp() ruleHelp {
-	h := ruleHelp{InsightKinds: catalogue.InsightKinds(), Channels: alerts.ChannelKinds}
+func (s *Server) newRuleHelp() ruleHelp {
+	h := ruleHelp{InsightKinds: catalogue.InsightKinds(), Channels: s.cfg.ChannelKinds.Names()}
 	for _, name := range catalogue.Areas() {
 		a, _ := catalogue.Area(name)
 		ha := ruleHelpArea{Label: a.Label}
@@ -143,7 +143,7 @@ type ruleForm struct {
 
 func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, code int, f ruleForm) {
 	f.IsAdmin = can(userFrom(r.Context()).Role, permAdmin)
-	f.Help = newRuleHelp()
+	f.Help = s.newRuleHelp()
 	f.Policies, _ = s.cfg.Store.EscalationPolicyList(r.Context(), userFrom(r.Context()).ConnectionID)
 	if f.In.Source == "" {
 		f.In.Source = store.RuleSourceMetric

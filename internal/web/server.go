@@ -21,6 +21,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
@@ -99,6 +100,11 @@ type Config struct {
 	// from the settings page. Without it the channel list and the test
 	// answer 501.
 	Channels ChannelTester
+	// ChannelKinds are the notification channel kinds: the rules editor,
+	// the escalation page and My notifications offer them, and pages name
+	// them by their labels. Defaults to the built-in kinds
+	// (notify.Unconfigured); pass the registry the process delivers with.
+	ChannelKinds *notify.Registry
 	// Impact reports how often executed autonomous actions improved what
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
@@ -191,6 +197,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Search == nil {
 		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
 	}
+	if cfg.ChannelKinds == nil {
+		cfg.ChannelKinds = notify.Unconfigured()
+	}
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
 	}
@@ -203,11 +212,13 @@ func New(cfg Config) (*Server, error) {
 	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
 	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
-	pristine, err := parsePages()
+	// Functions that read the server's own registries are bound here.
+	own := template.FuncMap{"channel": channelLabel(cfg.ChannelKinds)}
+	pristine, err := parsePages(own)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(own)
 	if err != nil {
 		return nil, err
 	}
