@@ -17,9 +17,9 @@ import (
 // metric it breaks down with the record ("Overdue receivables — partner
 // 1205"), or else its name in words. The stored key stays in URLs and
 // exports; pages show this.
-func metricLabel(key string) string {
+func (v *vocab) metricLabel(key string) string {
 	name, company, _ := strings.Cut(key, "@")
-	label := metricNameLabel(name)
+	label := v.metricNameLabel(name)
 	if company != "" && company != "1" {
 		// Company 1 is the only one in most databases: naming it is noise.
 		label += " (company " + company + ")"
@@ -29,15 +29,15 @@ func metricLabel(key string) string {
 
 // areaLabel names an analysis area for people: its catalogue label
 // ("Business series"), or the area's name as a sentence.
-func areaLabel(area string) string {
-	if a, ok := catalogue.Area(area); ok && a.Label != "" && a.Label != area {
+func (v *vocab) areaLabel(area string) string {
+	if a, ok := v.cat.Area(area); ok && a.Label != "" && a.Label != area {
 		return a.Label
 	}
 	return sentence(words(area))
 }
 
-func metricNameLabel(name string) string {
-	if m, ok := catalogue.Metric(name); ok && m.Label != "" {
+func (v *vocab) metricNameLabel(name string) string {
+	if m, ok := v.cat.Metric(name); ok && m.Label != "" {
 		return m.Label
 	}
 	parts := strings.Split(name, ".")
@@ -48,7 +48,7 @@ func metricNameLabel(name string) string {
 		}
 		base := strings.Join(append(append([]string{}, parts[:i]...), parts[i+2:]...), ".")
 		record := words(parts[i]) + " " + parts[i+1]
-		if m, ok := catalogue.Metric(base); ok && m.Label != "" {
+		if m, ok := v.cat.Metric(base); ok && m.Label != "" {
 			return m.Label + " — " + record
 		}
 		return sentence(words(strings.Join(append(append([]string{}, parts[1:i]...), parts[i+2:]...), " "))) + " — " + record
@@ -100,8 +100,8 @@ var metricKeyRE = regexp.MustCompile(`\b[a-z]+(?:\.[a-z0-9_]+)+(?:@\d+)?\b`)
 
 // expressionLabel shows a rule expression with its metric names as labels
 // ("finance.cash.runway_days < threshold" → "Cash runway < threshold").
-func expressionLabel(expr string) string {
-	return metricKeyRE.ReplaceAllStringFunc(expr, metricLabel)
+func (v *vocab) expressionLabel(expr string) string {
+	return metricKeyRE.ReplaceAllStringFunc(expr, v.metricLabel)
 }
 
 // roleName is a role in words.
@@ -138,9 +138,9 @@ func modelLabel(model string) string {
 }
 
 // kindLabel names an insight kind from the catalogue ("Stock-out risk").
-func kindLabel(kind string) string {
-	for _, a := range catalogue.Areas() {
-		info, _ := catalogue.Area(a)
+func (v *vocab) kindLabel(kind string) string {
+	for _, a := range v.cat.Areas() {
+		info, _ := v.cat.Area(a)
 		for _, k := range info.InsightKinds {
 			if k.Kind == kind && k.Label != "" {
 				return k.Label
@@ -152,12 +152,12 @@ func kindLabel(kind string) string {
 
 // groupLabel puts an action group key ("payment_reminder:overdue_invoice")
 // into words: the action type and the finding it answers.
-func groupLabel(key string) string {
+func (v *vocab) groupLabel(key string) string {
 	typ, kind, _ := strings.Cut(key, ":")
 	if kind == "" {
 		return actionTypeLabel(typ)
 	}
-	return actionTypeLabel(typ) + " (" + strings.ToLower(kindLabel(kind)) + ")"
+	return actionTypeLabel(typ) + " (" + strings.ToLower(v.kindLabel(kind)) + ")"
 }
 
 // plainAmount is an amount written by an analyzer without thousands

@@ -53,8 +53,8 @@ type prefsPage struct {
 func (s *Server) renderPrefs(w http.ResponseWriter, r *http.Request, code int, p prefsPage) {
 	u := userFrom(r.Context())
 	p.Channels, p.TestChannels, p.Timezone = s.prefChannels(), s.testChannels(), u.Timezone
-	for _, a := range knownAreas {
-		if canSeeArea(u.Role, a) {
+	for _, a := range s.areas {
+		if s.canSeeArea(u.Role, a) {
 			p.Areas = append(p.Areas, a)
 		}
 	}

@@ -18,8 +18,10 @@ import (
 var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "operations", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation", "notify_prefs"}
 
 var funcs = template.FuncMap{
-	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
-	"sees": func(u *store.User, area string) bool { return u != nil && canSeeArea(u.Role, area) },
+	// can, sees, metricLabel, areaLabel and expression read the server's
+	// catalogue and permissions; each server binds them (New).
+	"can":  func(*store.User, string) bool { panic("web: can is not bound to a server") },
+	"sees": func(*store.User, string) bool { panic("web: sees is not bound to a server") },
 	"odoo": odooLink,
 	"list": func(v ...string) []string { return v },
 	"when": func(t time.Time) string {
@@ -29,10 +31,12 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"dur": humanDuration,
-	// metricLabel, expression and roleName put keys into words.
-	"metricLabel": metricLabel,
-	"areaLabel":   areaLabel,
-	"expression":  expressionLabel,
+	// metricLabel, expression and roleName put keys into words;
+	// metricLabel, areaLabel and expression read the server's catalogue,
+	// so each server binds them (New).
+	"metricLabel": func(string) string { panic("web: metricLabel is not bound to a server") },
+	"areaLabel":   func(string) string { panic("web: areaLabel is not bound to a server") },
+	"expression":  func(string) string { panic("web: expression is not bound to a server") },
 	"roleName":    roleName,
 	// number and metricValue format floats for people (no 1.0e+07 or
 	// 320.84999999999997); words puts a fact's key into words.
@@ -50,7 +54,7 @@ var funcs = template.FuncMap{
 	"hasID":      hasID,
 	// channel names a notification channel kind; each server binds it to
 	// its registry (New).
-	"channel": func(kind string) string { return kind },
+	"channel": func(string) string { panic("web: channel is not bound to a server") },
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
 	"prose":      prose,

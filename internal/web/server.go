@@ -19,6 +19,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/mcpserver"
 	"github.com/aicoo/aicoo/internal/notify"
@@ -105,6 +107,11 @@ type Config struct {
 	// them by their labels. Defaults to the built-in kinds
 	// (notify.Unconfigured); pass the registry the process delivers with.
 	ChannelKinds *notify.Registry
+	// Catalogue names the areas, metrics and insight kinds the pages show;
+	// its areas are the unit of visibility, and the permission table is
+	// built over it (access.New). Defaults to the analyzers' (package
+	// areas).
+	Catalogue *analysis.Catalogue
 	// Impact reports how often executed autonomous actions improved what
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
@@ -156,8 +163,11 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg   Config
+	cfg Config
+	*vocab
 	pages map[string]*template.Template
+	// overviewLayout is the layout around the cached overview.
+	overviewLayout *template.Template
 	// zoned renders pages for users outside UTC.
 	zoned *zonedPages
 	// done is closed by CloseStreams to end open event streams.
@@ -194,8 +204,12 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Broker == nil {
 		cfg.Broker = NewBroker()
 	}
+	if cfg.Catalogue == nil {
+		cfg.Catalogue = areas.Catalogue()
+	}
+	v := newVocab(cfg.Catalogue)
 	if cfg.Search == nil {
-		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: v.grants, Catalogue: v.cat, Logger: cfg.Logger})
 	}
 	if cfg.ChannelKinds == nil {
 		cfg.ChannelKinds = notify.Unconfigured()
@@ -213,7 +227,11 @@ func New(cfg Config) (*Server, error) {
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
 	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
 	// Functions that read the server's own registries are bound here.
-	own := template.FuncMap{"channel": channelLabel(cfg.ChannelKinds)}
+	own := template.FuncMap{"channel": channelLabel(cfg.ChannelKinds),
+		"can":         func(u *store.User, p string) bool { return u != nil && v.can(u.Role, perm(p)) },
+		"sees":        func(u *store.User, area string) bool { return u != nil && v.canSeeArea(u.Role, area) },
+		"metricLabel": v.metricLabel, "areaLabel": v.areaLabel, "expression": v.expressionLabel,
+	}
 	pristine, err := parsePages(own)
 	if err != nil {
 		return nil, err
@@ -222,7 +240,11 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
+	overviewLayout, err := parseOverviewLayout(own)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, vocab: v, pages: pages, overviewLayout: overviewLayout, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does
