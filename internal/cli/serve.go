@@ -110,7 +110,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
-		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions,
+		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions, ActionKinds: a.actions.Kinds(),
 		Impact: actionImpact{a.actions}, Channels: channelTester{a}, ChannelKinds: a.channels, CashPlan: plans, Search: searcher,
 		Ask:        asker,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,

@@ -45,7 +45,7 @@ func (v *vocab) canSeeAction(role, t string) bool {
 	if !v.can(role, permView) {
 		return false
 	}
-	return v.grants.SeesEveryArea(role) || actions.MayApprove(actions.Type(t), role)
+	return v.grants.SeesEveryArea(role) || v.acts.MayApprove(actions.Type(t), role)
 }
 
 // actionJSON is an action as the API and the page show it.
@@ -84,8 +84,8 @@ func (voc *vocab) newActionJSON(a *store.Action, role string) actionJSON {
 		Reasoning: a.Reasoning, Amount: a.Amount, Parameters: a.Parameters, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
 		Status: a.Status, StatusReason: a.StatusReason, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt),
 		ExpiresAt: timePtr(a.ExpiresAt), ExecutedAt: timePtr(a.ExecutedAt), RecordModel: a.RecordModel, RecordID: a.RecordID,
-		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: voc.can(role, permActionDecide) && actions.MayApprove(actions.Type(a.ActionType), role)}
-	if info, err := actions.Info(actions.Type(a.ActionType)); err == nil {
+		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: voc.can(role, permActionDecide) && voc.acts.MayApprove(actions.Type(a.ActionType), role)}
+	if info, err := voc.acts.Info(actions.Type(a.ActionType)); err == nil {
 		v.TypeLabel = info.Label
 	}
 	var ev struct {
@@ -162,7 +162,7 @@ func (s *Server) visibleAction(w http.ResponseWriter, r *http.Request, api, deci
 		s.fail(w, r, api, err)
 		return nil, false
 	}
-	if !s.canSeeAction(u.Role, a.ActionType) || (decide && !actions.MayApprove(actions.Type(a.ActionType), u.Role)) {
+	if !s.canSeeAction(u.Role, a.ActionType) || (decide && !s.acts.MayApprove(actions.Type(a.ActionType), u.Role)) {
 		s.forbidden(w, r, api, fmt.Sprintf("Your role (%s) may not decide on %s actions.", u.Role, a.ActionType))
 		return nil, false
 	}
@@ -356,7 +356,7 @@ func (s *Server) policies(ctx context.Context, connectionID int64) ([]policyJSON
 	out := make([]policyJSON, 0, len(ps))
 	for _, p := range ps {
 		v := policyJSON{Policy: p, Default: !p.Stored}
-		if info, err := actions.Info(p.Type); err == nil {
+		if info, err := s.acts.Info(p.Type); err == nil {
 			v.Label, v.Ceiling = info.Label, string(info.Ceiling)
 		}
 		out = append(out, v)
@@ -571,7 +571,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, strings.Join(errs, "; ")+".")
 		return
 	}
-	if !slices.ContainsFunc(actions.Types(), func(t actions.TypeInfo) bool { return t.Type == p.Type }) {
+	if !slices.ContainsFunc(s.acts.Types(), func(t actions.TypeInfo) bool { return t.Type == p.Type }) {
 		s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("Unknown action type %q.", p.Type))
 		return
 	}

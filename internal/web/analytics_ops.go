@@ -282,7 +282,7 @@ func (s *Server) impact(ctx context.Context, u *store.User, days int) (*impactRe
 		}
 		v := impactJSON{ActionType: r.ActionType, Label: r.ActionType, Executed: r.Executed, Improved: r.Improved,
 			NotImproved: r.NotImproved, Pending: r.Pending, Unknown: r.Unknown, RolledBack: r.RolledBack}
-		if info, err := actions.Info(actions.Type(r.ActionType)); err == nil {
+		if info, err := s.acts.Info(actions.Type(r.ActionType)); err == nil {
 			v.Label = info.Label
 		}
 		if !math.IsNaN(r.Rate) && !math.IsInf(r.Rate, 0) && r.Improved+r.NotImproved > 0 {

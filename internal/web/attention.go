@@ -136,7 +136,7 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 		v.ByPriority[a.Priority]++
 		areaN[a.Type]++
 		if act := waiting[a.Subject]; act != nil && a.Subject != "" {
-			it.ActionID, it.Waiting = act.ID, actionTypeLabel(act.ActionType)
+			it.ActionID, it.Waiting = act.ID, s.actionTypeLabel(act.ActionType)
 			delete(waiting, a.Subject)
 		}
 		items = append(items, it)
@@ -153,7 +153,7 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 		_ = json.Unmarshal(a.Evidence, &ev)
 		items = append(items, attentionItem{Item: attention.Item{ActionID: a.ID, Kind: a.InsightKind, Priority: store.PriorityMedium,
 			Title: a.Description, Subject: a.Subject, Currency: currencyOf(cur, ev.CompanyID), Facts: ev.Facts, Since: a.CreatedAt},
-			Link: "/actions#action-" + strconv.FormatInt(a.ID, 10), Waiting: actionTypeLabel(a.ActionType), AreaLabel: "Actions"})
+			Link: "/actions#action-" + strconv.FormatInt(a.ID, 10), Waiting: s.actionTypeLabel(a.ActionType), AreaLabel: "Actions"})
 	}
 	base := make([]attention.Item, len(items))
 	byKey := map[[2]int64]attentionItem{}
@@ -200,8 +200,8 @@ func (v *vocab) areaWords(area string) string {
 }
 
 // actionTypeLabel names an action type in words.
-func actionTypeLabel(t string) string {
-	if info, err := actions.Info(actions.Type(t)); err == nil {
+func (v *vocab) actionTypeLabel(t string) string {
+	if info, err := v.acts.Info(actions.Type(t)); err == nil {
 		return info.Label
 	}
 	return sentence(words(t))

@@ -155,9 +155,9 @@ func (v *vocab) kindLabel(kind string) string {
 func (v *vocab) groupLabel(key string) string {
 	typ, kind, _ := strings.Cut(key, ":")
 	if kind == "" {
-		return actionTypeLabel(typ)
+		return v.actionTypeLabel(typ)
 	}
-	return actionTypeLabel(typ) + " (" + strings.ToLower(v.kindLabel(kind)) + ")"
+	return v.actionTypeLabel(typ) + " (" + strings.ToLower(v.kindLabel(kind)) + ")"
 }
 
 // plainAmount is an amount written by an analyzer without thousands
@@ -167,14 +167,14 @@ var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
 // prose formats the amounts in an analyzer's or the actions' text for
 // people ("2941.97 EUR" reads "2,941.97 EUR") and names action types in
 // words.
-func prose(s string) string {
+func (v *vocab) prose(s string) string {
 	s = plainAmount.ReplaceAllStringFunc(s, func(m string) string {
 		p := plainAmount.FindStringSubmatch(m)
 		return thousandsInt(p[1]) + p[2] + " " + p[3]
 	})
 	if strings.Contains(s, "_") {
-		for _, t := range actionTypeKeys() {
-			s = strings.ReplaceAll(s, t, `"`+actionTypeLabel(t)+`"`)
+		for _, t := range v.actionKeys {
+			s = strings.ReplaceAll(s, t, `"`+v.actionTypeLabel(t)+`"`)
 		}
 	}
 	return s
@@ -192,16 +192,16 @@ func thousandsInt(digits string) string {
 	return b.String()
 }
 
-// actionTypeKeys lists the action types, longest first so that no key
-// replaces part of a longer one.
-var actionTypeKeys = sync.OnceValue(func() []string {
+// actionTypeKeys lists the action types of ks, longest first so that no
+// key replaces part of a longer one.
+func actionTypeKeys(ks *actions.Kinds) []string {
 	var out []string
-	for _, info := range actions.Types() {
+	for _, info := range ks.Types() {
 		out = append(out, string(info.Type))
 	}
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
-})
+}
 
 // channelLabel names a notification channel kind for people: its label in
 // the registry, or else its name in words.

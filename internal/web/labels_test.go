@@ -3,11 +3,12 @@ package web
 import (
 	"testing"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 )
 
 func TestMetricLabel(t *testing.T) {
-	v := newVocab(areas.Catalogue())
+	v := newVocab(areas.Catalogue(), actions.Builtin())
 	for _, c := range []struct{ key, want string }{
 		{"finance.cash.position", "Cash"},
 		{"finance.cash.position@1", "Cash"},

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/access"
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -23,22 +24,28 @@ const (
 	permAdmin        = access.Admin
 )
 
-// vocab is what one server knows of the analyzers' areas: the catalogue
-// (Config.Catalogue), whose areas are the unit of visibility and whose
-// labels name figures, insight kinds and areas, and the permission table
-// over it. Each server builds its own in New, so a test can serve an
-// area of its own.
+// vocab is what one server knows of the analyzers' areas and the action
+// types: the catalogue (Config.Catalogue), whose areas are the unit of
+// visibility and whose labels name figures, insight kinds and areas, the
+// permission table over it, and the action types (Config.ActionKinds).
+// Each server builds its own in New, so a test can serve an area or an
+// action type of its own.
 type vocab struct {
 	cat    *analysis.Catalogue
 	grants *access.Table
 	// areas are the catalogue's areas, in order.
 	areas []string
-	// figures are the overview's key figures (keyFigureNames).
+	// keyFigures are the overview's key figures (keyFigureNames).
 	keyFigures []keyFigure
+	// acts are the action types (Config.ActionKinds); actionKeys their
+	// names, longest first (actionTypeKeys).
+	acts       *actions.Kinds
+	actionKeys []string
 }
 
-func newVocab(cat *analysis.Catalogue) *vocab {
-	return &vocab{cat: cat, grants: access.New(cat), areas: cat.Areas(), keyFigures: keyFiguresOf(cat, keyFigureNames...)}
+func newVocab(cat *analysis.Catalogue, acts *actions.Kinds) *vocab {
+	return &vocab{cat: cat, grants: access.New(cat), areas: cat.Areas(), keyFigures: keyFiguresOf(cat, keyFigureNames...),
+		acts: acts, actionKeys: actionTypeKeys(acts)}
 }
 
 // can reports whether role holds p. An unknown role holds nothing.

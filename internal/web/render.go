@@ -57,7 +57,8 @@ var funcs = template.FuncMap{
 	"channel": func(string) string { panic("web: channel is not bound to a server") },
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
-	"prose":      prose,
+	// prose names the server's action types: each server binds it (New).
+	"prose": func(string) string { panic("web: prose is not bound to a server") },
 	// idFact says a fact is a record id (partner_id), not a figure to show.
 	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
 	"count":  func(n int64) string { return thousands(float64(n)) },

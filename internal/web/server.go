@@ -19,6 +19,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/auth"
@@ -112,6 +113,10 @@ type Config struct {
 	// built over it (access.New). Defaults to the analyzers' (package
 	// areas).
 	Catalogue *analysis.Catalogue
+	// ActionKinds are the action types the actions pages, the policy form
+	// and the labels know. Defaults to the built-in ones; pass the Actions
+	// service's.
+	ActionKinds *actions.Kinds
 	// Impact reports how often executed autonomous actions improved what
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
@@ -207,7 +212,10 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Catalogue == nil {
 		cfg.Catalogue = areas.Catalogue()
 	}
-	v := newVocab(cfg.Catalogue)
+	if cfg.ActionKinds == nil {
+		cfg.ActionKinds = actions.Builtin()
+	}
+	v := newVocab(cfg.Catalogue, cfg.ActionKinds)
 	if cfg.Search == nil {
 		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: v.grants, Catalogue: v.cat, Logger: cfg.Logger})
 	}
@@ -230,7 +238,7 @@ func New(cfg Config) (*Server, error) {
 	own := template.FuncMap{"channel": channelLabel(cfg.ChannelKinds),
 		"can":         func(u *store.User, p string) bool { return u != nil && v.can(u.Role, perm(p)) },
 		"sees":        func(u *store.User, area string) bool { return u != nil && v.canSeeArea(u.Role, area) },
-		"metricLabel": v.metricLabel, "areaLabel": v.areaLabel, "expression": v.expressionLabel,
+		"metricLabel": v.metricLabel, "areaLabel": v.areaLabel, "expression": v.expressionLabel, "prose": v.prose,
 	}
 	pristine, err := parsePages(own)
 	if err != nil {
