@@ -118,7 +118,7 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 func (s *Server) areaFromPath(w http.ResponseWriter, r *http.Request, api bool) (string, bool) {
 	area := r.PathValue("area")
 	if !s.isArea(area) {
-		s.notFound(w, r, api, fmt.Sprintf("There is no area %q; areas are finance, expenses, sales, customers and operations.", area))
+		s.notFound(w, r, api, fmt.Sprintf("There is no area %q; the areas are %s.", area, strings.Join(s.areas, ", ")))
 		return "", false
 	}
 	return area, s.requireArea(w, r, api, area)
