@@ -487,11 +487,13 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 			prefs.Quiet(st.now, st.location(u)) && !(critical && prefs.CriticalBreaksQuiet)
 		for _, ch := range channels {
 			kind, _, _ := strings.Cut(ch, ":")
-			if !prefs.Takes(kind, top.Priority) {
+			// The kind every person always gets (in-app) ignores their
+			// choices and their own holds.
+			k, _ := e.chans.Lookup(kind)
+			if !k.Always && !prefs.Takes(kind, top.Priority) {
 				continue
 			}
-			inApp := kind == "in_app" || kind == "inapp"
-			if held || ownHold && !inApp {
+			if held || ownHold && !k.Always {
 				for _, a := range alerts {
 					if err := tx.AlertDigestAdd(ctx, connectionID, store.AlertDigestItem{UserID: u, Day: day, AlertID: a.ID, Channel: ch}); err != nil {
 						return err

@@ -279,6 +279,14 @@ func TestFakeRegistrations(t *testing.T) {
 
 	code, body = do("root", "GET", "/rules/new", "", "")
 	expect("rules editor", code, body, http.StatusOK, `value="truck_idle"`, "Idle trucks", "fleet.trucks.idle", `value="pigeon"`, "Carrier pigeon")
+	code, body = do("root", "GET", "/settings/escalation", "", "")
+	expect("escalation page", code, body, http.StatusOK, `value="pigeon"`, "Carrier pigeon")
+	code, body = do("root", "POST", "/api/v1/escalation-policies", jsonType,
+		`{"name": "trucks", "levels": [{"roles": ["ops"], "channels": ["pigeon"], "wait_minutes": 15}]}`)
+	expect("an escalation step by the fake channel", code, body, http.StatusCreated, `"pigeon"`)
+	code, body = do("root", "POST", "/api/v1/escalation-policies", jsonType,
+		`{"name": "owls", "levels": [{"roles": ["ops"], "channels": ["owl"], "wait_minutes": 15}]}`)
+	expect("an escalation step by an unregistered channel", code, body, http.StatusUnprocessableEntity, `\"owl\" is not a channel kind`)
 	code, body = do("olga", "GET", "/analytics/fleet", "", "")
 	expect("the area page, for a role the area names", code, body, http.StatusOK, "Fleet", "Idle trucks", "Truck 7 idle for 9 days")
 	code, body = do("olga", "GET", "/api/v1/analysis", "", "")
