@@ -113,14 +113,10 @@ func (a *app) housekeeping(ctx context.Context) error {
 // startServices builds the notification, alert, language-model and
 // briefing services (the job engine, built after, runs their work).
 func (a *app) startServices(logger *slog.Logger) error {
-	if a.channels == nil {
-		chans, err := notify.Builtin(a.cfg, notify.Deps{Odoo: a.odooDiscuss})
-		if err != nil {
-			return err
-		}
-		a.channels = chans
-	}
 	var err error
+	if a.channels, err = notify.Builtin(a.cfg, notify.Deps{Odoo: a.odooDiscuss}); err != nil {
+		return err
+	}
 	a.broker = notify.NewBroker()
 	a.webBroker = web.NewBroker()
 	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: a.channels.Channels(), Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {

@@ -176,14 +176,6 @@ func (r *Registry) Lookup(s string) (Kind, bool) {
 	return Kind{}, false
 }
 
-// Label names the kind s for people; an unknown name is returned as is.
-func (r *Registry) Label(s string) string {
-	if k, ok := r.Lookup(s); ok {
-		return k.Label
-	}
-	return s
-}
-
 // Shared reports whether the channel reference ref ("slack", "webhook:ops")
 // posts to a shared target rather than to each person.
 func (r *Registry) Shared(ref string) bool {
