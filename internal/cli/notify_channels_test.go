@@ -297,6 +297,30 @@ func TestChannelTester(t *testing.T) {
 	if err != nil || len(rows) != 1 || rows[0].Subject != "aicoo test notification" {
 		t.Fatalf("in-app test rows %+v, %v", rows, err)
 	}
+	// My notifications names the person by their in-app address.
+	olga, err := s.UserByUsername(ctx, conn.ID, "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: other.ID, Username: "stranger", Role: store.RoleOps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ct.SendTest(ctx, conn.ID, "inapp", notify.UserRecipient(olga.ID)); err != nil {
+		t.Fatalf("in-app test to %s: %v", notify.UserRecipient(olga.ID), err)
+	}
+	for _, rcpt := range []string{notify.UserRecipient(stranger.ID), "user:x"} {
+		if err := ct.SendTest(ctx, conn.ID, "inapp", rcpt); err == nil || !strings.Contains(err.Error(), "no user") {
+			t.Errorf("in-app test to %s: %v, want no user", rcpt, err)
+		}
+	}
+	if rows, err := s.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: "inapp"}); err != nil || len(rows) != 2 || rows[0].UserID != olga.ID {
+		t.Fatalf("in-app test rows %+v, %v", rows, err)
+	}
 }
 
 // TestAppPostsAlertsInDiscuss runs the app against an Odoo simulator with
