@@ -47,7 +47,7 @@ func (s *Service) Execute(ctx context.Context, connectionID, actionID int64) (*s
 		return a, fmt.Errorf("%w: action %d is %s", ErrNotExecutable, a.ID, a.Status)
 	}
 	t := Type(a.ActionType)
-	k, err := kindOf(t)
+	k, err := s.cfg.Kinds.kind(t)
 	if err != nil {
 		return a, err
 	}
@@ -88,7 +88,7 @@ func (s *Service) Execute(ctx context.Context, connectionID, actionID int64) (*s
 		return a, fmt.Errorf("actions: odoo for connection %d: %w", connectionID, err)
 	}
 	// Right before execution, the facts are checked once more.
-	stale, err := staleReason(ctx, o, t, &p)
+	stale, err := staleReason(ctx, s.cfg.Kinds, o, t, &p)
 	if err != nil {
 		return a, err
 	}
@@ -190,10 +190,10 @@ func (s *Service) Rollback(ctx context.Context, connectionID, actionID int64, ac
 		return nil, fmt.Errorf("actions: rollback: %w", err)
 	}
 	t := Type(a.ActionType)
-	if actor.UserID != 0 && !MayApprove(t, actor.Role) {
+	if actor.UserID != 0 && !s.cfg.Kinds.MayApprove(t, actor.Role) {
 		return nil, fmt.Errorf("%w: role %q may not roll back %s actions", ErrForbidden, actor.Role, t)
 	}
-	k, err := kindOf(t)
+	k, err := s.cfg.Kinds.kind(t)
 	if err != nil {
 		return a, err
 	}

@@ -14,7 +14,7 @@ func ExecuteOdooForTest(ctx context.Context, o Odoo, a *store.Action) error {
 	if err := json.Unmarshal(a.Parameters, &p); err != nil {
 		return err
 	}
-	k, err := kindOf(Type(a.ActionType))
+	k, err := builtin.kind(Type(a.ActionType))
 	if err != nil {
 		return err
 	}

@@ -45,9 +45,9 @@ func (s *Service) ImpactRates(ctx context.Context, connectionID int64, since tim
 	if err != nil {
 		return nil, fmt.Errorf("actions: impact rates: %w", err)
 	}
-	out := make([]ImpactRate, 0, len(kinds))
+	out := make([]ImpactRate, 0, len(s.cfg.Kinds.list))
 	index := map[string]int{}
-	for _, info := range Types() {
+	for _, info := range s.cfg.Kinds.Types() {
 		index[string(info.Type)] = len(out)
 		out = append(out, ImpactRate{Type: info.Type, Label: info.Label})
 	}

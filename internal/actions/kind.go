@@ -14,8 +14,8 @@ import (
 // Kind is what one action type does in Odoo: the operation, how aicoo
 // finds the record an earlier attempt created, what it reads back to
 // verify it, when the action no longer makes sense, and the inverse. Each
-// built-in type is one file (kind_*.go) listed in kinds; the service, the
-// policy and the dashboard read types only through it and TypeInfo.
+// built-in type is one file (kind_*.go) listed in Builtin; the service,
+// the policy and the dashboard read types only through Kinds and TypeInfo.
 //
 // Proposing is not part of a Kind: proposals start from an analyzer's
 // insight (proposals.go), and one insight can give several types (an
@@ -53,12 +53,41 @@ func goneReason(a *store.Action, how string) string {
 	return fmt.Sprintf("%s %d no longer exists in Odoo: it was %s", a.RecordModel, a.RecordID, how)
 }
 
-// kinds lists the built-in types in display order. It is never modified.
-var kinds = []Kind{followUpActivity{}, chatterNote{}, paymentReminder{}, draftRFQ{}, dealMeeting{}, projectTask{}}
+// Kinds are the action types of a process, in display order. They are
+// built once (Builtin, or NewKinds with more types in a test) and never
+// change; a Service and the dashboard are given theirs.
+type Kinds struct{ list []Kind }
 
-// kindOf returns the implementation of t.
-func kindOf(t Type) (Kind, error) {
-	for _, k := range kinds {
+// Builtin returns aicoo's action types.
+func Builtin() *Kinds {
+	return &Kinds{list: []Kind{followUpActivity{}, chatterNote{}, paymentReminder{}, draftRFQ{}, dealMeeting{}, projectTask{}}}
+}
+
+// builtin are the types of the package-level functions (Types, Info,
+// MayApprove) and of a Service without Config.Kinds.
+var builtin = Builtin()
+
+// NewKinds returns the built-in types followed by extra, refusing a type
+// declared twice or described incompletely.
+func NewKinds(extra ...Kind) (*Kinds, error) {
+	ks := Builtin()
+	for _, k := range extra {
+		info := k.Info()
+		if _, err := ks.kind(info.Type); err == nil {
+			return nil, fmt.Errorf("actions: action type %q is declared twice", info.Type)
+		}
+		if info.Type == "" || info.Label == "" || info.Model == "" || len(info.Roles) == 0 || !info.Ceiling.Valid() ||
+			info.Default.Mode.rank() > info.Ceiling.rank() {
+			return nil, fmt.Errorf("actions: action type %q: incomplete description (label, model, roles, a ceiling at least its default)", info.Type)
+		}
+		ks.list = append(ks.list, k)
+	}
+	return ks, nil
+}
+
+// kind returns the implementation of t.
+func (ks *Kinds) kind(t Type) (Kind, error) {
+	for _, k := range ks.list {
 		if k.Info().Type == t {
 			return k, nil
 		}

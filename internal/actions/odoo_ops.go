@@ -64,8 +64,8 @@ type Params struct {
 }
 
 // validate checks the parameters type t needs.
-func (p *Params) validate(t Type) error {
-	k, err := kindOf(t)
+func (p *Params) validate(ks *Kinds, t Type) error {
+	k, err := ks.kind(t)
 	if err != nil {
 		return err
 	}
@@ -170,11 +170,11 @@ func (s *Service) checkFacts(ctx context.Context, a *store.Action) (string, erro
 	if err != nil {
 		return "", fmt.Errorf("actions: odoo for connection %d: %w", a.ConnectionID, err)
 	}
-	return staleReason(ctx, o, Type(a.ActionType), &p)
+	return staleReason(ctx, s.cfg.Kinds, o, Type(a.ActionType), &p)
 }
 
-func staleReason(ctx context.Context, o Odoo, t Type, p *Params) (string, error) {
-	k, err := kindOf(t)
+func staleReason(ctx context.Context, ks *Kinds, o Odoo, t Type, p *Params) (string, error) {
+	k, err := ks.kind(t)
 	if err != nil {
 		return "", err
 	}

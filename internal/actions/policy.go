@@ -43,8 +43,11 @@ var ErrPolicy = errors.New("actions: invalid policy")
 // Validate checks p for its type: a known mode no more permissive than the
 // type's ceiling, non-negative limits, well-formed quiet hours and a known
 // time zone.
-func (p Policy) Validate() error {
-	info, err := Info(p.Type)
+func (p Policy) Validate() error { return p.validateIn(builtin) }
+
+// validateIn is Validate against the types ks.
+func (p Policy) validateIn(ks *Kinds) error {
+	info, err := ks.Info(p.Type)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrPolicy, err)
 	}
@@ -152,11 +155,11 @@ func policyFromStore(sp *store.ActionPolicy) Policy {
 // edited row) is clamped to the ceiling, so the database cannot widen it
 // either.
 func (s *Service) Policy(ctx context.Context, connectionID int64, t Type) (Policy, error) {
-	return policyOf(ctx, s.cfg.Store, connectionID, t)
+	return policyOf(ctx, s.cfg.Kinds, s.cfg.Store, connectionID, t)
 }
 
-func policyOf(ctx context.Context, st *store.Store, connectionID int64, t Type) (Policy, error) {
-	info, err := Info(t)
+func policyOf(ctx context.Context, ks *Kinds, st *store.Store, connectionID int64, t Type) (Policy, error) {
+	info, err := ks.Info(t)
 	if err != nil {
 		return Policy{}, err
 	}
@@ -182,8 +185,8 @@ func policyOf(ctx context.Context, st *store.Store, connectionID int64, t Type) 
 // Policies returns the connection's policy for every type, in display
 // order.
 func (s *Service) Policies(ctx context.Context, connectionID int64) ([]Policy, error) {
-	out := make([]Policy, 0, len(kinds))
-	for _, info := range Types() {
+	out := make([]Policy, 0, len(s.cfg.Kinds.list))
+	for _, info := range s.cfg.Kinds.Types() {
 		p, err := s.Policy(ctx, connectionID, info.Type)
 		if err != nil {
 			return nil, err
@@ -201,11 +204,11 @@ func (s *Service) SetPolicy(ctx context.Context, connectionID int64, actor Actor
 	if actor.Role != store.RoleAdmin {
 		return fmt.Errorf("%w: only admins change action policies (%s is %q)", ErrForbidden, actor.label(), actor.Role)
 	}
-	if err := p.Validate(); err != nil {
+	if err := p.validateIn(s.cfg.Kinds); err != nil {
 		return err
 	}
 	return s.cfg.Store.InTx(ctx, func(tx *store.Store) error {
-		before, err := policyOf(ctx, tx, connectionID, p.Type)
+		before, err := policyOf(ctx, s.cfg.Kinds, tx, connectionID, p.Type)
 		if err != nil {
 			return err
 		}

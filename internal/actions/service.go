@@ -96,6 +96,9 @@ type Config struct {
 	NowFunc func() time.Time
 	// Logger defaults to a discarding logger.
 	Logger *slog.Logger
+	// Kinds are the action types the service proposes, decides and
+	// executes. Defaults to the built-in ones (Builtin).
+	Kinds *Kinds
 }
 
 // Service proposes, decides, approves, executes and rolls back actions.
@@ -120,10 +123,16 @@ func New(cfg Config) (*Service, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
+	if cfg.Kinds == nil {
+		cfg.Kinds = builtin
+	}
 	return &Service{cfg: cfg}, nil
 }
 
 func (s *Service) now() time.Time { return s.cfg.NowFunc().UTC() }
+
+// Kinds returns the action types of the service.
+func (s *Service) Kinds() *Kinds { return s.cfg.Kinds }
 
 // Proposal is an action someone or something suggests. It carries no mode:
 // whether it runs alone, waits or is blocked is the policy's decision only.
@@ -172,13 +181,13 @@ func newMarker() string {
 // action with created false and changes nothing. An approved action is
 // handed to EnqueueFunc.
 func (s *Service) Propose(ctx context.Context, connectionID int64, p Proposal) (a *store.Action, created bool, err error) {
-	if _, err := Info(p.Type); err != nil {
+	if _, err := s.cfg.Kinds.Info(p.Type); err != nil {
 		return nil, false, err
 	}
 	if p.Subject == "" || p.Title == "" {
 		return nil, false, fmt.Errorf("actions: propose %s: subject and title are required", p.Type)
 	}
-	if err := p.Params.validate(p.Type); err != nil {
+	if err := p.Params.validate(s.cfg.Kinds, p.Type); err != nil {
 		return nil, false, fmt.Errorf("actions: propose %s %s: %w", p.Type, p.Subject, err)
 	}
 	key := p.Key()
@@ -207,7 +216,7 @@ func (s *Service) Propose(ctx context.Context, connectionID int64, p Proposal) (
 				"refs": p.Refs, "amount": p.Amount, "partner_id": p.PartnerID})}); err != nil {
 			return err
 		}
-		pol, err := policyOf(ctx, tx, connectionID, p.Type)
+		pol, err := policyOf(ctx, s.cfg.Kinds, tx, connectionID, p.Type)
 		if err != nil {
 			return err
 		}
@@ -301,7 +310,7 @@ func (s *Service) Approve(ctx context.Context, connectionID, actionID int64, act
 	if err != nil {
 		return nil, fmt.Errorf("actions: approve: %w", err)
 	}
-	if !MayApprove(Type(a.ActionType), actor.Role) {
+	if !s.cfg.Kinds.MayApprove(Type(a.ActionType), actor.Role) {
 		return nil, fmt.Errorf("%w: role %q may not approve %s actions", ErrForbidden, actor.Role, a.ActionType)
 	}
 	if a.Status != store.ActionPending {
@@ -339,7 +348,7 @@ func (s *Service) Reject(ctx context.Context, connectionID, actionID int64, acto
 	if err != nil {
 		return nil, fmt.Errorf("actions: reject: %w", err)
 	}
-	if !MayApprove(Type(a.ActionType), actor.Role) {
+	if !s.cfg.Kinds.MayApprove(Type(a.ActionType), actor.Role) {
 		return nil, fmt.Errorf("%w: role %q may not decide on %s actions", ErrForbidden, actor.Role, a.ActionType)
 	}
 	if a.Status != store.ActionPending {

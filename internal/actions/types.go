@@ -82,10 +82,20 @@ type TypeInfo struct {
 
 var financeRoles = []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO}
 
+// Types returns every built-in action type, in display order.
+func Types() []TypeInfo { return builtin.Types() }
+
+// Info returns the description of the built-in type t.
+func Info(t Type) (TypeInfo, error) { return builtin.Info(t) }
+
+// MayApprove reports whether a person with role may approve actions of the
+// built-in type t.
+func MayApprove(t Type, role string) bool { return builtin.MayApprove(t, role) }
+
 // Types returns every action type, in display order.
-func Types() []TypeInfo {
-	out := make([]TypeInfo, len(kinds))
-	for i, k := range kinds {
+func (ks *Kinds) Types() []TypeInfo {
+	out := make([]TypeInfo, len(ks.list))
+	for i, k := range ks.list {
 		out[i] = k.Info()
 		out[i].Roles = slices.Clone(out[i].Roles)
 	}
@@ -93,8 +103,8 @@ func Types() []TypeInfo {
 }
 
 // Info returns the description of t.
-func Info(t Type) (TypeInfo, error) {
-	k, err := kindOf(t)
+func (ks *Kinds) Info(t Type) (TypeInfo, error) {
+	k, err := ks.kind(t)
 	if err != nil {
 		return TypeInfo{}, err
 	}
@@ -104,7 +114,7 @@ func Info(t Type) (TypeInfo, error) {
 }
 
 // MayApprove reports whether a person with role may approve actions of t.
-func MayApprove(t Type, role string) bool {
-	info, err := Info(t)
+func (ks *Kinds) MayApprove(t Type, role string) bool {
+	info, err := ks.Info(t)
 	return err == nil && slices.Contains(info.Roles, role)
 }

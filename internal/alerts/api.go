@@ -71,7 +71,7 @@ func specDetails(sp RuleSpec) map[string]any {
 // RuleCreate compiles and stores a user-defined rule, audited as by's; a
 // rule that does not compile is rejected with the reason.
 func (e *Engine) RuleCreate(ctx context.Context, connectionID int64, sp RuleSpec, by Actor) (*store.AlertRule, error) {
-	if _, err := CompileIn(e.cat, sp); err != nil {
+	if _, err := CompileIn(e.cat, e.chans, sp); err != nil {
 		return nil, err
 	}
 	if err := e.checkRefs(ctx, connectionID, sp); err != nil {
@@ -105,7 +105,7 @@ func (e *Engine) RuleUpdate(ctx context.Context, connectionID, id int64, sp Rule
 		return nil, fmt.Errorf("alerts: rule %q is built in: its source and insight kind cannot change", cur.Name)
 	}
 	if cur.Source != store.RuleSourceAlert {
-		if _, err := CompileIn(e.cat, sp); err != nil {
+		if _, err := CompileIn(e.cat, e.chans, sp); err != nil {
 			return nil, err
 		}
 	}
@@ -193,7 +193,7 @@ func (e *Engine) RuleList(ctx context.Context, connectionID int64) ([]*store.Ale
 // not) against the latest stored result of every analysis job of the
 // connection, without writing anything. Pending periods are ignored.
 func (e *Engine) RuleTest(ctx context.Context, connectionID int64, sp RuleSpec) ([]Firing, error) {
-	p, err := CompileIn(e.cat, sp)
+	p, err := CompileIn(e.cat, e.chans, sp)
 	if err != nil {
 		return nil, err
 	}
@@ -464,7 +464,7 @@ func (e *Engine) checkPolicy(ctx context.Context, id int64, p store.EscalationPo
 			errs = append(errs, fmt.Errorf("level %d: timeout %s is under a minute", i+1, time.Duration(l.Timeout)))
 		}
 		for _, c := range l.Channels {
-			if err := CheckChannel(c); err != nil {
+			if err := e.chans.Check(c); err != nil {
 				errs = append(errs, fmt.Errorf("level %d: %w", i+1, err))
 			}
 		}

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -85,12 +86,12 @@ func EnsureBuiltinRules(ctx context.Context, s *store.Store, connectionID int64)
 
 // compileStored compiles a stored rule; alert-source rules (built-in) have
 // no expression.
-func compileStored(cat *analysis.Catalogue, r *store.AlertRule) (*Program, error) {
+func compileStored(cat *analysis.Catalogue, chans *notify.Registry, r *store.AlertRule) (*Program, error) {
 	sp := SpecOf(r)
 	if r.Source == store.RuleSourceAlert {
 		return &Program{Spec: sp, fixedPrio: r.Priority}, nil
 	}
-	return CompileIn(cat, sp)
+	return CompileIn(cat, chans, sp)
 }
 
 // matchesAlert reports whether an alert-source rule routes the alert: its

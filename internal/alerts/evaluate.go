@@ -14,6 +14,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -38,6 +39,10 @@ type Config struct {
 	// Catalogue names the areas, metrics and insight kinds rules may read.
 	// Defaults to the analyzers' (package areas).
 	Catalogue *analysis.Catalogue
+	// Channels are the notification channel kinds rules and escalation
+	// levels may name, and which of them post to a shared target.
+	// Defaults to the built-in kinds (notify.Unconfigured).
+	Channels *notify.Registry
 }
 
 // DailyCapDefault is the default daily cap of notifications per user.
@@ -54,6 +59,7 @@ type Engine struct {
 	baseURL  string
 	metrics  *Metrics
 	cat      *analysis.Catalogue
+	chans    *notify.Registry
 	// access says which roles see an alert's area: nobody is notified of
 	// an alert their role does not see on the dashboard.
 	access *access.Table
@@ -62,11 +68,14 @@ type Engine struct {
 // New returns an engine over the store.
 func New(s *store.Store, cfg Config) *Engine {
 	e := &Engine{s: s, notifier: cfg.Notifier, now: cfg.Now, log: cfg.Logger, cap: cfg.DailyCap,
-		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/"), metrics: cfg.Metrics, cat: cfg.Catalogue}
+		channels: cfg.DefaultChannels, baseURL: strings.TrimRight(cfg.BaseURL, "/"), metrics: cfg.Metrics, cat: cfg.Catalogue, chans: cfg.Channels}
 	if e.cat == nil {
 		e.cat = catalogue
 	}
 	e.access = access.New(e.cat)
+	if e.chans == nil {
+		e.chans = channels
+	}
 	if e.now == nil {
 		e.now = time.Now
 	}
@@ -77,7 +86,7 @@ func New(s *store.Store, cfg Config) *Engine {
 		e.cap = DailyCapDefault
 	}
 	if len(e.channels) == 0 {
-		e.channels = []string{"in_app"}
+		e.channels = []string{notify.KindInApp}
 	}
 	return e
 }
@@ -261,7 +270,7 @@ func (e *Engine) Evaluate(ctx context.Context, connectionID int64, res *analysis
 			if r.Source == store.RuleSourceAlert {
 				continue
 			}
-			p, err := compileStored(e.cat, r)
+			p, err := compileStored(e.cat, e.chans, r)
 			if err != nil {
 				er.Errors = append(er.Errors, err.Error())
 				continue

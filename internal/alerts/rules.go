@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"reflect"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -30,15 +30,15 @@ const (
 	RepeatIntervalDefault = 4 * time.Hour
 )
 
-// ChannelKinds are the notification channel kinds a rule or an escalation
-// level may name, alone ("email") or with a configured channel's name
-// ("slack:ops").
-var ChannelKinds = []string{"in_app", "email", "slack", "sms", "webhook", "odoo_discuss"}
-
 // catalogue is the analyzers' catalogue the package-level functions
 // (Compile, InsightKinds) check rules against; an Engine uses its own
 // (Config.Catalogue).
 var catalogue = areas.Catalogue()
+
+// channels are the built-in notification channel kinds the package-level
+// functions (Compile, CheckChannel) check rules against; an Engine uses
+// its own (Config.Channels).
+var channels = notify.Unconfigured()
 
 // InsightKinds lists the insight kinds a rule can match, sorted.
 func InsightKinds() []string { return catalogue.InsightKinds() }
@@ -102,11 +102,12 @@ var insightVars = map[string]any{"priority": "", "score": 0.0, "subject": "", "c
 
 // Compile checks a rule against the analyzers' catalogue and compiles its
 // expressions. Errors name the field and say what is wrong.
-func Compile(sp RuleSpec) (*Program, error) { return CompileIn(catalogue, sp) }
+func Compile(sp RuleSpec) (*Program, error) { return CompileIn(catalogue, channels, sp) }
 
-// CompileIn is Compile against the catalogue cat.
-func CompileIn(cat *analysis.Catalogue, sp RuleSpec) (*Program, error) {
-	if err := checkSpec(cat, sp); err != nil {
+// CompileIn is Compile against the catalogue cat and the channel kinds of
+// chans.
+func CompileIn(cat *analysis.Catalogue, chans *notify.Registry, sp RuleSpec) (*Program, error) {
+	if err := checkSpec(cat, chans, sp); err != nil {
 		return nil, err
 	}
 	p := &Program{Spec: sp}
@@ -214,7 +215,7 @@ func (p *Program) compileExprs(env map[string]any) error {
 
 func isPriorityName(s string) bool { return store.PriorityRank(s) < 4 }
 
-func checkSpec(cat *analysis.Catalogue, sp RuleSpec) error {
+func checkSpec(cat *analysis.Catalogue, chans *notify.Registry, sp RuleSpec) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	if strings.TrimSpace(sp.Name) == "" {
@@ -261,7 +262,7 @@ func checkSpec(cat *analysis.Catalogue, sp RuleSpec) error {
 		}
 	}
 	for _, c := range sp.Channels {
-		if err := CheckChannel(c); err != nil {
+		if err := chans.Check(c); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -271,23 +272,9 @@ func checkSpec(cat *analysis.Catalogue, sp RuleSpec) error {
 	return nil
 }
 
-// CheckChannel checks a channel reference: a kind of ChannelKinds, or
-// kind:name.
-func CheckChannel(c string) error {
-	kind, name, hasName := strings.Cut(c, ":")
-	if !slices.Contains(ChannelKinds, kind) {
-		return fmt.Errorf("channel %q: %q is not a channel kind (known: %s)", c, kind, strings.Join(ChannelKinds, ", "))
-	}
-	if hasName && strings.TrimSpace(name) == "" {
-		return fmt.Errorf("channel %q: empty name after %q", c, kind+":")
-	}
-	// The name is a target as the channel knows it (a Discuss channel, a
-	// webhook endpoint): padding or a line break would never match one.
-	if hasName && (strings.TrimSpace(name) != name || strings.ContainsAny(name, "\r\n") || len(name) > 200) {
-		return fmt.Errorf("channel %q: the name after %q has surrounding spaces, a line break or more than 200 characters", c, kind+":")
-	}
-	return nil
-}
+// CheckChannel checks a channel reference against the built-in kinds: a
+// kind, or kind:name (notify.Registry.Check).
+func CheckChannel(c string) error { return channels.Check(c) }
 
 // referencedNames returns the variables of the expressions: identifiers and
 // dotted member chains (finance.cash.runway_days), longest chains only.

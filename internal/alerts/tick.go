@@ -475,8 +475,7 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 	// so neither a person's role nor their preferences apply.
 	var personal []string
 	for _, ch := range channels {
-		kind, _, _ := strings.Cut(ch, ":")
-		if !sharedChannels[kind] {
+		if !e.chans.Shared(ch) {
 			personal = append(personal, ch)
 			continue
 		}
@@ -504,11 +503,13 @@ func (e *Engine) sendGroup(ctx context.Context, tx *store.Store, connectionID in
 			prefs.Quiet(st.now, st.location(u)) && !(critical && prefs.CriticalBreaksQuiet)
 		for _, ch := range channels {
 			kind, _, _ := strings.Cut(ch, ":")
-			if !prefs.Takes(kind, top.Priority) {
+			// The kind every person always gets (in-app) ignores their
+			// choices and their own holds.
+			k, _ := e.chans.Lookup(kind)
+			if !k.Always && !prefs.Takes(kind, top.Priority) {
 				continue
 			}
-			inApp := kind == "in_app" || kind == "inapp"
-			if held || ownHold && !inApp {
+			if held || ownHold && !k.Always {
 				for _, a := range alerts {
 					if err := tx.AlertDigestAdd(ctx, connectionID, store.AlertDigestItem{UserID: u, Day: day, AlertID: a.ID, Channel: ch}); err != nil {
 						return err
@@ -662,10 +663,6 @@ func (e *Engine) mayseeUsers(st *tickState, ids []int64, area string) []int64 {
 	}
 	return out
 }
-
-// sharedChannels are the channel kinds that post to a shared place, not
-// to a person.
-var sharedChannels = map[string]bool{"slack": true, "webhook": true, "odoo_discuss": true}
 
 // location is the time zone of user id (UTC when unknown or invalid).
 func (st *tickState) location(id int64) *time.Location {

@@ -51,8 +51,9 @@ type app struct {
 	askReg    *ask.Registry
 	actions   *actions.Service
 	deliverer *notify.Worker
-	// channels are the delivery channels of this process (channelTester).
-	channels  []notify.Channel
+	// channels are the notification channel kinds of this process and the
+	// ones its configuration enables (notifier, channelTester, dashboard).
+	channels  *notify.Registry
 	alerts    *alerts.Engine
 	outbox    *notify.Outbox
 	broker    *notify.Broker
@@ -112,14 +113,13 @@ func (a *app) housekeeping(ctx context.Context) error {
 // startServices builds the notification, alert, language-model and
 // briefing services (the job engine, built after, runs their work).
 func (a *app) startServices(logger *slog.Logger) error {
-	chans, err := notifyChannels(a.cfg, a.odooDiscuss)
-	if err != nil {
+	var err error
+	if a.channels, err = notify.Builtin(a.cfg, notify.Deps{Odoo: a.odooDiscuss}); err != nil {
 		return err
 	}
-	a.channels = chans
 	a.broker = notify.NewBroker()
 	a.webBroker = web.NewBroker()
-	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: chans, Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {
+	if a.deliverer, err = notify.NewWorker(notify.WorkerConfig{Store: a.store, Channels: a.channels.Channels(), Broker: a.broker, Logger: logger, Registerer: a.metrics}); err != nil {
 		return err
 	}
 	if a.outbox, err = notify.NewOutbox(notify.OutboxConfig{Inserter: lazyInserter{a}}); err != nil {
@@ -129,7 +129,8 @@ func (a *app) startServices(logger *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL(), Metrics: alertMetrics})
+	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL(), Metrics: alertMetrics,
+		Channels: a.channels})
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}

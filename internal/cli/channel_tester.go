@@ -4,9 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
-	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/notify"
@@ -15,70 +14,74 @@ import (
 )
 
 // channelTester lets the dashboard list the notification channels and send
-// a test through one (web.ChannelTester), over the channels this process
-// delivers with: the same configuration, the same Odoo connection.
+// a test through one (web.ChannelTester), over the channel registry this
+// process delivers with: the same configuration, the same Odoo connection.
 type channelTester struct{ a *app }
 
 var _ web.ChannelTester = channelTester{}
 
-// Channels implements web.ChannelTester: every channel, configured or not,
-// with what it sends through (never a secret) or the keys that enable it.
+// Channels implements web.ChannelTester: every registered kind, configured
+// or not, with what it sends through (never a secret) or the settings that
+// enable it.
 func (t channelTester) Channels(context.Context) []web.ChannelStatus {
-	cfg := t.a.cfg
-	status := func(name string, on bool, detail, hint string) web.ChannelStatus {
-		if !on {
-			detail = "set " + channelSettings[name]
+	var out []web.ChannelStatus
+	for _, k := range t.a.channels.Kinds() {
+		st := web.ChannelStatus{Name: k.RowName(), RecipientHint: k.RecipientHint, Detail: "set " + k.Settings}
+		if b := t.a.channels.Built(k.Name); b != nil {
+			st.Configured, st.Detail = true, b.Detail
 		}
-		return web.ChannelStatus{Name: name, Configured: on, Detail: detail, RecipientHint: hint}
+		out = append(out, st)
 	}
-	return []web.ChannelStatus{
-		{Name: notify.ChannelInApp, Configured: true, Detail: "the dashboard's notifications, pushed live to open pages", RecipientHint: "a username"},
-		status(notify.ChannelEmail, cfg.SMTP.Host != "", fmt.Sprintf("SMTP through %s as %s", net.JoinHostPort(cfg.SMTP.Host, strconv.Itoa(cfg.SMTP.Port)), cfg.SMTP.From), "an email address"),
-		status(notify.ChannelSlack, cfg.Slack.WebhookURL != "", "a Slack incoming webhook (target default)", "default"),
-		status(notify.ChannelSMS, cfg.Twilio.AccountSID != "", "Twilio, from "+cfg.Twilio.From, "a phone number such as +32470123456"),
-		status(notify.ChannelWebhook, cfg.Webhook.URL != "", "signed JSON to "+urlHost(cfg.Webhook.URL)+" (target default)", "default"),
-		status(notify.ChannelDiscuss, cfg.Discuss.Channel != "", "posts in the Odoo Discuss channel "+strconv.Quote(cfg.Discuss.Channel)+" through the Odoo connection",
-			"a Discuss channel name or id"),
-	}
-}
-
-// urlHost is the host of a URL, so a path that may hold a token is not
-// shown.
-func urlHost(raw string) string {
-	u, err := url.Parse(raw)
-	if err != nil || u.Host == "" {
-		return "(invalid URL)"
-	}
-	return u.Scheme + "://" + u.Host
+	return out
 }
 
 // SendTest implements web.ChannelTester: a real send through the channel,
-// bypassing the outbox; in-app goes through the outbox to the user named.
+// bypassing the outbox; in-app goes through the outbox to the user named
+// (a username, or user:ID as My notifications sends it).
 func (t channelTester) SendTest(ctx context.Context, connectionID int64, channel, recipient string) error {
-	if channel == notify.ChannelInApp {
-		u, err := t.a.store.UserByUsername(ctx, connectionID, recipient)
-		if errors.Is(err, store.ErrNotFound) {
-			return fmt.Errorf("no user %q on this connection", recipient)
-		}
-		if err != nil {
-			return err
-		}
-		now := t.a.now().UTC()
-		_, err = t.a.outbox.Enqueue(ctx, t.a.store, notify.Message{
-			ConnectionID: connectionID, Key: "test:" + now.Format(time.RFC3339Nano), Priority: store.PriorityLow,
-			Subject: "aicoo test notification", Body: "This is a test message from aicoo. If you can read it, in-app notifications work.",
-			Link: "/", Data: []byte(`{"test":true}`),
-			Recipients: []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(u.ID), UserID: u.ID}},
-		})
+	if k, ok := t.a.channels.Lookup(channel); !ok || k.Name != notify.KindInApp {
+		return t.a.channels.Test(ctx, channel, connectionID, recipient, t.a.now())
+	}
+	u, err := inAppUser(ctx, t.a.store, connectionID, recipient)
+	if err != nil {
 		return err
 	}
-	for _, ch := range t.a.channels {
-		if ch.Name() == channel {
-			return notify.SendTest(ctx, ch, connectionID, recipient, t.a.now())
+	now := t.a.now().UTC()
+	_, err = t.a.outbox.Enqueue(ctx, t.a.store, inAppTest(connectionID, u, now))
+	return err
+}
+
+// inAppUser is the user an in-app test goes to: a username, or user:ID.
+func inAppUser(ctx context.Context, s *store.Store, connectionID int64, recipient string) (*store.User, error) {
+	var (
+		u   *store.User
+		err error
+	)
+	if v, ok := strings.CutPrefix(recipient, "user:"); ok {
+		id, perr := strconv.ParseInt(v, 10, 64)
+		if perr != nil {
+			return nil, fmt.Errorf("no user %q on this connection", recipient)
 		}
+		u, err = s.UserByID(ctx, id)
+		if err == nil && u.ConnectionID != connectionID {
+			err = store.ErrNotFound
+		}
+	} else {
+		u, err = s.UserByUsername(ctx, connectionID, recipient)
 	}
-	if _, known := channelSettings[channel]; known {
-		return fmt.Errorf("%s is not configured: set %s", channel, channelSettings[channel])
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, fmt.Errorf("no user %q on this connection", recipient)
 	}
-	return fmt.Errorf("unknown channel %q", channel)
+	return u, err
+}
+
+// inAppTest is the test message of the in-app channel: an outbox row, as
+// the in-app notification is its row.
+func inAppTest(connectionID int64, u *store.User, now time.Time) notify.Message {
+	return notify.Message{
+		ConnectionID: connectionID, Key: "test:" + now.Format(time.RFC3339Nano), Priority: store.PriorityLow,
+		Subject: "aicoo test notification", Body: "This is a test message from aicoo. If you can read it, in-app notifications work.",
+		Link: "/", Data: []byte(`{"test":true}`),
+		Recipients: []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(u.ID), UserID: u.ID}},
+	}
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -194,10 +195,17 @@ func TestOutboxNotifierRouting(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, tt := range tests {
-			a := &app{cfg: tt.cfg, store: s, outbox: ob}
+			// Discuss is on with a way to reach Odoo; routing never calls it.
+			chans, err := notify.Builtin(tt.cfg, notify.Deps{Odoo: func(context.Context, int64) (notify.DiscussOdoo, error) {
+				return nil, errors.New("not used")
+			}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			a := &app{cfg: tt.cfg, store: s, outbox: ob, channels: chans}
 			u := users[tt.user]
 			key := "alert:" + tt.name
-			err := s.InSQLTx(ctx, func(sqlTx *sql.Tx, tx *store.Store) error {
+			err = s.InSQLTx(ctx, func(sqlTx *sql.Tx, tx *store.Store) error {
 				return outboxNotifier{a}.Enqueue(ctx, sqlTx, tx, alerts.Notification{ConnectionID: conn.ID, MessageKey: key, Channel: tt.channel,
 					UserID: u.ID, Priority: "high", Subject: "Cash runway under 60 days", Body: "41 days"})
 			})
@@ -243,7 +251,7 @@ func TestChannelTester(t *testing.T) {
 	cfg := config.Default()
 	cfg.Webhook = config.WebhookConfig{URL: recv.URL + "/secret-path", Secret: testWebhookSecret}
 	_, s, conn := opsStore(t, []string{"root", "olga"}, nil)
-	chans, err := notifyChannels(&cfg, nil)
+	chans, err := notify.Builtin(&cfg, notify.Deps{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -287,6 +295,30 @@ func TestChannelTester(t *testing.T) {
 	}
 	rows, err := s.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: "inapp"})
 	if err != nil || len(rows) != 1 || rows[0].Subject != "aicoo test notification" {
+		t.Fatalf("in-app test rows %+v, %v", rows, err)
+	}
+	// My notifications names the person by their in-app address.
+	olga, err := s.UserByUsername(ctx, conn.ID, "olga")
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := s.ConnectionUpsert(ctx, store.ConnectionUpsertParams{Name: "other"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger, err := s.UserCreate(ctx, store.UserCreateParams{ConnectionID: other.ID, Username: "stranger", Role: store.RoleOps})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ct.SendTest(ctx, conn.ID, "inapp", notify.UserRecipient(olga.ID)); err != nil {
+		t.Fatalf("in-app test to %s: %v", notify.UserRecipient(olga.ID), err)
+	}
+	for _, rcpt := range []string{notify.UserRecipient(stranger.ID), "user:x"} {
+		if err := ct.SendTest(ctx, conn.ID, "inapp", rcpt); err == nil || !strings.Contains(err.Error(), "no user") {
+			t.Errorf("in-app test to %s: %v, want no user", rcpt, err)
+		}
+	}
+	if rows, err := s.NotificationList(ctx, store.NotificationListParams{ConnectionID: conn.ID, Channel: "inapp"}); err != nil || len(rows) != 2 || rows[0].UserID != olga.ID {
 		t.Fatalf("in-app test rows %+v, %v", rows, err)
 	}
 }

@@ -38,16 +38,6 @@ func insertOnlyOutbox(s *store.Store) (*notify.Outbox, error) {
 	return notify.NewOutbox(notify.OutboxConfig{Inserter: inserter})
 }
 
-// channelSettings names the configuration each channel needs, for the
-// error when it is missing.
-var channelSettings = map[string]string{
-	notify.ChannelEmail:   "smtp.host and smtp.from (AICOO_SMTP_HOST, AICOO_SMTP_FROM)",
-	notify.ChannelSlack:   "slack.webhook_url (AICOO_SLACK_WEBHOOK_URL)",
-	notify.ChannelSMS:     "twilio.account_sid, twilio.auth_token and twilio.from (AICOO_TWILIO_*)",
-	notify.ChannelWebhook: "webhook.url and webhook.secret (AICOO_WEBHOOK_URL, AICOO_WEBHOOK_SECRET)",
-	notify.ChannelDiscuss: "discuss.channel (AICOO_DISCUSS_CHANNEL), with the [odoo] connection",
-}
-
 func notifyCommand() command {
 	return command{
 		name:  "notify",
@@ -126,8 +116,29 @@ func notifyCommand() command {
 }
 
 func notifyTest(ctx context.Context, w io.Writer, o *opsEnv, channel, recipient string, timeout time.Duration) error {
-	switch channel {
-	case "in_app", notify.ChannelInApp:
+	chans, err := notify.Builtin(o.cfg, notify.Deps{Odoo: func(ctx context.Context, connectionID int64) (notify.DiscussOdoo, error) {
+		if o.conn.Name != o.cfg.Odoo.Name || o.cfg.Odoo.APIKey == "" {
+			return nil, fmt.Errorf("the Odoo API key of connection %q is not in the configuration (odoo.api_key)", o.conn.Name)
+		}
+		c, err := odooClient(ctx, o.conn, string(o.cfg.Odoo.APIKey), newLogger(o.cfg, io.Discard))
+		if err != nil {
+			return nil, err
+		}
+		return c, nil
+	}})
+	if err != nil {
+		return err
+	}
+	k, ok := chans.Lookup(channel)
+	if !ok {
+		var names []string
+		for _, k := range chans.Kinds() {
+			names = append(names, k.RowName())
+		}
+		return fmt.Errorf("unknown channel %q: want %s", channel, strings.Join(names, ", "))
+	}
+	if k.Name == notify.KindInApp {
+		// The in-app message is its outbox row: a running worker delivers it.
 		u, err := o.s.UserByUsername(ctx, o.conn.ID, recipient)
 		if errors.Is(err, store.ErrNotFound) {
 			return fmt.Errorf("inapp recipient %q: no such user on connection %q", recipient, o.conn.Name)
@@ -139,52 +150,19 @@ func notifyTest(ctx context.Context, w io.Writer, o *opsEnv, channel, recipient 
 		if err != nil {
 			return err
 		}
-		now := time.Now().UTC()
-		rows, err := ob.Enqueue(ctx, o.s, notify.Message{
-			ConnectionID: o.conn.ID, Key: "test:" + now.Format(time.RFC3339Nano), Priority: store.PriorityLow,
-			Subject: "aicoo test notification", Body: "This is a test message from aicoo. If you can read it, in-app notifications work.",
-			Link: "/", Data: []byte(`{"test":true}`),
-			Recipients: []notify.Recipient{{Channel: notify.ChannelInApp, Address: notify.UserRecipient(u.ID), UserID: u.ID}},
-		})
+		rows, err := ob.Enqueue(ctx, o.s, inAppTest(o.conn.ID, u, time.Now().UTC()))
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "in-app test notification %d queued for %s; a running aicoo worker delivers it\n", rows[0].ID, u.Username)
 		return nil
-	case "discuss":
-		channel = notify.ChannelDiscuss
-	case notify.ChannelEmail, notify.ChannelSlack, notify.ChannelSMS, notify.ChannelWebhook, notify.ChannelDiscuss:
-	default:
-		return fmt.Errorf("unknown channel %q: want email, slack, sms, webhook, odoo_discuss or inapp", channel)
-	}
-	chans, err := notifyChannels(o.cfg, func(ctx context.Context, connectionID int64) (notify.DiscussOdoo, error) {
-		if o.conn.Name != o.cfg.Odoo.Name || o.cfg.Odoo.APIKey == "" {
-			return nil, fmt.Errorf("the Odoo API key of connection %q is not in the configuration (odoo.api_key)", o.conn.Name)
-		}
-		c, err := odooClient(ctx, o.conn, string(o.cfg.Odoo.APIKey), newLogger(o.cfg, io.Discard))
-		if err != nil {
-			return nil, err
-		}
-		return c, nil
-	})
-	if err != nil {
-		return err
-	}
-	var ch notify.Channel
-	for _, c := range chans {
-		if c.Name() == channel {
-			ch = c
-		}
-	}
-	if ch == nil {
-		return fmt.Errorf("%s is not configured: set %s", channel, channelSettings[channel])
 	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	if err := notify.SendTest(ctx, ch, o.conn.ID, recipient, time.Now()); err != nil {
+	if err := chans.Test(ctx, k.Name, o.conn.ID, recipient, time.Now()); err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "test message sent by %s to %s\n", channel, recipient)
+	fmt.Fprintf(w, "test message sent by %s to %s\n", k.RowName(), recipient)
 	return nil
 }
 

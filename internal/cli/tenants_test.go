@@ -267,7 +267,7 @@ func testInstancesApart(t *testing.T, killFirst bool) {
 			key := fmt.Sprintf("tenant-test:%s:%d", tn.name, i)
 			tn.keys = append(tn.keys, key)
 			if _, err := a.outbox.Enqueue(ctx, a.store, notify.Message{ConnectionID: tn.conn.ID, Key: key, Subject: "for " + tn.name,
-				Recipients: []notify.Recipient{{Channel: notify.ChannelWebhook, Address: webhookTargetDefault}}}); err != nil {
+				Recipients: []notify.Recipient{{Channel: notify.ChannelWebhook, Address: notify.WebhookTargetDefault}}}); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
 	"github.com/aicoo/aicoo/internal/store"
@@ -189,4 +191,26 @@ func discussError(err error) error {
 		return Permanent(err)
 	}
 	return err
+}
+
+// discussKind registers Odoo Discuss: posts in discuss.channel, or in the
+// channel a rule names ("odoo_discuss:war-room"), through the
+// connection's Odoo client.
+func discussKind() Kind {
+	return Kind{Name: ChannelDiscuss, Aliases: []string{"discuss"}, Label: "Odoo Discuss",
+		Settings:      "discuss.channel (AICOO_DISCUSS_CHANNEL), with the [odoo] connection",
+		RecipientHint: "a Discuss channel name or id",
+		Build: func(cfg *config.Config, deps Deps) (*Built, error) {
+			room := cfg.Discuss.Channel
+			if room == "" || deps.Odoo == nil {
+				return nil, nil
+			}
+			discuss, err := NewDiscuss(DiscussConfig{OdooFunc: deps.Odoo, BaseURL: cfg.PublicURL()})
+			if err != nil {
+				return nil, err
+			}
+			return &Built{Channel: discuss, Detail: "posts in the Odoo Discuss channel " + strconv.Quote(room) + " through the Odoo connection",
+				Target: func(name string) string { return cmp.Or(name, room) }}, nil
+		},
+	}
 }

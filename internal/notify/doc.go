@@ -30,4 +30,12 @@
 // API (Twilio), a signed JSON webhook (Webhook, documented in
 // docs/notifications.md) and a post in an Odoo Discuss channel through the
 // connection's Odoo client (Discuss).
+//
+// Each channel registers itself once, next to its code, as a Kind: the
+// name rules give it, its label, whether it reaches each person at their
+// own address or posts once to a shared target, the settings that enable
+// it and how it is built from the configuration. A Registry (Builtin,
+// built once at start) holds the kinds and the channels the configuration
+// enables; the alert rules, the dashboard, the command line and the alert
+// notifier read channels only through it.
 package notify

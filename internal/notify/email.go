@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -348,4 +349,32 @@ func smtpErr(stage string, err error) error {
 		return Permanent(wrapped)
 	}
 	return wrapped
+}
+
+// emailKind registers the email channel: each person at the address on
+// their account, when [smtp] names a server.
+func emailKind() Kind {
+	return Kind{Name: ChannelEmail, Label: "Email", Personal: true,
+		Settings:      "smtp.host and smtp.from (AICOO_SMTP_HOST, AICOO_SMTP_FROM)",
+		RecipientHint: "an email address", AddressLabel: "email address",
+		Address: func(_ int64, user func() (*store.User, error)) (string, error) {
+			u, err := user()
+			if err != nil {
+				return "", err
+			}
+			return u.Email, nil
+		},
+		Build: func(cfg *config.Config, _ Deps) (*Built, error) {
+			c := cfg.SMTP
+			if c.Host == "" {
+				return nil, nil
+			}
+			email, err := NewEmail(EmailConfig{Host: c.Host, Port: c.Port, Username: c.Username, Password: string(c.Password),
+				From: c.From, Security: c.Security, BaseURL: cfg.PublicURL()})
+			if err != nil {
+				return nil, err
+			}
+			return &Built{Channel: email, Detail: fmt.Sprintf("SMTP through %s as %s", net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), c.From)}, nil
+		},
+	}
 }

@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -199,4 +200,20 @@ func writeSSE(w http.ResponseWriter, e Event) error {
 	}
 	_, err = fmt.Fprintf(w, "id: %d\nevent: notification\ndata: %s\n\n", e.ID, data)
 	return err
+}
+
+// KindInApp is the in-app kind as rules and preferences name it.
+const KindInApp = "in_app"
+
+// inAppKind registers the in-app channel: always on, for every person.
+func inAppKind() Kind {
+	return Kind{Name: KindInApp, Row: ChannelInApp, Aliases: []string{"in-app"}, Label: "In-app", Personal: true, Always: true,
+		RecipientHint: "a username",
+		Address: func(userID int64, _ func() (*store.User, error)) (string, error) {
+			return UserRecipient(userID), nil
+		},
+		Build: func(*config.Config, Deps) (*Built, error) {
+			return &Built{Channel: InApp{}, Detail: "the dashboard's notifications, pushed live to open pages"}, nil
+		},
+	}
 }

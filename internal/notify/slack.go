@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -117,4 +118,23 @@ func (s *Slack) Send(ctx context.Context, n *store.Notification) error {
 	req.Header.Set("Content-Type", "application/json")
 	_, err = post(ctx, s.client, req, "slack")
 	return err
+}
+
+// slackKind registers the Slack channel: one post per alert to the
+// incoming webhook of [slack], the target "default".
+func slackKind() Kind {
+	return Kind{Name: ChannelSlack, Label: "Slack",
+		Settings: "slack.webhook_url (AICOO_SLACK_WEBHOOK_URL)", RecipientHint: "default",
+		Build: func(cfg *config.Config, _ Deps) (*Built, error) {
+			if cfg.Slack.WebhookURL == "" {
+				return nil, nil
+			}
+			slack, err := NewSlack(SlackConfig{Webhooks: map[string]string{"default": string(cfg.Slack.WebhookURL)}, BaseURL: cfg.PublicURL()})
+			if err != nil {
+				return nil, err
+			}
+			// One webhook is configured: every rule's post goes there.
+			return &Built{Channel: slack, Detail: "a Slack incoming webhook (target default)", Target: func(string) string { return "default" }}, nil
+		},
+	}
 }

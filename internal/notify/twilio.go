@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -140,4 +141,31 @@ func (t *Twilio) Send(ctx context.Context, n *store.Notification) error {
 		}
 	}
 	return err
+}
+
+// smsKind registers SMS through Twilio: each person at the phone number on
+// their account (aicoo user set-phone), when [twilio] is set.
+func smsKind() Kind {
+	return Kind{Name: ChannelSMS, Label: "SMS", Personal: true,
+		Settings:      "twilio.account_sid, twilio.auth_token and twilio.from (AICOO_TWILIO_*)",
+		RecipientHint: "a phone number such as +32470123456", AddressLabel: "phone number",
+		Address: func(_ int64, user func() (*store.User, error)) (string, error) {
+			u, err := user()
+			if err != nil {
+				return "", err
+			}
+			return u.Phone, nil
+		},
+		Build: func(cfg *config.Config, _ Deps) (*Built, error) {
+			c := cfg.Twilio
+			if c.AccountSID == "" {
+				return nil, nil
+			}
+			sms, err := NewTwilio(TwilioConfig{AccountSID: c.AccountSID, AuthToken: string(c.AuthToken), From: c.From, DashboardURL: cfg.PublicURL()})
+			if err != nil {
+				return nil, err
+			}
+			return &Built{Channel: sms, Detail: "Twilio, from " + c.From}, nil
+		},
+	}
 }

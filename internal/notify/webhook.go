@@ -2,6 +2,7 @@ package notify
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
@@ -10,9 +11,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -160,4 +163,42 @@ func (w *Webhook) Send(ctx context.Context, n *store.Notification) error {
 	req.Header.Set(HeaderSignature, Sign(ep.Secret, ts, body))
 	_, err = post(ctx, w.client, req, "webhook "+n.Recipient)
 	return err
+}
+
+// WebhookTargetDefault names the endpoint of the [webhook] section: the
+// target of rules that say "webhook".
+const WebhookTargetDefault = "default"
+
+// webhookKind registers the generic webhook: signed JSON to the receiver
+// of [webhook]. A rule naming another target ("webhook:ops") is
+// dead-lettered by the worker with the configured names, where it can be
+// seen.
+func webhookKind() Kind {
+	return Kind{Name: ChannelWebhook, Label: "Webhook",
+		Settings: "webhook.url and webhook.secret (AICOO_WEBHOOK_URL, AICOO_WEBHOOK_SECRET)", RecipientHint: "default",
+		Build: func(cfg *config.Config, _ Deps) (*Built, error) {
+			c := cfg.Webhook
+			if c.URL == "" {
+				return nil, nil
+			}
+			hook, err := NewWebhook(WebhookConfig{BaseURL: cfg.PublicURL(), Endpoints: map[string]WebhookEndpoint{
+				WebhookTargetDefault: {URL: c.URL, Secret: string(c.Secret)},
+			}})
+			if err != nil {
+				return nil, err
+			}
+			return &Built{Channel: hook, Detail: "signed JSON to " + urlHost(c.URL) + " (target default)",
+				Target: func(name string) string { return cmp.Or(name, WebhookTargetDefault) }}, nil
+		},
+	}
+}
+
+// urlHost is the scheme and host of a URL, so a path that may hold a
+// token is not shown.
+func urlHost(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(invalid URL)"
+	}
+	return u.Scheme + "://" + u.Host
 }

@@ -41,11 +41,11 @@ func actorOf(u *store.User) actions.Actor {
 
 // canSeeAction reports whether role may see actions of type t: roles that
 // see every area see all of them, the others those they may decide on.
-func canSeeAction(role, t string) bool {
-	if !can(role, permView) {
+func (v *vocab) canSeeAction(role, t string) bool {
+	if !v.can(role, permView) {
 		return false
 	}
-	return roleGrants.SeesEveryArea(role) || actions.MayApprove(actions.Type(t), role)
+	return v.grants.SeesEveryArea(role) || v.acts.MayApprove(actions.Type(t), role)
 }
 
 // actionJSON is an action as the API and the page show it.
@@ -79,13 +79,13 @@ type actionJSON struct {
 	CanDecide bool `json:"can_decide"`
 }
 
-func newActionJSON(a *store.Action, role string) actionJSON {
+func (voc *vocab) newActionJSON(a *store.Action, role string) actionJSON {
 	v := actionJSON{ID: a.ID, Type: a.ActionType, Subject: a.Subject, GroupKey: a.GroupKey, Description: a.Description,
 		Reasoning: a.Reasoning, Amount: a.Amount, Parameters: a.Parameters, Refs: []analysis.Ref{}, PolicyMode: a.PolicyMode, PolicyReason: a.PolicyReason,
 		Status: a.Status, StatusReason: a.StatusReason, ApprovedBy: a.ApprovedBy, ApprovedAt: timePtr(a.ApprovedAt),
 		ExpiresAt: timePtr(a.ExpiresAt), ExecutedAt: timePtr(a.ExecutedAt), RecordModel: a.RecordModel, RecordID: a.RecordID,
-		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: can(role, permActionDecide) && actions.MayApprove(actions.Type(a.ActionType), role)}
-	if info, err := actions.Info(actions.Type(a.ActionType)); err == nil {
+		LastError: a.LastError, CreatedAt: a.CreatedAt, CanDecide: voc.can(role, permActionDecide) && voc.acts.MayApprove(actions.Type(a.ActionType), role)}
+	if info, err := voc.acts.Info(actions.Type(a.ActionType)); err == nil {
 		v.TypeLabel = info.Label
 	}
 	var ev struct {
@@ -135,8 +135,8 @@ func (s *Server) listActions(ctx context.Context, u *store.User, status string) 
 	}
 	out := []actionJSON{}
 	for _, a := range list {
-		if canSeeAction(u.Role, a.ActionType) {
-			v := newActionJSON(a, u.Role)
+		if s.canSeeAction(u.Role, a.ActionType) {
+			v := s.newActionJSON(a, u.Role)
 			relink(v.Refs, conn.OdooURL)
 			out = append(out, v)
 		}
@@ -162,7 +162,7 @@ func (s *Server) visibleAction(w http.ResponseWriter, r *http.Request, api, deci
 		s.fail(w, r, api, err)
 		return nil, false
 	}
-	if !canSeeAction(u.Role, a.ActionType) || (decide && !actions.MayApprove(actions.Type(a.ActionType), u.Role)) {
+	if !s.canSeeAction(u.Role, a.ActionType) || (decide && !s.acts.MayApprove(actions.Type(a.ActionType), u.Role)) {
 		s.forbidden(w, r, api, fmt.Sprintf("Your role (%s) may not decide on %s actions.", u.Role, a.ActionType))
 		return nil, false
 	}
@@ -269,7 +269,7 @@ func (s *Server) apiActionGet(w http.ResponseWriter, r *http.Request) {
 			s.apiServerError(w, r, err)
 			return
 		}
-		v := newActionJSON(a, userFrom(r.Context()).Role)
+		v := s.newActionJSON(a, userFrom(r.Context()).Role)
 		relink(v.Refs, conn.OdooURL)
 		writeJSON(w, http.StatusOK, v)
 	}
@@ -292,7 +292,7 @@ func (s *Server) apiActionDecide(op string) http.HandlerFunc {
 			s.actionError(w, r, true, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newActionJSON(got, u.Role))
+		writeJSON(w, http.StatusOK, s.newActionJSON(got, u.Role))
 	}
 }
 
@@ -356,7 +356,7 @@ func (s *Server) policies(ctx context.Context, connectionID int64) ([]policyJSON
 	out := make([]policyJSON, 0, len(ps))
 	for _, p := range ps {
 		v := policyJSON{Policy: p, Default: !p.Stored}
-		if info, err := actions.Info(p.Type); err == nil {
+		if info, err := s.acts.Info(p.Type); err == nil {
 			v.Label, v.Ceiling = info.Label, string(info.Ceiling)
 		}
 		out = append(out, v)
@@ -481,7 +481,7 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.PerPage = pagePerPage
 	p := actionsPage{Status: st, Statuses: []string{"pending", "approved", "executed", "rolled_back", "closed", "all"},
-		Available: s.cfg.Actions != nil, CanEditPolicy: can(u.Role, permAdmin) && s.cfg.Actions != nil,
+		Available: s.cfg.Actions != nil, CanEditPolicy: s.can(u.Role, permAdmin) && s.cfg.Actions != nil,
 		Notice: actionNotice(r.URL.Query())}
 	groups := map[string]int{}
 	for _, a := range list {
@@ -490,7 +490,7 @@ func (s *Server) showActions(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	for k, n := range groups {
-		p.Groups = append(p.Groups, actionGroup{Key: k, Label: groupLabel(k), N: n})
+		p.Groups = append(p.Groups, actionGroup{Key: k, Label: s.groupLabel(k), N: n})
 	}
 	slices.SortFunc(p.Groups, func(a, b actionGroup) int { return strings.Compare(a.Label, b.Label) })
 	rows, err := s.actionRows(r.Context(), u, paginate(list, &pg))
@@ -571,7 +571,7 @@ func (s *Server) postPolicy(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusBadRequest, strings.Join(errs, "; ")+".")
 		return
 	}
-	if !slices.ContainsFunc(actions.Types(), func(t actions.TypeInfo) bool { return t.Type == p.Type }) {
+	if !slices.ContainsFunc(s.acts.Types(), func(t actions.TypeInfo) bool { return t.Type == p.Type }) {
 		s.renderError(w, r, http.StatusBadRequest, fmt.Sprintf("Unknown action type %q.", p.Type))
 		return
 	}

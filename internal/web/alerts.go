@@ -103,11 +103,11 @@ func timePtr(t time.Time) *time.Time {
 	return &t
 }
 
-func newAlertView(a *store.Alert) alertView {
+func (voc *vocab) newAlertView(a *store.Alert) alertView {
 	v := alertView{ID: a.ID, Type: a.Type, Priority: a.Priority, Status: a.Status, Title: a.Title, Description: a.Description,
 		Fingerprint: a.Fingerprint, Occurrences: a.Occurrences, AcknowledgedBy: a.AcknowledgedBy,
 		AcknowledgedAt: timePtr(a.AcknowledgedAt), ResolvedAt: timePtr(a.ResolvedAt), LastSeenAt: a.LastSeenAt, CreatedAt: a.CreatedAt,
-		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged, AreaLabel: areaWords(a.Type)}
+		Refs: []analysis.Ref{}, Open: a.Status == store.AlertNew || a.Status == store.AlertAcknowledged, AreaLabel: voc.areaWords(a.Type)}
 	var data struct {
 		Refs      []analysis.Ref     `json:"refs"`
 		Facts     map[string]float64 `json:"facts"`
@@ -159,7 +159,7 @@ func parseAlertFilter(r *http.Request) (alertFilter, error) {
 // listAlerts returns up to limit alerts the user may see that match f, most
 // urgent and newest first.
 func (s *Server) listAlerts(ctx context.Context, u *store.User, f alertFilter, limit int) ([]*store.Alert, error) {
-	if f.Type != "" && !canSeeArea(u.Role, f.Type) {
+	if f.Type != "" && !s.canSeeArea(u.Role, f.Type) {
 		return nil, nil
 	}
 	all, err := s.cfg.Store.AlertList(ctx, store.AlertListParams{ConnectionID: u.ConnectionID, OpenOnly: f.Status == "open",
@@ -169,7 +169,7 @@ func (s *Server) listAlerts(ctx context.Context, u *store.User, f alertFilter, l
 	}
 	var out []*store.Alert
 	for _, a := range all {
-		if !canSeeArea(u.Role, a.Type) || (f.Priority != "" && a.Priority != f.Priority) {
+		if !s.canSeeArea(u.Role, a.Type) || (f.Priority != "" && a.Priority != f.Priority) {
 			continue
 		}
 		if f.Status != "open" && f.Status != "all" && a.Status != f.Status {
@@ -234,7 +234,7 @@ func (s *Server) apiAlertList(w http.ResponseWriter, r *http.Request) {
 	}
 	views := make([]alertView, 0, len(alerts))
 	for _, a := range paginate(alerts, &pg) {
-		views = append(views, newAlertView(a))
+		views = append(views, s.newAlertView(a))
 	}
 	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
 		s.apiServerError(w, r, err)
@@ -269,7 +269,7 @@ func (s *Server) visibleAlert(w http.ResponseWriter, r *http.Request, api bool) 
 
 func (s *Server) apiAlertGet(w http.ResponseWriter, r *http.Request) {
 	if a, ok := s.visibleAlert(w, r, true); ok {
-		views := []alertView{newAlertView(a)}
+		views := []alertView{s.newAlertView(a)}
 		if err := s.decorate(r.Context(), a.ConnectionID, views); err != nil {
 			s.apiServerError(w, r, err)
 			return
@@ -346,7 +346,7 @@ func (s *Server) apiAlertAction(action string) http.HandlerFunc {
 			s.apiServerError(w, r, err)
 			return
 		}
-		writeJSON(w, http.StatusOK, newAlertView(a))
+		writeJSON(w, http.StatusOK, s.newAlertView(a))
 	}
 }
 
@@ -412,7 +412,7 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := alertsPage{Filter: f, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Notice: r.URL.Query().Get("done")}
+	p := alertsPage{Filter: f, CanAct: s.can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Notice: r.URL.Query().Get("done")}
 	pg, err := parsePage(r)
 	if err != nil {
 		s.renderError(w, r, http.StatusBadRequest, err.Error())
@@ -420,15 +420,15 @@ func (s *Server) showAlerts(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.PerPage = pagePerPage
 	for _, a := range paginate(alerts, &pg) {
-		p.Alerts = append(p.Alerts, newAlertView(a))
+		p.Alerts = append(p.Alerts, s.newAlertView(a))
 	}
 	p.Pager = newPager(r, pg, len(alerts))
 	if err := s.decorate(r.Context(), u.ConnectionID, p.Alerts); err != nil {
 		s.serverError(w, r, err)
 		return
 	}
-	for _, a := range knownAreas {
-		if canSeeArea(u.Role, a) {
+	for _, a := range s.areas {
+		if s.canSeeArea(u.Role, a) {
 			p.Areas = append(p.Areas, a)
 		}
 	}
@@ -517,7 +517,7 @@ func (s *Server) escalationState(ctx context.Context, connectionID, alertID int6
 		if len(l.Channels) > 0 {
 			chs := make([]string, len(l.Channels))
 			for j, c := range l.Channels {
-				chs[j] = channelLabel(c)
+				chs[j] = channelLabel(s.cfg.ChannelKinds)(c)
 			}
 			by = strings.Join(chs, ", ")
 		}
@@ -550,7 +550,7 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u := userFrom(r.Context())
-	views := []alertView{newAlertView(a)}
+	views := []alertView{s.newAlertView(a)}
 	if err := s.decorate(r.Context(), u.ConnectionID, views); err != nil {
 		s.serverError(w, r, err)
 		return
@@ -584,7 +584,7 @@ func (s *Server) showAlert(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Escalation: esc})
+	s.render(w, r, "alert", http.StatusOK, alertPage{Alert: *v, CanAct: s.can(u.Role, permAlertAct) && s.cfg.AlertActions != nil, Escalation: esc})
 }
 
 // postAlertAction is the form version of the actions: it redirects back to

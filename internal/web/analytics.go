@@ -119,8 +119,8 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 // see it.
 func (s *Server) areaFromPath(w http.ResponseWriter, r *http.Request, api bool) (string, bool) {
 	area := r.PathValue("area")
-	if !isArea(area) {
-		s.notFound(w, r, api, fmt.Sprintf("There is no area %q; areas are finance, expenses, sales, customers and operations.", area))
+	if !s.isArea(area) {
+		s.notFound(w, r, api, fmt.Sprintf("There is no area %q; the areas are %s.", area, strings.Join(s.areas, ", ")))
 		return "", false
 	}
 	return area, s.requireArea(w, r, api, area)
@@ -148,8 +148,8 @@ type areaSummary struct {
 
 func (s *Server) areaSummaries(ctx context.Context, u *store.User) ([]areaSummary, error) {
 	out := []areaSummary{}
-	for _, area := range knownAreas {
-		if !canSeeArea(u.Role, area) {
+	for _, area := range s.areas {
+		if !s.canSeeArea(u.Role, area) {
 			continue
 		}
 		sum := areaSummary{Area: area, Status: "no analysis yet"}

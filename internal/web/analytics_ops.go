@@ -79,7 +79,7 @@ func (s *Server) period(days int) period {
 
 // showsCost reports whether role sees what the language models cost. AI
 // spend is a finance figure, so it goes to the roles that see finance.
-func showsCost(role string) bool { return canSeeArea(role, "finance") }
+func (v *vocab) showsCost(role string) bool { return v.canSeeArea(role, "finance") }
 
 // usageJSON is one feature, provider and model of the usage ledger.
 type usageJSON struct {
@@ -124,7 +124,7 @@ func (s *Server) usageReport(ctx context.Context, u *store.User, days int) (*usa
 	if err != nil {
 		return nil, err
 	}
-	rep := &usageReport{Period: p, ShowsCost: showsCost(u.Role), Data: []usageJSON{}}
+	rep := &usageReport{Period: p, ShowsCost: s.showsCost(u.Role), Data: []usageJSON{}}
 	var cost float64
 	for _, g := range groups {
 		row := usageJSON{Feature: g.Feature, Provider: g.Provider, Model: g.Model, Calls: g.Calls, Failed: g.Failed,
@@ -226,8 +226,8 @@ func seconds(d time.Duration, some int) *int64 {
 func (s *Server) alertResponses(ctx context.Context, u *store.User, days int) (*alertResponseReport, error) {
 	p := s.period(days)
 	var hidden []string
-	for _, a := range knownAreas {
-		if !canSeeArea(u.Role, a) {
+	for _, a := range s.areas {
+		if !s.canSeeArea(u.Role, a) {
 			hidden = append(hidden, a)
 		}
 	}
@@ -277,12 +277,12 @@ func (s *Server) impact(ctx context.Context, u *store.User, days int) (*impactRe
 	}
 	rep := &impactReport{Period: p, Data: []impactJSON{}}
 	for _, r := range rates {
-		if r.Executed == 0 || !canSeeAction(u.Role, r.ActionType) {
+		if r.Executed == 0 || !s.canSeeAction(u.Role, r.ActionType) {
 			continue
 		}
 		v := impactJSON{ActionType: r.ActionType, Label: r.ActionType, Executed: r.Executed, Improved: r.Improved,
 			NotImproved: r.NotImproved, Pending: r.Pending, Unknown: r.Unknown, RolledBack: r.RolledBack}
-		if info, err := actions.Info(actions.Type(r.ActionType)); err == nil {
+		if info, err := s.acts.Info(actions.Type(r.ActionType)); err == nil {
 			v.Label = info.Label
 		}
 		if !math.IsNaN(r.Rate) && !math.IsInf(r.Rate, 0) && r.Improved+r.NotImproved > 0 {

@@ -105,14 +105,14 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 	v := &attentionView{ByPriority: map[string]int{}}
 	waiting := map[string]*store.Action{} // pending action by subject
 	for _, a := range pending {
-		if canSeeAction(role, a.ActionType) && waiting[a.Subject] == nil {
+		if s.canSeeAction(role, a.ActionType) && waiting[a.Subject] == nil {
 			waiting[a.Subject] = a
 		}
 	}
 	areaN := map[string]int{}
 	var items []attentionItem
 	for _, a := range alerts {
-		if !canSeeArea(role, a.Type) {
+		if !s.canSeeArea(role, a.Type) {
 			continue
 		}
 		var data struct {
@@ -128,7 +128,7 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 		it := attentionItem{Item: attention.Item{AlertID: a.ID, Kind: kind, Area: a.Type, Priority: a.Priority, Title: a.Title,
 			Subject: a.Subject, Currency: currencyOf(cur, data.CompanyID), Facts: data.Facts, Since: a.CreatedAt,
 			Snoozed: a.SnoozedUntil.After(now)},
-			Link: "/alerts/" + strconv.FormatInt(a.ID, 10), AreaLabel: areaWords(a.Type), New: a.Status == store.AlertNew}
+			Link: "/alerts/" + strconv.FormatInt(a.ID, 10), AreaLabel: s.areaWords(a.Type), New: a.Status == store.AlertNew}
 		if it.Snoozed {
 			v.Snoozed++
 			continue
@@ -136,7 +136,7 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 		v.ByPriority[a.Priority]++
 		areaN[a.Type]++
 		if act := waiting[a.Subject]; act != nil && a.Subject != "" {
-			it.ActionID, it.Waiting = act.ID, actionTypeLabel(act.ActionType)
+			it.ActionID, it.Waiting = act.ID, s.actionTypeLabel(act.ActionType)
 			delete(waiting, a.Subject)
 		}
 		items = append(items, it)
@@ -153,7 +153,7 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 		_ = json.Unmarshal(a.Evidence, &ev)
 		items = append(items, attentionItem{Item: attention.Item{ActionID: a.ID, Kind: a.InsightKind, Priority: store.PriorityMedium,
 			Title: a.Description, Subject: a.Subject, Currency: currencyOf(cur, ev.CompanyID), Facts: ev.Facts, Since: a.CreatedAt},
-			Link: "/actions#action-" + strconv.FormatInt(a.ID, 10), Waiting: actionTypeLabel(a.ActionType), AreaLabel: "Actions"})
+			Link: "/actions#action-" + strconv.FormatInt(a.ID, 10), Waiting: s.actionTypeLabel(a.ActionType), AreaLabel: "Actions"})
 	}
 	base := make([]attention.Item, len(items))
 	byKey := map[[2]int64]attentionItem{}
@@ -173,9 +173,9 @@ func (s *Server) loadAttention(ctx context.Context, connectionID int64, role str
 			v.NewIDs = append(v.NewIDs, it.AlertID)
 		}
 	}
-	for _, a := range knownAreas {
+	for _, a := range s.areas {
 		if areaN[a] > 0 {
-			v.ByArea = append(v.ByArea, areaCount{Area: a, Label: areaWords(a), N: areaN[a]})
+			v.ByArea = append(v.ByArea, areaCount{Area: a, Label: s.areaWords(a), N: areaN[a]})
 		}
 	}
 	if n := areaN["job"] + areaN["system"]; n > 0 {
@@ -192,16 +192,16 @@ func currencyOf(cur map[int64]string, company int64) string {
 }
 
 // areaWords names an alert's area for people.
-func areaWords(area string) string {
-	if isArea(area) {
-		return areaLabel(area)
+func (v *vocab) areaWords(area string) string {
+	if v.isArea(area) {
+		return v.areaLabel(area)
 	}
 	return sentence(words(area))
 }
 
 // actionTypeLabel names an action type in words.
-func actionTypeLabel(t string) string {
-	if info, err := actions.Info(actions.Type(t)); err == nil {
+func (v *vocab) actionTypeLabel(t string) string {
+	if info, err := v.acts.Info(actions.Type(t)); err == nil {
 		return info.Label
 	}
 	return sentence(words(t))
@@ -213,7 +213,7 @@ func (s *Server) acknowledgeMany(ctx context.Context, u *store.User, ids []int64
 	done := []int64{}
 	for _, id := range ids {
 		a, err := s.alertByID(ctx, u.ConnectionID, id)
-		if errors.Is(err, store.ErrNotFound) || (err == nil && (!canSeeArea(u.Role, a.Type) || a.Status != store.AlertNew)) {
+		if errors.Is(err, store.ErrNotFound) || (err == nil && (!s.canSeeArea(u.Role, a.Type) || a.Status != store.AlertNew)) {
 			continue
 		}
 		if err != nil {
@@ -311,7 +311,7 @@ func (s *Server) sinceSection(ctx context.Context, u *store.User) (template.HTML
 	}
 	v := sinceView{Since: prev}
 	for _, c := range changes {
-		if !canSeeArea(u.Role, c.Type) {
+		if !s.canSeeArea(u.Role, c.Type) {
 			continue
 		}
 		switch c.Change {

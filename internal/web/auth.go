@@ -85,7 +85,7 @@ func (s *Server) guard(rt route) http.Handler {
 			http.Redirect(w, r, loginURL(r), http.StatusSeeOther)
 			return
 		}
-		if rt.perm != "" && !can(u.Role, rt.perm) {
+		if rt.perm != "" && !s.can(u.Role, rt.perm) {
 			s.forbidden(w, r.WithContext(context.WithValue(r.Context(), userKey, u)), rt.api, "Your role ("+u.Role+") may not do this.")
 			return
 		}
@@ -97,7 +97,7 @@ func (s *Server) guard(rt route) http.Handler {
 // see the area.
 func (s *Server) requireArea(w http.ResponseWriter, r *http.Request, api bool, area string) bool {
 	u := userFrom(r.Context())
-	if canSeeArea(u.Role, area) {
+	if s.canSeeArea(u.Role, area) {
 		return true
 	}
 	s.forbidden(w, r, api, "Your role ("+u.Role+") may not see "+area+" figures.")

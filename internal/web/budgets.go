@@ -81,7 +81,7 @@ func (s *Server) budgetLinesOf(ctx context.Context, connectionID int64) ([]finan
 
 // loadBudgetSection builds the budget part of an area page for u.
 func (s *Server) loadBudgetSection(ctx context.Context, u *store.User) (*budgetSection, error) {
-	if !canSeeArea(u.Role, "finance") {
+	if !s.canSeeArea(u.Role, "finance") {
 		return &budgetSection{Hidden: "Budgets against actuals come from the finance analysis, which your role does not see."}, nil
 	}
 	lines, asOf, err := s.budgetLinesOf(ctx, u.ConnectionID)

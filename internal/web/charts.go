@@ -306,7 +306,7 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 		return nil, err
 	}
 	var list []chart.Chart
-	fin, sal := canSeeArea(u.Role, "finance"), canSeeArea(u.Role, "sales")
+	fin, sal := s.canSeeArea(u.Role, "finance"), s.canSeeArea(u.Role, "sales")
 	switch area {
 	case "":
 		if fin {

@@ -109,7 +109,7 @@ func (s *Server) renderEscalation(w http.ResponseWriter, r *http.Request, code i
 		form.Levels = append(form.Levels, levelView{})
 	}
 	p := escalationPage{Policies: pols, Users: users, Roles: []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO, store.RoleSales, store.RoleOps, store.RoleViewer},
-		Channels: alerts.ChannelKinds, Priorities: alerts.Priorities, Form: form, Error: errMsg,
+		Channels: s.cfg.ChannelKinds.Names(), Priorities: alerts.Priorities, Form: form, Error: errMsg,
 		Notice: map[string]string{"saved": "The policy is saved.", "deleted": "The policy is deleted; its rules and priorities no longer escalate."}[r.URL.Query().Get("done")]}
 	s.render(w, r, "escalation", code, p)
 }

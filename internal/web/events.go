@@ -30,7 +30,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	// still re-authenticates the request; false ends the stream.
 	still := func() bool {
 		fresh, err := s.requestUser(r, true)
-		if err != nil || fresh == nil || fresh.ID != u.ID || !can(fresh.Role, permView) {
+		if err != nil || fresh == nil || fresh.ID != u.ID || !s.can(fresh.Role, permView) {
 			if err != nil && !s.clientGone(r, err) {
 				s.cfg.Logger.WarnContext(r.Context(), "web: event stream: re-checking the caller failed", "error", err)
 			}
@@ -107,7 +107,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 			if !still() {
 				return
 			}
-			if !canSeeArea(u.Role, e.Area) {
+			if !s.canSeeArea(u.Role, e.Area) {
 				continue
 			}
 			data, err := json.Marshal(e)

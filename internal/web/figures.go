@@ -22,10 +22,10 @@ type keyFigure struct {
 	Good string
 }
 
-// keyFigures are the overview's cards, in order.
-var keyFigures = keyFiguresOf(catalogue, "finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue",
+// keyFigureNames are the overview's cards, in order.
+var keyFigureNames = []string{"finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue",
 	"finance.dso_days", "sales.pipeline.weighted_revenue", "sales.win_rate.365d", "operations.stock.stockout_risk",
-	"customers.churn_risk.count")
+	"customers.churn_risk.count"}
 
 // keyFiguresOf describes the named metrics from the catalogue: label,
 // area and good direction (a metric not catalogued shows its name).
@@ -187,8 +187,8 @@ func (s *Server) computeFigures(ctx context.Context, role string, jobs []*store.
 		return snaps, nil
 	}
 	var cards []figureCard
-	for _, kf := range keyFigures {
-		if !canSeeArea(role, kf.Area) {
+	for _, kf := range s.keyFigures {
+		if !s.canSeeArea(role, kf.Area) {
 			continue
 		}
 		card := figureCard{Label: kf.Label, Metric: kf.Metric, Area: kf.Area}

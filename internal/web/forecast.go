@@ -35,8 +35,8 @@ type CashPlanner interface {
 // switch recurring flows.
 const forecastArea = "finance"
 
-func mayPlan(u *store.User) bool {
-	return canSeeArea(u.Role, forecastArea) && can(u.Role, permAlertAct)
+func (voc *vocab) mayPlan(u *store.User) bool {
+	return voc.canSeeArea(u.Role, forecastArea) && voc.can(u.Role, permAlertAct)
 }
 
 // forecastGate answers for the forecast routes the cases where there is
@@ -44,10 +44,10 @@ func mayPlan(u *store.User) bool {
 func (s *Server) forecastGate(w http.ResponseWriter, r *http.Request, api, change bool) (*store.User, bool) {
 	u := userFrom(r.Context())
 	switch {
-	case !canSeeArea(u.Role, forecastArea):
+	case !s.canSeeArea(u.Role, forecastArea):
 		s.forbidden(w, r, api, "The cash forecast is a finance figure, which your role does not see.")
 		return nil, false
-	case change && !mayPlan(u):
+	case change && !s.mayPlan(u):
 		s.forbidden(w, r, api, "Your role reads the forecast but does not change its scenarios or flows.")
 		return nil, false
 	case s.cfg.CashPlan == nil:
@@ -199,7 +199,7 @@ func (s *Server) showForecast(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	p := forecastPage{Plan: plan, Company: c, CanPlan: mayPlan(u), Doubtful: s.itemViews(conn.OdooURL, plan, c.Doubtful),
+	p := forecastPage{Plan: plan, Company: c, CanPlan: s.mayPlan(u), Doubtful: s.itemViews(conn.OdooURL, plan, c.Doubtful),
 		Notice: map[string]string{"saved": "The scenario is saved.", "deleted": "The scenario is deleted.", "switched": "The recurring flow is switched."}[q.Get("done")]}
 	keep := url.Values{}
 	if pipeline {

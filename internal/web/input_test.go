@@ -124,7 +124,7 @@ func TestRequestHardening(t *testing.T) {
 		t.Fatalf("a refused body resolved the alert: %+v %v", a, err)
 	}
 
-	for _, role := range roleGrants.Roles() {
+	for _, role := range f.server.grants.Roles() {
 		resp := f.do(t, role, "GET", "/api/v1/me", "")
 		var me meJSON
 		if err := json.NewDecoder(resp.Body).Decode(&me); err != nil {
@@ -133,7 +133,7 @@ func TestRequestHardening(t *testing.T) {
 		resp.Body.Close()
 		var want []string
 		for _, p := range access.AllPerms() {
-			if roleGrants.Can(role, p) {
+			if f.server.grants.Can(role, p) {
 				want = append(want, string(p))
 			}
 		}

@@ -21,7 +21,7 @@ func (s *Server) visibleJobs(ctx context.Context, u *store.User) ([]*store.Monit
 	}
 	out := jobs[:0:0]
 	for _, j := range jobs {
-		if canSeeArea(u.Role, jobArea(j)) {
+		if s.canSeeArea(u.Role, jobArea(j)) {
 			out = append(out, j)
 		}
 	}
@@ -247,8 +247,8 @@ func (s *Server) renderJobs(w http.ResponseWriter, r *http.Request, code int, p 
 		s.serverError(w, r, err)
 		return
 	}
-	p.Jobs, p.Runs, p.Names, p.CanRun = list, filterRuns(runs, list, 50), map[int64]string{}, can(u.Role, permJobRun) && s.cfg.Jobs != nil
-	p.CanEdit, p.Minimums = can(u.Role, permAdmin), map[int64]string{}
+	p.Jobs, p.Runs, p.Names, p.CanRun = list, filterRuns(runs, list, 50), map[int64]string{}, s.can(u.Role, permJobRun) && s.cfg.Jobs != nil
+	p.CanEdit, p.Minimums = s.can(u.Role, permAdmin), map[int64]string{}
 	for _, j := range list {
 		p.Names[j.ID] = j.Name
 		p.Minimums[j.ID] = jobs.HumanInterval(jobs.MinInterval(j.AnalyzerType))
@@ -268,7 +268,7 @@ func (s *Server) showJob(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, "jobs", http.StatusOK, jobsPage{Job: j, Jobs: []*store.MonitoringJob{j}, Runs: runs, Names: map[int64]string{j.ID: j.Name},
-		CanRun: can(u.Role, permJobRun) && s.cfg.Jobs != nil})
+		CanRun: s.can(u.Role, permJobRun) && s.cfg.Jobs != nil})
 }
 
 func (s *Server) postJobRun(w http.ResponseWriter, r *http.Request) {

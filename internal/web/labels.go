@@ -8,6 +8,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/dataset"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -16,9 +17,9 @@ import (
 // metric it breaks down with the record ("Overdue receivables — partner
 // 1205"), or else its name in words. The stored key stays in URLs and
 // exports; pages show this.
-func metricLabel(key string) string {
+func (v *vocab) metricLabel(key string) string {
 	name, company, _ := strings.Cut(key, "@")
-	label := metricNameLabel(name)
+	label := v.metricNameLabel(name)
 	if company != "" && company != "1" {
 		// Company 1 is the only one in most databases: naming it is noise.
 		label += " (company " + company + ")"
@@ -28,15 +29,15 @@ func metricLabel(key string) string {
 
 // areaLabel names an analysis area for people: its catalogue label
 // ("Business series"), or the area's name as a sentence.
-func areaLabel(area string) string {
-	if a, ok := catalogue.Area(area); ok && a.Label != "" && a.Label != area {
+func (v *vocab) areaLabel(area string) string {
+	if a, ok := v.cat.Area(area); ok && a.Label != "" && a.Label != area {
 		return a.Label
 	}
 	return sentence(words(area))
 }
 
-func metricNameLabel(name string) string {
-	if m, ok := catalogue.Metric(name); ok && m.Label != "" {
+func (v *vocab) metricNameLabel(name string) string {
+	if m, ok := v.cat.Metric(name); ok && m.Label != "" {
 		return m.Label
 	}
 	parts := strings.Split(name, ".")
@@ -47,7 +48,7 @@ func metricNameLabel(name string) string {
 		}
 		base := strings.Join(append(append([]string{}, parts[:i]...), parts[i+2:]...), ".")
 		record := words(parts[i]) + " " + parts[i+1]
-		if m, ok := catalogue.Metric(base); ok && m.Label != "" {
+		if m, ok := v.cat.Metric(base); ok && m.Label != "" {
 			return m.Label + " — " + record
 		}
 		return sentence(words(strings.Join(append(append([]string{}, parts[1:i]...), parts[i+2:]...), " "))) + " — " + record
@@ -99,8 +100,8 @@ var metricKeyRE = regexp.MustCompile(`\b[a-z]+(?:\.[a-z0-9_]+)+(?:@\d+)?\b`)
 
 // expressionLabel shows a rule expression with its metric names as labels
 // ("finance.cash.runway_days < threshold" → "Cash runway < threshold").
-func expressionLabel(expr string) string {
-	return metricKeyRE.ReplaceAllStringFunc(expr, metricLabel)
+func (v *vocab) expressionLabel(expr string) string {
+	return metricKeyRE.ReplaceAllStringFunc(expr, v.metricLabel)
 }
 
 // roleName is a role in words.
@@ -137,9 +138,9 @@ func modelLabel(model string) string {
 }
 
 // kindLabel names an insight kind from the catalogue ("Stock-out risk").
-func kindLabel(kind string) string {
-	for _, a := range catalogue.Areas() {
-		info, _ := catalogue.Area(a)
+func (v *vocab) kindLabel(kind string) string {
+	for _, a := range v.cat.Areas() {
+		info, _ := v.cat.Area(a)
 		for _, k := range info.InsightKinds {
 			if k.Kind == kind && k.Label != "" {
 				return k.Label
@@ -151,12 +152,12 @@ func kindLabel(kind string) string {
 
 // groupLabel puts an action group key ("payment_reminder:overdue_invoice")
 // into words: the action type and the finding it answers.
-func groupLabel(key string) string {
+func (v *vocab) groupLabel(key string) string {
 	typ, kind, _ := strings.Cut(key, ":")
 	if kind == "" {
-		return actionTypeLabel(typ)
+		return v.actionTypeLabel(typ)
 	}
-	return actionTypeLabel(typ) + " (" + strings.ToLower(kindLabel(kind)) + ")"
+	return v.actionTypeLabel(typ) + " (" + strings.ToLower(v.kindLabel(kind)) + ")"
 }
 
 // plainAmount is an amount written by an analyzer without thousands
@@ -166,14 +167,14 @@ var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
 // prose formats the amounts in an analyzer's or the actions' text for
 // people ("2941.97 EUR" reads "2,941.97 EUR") and names action types in
 // words.
-func prose(s string) string {
+func (v *vocab) prose(s string) string {
 	s = plainAmount.ReplaceAllStringFunc(s, func(m string) string {
 		p := plainAmount.FindStringSubmatch(m)
 		return thousandsInt(p[1]) + p[2] + " " + p[3]
 	})
 	if strings.Contains(s, "_") {
-		for _, t := range actionTypeKeys() {
-			s = strings.ReplaceAll(s, t, `"`+actionTypeLabel(t)+`"`)
+		for _, t := range v.actionKeys {
+			s = strings.ReplaceAll(s, t, `"`+v.actionTypeLabel(t)+`"`)
 		}
 	}
 	return s
@@ -191,32 +192,24 @@ func thousandsInt(digits string) string {
 	return b.String()
 }
 
-// actionTypeKeys lists the action types, longest first so that no key
-// replaces part of a longer one.
-var actionTypeKeys = sync.OnceValue(func() []string {
+// actionTypeKeys lists the action types of ks, longest first so that no
+// key replaces part of a longer one.
+func actionTypeKeys(ks *actions.Kinds) []string {
 	var out []string
-	for _, info := range actions.Types() {
+	for _, info := range ks.Types() {
 		out = append(out, string(info.Type))
 	}
 	slices.SortFunc(out, func(a, b string) int { return len(b) - len(a) })
 	return out
-})
+}
 
-// channelLabel names a notification channel kind for people.
-func channelLabel(kind string) string {
-	switch kind {
-	case "in_app", "inapp":
-		return "In-app"
-	case "email":
-		return "Email"
-	case "sms":
-		return "SMS"
-	case "slack":
-		return "Slack"
-	case "webhook":
-		return "Webhook"
-	case "odoo_discuss":
-		return "Odoo Discuss"
+// channelLabel names a notification channel kind for people: its label in
+// the registry, or else its name in words.
+func channelLabel(reg *notify.Registry) func(kind string) string {
+	return func(kind string) string {
+		if k, ok := reg.Lookup(kind); ok {
+			return k.Label
+		}
+		return words(kind)
 	}
-	return words(kind)
 }

@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+
+	"github.com/aicoo/aicoo/internal/actions"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 )
 
 func TestFactLines(t *testing.T) {
@@ -42,6 +45,7 @@ func TestCurrentLinks(t *testing.T) {
 
 func TestProse(t *testing.T) {
 	t.Parallel()
+	v := newVocab(areas.Catalogue(), actions.Builtin())
 	for in, want := range map[string]string{
 		"INV/2026/00355: 2941.97 EUR overdue 72 days":                      "INV/2026/00355: 2,941.97 EUR overdue 72 days",
 		"1234567.50 USD and 999.00 EUR and 12345 pieces":                   "1,234,567.50 USD and 999.00 EUR and 12345 pieces",
@@ -49,7 +53,7 @@ func TestProse(t *testing.T) {
 		"the policy for payment_reminder requires approval":                `the policy for "Payment reminder to the customer" requires approval`,
 		"2 followup_activity actions for this customer in the last 7":      `2 "Follow-up activity on an overdue invoice" actions for this customer in the last 7`,
 	} {
-		if got := prose(in); got != want {
+		if got := v.prose(in); got != want {
 			t.Errorf("prose(%q) = %q, want %q", in, got, want)
 		}
 	}

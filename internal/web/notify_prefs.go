@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -15,26 +14,47 @@ import (
 // engine applies these with the rule's channels (docs/notifications.md,
 // "Personal preferences").
 
-// prefChannels are the personal channel kinds a person may pick: in-app
-// is always on, and shared targets (Slack, Discuss, a webhook) post to a
-// place, not to a person, so no one's preferences apply to them.
-var prefChannels = []string{"email", "sms"}
+// prefChannels are the channel kinds a person may pick: the personal ones
+// but in-app, which is always on. Shared targets (Slack, Discuss, a
+// webhook) post to a place, not to a person, so no one's preferences apply
+// to them.
+func (s *Server) prefChannels() []string {
+	var out []string
+	for _, k := range s.cfg.ChannelKinds.Choices() {
+		out = append(out, k.Name)
+	}
+	return out
+}
+
+// testChannels are the channels a person may send themselves a test on:
+// every personal kind, by the name the channel settings list it under.
+func (s *Server) testChannels() []string {
+	var out []string
+	for _, k := range s.cfg.ChannelKinds.Kinds() {
+		if k.Personal {
+			out = append(out, k.RowName())
+		}
+	}
+	return out
+}
 
 type prefsPage struct {
 	Prefs    store.NotifyPrefs
 	Channels []string
-	Areas    []string
-	Timezone string
-	Test     *channelTestResult
-	Error    string
-	Notice   string
+	// TestChannels are offered for "send me a test".
+	TestChannels []string
+	Areas        []string
+	Timezone     string
+	Test         *channelTestResult
+	Error        string
+	Notice       string
 }
 
 func (s *Server) renderPrefs(w http.ResponseWriter, r *http.Request, code int, p prefsPage) {
 	u := userFrom(r.Context())
-	p.Channels, p.Timezone = prefChannels, u.Timezone
-	for _, a := range knownAreas {
-		if canSeeArea(u.Role, a) {
+	p.Channels, p.TestChannels, p.Timezone = s.prefChannels(), s.testChannels(), u.Timezone
+	for _, a := range s.areas {
+		if s.canSeeArea(u.Role, a) {
 			p.Areas = append(p.Areas, a)
 		}
 	}
@@ -51,22 +71,23 @@ func (s *Server) showPrefs(w http.ResponseWriter, r *http.Request) {
 	s.renderPrefs(w, r, http.StatusOK, prefsPage{Prefs: prefs, Notice: map[string]string{"saved": "Your preferences are saved; the next alert follows them."}[r.URL.Query().Get("done")]})
 }
 
-// formPrefs reads the preferences form.
-func formPrefs(r *http.Request) (store.NotifyPrefs, error) {
+// formPrefs reads the preferences form; choices are the channel kinds a
+// person may pick.
+func formPrefs(r *http.Request, choices []string) (store.NotifyPrefs, error) {
 	var p store.NotifyPrefs
 	if err := r.ParseForm(); err != nil {
 		return p, errors.New("the form could not be read")
 	}
 	f := r.PostForm
 	for _, ch := range f["channels"] {
-		if slices.Contains(prefChannels, ch) {
+		if slices.Contains(choices, ch) {
 			p.Channels = append(p.Channels, ch)
 		}
 	}
 	if len(p.Channels) == 0 {
-		p.Channels = []string{"in_app"} // only in-app
+		p.Channels = []string{notify.KindInApp} // only in-app
 	}
-	for _, ch := range prefChannels {
+	for _, ch := range choices {
 		if v := f.Get("min_" + ch); v != "" && v != store.PriorityLow {
 			if p.MinPriority == nil {
 				p.MinPriority = map[string]string{}
@@ -87,7 +108,7 @@ func formPrefs(r *http.Request) (store.NotifyPrefs, error) {
 
 func (s *Server) postPrefs(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
-	p, err := formPrefs(r)
+	p, err := formPrefs(r, s.prefChannels())
 	if err == nil {
 		err = s.cfg.Store.NotifyPrefsPut(r.Context(), u.ConnectionID, u.ID, p)
 	}
@@ -108,14 +129,14 @@ func (s *Server) postPrefsTest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ch := r.PathValue("channel")
+	// A person tests their own address, on a personal kind only.
 	var recipient string
-	switch ch {
-	case notify.ChannelInApp:
-		recipient = notify.UserRecipient(u.ID)
-	case notify.ChannelEmail:
-		recipient = u.Email
-	case notify.ChannelSMS:
-		recipient = u.Phone
+	kind, ok := s.cfg.ChannelKinds.Lookup(ch)
+	if ok && kind.Personal {
+		if recipient, err = kind.Address(u.ID, func() (*store.User, error) { return u, nil }); err != nil {
+			s.serverError(w, r, err)
+			return
+		}
 	}
 	page := prefsPage{Prefs: prefs}
 	res, err := s.sendChannelTest(r.Context(), u.ConnectionID, ch, recipient)
@@ -126,9 +147,8 @@ func (s *Server) postPrefsTest(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		res = &channelTestResult{Channel: ch, Error: in.msg}
-		if recipient == "" && (ch == notify.ChannelEmail || ch == notify.ChannelSMS) {
-			res.Error = "You have no " + map[string]string{notify.ChannelEmail: "email address", notify.ChannelSMS: "phone number"}[ch] +
-				" on your account; an administrator sets it on Settings → Users."
+		if recipient == "" && kind.AddressLabel != "" {
+			res.Error = "You have no " + kind.AddressLabel + " on your account; an administrator sets it on Settings → Users."
 		}
 	}
 	page.Test = res
@@ -152,7 +172,7 @@ func (s *Server) apiPrefsSet(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, ch := range p.Channels {
-		if err := alerts.CheckChannel(ch); err != nil {
+		if err := s.cfg.ChannelKinds.Check(ch); err != nil {
 			s.apiError(w, r, http.StatusUnprocessableEntity, codeBadRequest, err.Error())
 			return
 		}

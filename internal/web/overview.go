@@ -127,12 +127,12 @@ func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
 	u := userFrom(r.Context())
 	out := meJSON{ID: u.ID, Username: u.Username, Email: u.Email, Role: u.Role, ConnectionID: u.ConnectionID, Permissions: []string{}, Areas: []string{}}
 	for _, p := range access.AllPerms() {
-		if can(u.Role, p) {
+		if s.can(u.Role, p) {
 			out.Permissions = append(out.Permissions, string(p))
 		}
 	}
-	for _, a := range knownAreas {
-		if canSeeArea(u.Role, a) {
+	for _, a := range s.areas {
+		if s.canSeeArea(u.Role, a) {
 			out.Areas = append(out.Areas, a)
 		}
 	}

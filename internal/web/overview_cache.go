@@ -151,15 +151,15 @@ type pageUser struct {
 	username, role string
 }
 
-// overviewLayout parses the layout with a content block that inserts the
-// pre-rendered overview.
-var overviewLayout = sync.OnceValues(func() (*template.Template, error) {
-	t, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/overview_page.html")
+// parseOverviewLayout parses the layout with a content block that inserts
+// the pre-rendered overview; own are the functions bound to the server.
+func parseOverviewLayout(own template.FuncMap) (*template.Template, error) {
+	t, err := template.New("layout.html").Funcs(funcs).Funcs(own).ParseFS(templatesFS, "templates/layout.html", "templates/overview_page.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: parse template overview_page: %w", err)
 	}
 	return t, nil
-})
+}
 
 // gatherOverview loads the overview and renders its content.
 func (s *Server) gatherOverview(ctx context.Context, u *store.User) (*overviewPage, error) {
@@ -176,17 +176,13 @@ func (s *Server) gatherOverview(ctx context.Context, u *store.User) (*overviewPa
 }
 
 // html returns the whole page for u, rendering it on first use.
-func (c *overviewContent) html(u *store.User, version string) ([]byte, error) {
+func (c *overviewContent) html(layout *template.Template, u *store.User, version string) ([]byte, error) {
 	key := pageUser{u.ID, u.Username, u.Role}
 	c.mu.Lock()
 	out, ok := c.byUser[key]
 	c.mu.Unlock()
 	if ok {
 		return out, nil
-	}
-	layout, err := overviewLayout()
-	if err != nil {
-		return nil, err
 	}
 	var buf bytes.Buffer
 	buf.Grow(len(c.Content) + 4096)
@@ -208,7 +204,7 @@ func (s *Server) showOverview(w http.ResponseWriter, r *http.Request) {
 		s.serverError(w, r, err)
 		return
 	}
-	out, err := page.rendered.html(u, s.cfg.Version)
+	out, err := page.rendered.html(s.overviewLayout, u, s.cfg.Version)
 	if err != nil {
 		s.serverError(w, r, err)
 		return

@@ -18,8 +18,10 @@ import (
 var pageNames = []string{"login", "overview", "setup", "error", "alerts", "alert", "jobs", "analytics", "settings", "briefings", "rules", "actions", "users", "thresholds", "tokens", "operations", "inbox", "rule_form", "forecast", "scenario_form", "search", "ask", "escalation", "notify_prefs"}
 
 var funcs = template.FuncMap{
-	"can":  func(u *store.User, p string) bool { return u != nil && can(u.Role, perm(p)) },
-	"sees": func(u *store.User, area string) bool { return u != nil && canSeeArea(u.Role, area) },
+	// can, sees, metricLabel, areaLabel and expression read the server's
+	// catalogue and permissions; each server binds them (New).
+	"can":  func(*store.User, string) bool { panic("web: can is not bound to a server") },
+	"sees": func(*store.User, string) bool { panic("web: sees is not bound to a server") },
 	"odoo": odooLink,
 	"list": func(v ...string) []string { return v },
 	"when": func(t time.Time) string {
@@ -29,10 +31,12 @@ var funcs = template.FuncMap{
 		return t.UTC().Format("2006-01-02 15:04:05 UTC")
 	},
 	"dur": humanDuration,
-	// metricLabel, expression and roleName put keys into words.
-	"metricLabel": metricLabel,
-	"areaLabel":   areaLabel,
-	"expression":  expressionLabel,
+	// metricLabel, expression and roleName put keys into words;
+	// metricLabel, areaLabel and expression read the server's catalogue,
+	// so each server binds them (New).
+	"metricLabel": func(string) string { panic("web: metricLabel is not bound to a server") },
+	"areaLabel":   func(string) string { panic("web: areaLabel is not bound to a server") },
+	"expression":  func(string) string { panic("web: expression is not bound to a server") },
 	"roleName":    roleName,
 	// number and metricValue format floats for people (no 1.0e+07 or
 	// 320.84999999999997); words puts a fact's key into words.
@@ -48,10 +52,13 @@ var funcs = template.FuncMap{
 	// hasChannel checks a channel box of the rule editor.
 	"hasChannel": hasChannel,
 	"hasID":      hasID,
-	"channel":    channelLabel,
+	// channel names a notification channel kind; each server binds it to
+	// its registry (New).
+	"channel": func(string) string { panic("web: channel is not bound to a server") },
 	// count formats a whole number with thousands separators.
 	"modelLabel": modelLabel,
-	"prose":      prose,
+	// prose names the server's action types: each server binds it (New).
+	"prose": func(string) string { panic("web: prose is not bound to a server") },
 	// idFact says a fact is a record id (partner_id), not a figure to show.
 	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
 	"count":  func(n int64) string { return thousands(float64(n)) },
@@ -83,10 +90,12 @@ var funcs = template.FuncMap{
 	},
 }
 
-func parsePages() (map[string]*template.Template, error) {
+// parsePages parses the views with funcs and own, the functions bound to
+// one server.
+func parsePages(own template.FuncMap) (map[string]*template.Template, error) {
 	pages := make(map[string]*template.Template, len(pageNames))
 	for _, name := range pageNames {
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templatesFS, "templates/layout.html", "templates/charts.html", "templates/"+name+".html")
+		t, err := template.New("layout.html").Funcs(funcs).Funcs(own).ParseFS(templatesFS, "templates/layout.html", "templates/charts.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("web: parse template %s: %w", name, err)
 		}

@@ -132,8 +132,8 @@ func (s *Server) rulesPageData(ctx context.Context, u *store.User) (rulesPage, e
 	if err != nil {
 		return rulesPage{}, err
 	}
-	p := rulesPage{CanEdit: can(u.Role, permAdmin) && s.cfg.Rules != nil, CanTest: s.cfg.Rules != nil,
-		CanCreate: can(u.Role, permRulesEdit) && s.cfg.Rules != nil, Changeable: map[int64]bool{}, Owners: map[int64]string{}}
+	p := rulesPage{CanEdit: s.can(u.Role, permAdmin) && s.cfg.Rules != nil, CanTest: s.cfg.Rules != nil,
+		CanCreate: s.can(u.Role, permRulesEdit) && s.cfg.Rules != nil, Changeable: map[int64]bool{}, Owners: map[int64]string{}}
 	users, err := s.cfg.Store.UserList(ctx, u.ConnectionID)
 	if err != nil {
 		return rulesPage{}, err
@@ -144,7 +144,7 @@ func (s *Server) rulesPageData(ctx context.Context, u *store.User) (rulesPage, e
 	}
 	for _, r := range list {
 		p.Rules = append(p.Rules, newRuleJSON(r))
-		p.Changeable[r.ID] = p.CanCreate && mayChangeRule(u, r)
+		p.Changeable[r.ID] = p.CanCreate && s.mayChangeRule(u, r)
 		if r.UserID != 0 {
 			p.Owners[r.ID] = names[r.UserID]
 		}

@@ -44,7 +44,7 @@ func (in ruleInput) IsEnabled() bool { return in.Enabled == nil || *in.Enabled }
 
 // spec checks the parts of the input the rule engine does not know about
 // (scope, permission) and returns the rule's spec.
-func (in ruleInput) spec(u *store.User) (alerts.RuleSpec, error) {
+func (in ruleInput) spec(voc *vocab, u *store.User) (alerts.RuleSpec, error) {
 	sp := alerts.RuleSpec{Name: strings.TrimSpace(in.Name), Description: strings.TrimSpace(in.Description), Source: in.Source,
 		InsightKind: in.InsightKind, Expression: strings.TrimSpace(in.Expression), Threshold: in.Threshold,
 		Priority: strings.TrimSpace(in.Priority), PendingEvaluations: in.PendingEvaluations, Channels: in.Channels,
@@ -59,7 +59,7 @@ func (in ruleInput) spec(u *store.User) (alerts.RuleSpec, error) {
 	case "", "mine":
 		sp.UserID = u.ID
 	case "org":
-		if !can(u.Role, permAdmin) {
+		if !voc.can(u.Role, permAdmin) {
 			return sp, errors.New("only administrators write org-wide rules; choose \"mine\"")
 		}
 	default:
@@ -85,11 +85,11 @@ func ruleActor(u *store.User) alerts.Actor { return alerts.Actor{UserID: u.ID, U
 // mayChangeRule reports whether u may edit or delete r: their own rule, or
 // any user-written rule for admins. Built-in rules are only enabled and
 // disabled, by admins.
-func mayChangeRule(u *store.User, r *store.AlertRule) bool {
-	if r.Builtin != "" || !can(u.Role, permRulesEdit) {
+func (voc *vocab) mayChangeRule(u *store.User, r *store.AlertRule) bool {
+	if r.Builtin != "" || !voc.can(u.Role, permRulesEdit) {
 		return false
 	}
-	return r.UserID == u.ID || can(u.Role, permAdmin)
+	return r.UserID == u.ID || voc.can(u.Role, permAdmin)
 }
 
 // ruleMessage turns the engine's refusal into a sentence for the form.
@@ -115,10 +115,10 @@ type ruleHelpMetric struct {
 	Name, Label, Unit, Description string
 }
 
-func newRuleHelp() ruleHelp {
-	h := ruleHelp{InsightKinds: catalogue.InsightKinds(), Channels: alerts.ChannelKinds}
-	for _, name := range catalogue.Areas() {
-		a, _ := catalogue.Area(name)
+func (s *Server) newRuleHelp() ruleHelp {
+	h := ruleHelp{InsightKinds: s.cat.InsightKinds(), Channels: s.cfg.ChannelKinds.Names()}
+	for _, name := range s.cat.Areas() {
+		a, _ := s.cat.Area(name)
 		ha := ruleHelpArea{Label: a.Label}
 		for _, m := range a.Metrics {
 			ha.Metrics = append(ha.Metrics, ruleHelpMetric{Name: m.Name, Label: m.Label, Unit: m.Unit, Description: m.Description})
@@ -142,8 +142,8 @@ type ruleForm struct {
 }
 
 func (s *Server) renderRuleForm(w http.ResponseWriter, r *http.Request, code int, f ruleForm) {
-	f.IsAdmin = can(userFrom(r.Context()).Role, permAdmin)
-	f.Help = newRuleHelp()
+	f.IsAdmin = s.can(userFrom(r.Context()).Role, permAdmin)
+	f.Help = s.newRuleHelp()
 	f.Policies, _ = s.cfg.Store.EscalationPolicyList(r.Context(), userFrom(r.Context()).ConnectionID)
 	if f.In.Source == "" {
 		f.In.Source = store.RuleSourceMetric
@@ -213,7 +213,7 @@ func (s *Server) showRuleEdit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !mayChangeRule(userFrom(r.Context()), rule) {
+	if !s.mayChangeRule(userFrom(r.Context()), rule) {
 		s.renderError(w, r, http.StatusForbidden, "You may change only your own rules; built-in rules are only enabled or disabled.")
 		return
 	}
@@ -234,7 +234,7 @@ func (s *Server) postRuleForm(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		if !mayChangeRule(u, rule) {
+		if !s.mayChangeRule(u, rule) {
 			s.renderError(w, r, http.StatusForbidden, "You may change only your own rules; built-in rules are only enabled or disabled.")
 			return
 		}
@@ -250,7 +250,7 @@ func (s *Server) postRuleForm(w http.ResponseWriter, r *http.Request) {
 		s.renderRuleForm(w, r, http.StatusBadRequest, form)
 		return
 	}
-	sp, err := in.spec(u)
+	sp, err := in.spec(s.vocab, u)
 	if err != nil {
 		form.Error = err.Error()
 		s.renderRuleForm(w, r, http.StatusBadRequest, form)
@@ -288,7 +288,7 @@ func (s *Server) postRuleDelete(w http.ResponseWriter, r *http.Request) {
 		s.renderError(w, r, http.StatusNotImplemented, "Changing rules is not available in this process.")
 		return
 	}
-	if !mayChangeRule(u, rule) {
+	if !s.mayChangeRule(u, rule) {
 		s.renderError(w, r, http.StatusForbidden, "You may delete only your own rules; built-in rules are only disabled.")
 		return
 	}
@@ -330,7 +330,7 @@ func (s *Server) apiRuleInput(w http.ResponseWriter, r *http.Request) (alerts.Ru
 		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, "The body must be a rule as JSON: "+err.Error())
 		return alerts.RuleSpec{}, false
 	}
-	sp, err := in.spec(u)
+	sp, err := in.spec(s.vocab, u)
 	if err != nil {
 		s.apiError(w, r, http.StatusBadRequest, codeBadRequest, err.Error())
 		return alerts.RuleSpec{}, false
@@ -358,7 +358,7 @@ func (s *Server) apiRuleUpdate(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	if !mayChangeRule(u, cur) {
+	if !s.mayChangeRule(u, cur) {
 		s.apiError(w, r, http.StatusForbidden, codeForbidden, "You may change only your own rules; built-in rules are only enabled or disabled.")
 		return
 	}
@@ -384,7 +384,7 @@ func (s *Server) apiRuleDelete(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, http.StatusNotImplemented, codeNotImplemented, "Changing rules is not available in this process.")
 		return
 	}
-	if !mayChangeRule(u, cur) {
+	if !s.mayChangeRule(u, cur) {
 		s.apiError(w, r, http.StatusForbidden, codeForbidden, "You may delete only your own rules; built-in rules are only disabled.")
 		return
 	}

@@ -19,8 +19,12 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/aicoo/aicoo/internal/actions"
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/auth"
 	"github.com/aicoo/aicoo/internal/mcpserver"
+	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/settings"
 	"github.com/aicoo/aicoo/internal/store"
@@ -99,6 +103,20 @@ type Config struct {
 	// from the settings page. Without it the channel list and the test
 	// answer 501.
 	Channels ChannelTester
+	// ChannelKinds are the notification channel kinds: the rules editor,
+	// the escalation page and My notifications offer them, and pages name
+	// them by their labels. Defaults to the built-in kinds
+	// (notify.Unconfigured); pass the registry the process delivers with.
+	ChannelKinds *notify.Registry
+	// Catalogue names the areas, metrics and insight kinds the pages show;
+	// its areas are the unit of visibility, and the permission table is
+	// built over it (access.New). Defaults to the analyzers' (package
+	// areas).
+	Catalogue *analysis.Catalogue
+	// ActionKinds are the action types the actions pages, the policy form
+	// and the labels know. Defaults to the built-in ones; pass the Actions
+	// service's.
+	ActionKinds *actions.Kinds
 	// Impact reports how often executed autonomous actions improved what
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
@@ -150,8 +168,11 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg   Config
+	cfg Config
+	*vocab
 	pages map[string]*template.Template
+	// overviewLayout is the layout around the cached overview.
+	overviewLayout *template.Template
 	// zoned renders pages for users outside UTC.
 	zoned *zonedPages
 	// done is closed by CloseStreams to end open event streams.
@@ -188,8 +209,18 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Broker == nil {
 		cfg.Broker = NewBroker()
 	}
+	if cfg.Catalogue == nil {
+		cfg.Catalogue = areas.Catalogue()
+	}
+	if cfg.ActionKinds == nil {
+		cfg.ActionKinds = actions.Builtin()
+	}
+	v := newVocab(cfg.Catalogue, cfg.ActionKinds)
 	if cfg.Search == nil {
-		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: roleGrants, Catalogue: catalogue, Logger: cfg.Logger})
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: v.grants, Catalogue: v.cat, Logger: cfg.Logger})
+	}
+	if cfg.ChannelKinds == nil {
+		cfg.ChannelKinds = notify.Unconfigured()
 	}
 	if cfg.HashPasswordFunc == nil {
 		cfg.HashPasswordFunc = auth.HashPassword
@@ -203,15 +234,25 @@ func New(cfg Config) (*Server, error) {
 	cfg.LoginFreePerPair = cmp.Or(cfg.LoginFreePerPair, LoginFreePerPairDefault)
 	cfg.LoginFreePerClient = cmp.Or(cfg.LoginFreePerClient, LoginFreePerClientDefault)
 	cfg.LoginBackoffMax = cmp.Or(cfg.LoginBackoffMax, LoginBackoffMaxDefault)
-	pristine, err := parsePages()
+	// Functions that read the server's own registries are bound here.
+	own := template.FuncMap{"channel": channelLabel(cfg.ChannelKinds),
+		"can":         func(u *store.User, p string) bool { return u != nil && v.can(u.Role, perm(p)) },
+		"sees":        func(u *store.User, area string) bool { return u != nil && v.canSeeArea(u.Role, area) },
+		"metricLabel": v.metricLabel, "areaLabel": v.areaLabel, "expression": v.expressionLabel, "prose": v.prose,
+	}
+	pristine, err := parsePages(own)
 	if err != nil {
 		return nil, err
 	}
-	pages, err := parsePages()
+	pages, err := parsePages(own)
 	if err != nil {
 		return nil, err
 	}
-	return &Server{cfg: cfg, pages: pages, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
+	overviewLayout, err := parseOverviewLayout(own)
+	if err != nil {
+		return nil, err
+	}
+	return &Server{cfg: cfg, vocab: v, pages: pages, overviewLayout: overviewLayout, zoned: &zonedPages{pristine: pristine}, done: make(chan struct{}), checkPassword: auth.CheckPassword, setupConfigured: setupConfigured}, nil
 }
 
 // CloseStreams ends every open event stream, so a graceful shutdown does

@@ -23,8 +23,8 @@ var areaOwners = map[string][]string{
 }
 
 // canTune reports whether role may change the thresholds of area.
-func canTune(role, area string) bool {
-	if !can(role, permThresholds) {
+func (voc *vocab) canTune(role, area string) bool {
+	if !voc.can(role, permThresholds) {
 		return false
 	}
 	if role == store.RoleAdmin {
@@ -60,8 +60,8 @@ func (s *Server) visibleThresholds(r *http.Request) ([]thresholdJSON, error) {
 	}
 	out := []thresholdJSON{}
 	for _, v := range vals {
-		if canSeeArea(u.Role, v.Area) {
-			out = append(out, thresholdJSON{Value: v, CanChange: canTune(u.Role, v.Area)})
+		if s.canSeeArea(u.Role, v.Area) {
+			out = append(out, thresholdJSON{Value: v, CanChange: s.canTune(u.Role, v.Area)})
 		}
 	}
 	return out, nil
@@ -76,7 +76,7 @@ func (s *Server) tunableKey(w http.ResponseWriter, r *http.Request, api bool) (a
 		return t, "", false
 	}
 	u := userFrom(r.Context())
-	if !canTune(u.Role, t.Area()) {
+	if !s.canTune(u.Role, t.Area()) {
 		s.forbidden(w, r, api, "Your role ("+u.Role+") may not change "+t.Area()+" thresholds; an administrator or the area's owner can.")
 		return t, "", false
 	}

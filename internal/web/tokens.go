@@ -48,7 +48,7 @@ func newTokenView(t *store.APIToken, user string, now time.Time) tokenView {
 // user's of the connection, each list newest first.
 func (s *Server) visibleTokens(ctx context.Context, u *store.User) ([]tokenView, error) {
 	users := []*store.User{u}
-	if can(u.Role, permAdmin) {
+	if s.can(u.Role, permAdmin) {
 		all, err := s.cfg.Store.UserList(ctx, u.ConnectionID)
 		if err != nil {
 			return nil, err
@@ -291,7 +291,7 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, code int, 
 			p.Others = append(p.Others, t)
 		}
 	}
-	p.IsAdmin, p.Lifetimes = can(u.Role, permAdmin), tokenLifetimes
+	p.IsAdmin, p.Lifetimes = s.can(u.Role, permAdmin), tokenLifetimes
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.render(w, r, "tokens", code, p)
 }
