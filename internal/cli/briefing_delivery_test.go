@@ -57,9 +57,14 @@ func TestBriefingDeliveryCarriesCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &config.Config{}
-	cfg.SMTP.Host = "smtp.acme.example"
-	a := &app{cfg: cfg, store: s, outbox: ob, briefer: briefer, now: func() time.Time { return now }}
+	def := config.Default()
+	cfg := &def
+	cfg.SMTP.Host, cfg.SMTP.From = "smtp.acme.example", "aicoo@acme.example"
+	reg, err := notify.Builtin(cfg, notify.Deps{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := &app{cfg: cfg, store: s, outbox: ob, briefer: briefer, channels: reg, now: func() time.Time { return now }}
 	if err := a.deliverBriefingsFor(ctx, conn.ID); err != nil {
 		t.Fatal(err)
 	}
