@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"sort"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
@@ -38,6 +37,8 @@ type metricJSON struct {
 	Available bool           `json:"available"`
 	Note      string         `json:"note,omitempty"`
 	Refs      []analysis.Ref `json:"refs"`
+	// Href is the metric's page (linkMetrics sets it).
+	Href string `json:"-"`
 }
 
 var errNoAnalysis = errors.New("web: no analysis yet")
@@ -109,6 +110,9 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	}
 	for i := range out.Metrics {
 		relink(out.Metrics[i].Refs, conn.OdooURL)
+	}
+	if err := s.linkMetrics(ctx, connectionID, area, out.Metrics); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -204,6 +208,8 @@ type metricDetail struct {
 	Metric  metricJSON    `json:"metric"`
 	History []metricPoint `json:"history"`
 	Records []recordLink  `json:"records"`
+	// Href is the page of the metric on the dashboard.
+	Href string `json:"path"`
 }
 
 type metricPoint struct {
@@ -229,25 +235,9 @@ func odooLink(base, model string, id int64) string {
 	return base + "/web#id=" + strconv.FormatInt(id, 10) + "&model=" + model + "&view_type=form"
 }
 
-// resolveMetricKey turns a figure's name as the dashboard links it
-// ("finance.cash.position") into its key in a result, which carries the
-// company ("finance.cash.position@1"): the first company's. A full key is
-// kept as it is.
-func resolveMetricKey(stored []byte, key string) (string, error) {
-	if strings.Contains(key, "@") {
-		return key, nil
-	}
-	metrics, err := analysis.DecodeMetrics(stored)
-	if err != nil {
-		return "", err
-	}
-	if keys := analysis.MetricKeys(metrics, key, 0); len(keys) > 0 {
-		return keys[0], nil
-	}
-	return key, nil
-}
-
-func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
+// loadMetricDetail reads the history of the metric pick chooses among the
+// metrics of the latest result ("" for none).
+func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area string, pick func(map[string]analysis.Metric) string) (*metricDetail, error) {
 	j, err := s.areaJob(ctx, u.ConnectionID, area)
 	if err != nil {
 		return nil, err
@@ -263,8 +253,13 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 	if err != nil {
 		return nil, err
 	}
-	if key, err = resolveMetricKey(results[0].Metrics, key); err != nil {
-		return nil, err
+	latest, err := analysis.DecodeMetrics(results[0].Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("web: result %d: %w", results[0].ID, err)
+	}
+	key := pick(latest)
+	if key == "" {
+		return nil, errMetricNotFound
 	}
 	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
 	found := false
@@ -279,6 +274,13 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 		}
 		if i == 0 {
 			found, d.Metric = true, newMetricJSON(key, m)
+			companies := map[int64]bool{}
+			for _, m := range metrics {
+				companies[m.CompanyID] = true
+			}
+			if d.Href, err = s.metricHref(ctx, u.ConnectionID, area, key, m, len(companies) > 1); err != nil {
+				return nil, err
+			}
 		}
 		d.History = append(d.History, metricPoint{At: res.ScheduledAt, Value: m.Value, Available: m.Available})
 	}
@@ -305,7 +307,7 @@ func (s *Server) apiMetric(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.PathValue("metric")
-	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
+	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, byKey(key))
 	if errors.Is(err, errMetricNotFound) {
 		s.apiError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
 		return
@@ -383,21 +385,8 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 
-func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {
-	area, ok := s.areaFromPath(w, r, false)
-	if !ok {
-		return
-	}
-	key := r.PathValue("metric")
-	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
-	if errors.Is(err, errMetricNotFound) {
-		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
-		return
-	}
-	if err != nil {
-		s.areaError(w, r, false, area, err)
-		return
-	}
+// renderMetric renders the page of a metric.
+func (s *Server) renderMetric(w http.ResponseWriter, r *http.Request, d *metricDetail) {
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)})
 }
 

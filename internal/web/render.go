@@ -31,6 +31,7 @@ var funcs = template.FuncMap{
 	"dur": humanDuration,
 	// metricLabel, expression and roleName put keys into words.
 	"metricLabel": metricLabel,
+	"metricPath":  metricPath,
 	"areaLabel":   areaLabel,
 	"expression":  expressionLabel,
 	"roleName":    roleName,
