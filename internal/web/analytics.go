@@ -210,6 +210,8 @@ type metricDetail struct {
 	Records []recordLink  `json:"records"`
 	// Href is the page of the metric on the dashboard.
 	Href string `json:"path"`
+	// asOf is when the latest analysis ran: the day its aging counted to.
+	asOf time.Time
 }
 
 type metricPoint struct {
@@ -273,7 +275,10 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area strin
 			continue
 		}
 		if i == 0 {
-			found, d.Metric = true, newMetricJSON(key, m)
+			found, d.Metric, d.asOf = true, newMetricJSON(key, m), res.RunAt
+			if d.asOf.IsZero() {
+				d.asOf = res.ScheduledAt
+			}
 			companies := map[int64]bool{}
 			for _, m := range metrics {
 				companies[m.CompanyID] = true
@@ -335,6 +340,11 @@ type analyticsPage struct {
 	Result  *areaResult
 	Detail  *metricDetail
 	Spark   string // SVG polyline points of the history
+	// Entries lists the invoices behind an aging figure.
+	Entries *entryTable
+	// EntriesMissing says the records behind an aging figure could not be
+	// read.
+	EntriesMissing bool
 	Charts  []template.HTML
 	// Pager pages an area's figures and findings, 50 of each at a time.
 	Pager pager
@@ -385,9 +395,44 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 
-// renderMetric renders the page of a metric.
+// renderMetric renders the page of a metric, with the entries behind an
+// aging figure (sorted by ?sort=, 50 a page, all as CSV with ?format=csv).
 func (s *Server) renderMetric(w http.ResponseWriter, r *http.Request, d *metricDetail) {
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)})
+	sortKey, desc, ok := parseEntrySort(r)
+	if !ok {
+		s.renderError(w, r, http.StatusBadRequest, "The list cannot be sorted by "+strconv.Quote(r.URL.Query().Get("sort"))+".")
+		return
+	}
+	pg, err := parsePage(r)
+	if err != nil {
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
+		return
+	}
+	u := userFrom(r.Context())
+	conn, err := s.cfg.Store.ConnectionByID(r.Context(), u.ConnectionID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rows, aging, err := s.openEntries(r.Context(), u.ConnectionID, d, conn.OdooURL, sortKey, desc)
+	page := analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)}
+	if err != nil {
+		// The figure stands without its list: the journal items may not be
+		// synced yet, or the accounting module not be installed.
+		if r.Context().Err() != nil {
+			return
+		}
+		s.cfg.Logger.WarnContext(r.Context(), "web: entries behind a figure", "metric", d.Metric.Key, "error", err)
+		page.EntriesMissing = true
+	}
+	if aging && err == nil {
+		if wantCSV(r) {
+			writeEntriesCSV(w, d, rows)
+			return
+		}
+		page.Entries = entryTableOf(r, d, rows, pg, sortKey, desc)
+	}
+	s.render(w, r, "analytics", http.StatusOK, page)
 }
 
 // sparkline returns SVG polyline points for the available values, scaled
