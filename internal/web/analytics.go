@@ -345,7 +345,7 @@ type analyticsPage struct {
 	// EntriesMissing says the records behind an aging figure could not be
 	// read.
 	EntriesMissing bool
-	Charts  []template.HTML
+	Charts         []template.HTML
 	// Pager pages an area's figures and findings, 50 of each at a time.
 	Pager pager
 }
