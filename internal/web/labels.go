@@ -15,8 +15,8 @@ import (
 // metricLabel names a metric for people: its catalogue label, or for a
 // per-record metric ("finance.ar.partner.1205.overdue@1") the label of the
 // metric it breaks down with the record ("Overdue receivables — partner
-// 1205"), or else its name in words. The stored key stays in URLs and
-// exports; pages show this.
+// 1205"), or else its name in words. The stored key stays in the API and
+// exports; pages show this, and link by areas.MetricPath.
 func metricLabel(key string) string {
 	name, company, _ := strings.Cut(key, "@")
 	label := metricNameLabel(name)
