@@ -138,7 +138,10 @@ func (s *Server) openEntries(ctx context.Context, connectionID int64, d *metricD
 	if !ok {
 		return nil, false, nil
 	}
-	src := analysis.StoreSource{Store: s.cfg.Store, ConnectionID: connectionID}
+	var src analysis.Source = analysis.StoreSource{Store: s.cfg.Store, ConnectionID: connectionID}
+	if s.cfg.Records != nil {
+		src = s.cfg.Records.AnalysisSource(s.cfg.Store, connectionID)
+	}
 	list, err := finance.OpenEntries(ctx, src, f.accountType, odoo.DateOf(d.asOf.UTC()), func(b int) bool { return f.buckets[b] })
 	if err != nil {
 		return nil, true, err

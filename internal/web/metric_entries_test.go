@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -17,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/odoo"
@@ -163,6 +165,28 @@ func TestAgingEntriesAddUp(t *testing.T) {
 	}
 	if code, _ := get("/analytics/finance/overdue-receivables?sort=colour"); code != http.StatusBadRequest {
 		t.Errorf("an unknown sort: %d", code)
+	}
+	// Through the analyses' record cache (fields projected) the list is
+	// the same.
+	cfg := Config{Store: b.store, Records: analysis.NewRecordCacheWith(analysis.CacheOptions{Fields: areas.Fields()})}
+	srv, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	cc := b.client(t)
+	if _, err := cc.PostForm(ts.URL+"/login", url.Values{"username": {"admin"}, "password": {"correct horse battery"}}); err != nil {
+		t.Fatal(err)
+	}
+	resp, err := cc.Get(ts.URL + "/analytics/finance/receivables-total?format=csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cached, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if _, direct := get("/analytics/finance/receivables-total?format=csv"); string(cached) != direct {
+		t.Error("the list read through the record cache differs")
 	}
 	// A figure that is no aging lists no invoices.
 	if _, page := get("/analytics/finance/cash"); strings.Contains(page, "Invoices behind this figure") {
