@@ -111,9 +111,6 @@ func (s *Server) loadArea(ctx context.Context, connectionID int64, area string) 
 	for i := range out.Metrics {
 		relink(out.Metrics[i].Refs, conn.OdooURL)
 	}
-	if err := s.linkMetrics(ctx, connectionID, area, out.Metrics); err != nil {
-		return nil, err
-	}
 	return out, nil
 }
 
@@ -390,8 +387,13 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.PerPage = pagePerPage
 	total := max(len(res.Metrics), len(res.Insights))
+	multi := multiCompany(res.Metrics)
 	mp, ip := pg, pg
 	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	if err := s.linkMetrics(r.Context(), userFrom(r.Context()).ConnectionID, area, res.Metrics, multi); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Pager: newPager(r, pg, total)})
 }
 

@@ -151,6 +151,9 @@ func TestAgingEntriesAddUp(t *testing.T) {
 		if code != http.StatusOK || !strings.Contains(page, heading) || strings.Contains(page, "the books have changed") {
 			t.Errorf("%s: %d, want the list of invoices adding up", tc.path, code)
 		}
+		if strings.Contains(page, "This figure lists no records") {
+			t.Errorf("%s lists its invoices and says it lists no records", tc.path)
+		}
 		if m := rawText.FindString(visibleText(page)); m != "" {
 			t.Errorf("%s shows %q", tc.path, m)
 		}

@@ -53,15 +53,20 @@ func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key s
 	return areas.MetricPath(area, name, company, record), nil
 }
 
-// linkMetrics sets the Href of an area's metrics.
-func (s *Server) linkMetrics(ctx context.Context, connectionID int64, area string, ms []metricJSON) error {
-	multi := false
+// multiCompany reports whether an area's metrics come from several
+// companies, the one case where a metric's link names its company.
+func multiCompany(ms []metricJSON) bool {
 	for _, m := range ms {
 		if m.CompanyID != ms[0].CompanyID {
-			multi = true
-			break
+			return true
 		}
 	}
+	return false
+}
+
+// linkMetrics sets the Href of metrics of an area (the company named when
+// multi).
+func (s *Server) linkMetrics(ctx context.Context, connectionID int64, area string, ms []metricJSON, multi bool) error {
 	for i := range ms {
 		m := analysis.Metric{Name: ms[i].Name, CompanyID: ms[i].CompanyID, Refs: ms[i].Refs}
 		href, err := s.metricHref(ctx, connectionID, area, ms[i].Key, m, multi)
