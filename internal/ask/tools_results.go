@@ -164,7 +164,8 @@ func metricPath(area string, byKey map[string]analysis.Metric, key string) strin
 	}
 	var company int64
 	for _, o := range byKey {
-		if o.CompanyID != m.CompanyID {
+		// A figure of no company (0) does not make the result multi-company.
+		if o.CompanyID != 0 && o.CompanyID != m.CompanyID {
 			company = m.CompanyID
 			break
 		}

@@ -278,7 +278,9 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area strin
 			}
 			companies := map[int64]bool{}
 			for _, m := range metrics {
-				companies[m.CompanyID] = true
+				if m.CompanyID != 0 {
+					companies[m.CompanyID] = true
+				}
 			}
 			if d.Href, err = s.metricHref(ctx, u.ConnectionID, area, key, m, len(companies) > 1); err != nil {
 				return nil, err

@@ -158,6 +158,12 @@ func TestAgingEntriesAddUp(t *testing.T) {
 			t.Errorf("%s shows %q", tc.path, m)
 		}
 	}
+	// The area page links every figure by words and shows no key.
+	_, area := get("/analytics/finance")
+	link := regexp.MustCompile(`href="/analytics/finance/overdue-receivables/[a-z0-9-]+-` + pid + `"`)
+	if m := rawText.FindString(visibleText(area)); m != "" || strings.Contains(area, "/metrics/") || strings.Contains(area, "company=") || !link.MatchString(area) {
+		t.Errorf("area page: raw text %q, or links by key or company, or no link by name to %s", m, partner)
+	}
 	// 50 a page; the pages add up too.
 	code, first := get("/analytics/finance/receivables-total?sort=-amount")
 	if code != http.StatusOK || !strings.Contains(first, `aria-sort="descending"`) || !strings.Contains(first, `href="/analytics/finance/receivables-total?sort=amount"`) {

@@ -89,3 +89,24 @@ func TestMetricAddressOneCompany(t *testing.T) {
 		t.Error("area page does not link its figures by words")
 	}
 }
+
+func TestMultiCompany(t *testing.T) {
+	for _, c := range []struct {
+		companies []int64
+		want      bool
+	}{
+		{nil, false},
+		{[]int64{0, 0}, false},
+		// A figure of no company (budgets) does not make a second company.
+		{[]int64{0, 1, 1}, false},
+		{[]int64{1, 0, 2}, true},
+	} {
+		var ms []metricJSON
+		for _, id := range c.companies {
+			ms = append(ms, metricJSON{CompanyID: id})
+		}
+		if got := multiCompany(ms); got != c.want {
+			t.Errorf("multiCompany(%v) = %v, want %v", c.companies, got, c.want)
+		}
+	}
+}

@@ -54,10 +54,16 @@ func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key s
 }
 
 // multiCompany reports whether an area's metrics come from several
-// companies, the one case where a metric's link names its company.
+// companies, the one case where a metric's link names its company. A
+// figure of no company (0) does not count.
 func multiCompany(ms []metricJSON) bool {
+	var first int64
 	for _, m := range ms {
-		if m.CompanyID != ms[0].CompanyID {
+		switch {
+		case m.CompanyID == 0:
+		case first == 0:
+			first = m.CompanyID
+		case m.CompanyID != first:
 			return true
 		}
 	}
