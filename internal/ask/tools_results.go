@@ -14,6 +14,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -153,7 +154,24 @@ func roundFor(v float64, unit string) float64 {
 	return cents(v)
 }
 
-func metricPath(area, key string) string { return "/analytics/" + area + "/metrics/" + key }
+// metricPath is the dashboard page of the metric stored under key in
+// byKey: the company is named only when the result has several.
+func metricPath(area string, byKey map[string]analysis.Metric, key string) string {
+	m := byKey[key]
+	name := m.Name
+	if name == "" {
+		name, _, _ = strings.Cut(key, "@")
+	}
+	var company int64
+	for _, o := range byKey {
+		// A figure of no company (0) does not make the result multi-company.
+		if o.CompanyID != 0 && o.CompanyID != m.CompanyID {
+			company = m.CompanyID
+			break
+		}
+	}
+	return areas.MetricPath(area, name, company, "")
+}
 
 // latestResult reads the latest stored result of an area scheduled by t
 // (zero: the latest), or nil when there is none.
@@ -218,7 +236,7 @@ func (t *tools) metric(ctx context.Context, c Caller, in json.RawMessage) (*Outp
 		}
 		vals = append(vals, v)
 		texts = append(texts, fmt.Sprintf("%s: %s", info.Label, v.Display))
-		out.Sources = append(out.Sources, Source{Label: info.Label, Path: metricPath(area, k)})
+		out.Sources = append(out.Sources, Source{Label: info.Label, Path: metricPath(area, res.ByKey, k)})
 	}
 	out.Data = vals
 	out.Text = strings.Join(texts, "; ") + " (as of " + res.ScheduledAt.Format("2006-01-02 15:04") + " UTC)."
@@ -295,7 +313,7 @@ func (t *tools) metricHistory(ctx context.Context, c Caller, in json.RawMessage)
 	}
 	slices.Reverse(points)
 	out := &Output{Data: map[string]any{"name": p.Name, "label": info.Label, "unit": unit, "points": points},
-		Sources: []Source{{Label: info.Label, Path: metricPath(area, p.Name)}}}
+		Sources: []Source{{Label: info.Label, Path: areas.MetricPath(area, p.Name, 0, "")}}}
 	if len(points) == 0 {
 		out.Text = fmt.Sprintf("No %s figures between %s and %s.", info.Label, from.Format(time.DateOnly), to.Format(time.DateOnly))
 	} else {
@@ -360,7 +378,7 @@ func (t *tools) explainMetric(ctx context.Context, c Caller, in json.RawMessage)
 		if !m.Available {
 			pt.Display = "not available"
 		}
-		out.Sources = append(out.Sources, Source{Label: info.Label, Path: metricPath(area, k)})
+		out.Sources = append(out.Sources, Source{Label: info.Label, Path: metricPath(area, res.ByKey, k)})
 		for _, ref := range m.Refs {
 			pt.Total += len(ref.IDs)
 			if !r.visible(ref.Model) {

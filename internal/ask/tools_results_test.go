@@ -59,7 +59,7 @@ func TestMetricTools(t *testing.T) {
 		!strings.Contains(vals[0].Display, want.Unit) {
 		t.Fatalf("metric: %+v, want %v %s", vals, round2(want.Value), want.Unit)
 	}
-	if out.Sources[0].Path != "/analytics/finance/metrics/"+"finance.cash.position" && !strings.HasPrefix(out.Sources[0].Path, "/analytics/finance/metrics/finance.cash.position@") {
+	if out.Sources[0].Path != "/analytics/finance/cash" && !strings.HasPrefix(out.Sources[0].Path, "/analytics/finance/cash?company=") {
 		t.Errorf("source %+v", out.Sources[0])
 	}
 	// As of a day before any analysis: not known yet.

@@ -112,7 +112,7 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
 		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions, ActionKinds: a.actions.Kinds(),
 		Impact: actionImpact{a.actions}, Channels: channelTester{a}, ChannelKinds: a.channels, CashPlan: plans, Search: searcher,
-		Ask:        asker,
+		Ask: asker, Records: a.records,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,
 		MCP: mcpCfg,
 	})

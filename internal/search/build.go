@@ -10,6 +10,7 @@ import (
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -395,7 +396,7 @@ func buildAicoo(ctx context.Context, st Store, conn int64, rs roleSet, cat *anal
 		roles := rs.areas(area)
 		for _, m := range info.Metrics {
 			b.add(Doc{Kind: KindMetric, Label: "Figure: " + m.Label + " (" + info.Label + ")", Roles: roles,
-				Path: "/analytics/" + area + "/metrics/" + m.Name},
+				Path: areas.MetricPath(area, m.Name, 0, "")},
 				field{m.Label, weightPrimary}, field{info.Label, weightSecondary},
 				field{m.Description, weightTertiary}, field{m.Name, weightTertiary})
 		}

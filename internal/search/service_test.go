@@ -76,7 +76,7 @@ func TestServiceOnStore(t *testing.T) {
 			t.Fatalf("ops found the sales order %+v", res[0])
 		}
 		// Figures of the catalogue, by their label.
-		if res := search(store.RoleCFO, "cash runway"); len(res) == 0 || res[0].Path != "/analytics/finance/metrics/finance.cash.runway_days" {
+		if res := search(store.RoleCFO, "cash runway"); len(res) == 0 || res[0].Path != "/analytics/finance/cash-runway" {
 			t.Fatalf("cfo cash runway: got %+v", res)
 		}
 		if res := search("nobody", number); len(res) != 0 {

@@ -40,6 +40,8 @@ type metricJSON struct {
 	Available bool           `json:"available"`
 	Note      string         `json:"note,omitempty"`
 	Refs      []analysis.Ref `json:"refs"`
+	// Href is the metric's page (linkMetrics sets it).
+	Href string `json:"-"`
 }
 
 var errNoAnalysis = errors.New("web: no analysis yet")
@@ -206,6 +208,10 @@ type metricDetail struct {
 	Metric  metricJSON    `json:"metric"`
 	History []metricPoint `json:"history"`
 	Records []recordLink  `json:"records"`
+	// Href is the page of the metric on the dashboard.
+	Href string `json:"path"`
+	// asOf is when the latest analysis ran: the day its aging counted to.
+	asOf time.Time
 }
 
 type metricPoint struct {
@@ -231,25 +237,9 @@ func odooLink(base, model string, id int64) string {
 	return base + "/web#id=" + strconv.FormatInt(id, 10) + "&model=" + model + "&view_type=form"
 }
 
-// resolveMetricKey turns a figure's name as the dashboard links it
-// ("finance.cash.position") into its key in a result, which carries the
-// company ("finance.cash.position@1"): the first company's. A full key is
-// kept as it is.
-func resolveMetricKey(stored []byte, key string) (string, error) {
-	if strings.Contains(key, "@") {
-		return key, nil
-	}
-	metrics, err := analysis.DecodeMetrics(stored)
-	if err != nil {
-		return "", err
-	}
-	if keys := analysis.MetricKeys(metrics, key, 0); len(keys) > 0 {
-		return keys[0], nil
-	}
-	return key, nil
-}
-
-func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key string) (*metricDetail, error) {
+// loadMetricDetail reads the history of the metric pick chooses among the
+// metrics of the latest result ("" for none).
+func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area string, pick func(map[string]analysis.Metric) string) (*metricDetail, error) {
 	j, err := s.areaJob(ctx, u.ConnectionID, area)
 	if err != nil {
 		return nil, err
@@ -265,8 +255,13 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 	if err != nil {
 		return nil, err
 	}
-	if key, err = resolveMetricKey(results[0].Metrics, key); err != nil {
-		return nil, err
+	latest, err := analysis.DecodeMetrics(results[0].Metrics)
+	if err != nil {
+		return nil, fmt.Errorf("web: result %d: %w", results[0].ID, err)
+	}
+	key := pick(latest)
+	if key == "" {
+		return nil, errMetricNotFound
 	}
 	d := &metricDetail{Area: area, History: []metricPoint{}, Records: []recordLink{}}
 	found := false
@@ -280,7 +275,19 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area, key 
 			continue
 		}
 		if i == 0 {
-			found, d.Metric = true, newMetricJSON(key, m)
+			found, d.Metric, d.asOf = true, newMetricJSON(key, m), res.RunAt
+			if d.asOf.IsZero() {
+				d.asOf = res.ScheduledAt
+			}
+			companies := map[int64]bool{}
+			for _, m := range metrics {
+				if m.CompanyID != 0 {
+					companies[m.CompanyID] = true
+				}
+			}
+			if d.Href, err = s.metricHref(ctx, u.ConnectionID, area, key, m, len(companies) > 1); err != nil {
+				return nil, err
+			}
 		}
 		d.History = append(d.History, metricPoint{At: res.ScheduledAt, Value: m.Value, Available: m.Available})
 	}
@@ -307,7 +314,7 @@ func (s *Server) apiMetric(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	key := r.PathValue("metric")
-	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
+	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, byKey(key))
 	if errors.Is(err, errMetricNotFound) {
 		s.apiError(w, r, http.StatusNotFound, codeNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
 		return
@@ -338,6 +345,11 @@ type analyticsPage struct {
 	Charts  []template.HTML
 	// Budget is the budget table of the expenses and finance pages.
 	Budget *budgetSection
+	// Entries lists the invoices behind an aging figure.
+	Entries *entryTable
+	// EntriesMissing says the records behind an aging figure could not be
+	// read.
+	EntriesMissing bool
 	// Pager pages an area's figures and findings, 50 of each at a time.
 	Pager pager
 }
@@ -393,27 +405,54 @@ func (s *Server) showArea(w http.ResponseWriter, r *http.Request) {
 	}
 	pg.PerPage = pagePerPage
 	total := max(len(res.Metrics), len(res.Insights))
+	multi := multiCompany(res.Metrics)
 	mp, ip := pg, pg
 	res.Metrics, res.Insights = paginate(res.Metrics, &mp), paginate(res.Insights, &ip)
+	if err := s.linkMetrics(r.Context(), userFrom(r.Context()).ConnectionID, area, res.Metrics, multi); err != nil {
+		s.serverError(w, r, err)
+		return
+	}
 	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Result: res, Charts: charts, Budget: budget, Pager: newPager(r, pg, total)})
 }
 
-func (s *Server) showMetric(w http.ResponseWriter, r *http.Request) {
-	area, ok := s.areaFromPath(w, r, false)
+// renderMetric renders the page of a metric, with the entries behind an
+// aging figure (sorted by ?sort=, 50 a page, all as CSV with ?format=csv).
+func (s *Server) renderMetric(w http.ResponseWriter, r *http.Request, d *metricDetail) {
+	sortKey, desc, ok := parseEntrySort(r)
 	if !ok {
+		s.renderError(w, r, http.StatusBadRequest, "The list cannot be sorted by "+strconv.Quote(r.URL.Query().Get("sort"))+".")
 		return
 	}
-	key := r.PathValue("metric")
-	d, err := s.loadMetricDetail(r.Context(), userFrom(r.Context()), area, key)
-	if errors.Is(err, errMetricNotFound) {
-		s.renderError(w, r, http.StatusNotFound, fmt.Sprintf("The latest %s analysis has no metric %q.", area, key))
-		return
-	}
+	pg, err := parsePage(r)
 	if err != nil {
-		s.areaError(w, r, false, area, err)
+		s.renderError(w, r, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.render(w, r, "analytics", http.StatusOK, analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)})
+	u := userFrom(r.Context())
+	conn, err := s.cfg.Store.ConnectionByID(r.Context(), u.ConnectionID)
+	if err != nil {
+		s.serverError(w, r, err)
+		return
+	}
+	rows, aging, err := s.openEntries(r.Context(), u.ConnectionID, d, conn.OdooURL, sortKey, desc)
+	page := analyticsPage{Detail: d, Spark: sparkline(d.History, 300, 60)}
+	if err != nil {
+		// The figure stands without its list: the journal items may not be
+		// synced yet, or the accounting module not be installed.
+		if r.Context().Err() != nil {
+			return
+		}
+		s.cfg.Logger.WarnContext(r.Context(), "web: entries behind a figure", "metric", d.Metric.Key, "error", err)
+		page.EntriesMissing = true
+	}
+	if aging && err == nil {
+		if wantCSV(r) {
+			writeEntriesCSV(w, d, rows)
+			return
+		}
+		page.Entries = entryTableOf(r, d, rows, pg, sortKey, desc)
+	}
+	s.render(w, r, "analytics", http.StatusOK, page)
 }
 
 // sparkline returns SVG polyline points for the available values, scaled

@@ -132,11 +132,11 @@ func TestAPIJobsAnalysisSettings(t *testing.T) {
 		t.Fatalf("sales jobs: %+v", jobs.Data)
 	}
 	res := decode[areaResult](t, f.do(t, store.RoleCFO, "GET", "/api/v1/analysis/finance", ""))
-	if len(res.Metrics) != 1 || res.Metrics[0].Display != "1,234 EUR" || len(res.Insights) != 1 || res.Insights[0].Refs[0].URL != "https://acme.odoo.com/web#id=3&model=res.partner&view_type=form" {
+	if len(res.Metrics) != 2 || res.Metrics[1].Display != "1,234 EUR" || len(res.Insights) != 1 || res.Insights[0].Refs[0].URL != "https://acme.odoo.com/web#id=3&model=res.partner&view_type=form" {
 		t.Fatalf("area result: %+v", res)
 	}
 	d := decode[metricDetail](t, f.do(t, store.RoleCFO, "GET", "/api/v1/analysis/finance/metrics/finance.cash.position", ""))
-	if len(d.Records) != 2 || d.Records[1].URL != "https://acme.odoo.com/web#id=8&model=account.move&view_type=form" || len(d.History) != 1 {
+	if len(d.Records) != 2 || d.Records[1].URL != "https://acme.odoo.com/web#id=8&model=account.move&view_type=form" || len(d.History) != 1 || d.Href != "/analytics/finance/cash" {
 		t.Fatalf("drill-down: %+v", d)
 	}
 	if resp := f.do(t, store.RoleCFO, "GET", "/api/v1/analysis/finance/metrics/nope", ""); resp.StatusCode != 404 {

@@ -331,8 +331,3 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 	}
 	return list, nil
 }
-
-// metricPath is the drill-down page of a metric.
-func metricPath(area, metric string) string {
-	return "/analytics/" + area + "/metrics/" + metric
-}

@@ -52,7 +52,7 @@ func TestOverviewCharts(t *testing.T) {
 		// The first point is the month end 24 months back, with its value.
 		"<title>Cash, Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
 		"Forecast range (80%)",
-		`href="/analytics/finance/metrics/finance.cash.position"`,
+		`href="/analytics/finance/cash"`,
 		"Show the figures as a table",
 	} {
 		if !strings.Contains(page, want) {

@@ -68,7 +68,7 @@ func TestBrowserFinishNoRawTextNoSidewaysScroll(t *testing.T) {
 	screenshotOnFailure(t, map[string]context.Context{"session": session})
 	login(t, session, f.srv.URL, "admin-user", "correct horse battery")
 	shots := os.Getenv("AICOO_SCREENSHOT_DIR")
-	pages := []string{"/", "/operations", "/alerts", "/actions", "/analytics", "/analytics/finance", "/analytics/finance/metrics/finance.ar.partner.1205.overdue@1",
+	pages := []string{"/", "/operations", "/alerts", "/actions", "/analytics", "/analytics/finance", "/analytics/finance/overdue-receivables/alpen-industrieservice-kg-1205",
 		"/alerts/" + strconv.FormatInt(alert.ID, 10), "/briefings", "/jobs", "/rules", "/settings"}
 	for _, width := range []int64{1440, 390} {
 		for _, path := range pages {

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/aicoo/aicoo/internal/actions"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/store"
@@ -15,8 +16,8 @@ import (
 // metricLabel names a metric for people: its catalogue label, or for a
 // per-record metric ("finance.ar.partner.1205.overdue@1") the label of the
 // metric it breaks down with the record ("Overdue receivables — partner
-// 1205"), or else its name in words. The stored key stays in URLs and
-// exports; pages show this.
+// 1205"), or else its name in words. The stored key stays in the API and
+// exports; pages show this, and link by areas.MetricPath.
 func (v *vocab) metricLabel(key string) string {
 	name, company, _ := strings.Cut(key, "@")
 	label := v.metricNameLabel(name)
@@ -40,60 +41,13 @@ func (v *vocab) metricNameLabel(name string) string {
 	if m, ok := v.cat.Metric(name); ok && m.Label != "" {
 		return m.Label
 	}
-	parts := strings.Split(name, ".")
-	// A per-record metric: <prefix>.<model>.<id>[.<rest>].
-	for i := 1; i+1 < len(parts); i++ {
-		if !isDigits(parts[i+1]) {
-			continue
-		}
-		base := strings.Join(append(append([]string{}, parts[:i]...), parts[i+2:]...), ".")
-		record := words(parts[i]) + " " + parts[i+1]
-		if m, ok := v.cat.Metric(base); ok && m.Label != "" {
-			return m.Label + " — " + record
-		}
-		return sentence(words(strings.Join(append(append([]string{}, parts[1:i]...), parts[i+2:]...), " "))) + " — " + record
-	}
-	if len(parts) > 1 {
-		parts = parts[1:] // the area is the page's heading already
-	}
-	return sentence(words(strings.Join(parts, " ")))
+	return areas.MetricLabel(name)
 }
 
-func isDigits(s string) bool {
-	if s == "" {
-		return false
-	}
-	for _, r := range s {
-		if r < '0' || r > '9' {
-			return false
-		}
-	}
-	return true
-}
+// words turns a key part into words: "win_rate" → "win rate".
+func words(s string) string { return areas.Words(s) }
 
-// words turns a key part into words: "win_rate" → "win rate",
-// "365d" → "365 days", "ar" → "receivables".
-func words(s string) string {
-	f := strings.Fields(strings.ReplaceAll(s, "_", " "))
-	for i, w := range f {
-		switch {
-		case w == "ar":
-			f[i] = "receivables"
-		case w == "ap":
-			f[i] = "payables"
-		case len(w) > 1 && strings.HasSuffix(w, "d") && isDigits(w[:len(w)-1]):
-			f[i] = w[:len(w)-1] + " days"
-		}
-	}
-	return strings.Join(f, " ")
-}
-
-func sentence(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
+func sentence(s string) string { return areas.Sentence(s) }
 
 // metricKeyRE finds dotted metric names in rule expressions.
 var metricKeyRE = regexp.MustCompile(`\b[a-z]+(?:\.[a-z0-9_]+)+(?:@\d+)?\b`)

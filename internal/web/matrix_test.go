@@ -142,8 +142,14 @@ func newFixture(t *testing.T, cfg Config) *fixture {
 		if area == "sales" {
 			name = "sales.pipeline.weighted_revenue"
 		}
-		m, _ := json.Marshal(map[string]analysis.Metric{name: {Name: name, Value: 1234, Unit: "EUR", Available: true,
-			Refs: []analysis.Ref{{Model: "account.move", IDs: []int64{7, 8}, URL: "https://acme.odoo.com/web#id=7&model=account.move&view_type=form"}}}})
+		metrics := map[string]analysis.Metric{name: {Name: name, Value: 1234, Unit: "EUR", Available: true,
+			Refs: []analysis.Ref{{Model: "account.move", IDs: []int64{7, 8}, URL: "https://acme.odoo.com/web#id=7&model=account.move&view_type=form"}}}}
+		if area == "finance" {
+			// A per-record figure, for the pages of one customer's part.
+			metrics["finance.ar.partner.3.overdue"] = analysis.Metric{Name: "finance.ar.partner.3.overdue", Value: 600, Unit: "EUR", Available: true,
+				Refs: []analysis.Ref{{Model: "res.partner", IDs: []int64{3}}}}
+		}
+		m, _ := json.Marshal(metrics)
 		ins, _ := json.Marshal([]analysis.Insight{{Kind: "k", Priority: "high", Title: "Finding <b>" + area + "</b>", Subject: "x:1",
 			Refs: []analysis.Ref{{Model: "res.partner", IDs: []int64{3}, URL: "javascript:alert(1)"}}}})
 		at := now.Add(-time.Minute).UTC().Truncate(time.Second)
@@ -298,6 +304,8 @@ func TestPermissionMatrix(t *testing.T) {
 		{"GET", "/analytics/finance", finance},
 		{"GET", "/analytics/sales", sales},
 		{"GET", "/analytics/finance/metrics/finance.cash.position", finance},
+		{"GET", "/analytics/finance/cash", finance},
+		{"GET", "/analytics/finance/overdue-receivables/3", finance},
 		{"GET", "/forecast", finance},
 		{"GET", "/forecast/scenarios/new", actFin},
 		{"POST", "/forecast/scenarios", actFin},

@@ -35,6 +35,7 @@ var funcs = template.FuncMap{
 	// metricLabel, areaLabel and expression read the server's catalogue,
 	// so each server binds them (New).
 	"metricLabel": func(string) string { panic("web: metricLabel is not bound to a server") },
+	"metricPath":  metricPath,
 	"areaLabel":   func(string) string { panic("web: areaLabel is not bound to a server") },
 	"expression":  func(string) string { panic("web: expression is not bound to a server") },
 	"roleName":    roleName,

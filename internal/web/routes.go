@@ -43,6 +43,8 @@ func (s *Server) routes() []route {
 		page("GET", "/analytics", permView, s.showAnalytics, ""),
 		page("GET", "/analytics/{area}", permView, s.showArea, "/analytics/finance"),
 		page("GET", "/analytics/{area}/metrics/{metric}", permView, s.showMetric, "/analytics/finance/metrics/finance.cash.position"),
+		page("GET", "/analytics/{area}/{metric}", permView, s.showMetricPage, "/analytics/finance/cash"),
+		page("GET", "/analytics/{area}/{metric}/{record}", permView, s.showMetricPage, "/analytics/finance/overdue-receivables/3"),
 		page("GET", "/forecast", permView, s.showForecast, ""),
 		page("GET", "/forecast/scenarios/new", permView, s.showScenarioNew, ""),
 		page("POST", "/forecast/scenarios", permView, s.postScenario, ""),

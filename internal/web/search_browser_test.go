@@ -83,7 +83,7 @@ func TestBrowserSearchBox(t *testing.T) {
 	)
 	// The page changes under the evaluation while it navigates: errors
 	// until then are expected.
-	want := "/analytics/finance/metrics/finance.cash.runway_days"
+	want := "/analytics/finance/cash-runway"
 	var at string
 	for deadline := time.Now().Add(30 * time.Second); at != want && time.Now().Before(deadline); {
 		c, cancel := context.WithTimeout(ctx, 5*time.Second)

@@ -55,7 +55,7 @@ func TestAPISearch(t *testing.T) {
 	}
 	// Figures of the catalogue lead to their page.
 	res = decode[searchJSON](t, f.do(t, store.RoleCEO, "GET", "/api/v1/search?q=cash+runway", ""))
-	if len(res.Data) == 0 || res.Data[0].URL != "/analytics/finance/metrics/finance.cash.runway_days" {
+	if len(res.Data) == 0 || res.Data[0].URL != "/analytics/finance/cash-runway" {
 		t.Fatalf("ceo cash runway: %+v", res.Data)
 	}
 	if res := decode[searchJSON](t, f.do(t, store.RoleCFO, "GET", "/api/v1/search?q=", "")); res.Data == nil || len(res.Data) != 0 {

@@ -121,6 +121,10 @@ type Config struct {
 	// they addressed, shown on the Analytics page. Without it that section
 	// is left out and its API answers 501.
 	Impact ImpactReporter
+	// Records, if set, shares the analyses' decoded records: the entries
+	// behind an aging figure are read from it instead of decoding the
+	// journal items on each request.
+	Records *analysis.RecordCache
 	// Thresholds reads, previews and changes analyzer thresholds. Defaults
 	// to a settings.Service over Store (pass one sharing the job engine's
 	// record cache to make previews cheaper).
