@@ -108,19 +108,29 @@ func (s *Store) OdooRecordUpsertMany(ctx context.Context, connectionID int64, mo
 		return nil
 	}
 	now := s.nowUTC()
+	datas := make([][]byte, len(recs))
+	for i, r := range recs {
+		data, err := jsonOrEmpty(r.Data, "{}")
+		if err != nil {
+			return fmt.Errorf("store: upsert odoo records %s: record %d: data: %w", model, r.OdooID, err)
+		}
+		datas[i] = []byte(data)
+	}
 	return s.inTxIfNeeded(ctx, func(tx *Store) error {
+		enc, err := tx.recordEncoder(ctx, connectionID, model, datas)
+		if err != nil {
+			return err
+		}
 		var fullSQL string
 		args := make([]any, 0, 7*min(len(recs), odooRecordBatchRows))
-		for chunk := range slices.Chunk(recs, odooRecordBatchRows) {
+		for start := 0; start < len(recs); start += odooRecordBatchRows {
+			chunk := recs[start:min(start+odooRecordBatchRows, len(recs))]
 			args = args[:0]
 			if tx.dialect != SQLite {
 				args = append(args, connectionID, model, now)
 			}
-			for _, r := range chunk {
-				data, err := jsonOrEmpty(r.Data, "{}")
-				if err != nil {
-					return fmt.Errorf("store: upsert odoo records %s: record %d: data: %w", model, r.OdooID, err)
-				}
+			for i, r := range chunk {
+				data := enc.encode(datas[start+i])
 				if tx.dialect == SQLite {
 					args = append(args, connectionID, model, r.OdooID, nullTime(r.WriteDate), r.Active, data, now)
 				} else {
@@ -252,7 +262,7 @@ func scanOdooRecord(row interface{ Scan(...any) error }) (*OdooRecord, error) {
 		return nil, err
 	}
 	r.WriteDate, r.SyncedAt = wd.Time, r.SyncedAt.UTC()
-	r.Data = json.RawMessage(data)
+	r.Data = json.RawMessage(data) // as stored: see decodeRecords
 	return &r, nil
 }
 
@@ -262,7 +272,7 @@ func scanOdooRecordData(row interface{ Scan(...any) error }, connectionID int64,
 	if err := row.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
 		return nil, err
 	}
-	r.SyncedAt, r.Data = r.SyncedAt.UTC(), json.RawMessage(data)
+	r.SyncedAt, r.Data = r.SyncedAt.UTC(), json.RawMessage(data) // as stored: see decodeRecords
 	return &r, nil
 }
 
@@ -272,6 +282,9 @@ func (s *Store) OdooRecordGet(ctx context.Context, connectionID int64, model str
 		WHERE connection_id = $1 AND model = $2 AND odoo_id = $3`, connectionID, model, odooID))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("odoo record %s %d", model, odooID))
+	}
+	if err := s.decodeRecords(ctx, []*OdooRecord{r}); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -357,6 +370,10 @@ func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, afte
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list odoo records %s: %w", p.Model, err)
+	}
+	rows.Close()
+	if err := s.decodeRecords(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
