@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -266,13 +267,17 @@ func scanOdooRecord(row interface{ Scan(...any) error }) (*OdooRecord, error) {
 	return &r, nil
 }
 
-func scanOdooRecordData(row interface{ Scan(...any) error }, connectionID int64, model string) (*OdooRecord, error) {
+// scanOdooRecordData scans a row of a DataOnly listing. It decodes the
+// data while the driver's buffer is valid when it can (its dictionary is
+// cached), which saves copying the stored bytes; decodeRecords does the
+// rest.
+func (s *Store) scanOdooRecordData(rows *sql.Rows, connectionID int64, model string) (*OdooRecord, error) {
 	r := OdooRecord{ConnectionID: connectionID, Model: model}
-	var data []byte
-	if err := row.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
+	var data sql.RawBytes
+	if err := rows.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
 		return nil, err
 	}
-	r.SyncedAt, r.Data = r.SyncedAt.UTC(), json.RawMessage(data) // as stored: see decodeRecords
+	r.SyncedAt, r.Data = r.SyncedAt.UTC(), s.decodeCachedRecordData(data)
 	return &r, nil
 }
 
@@ -359,7 +364,7 @@ func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, afte
 			err error
 		)
 		if p.DataOnly {
-			r, err = scanOdooRecordData(rows, p.ConnectionID, p.Model)
+			r, err = s.scanOdooRecordData(rows, p.ConnectionID, p.Model)
 		} else {
 			r, err = scanOdooRecord(rows)
 		}

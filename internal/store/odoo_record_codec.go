@@ -189,6 +189,19 @@ func (s *Store) decodeRecordData(ctx context.Context, data []byte) (json.RawMess
 	return out, nil
 }
 
+// decodeCachedRecordData returns the JSON of a stored value in a buffer of
+// its own, or a copy of the value when it needs a dictionary not cached.
+func (s *Store) decodeCachedRecordData(data []byte) json.RawMessage {
+	if len(data) >= 5 && data[0] == recordS2 {
+		if d, _ := s.dicts.get(binary.BigEndian.Uint32(data[1:5])); d != nil {
+			if out, err := d.Decode(nil, data[5:]); err == nil {
+				return out
+			}
+		}
+	}
+	return bytes.Clone(data)
+}
+
 // decodeRecords replaces the stored Data of recs, read by a query now
 // closed (a dictionary may need a query of its own), by their JSON.
 func (s *Store) decodeRecords(ctx context.Context, recs []*OdooRecord) error {
