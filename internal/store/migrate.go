@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -71,7 +72,26 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 	if len(results) > 0 {
 		s.dropIdleConns()
 	}
+	for _, r := range results {
+		if r.Source.Version == 17 && s.dialect == SQLite {
+			s.vacuumAfterCompress(ctx)
+		}
+	}
 	return len(results), nil
+}
+
+// vacuumAfterCompress rewrites the SQLite file after migration 00017
+// compressed the records: SQLite keeps the pages they left, so the file
+// would otherwise stay at its old size. VACUUM cannot run inside the
+// migration's transaction. A failure (a full disk: it needs room for a
+// copy) leaves a valid, larger file, so it is logged, not returned.
+func (s *Store) vacuumAfterCompress(ctx context.Context) {
+	start := time.Now()
+	if _, err := s.db.ExecContext(ctx, `VACUUM`); err != nil {
+		s.logger.WarnContext(ctx, "store: vacuum after compressing odoo records failed; the file keeps its size until a VACUUM", "err", err)
+		return
+	}
+	s.logger.InfoContext(ctx, "store: vacuumed after compressing odoo records", "duration", time.Since(start))
 }
 
 // dropIdleConns closes the PostgreSQL pool's idle connections after a
