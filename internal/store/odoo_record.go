@@ -23,7 +23,9 @@ type OdooRecord struct {
 	Active       bool      // false for archived records
 	// Data is the record's synced fields as a JSON object, as Odoo sent
 	// them (False for empty values, [id, "name"] pairs for many2one
-	// fields). Decode it with Decode or Fields when needed.
+	// fields) and as the sync wrote it: the store compresses it
+	// (odoo_record_codec.go) and hands it back decompressed. Decode it
+	// with Decode or Fields when needed.
 	Data     json.RawMessage
 	SyncedAt time.Time
 }
@@ -131,7 +133,10 @@ func (s *Store) OdooRecordUpsertMany(ctx context.Context, connectionID int64, mo
 				args = append(args, connectionID, model, now)
 			}
 			for i, r := range chunk {
-				data := enc.encode(datas[start+i])
+				var data any = enc.encode(datas[start+i])
+				if tx.dialect == SQLite && enc.dict == nil {
+					data = string(datas[start+i]) // JSON is text, as before 00017
+				}
 				if tx.dialect == SQLite {
 					args = append(args, connectionID, model, r.OdooID, nullTime(r.WriteDate), r.Active, data, now)
 				} else {

@@ -20,9 +20,10 @@ import (
 // same values (states, currencies, many2one pairs, False, 0.0), so each is
 // compressed against a dictionary of that model's records: about a fifth
 // of the JSON's bytes. S2 (an LZ77 variant without entropy coding) is used
-// rather than zstd or deflate because it decodes several times faster:
-// decoding is on every analysis's read path, and costs less than reading
-// the JSON's extra bytes from the database saved.
+// rather than zstd or deflate, which compress a little better, because it
+// decodes four to five times faster: decoding is on every analysis's read
+// path, where it costs less than the reading it saves
+// (BenchmarkStoreSourceRecords, docs/performance.md).
 //
 // A stored value is either
 //
@@ -40,8 +41,9 @@ import (
 const recordS2 = 0x01
 
 const (
-	// dictMaxBytes is the size of a dictionary: 64 KB compress a fifth
-	// better but hold twice the records' text in the dictionary table.
+	// dictMaxBytes is the size of a dictionary: 64 KB compress about a
+	// tenth better but hold twice the records' text in the dictionary
+	// table and in memory.
 	dictMaxBytes = 32 << 10
 	// dictMinBytes is the least JSON a first write needs to make a
 	// dictionary of.
@@ -52,7 +54,7 @@ const (
 // entry never goes stale; the cache is shared by a Store and its
 // transactions.
 type recordDicts struct {
-	mu   sync.Mutex
+	mu   sync.RWMutex
 	byID map[uint32]cachedDict
 }
 
@@ -64,8 +66,8 @@ type cachedDict struct {
 func newRecordDicts() *recordDicts { return &recordDicts{byID: map[uint32]cachedDict{}} }
 
 func (c *recordDicts) get(id uint32) (*s2.Dict, []byte) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
+	c.mu.RLock()
+	defer c.mu.RUnlock()
 	e := c.byID[id]
 	return e.dict, e.content
 }
