@@ -271,3 +271,44 @@ func TestMigration00017(t *testing.T) {
 		})
 	}
 }
+
+// TestOdooRecordConcurrentFirstWrites writes the first records of a model
+// from two transactions at once, as two instances syncing together may:
+// each may make a dictionary, and every record reads back as written.
+func TestOdooRecordConcurrentFirstWrites(t *testing.T) {
+	t.Parallel()
+	storetest.Each(t, func(t *testing.T, s *store.Store) {
+		ctx := context.Background()
+		c := newConnection(t, s)
+		wd := time.Date(2026, 3, 1, 10, 0, 0, 0, time.UTC)
+		halves := [2][]string{codecRecords(200, "first"), codecRecords(200, "second")}
+		var want []string
+		errs := make(chan error, 2)
+		for h, docs := range halves {
+			params := codecParams(docs, wd)
+			for i := range params {
+				params[i].OdooID += int64(h * len(docs))
+			}
+			want = append(want, docs...)
+			go func() { errs <- s.OdooRecordUpsertMany(ctx, c.ID, "stock.move", params) }()
+		}
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		i := 0
+		for r, err := range s.OdooRecordList(ctx, store.OdooRecordListParams{ConnectionID: c.ID, Model: "stock.move", DataOnly: true}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(r.Data) != want[i] {
+				t.Fatalf("record %d:\n got %s\nwant %s", r.OdooID, r.Data, want[i])
+			}
+			i++
+		}
+		if i != len(want) {
+			t.Fatalf("listed %d of %d", i, len(want))
+		}
+	})
+}
