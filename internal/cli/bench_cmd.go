@@ -306,7 +306,9 @@ func residentKB() int64 {
 }
 
 // storeSize returns the SQLite file's size and the bytes and count of the
-// stored records.
+// stored records. The bytes are the stored data (compressed: see
+// internal/store/odoo_record_codec.go) with the dictionaries it needs, as
+// bytes (LENGTH of a text counts characters).
 func storeSize(data string) (file, rowBytes, rows int64) {
 	if fi, err := os.Stat(filepath.Join(data, "aicoo.db")); err == nil {
 		file = fi.Size()
@@ -322,10 +324,14 @@ func storeSize(data string) (file, rowBytes, rows int64) {
 	}
 	defer s.Close()
 	var sum, n int64
-	if err := s.DB().QueryRow(`SELECT COALESCE(SUM(LENGTH(data)), 0), COUNT(*) FROM odoo_records`).Scan(&sum, &n); err != nil {
+	if err := s.DB().QueryRow(`SELECT COALESCE(SUM(LENGTH(CAST(data AS BLOB))), 0), COUNT(*) FROM odoo_records`).Scan(&sum, &n); err != nil {
 		return file, 0, 0
 	}
-	return file, sum, n
+	var dicts int64
+	if err := s.DB().QueryRow(`SELECT COALESCE(SUM(LENGTH(content)), 0) FROM odoo_record_dicts`).Scan(&dicts); err != nil {
+		return file, 0, 0
+	}
+	return file, sum + dicts, n
 }
 
 func secs(d time.Duration) string { return strconv.FormatFloat(d.Seconds(), 'f', 1, 64) + " s" }

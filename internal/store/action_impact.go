@@ -151,5 +151,9 @@ func (s *Store) OdooRecordsWrittenSince(ctx context.Context, connectionID int64,
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: odoo records %s written since: %w", model, err)
 	}
+	rows.Close()
+	if err := s.decodeRecords(ctx, out); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

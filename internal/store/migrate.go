@@ -5,6 +5,8 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"slices"
+	"time"
 
 	"github.com/pressly/goose/v3"
 	"github.com/pressly/goose/v3/lock"
@@ -16,7 +18,9 @@ var migrationsFS embed.FS
 // MigrationTable is the table recording applied migrations.
 const MigrationTable = "aicoo_schema_migrations"
 
-func (s *Store) migrationProvider() (*goose.Provider, error) {
+// migrationProvider returns the migrations of the store's dialect, but the
+// versions in exclude (for tests).
+func (s *Store) migrationProvider(exclude ...int64) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrationsFS, "migrations/"+string(s.dialect))
 	if err != nil {
 		return nil, fmt.Errorf("store: migrations: %w", err)
@@ -24,6 +28,14 @@ func (s *Store) migrationProvider() (*goose.Provider, error) {
 	opts := []goose.ProviderOption{
 		goose.WithTableName(MigrationTable),
 		goose.WithDisableGlobalRegistry(true),
+		// Migrations are numbered when a change starts and may land in
+		// another order (00017 after 00018): a database that applied a
+		// later one still gets the earlier.
+		goose.WithAllowOutofOrder(true),
+		goose.WithExcludeVersions(exclude),
+	}
+	if !slices.Contains(exclude, 17) {
+		opts = append(opts, goose.WithGoMigrations(s.migration00017()))
 	}
 	dialect := goose.DialectSQLite3
 	if s.dialect == Postgres {
@@ -57,7 +69,40 @@ func (s *Store) Migrate(ctx context.Context) (int, error) {
 		s.logger.InfoContext(ctx, "store: migration applied",
 			"version", r.Source.Version, "file", r.Source.Path, "duration", r.Duration)
 	}
+	if len(results) > 0 {
+		s.dropIdleConns()
+	}
+	for _, r := range results {
+		if r.Source.Version == 17 && s.dialect == SQLite {
+			s.vacuumAfterCompress(ctx)
+		}
+	}
 	return len(results), nil
+}
+
+// vacuumAfterCompress rewrites the SQLite file after migration 00017
+// compressed the records: SQLite keeps the pages they left, so the file
+// would otherwise stay at its old size. VACUUM cannot run inside the
+// migration's transaction. A failure (a full disk: it needs room for a
+// copy) leaves a valid, larger file, so it is logged, not returned.
+func (s *Store) vacuumAfterCompress(ctx context.Context) {
+	start := time.Now()
+	if _, err := s.db.ExecContext(ctx, `VACUUM`); err != nil {
+		s.logger.WarnContext(ctx, "store: vacuum after compressing odoo records failed; the file keeps its size until a VACUUM", "err", err)
+		return
+	}
+	s.logger.InfoContext(ctx, "store: vacuumed after compressing odoo records", "duration", time.Since(start))
+}
+
+// dropIdleConns closes the PostgreSQL pool's idle connections after a
+// migration: a connection caches its prepared statements, and one prepared
+// before a migration changed a column's type (00017) fails ("cached plan
+// must not change result type").
+func (s *Store) dropIdleConns() {
+	if s.dialect == Postgres {
+		s.db.SetMaxIdleConns(0)
+		s.db.SetMaxIdleConns(s.idleConns)
+	}
 }
 
 // MigrationsPending reports whether the schema lacks any migration this
@@ -67,9 +112,11 @@ func (s *Store) MigrationsPending(ctx context.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	current, target, err := p.GetVersions(ctx)
+	// HasPending, unlike comparing the highest versions, sees a migration
+	// missing below the latest applied one.
+	pending, err := p.HasPending(ctx)
 	if err != nil {
 		return false, fmt.Errorf("store: migration status: %w", err)
 	}
-	return current < target, nil
+	return pending, nil
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"iter"
@@ -22,7 +23,9 @@ type OdooRecord struct {
 	Active       bool      // false for archived records
 	// Data is the record's synced fields as a JSON object, as Odoo sent
 	// them (False for empty values, [id, "name"] pairs for many2one
-	// fields). Decode it with Decode or Fields when needed.
+	// fields) and as the sync wrote it: the store compresses it
+	// (odoo_record_codec.go) and hands it back decompressed. Decode it
+	// with Decode or Fields when needed.
 	Data     json.RawMessage
 	SyncedAt time.Time
 }
@@ -108,18 +111,31 @@ func (s *Store) OdooRecordUpsertMany(ctx context.Context, connectionID int64, mo
 		return nil
 	}
 	now := s.nowUTC()
+	datas := make([][]byte, len(recs))
+	for i, r := range recs {
+		data, err := jsonOrEmpty(r.Data, "{}")
+		if err != nil {
+			return fmt.Errorf("store: upsert odoo records %s: record %d: data: %w", model, r.OdooID, err)
+		}
+		datas[i] = []byte(data)
+	}
 	return s.inTxIfNeeded(ctx, func(tx *Store) error {
+		enc, err := tx.recordEncoder(ctx, connectionID, model, datas)
+		if err != nil {
+			return err
+		}
 		var fullSQL string
 		args := make([]any, 0, 7*min(len(recs), odooRecordBatchRows))
-		for chunk := range slices.Chunk(recs, odooRecordBatchRows) {
+		for start := 0; start < len(recs); start += odooRecordBatchRows {
+			chunk := recs[start:min(start+odooRecordBatchRows, len(recs))]
 			args = args[:0]
 			if tx.dialect != SQLite {
 				args = append(args, connectionID, model, now)
 			}
-			for _, r := range chunk {
-				data, err := jsonOrEmpty(r.Data, "{}")
-				if err != nil {
-					return fmt.Errorf("store: upsert odoo records %s: record %d: data: %w", model, r.OdooID, err)
+			for i, r := range chunk {
+				var data any = enc.encode(datas[start+i])
+				if tx.dialect == SQLite && enc.dict == nil {
+					data = string(datas[start+i]) // JSON is text, as before 00017
 				}
 				if tx.dialect == SQLite {
 					args = append(args, connectionID, model, r.OdooID, nullTime(r.WriteDate), r.Active, data, now)
@@ -252,17 +268,21 @@ func scanOdooRecord(row interface{ Scan(...any) error }) (*OdooRecord, error) {
 		return nil, err
 	}
 	r.WriteDate, r.SyncedAt = wd.Time, r.SyncedAt.UTC()
-	r.Data = json.RawMessage(data)
+	r.Data = json.RawMessage(data) // as stored: see decodeRecords
 	return &r, nil
 }
 
-func scanOdooRecordData(row interface{ Scan(...any) error }, connectionID int64, model string) (*OdooRecord, error) {
+// scanOdooRecordData scans a row of a DataOnly listing. It decodes the
+// data while the driver's buffer is valid when it can (its dictionary is
+// cached), which saves copying the stored bytes; decodeRecords does the
+// rest.
+func (s *Store) scanOdooRecordData(rows *sql.Rows, connectionID int64, model string) (*OdooRecord, error) {
 	r := OdooRecord{ConnectionID: connectionID, Model: model}
-	var data []byte
-	if err := row.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
+	var data sql.RawBytes
+	if err := rows.Scan(&r.OdooID, &data, &r.SyncedAt); err != nil {
 		return nil, err
 	}
-	r.SyncedAt, r.Data = r.SyncedAt.UTC(), json.RawMessage(data)
+	r.SyncedAt, r.Data = r.SyncedAt.UTC(), s.decodeCachedRecordData(data)
 	return &r, nil
 }
 
@@ -272,6 +292,9 @@ func (s *Store) OdooRecordGet(ctx context.Context, connectionID int64, model str
 		WHERE connection_id = $1 AND model = $2 AND odoo_id = $3`, connectionID, model, odooID))
 	if err != nil {
 		return nil, notFound(err, fmt.Sprintf("odoo record %s %d", model, odooID))
+	}
+	if err := s.decodeRecords(ctx, []*OdooRecord{r}); err != nil {
+		return nil, err
 	}
 	return r, nil
 }
@@ -346,7 +369,7 @@ func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, afte
 			err error
 		)
 		if p.DataOnly {
-			r, err = scanOdooRecordData(rows, p.ConnectionID, p.Model)
+			r, err = s.scanOdooRecordData(rows, p.ConnectionID, p.Model)
 		} else {
 			r, err = scanOdooRecord(rows)
 		}
@@ -357,6 +380,10 @@ func (s *Store) odooRecordPage(ctx context.Context, p OdooRecordListParams, afte
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: list odoo records %s: %w", p.Model, err)
+	}
+	rows.Close()
+	if err := s.decodeRecords(ctx, out); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

@@ -77,6 +77,11 @@ type Store struct {
 	// locks are RunExclusive's in-process locks, shared by the Store
 	// values of transactions (see InTx) through the pointer.
 	locks *lockSet
+	// dicts caches the dictionaries of compressed Odoo records, shared
+	// the same way.
+	dicts *recordDicts
+	// idleConns is the PostgreSQL pool's idle connections (see Migrate).
+	idleConns int
 }
 
 // lockSet holds a mutex per lock purpose.
@@ -88,7 +93,7 @@ type lockSet struct {
 // Open connects to the configured database and checks that it answers. It
 // does not migrate: call Migrate.
 func Open(ctx context.Context, cfg Config) (*Store, error) {
-	s := &Store{logger: cfg.Logger, now: cfg.NowFunc, locks: &lockSet{m: map[int64]*sync.Mutex{}}}
+	s := &Store{logger: cfg.Logger, now: cfg.NowFunc, locks: &lockSet{m: map[int64]*sync.Mutex{}}, dicts: newRecordDicts()}
 	if s.logger == nil {
 		s.logger = slog.New(slog.DiscardHandler)
 	}
@@ -103,7 +108,8 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		s.db.SetMaxOpenConns(max(cfg.MaxOpenConns, 2))
-		s.db.SetMaxIdleConns(max(cfg.MaxOpenConns, 2))
+		s.idleConns = max(cfg.MaxOpenConns, 2)
+		s.db.SetMaxIdleConns(s.idleConns)
 		s.db.SetConnMaxIdleTime(5 * time.Minute)
 	} else {
 		s.dialect = SQLite
