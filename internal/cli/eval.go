@@ -12,6 +12,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
+	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/anomaly/nab"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
@@ -115,6 +116,20 @@ func evalForecast(ctx context.Context, e *env, ds *dataset.Dataset, today odoo.D
 			if !h.BeatsBaselines() {
 				lost++
 			}
+		}
+	}
+	src := analysis.DatasetSource{DS: ds}
+	revenue, err := sales.RevenueBacktests(ctx, src, today)
+	if err != nil {
+		return fmt.Errorf("revenue forecast: %w", err)
+	}
+	// The seasonal tables are reported, not a gate: on a small company a
+	// month's noise can let a baseline win a horizon, and the analyzers
+	// then choose the run-rate (docs/forecast.md).
+	for _, t := range revenue {
+		fmt.Fprintln(e.stdout)
+		if err := t.Write(e.stdout); err != nil {
+			return err
 		}
 	}
 	if lost > 0 {
