@@ -12,6 +12,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
+	"github.com/aicoo/aicoo/internal/analysis/operations"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/anomaly/nab"
 	"github.com/aicoo/aicoo/internal/dataset"
@@ -123,6 +124,11 @@ func evalForecast(ctx context.Context, e *env, ds *dataset.Dataset, today odoo.D
 	if err != nil {
 		return fmt.Errorf("revenue forecast: %w", err)
 	}
+	demand, err := operations.DemandBacktests(ctx, src, today)
+	if err != nil {
+		return fmt.Errorf("demand forecast: %w", err)
+	}
+	revenue = append(revenue, demand...)
 	// The seasonal tables are reported, not a gate: on a small company a
 	// month's noise can let a baseline win a horizon, and the analyzers
 	// then choose the run-rate (docs/forecast.md).

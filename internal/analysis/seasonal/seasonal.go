@@ -217,19 +217,25 @@ func (p Profile) factor(d odoo.Date, i int) float64 {
 // of the last LevelDays over the sum of their factors. The run-rate is the
 // Level of the Flat profile (the mean per day).
 func (p Profile) Level(s Daily, asOf odoo.Date) float64 {
+	from := levelFrom(s, asOf)
+	return levelOf(s, asOf, from, p.Weight(asOf, from, asOf))
+}
+
+// levelFrom is the first day of the level's window: LevelDays back, or the
+// series' start.
+func levelFrom(s Daily, asOf odoo.Date) odoo.Date {
 	from := asOf.AddDays(-LevelDays + 1)
 	if from.Before(s.Start) {
-		from = s.Start
+		return s.Start
 	}
-	total, weight := 0.0, 0.0
-	for d := from; !asOf.Before(d); d = d.AddDays(1) {
-		weight += p.factor(d, analysis.DaysBetween(asOf, d))
-	}
-	total = s.Sum(from, asOf)
+	return from
+}
+
+func levelOf(s Daily, asOf, from odoo.Date, weight float64) float64 {
 	if weight <= 0 {
 		return 0
 	}
-	return total / weight
+	return s.Sum(from, asOf) / weight
 }
 
 // Weight returns the sum of the factors of the days from..to, after asOf.
