@@ -27,7 +27,7 @@ const bandZ = 1.2816
 type demand struct {
 	company  int64
 	products map[int64]seasonal.Daily // from the product's first done move
-	total    seasonal.Daily           // all products, from the company's first done move
+	total    seasonal.Daily           // all products, normalised, from the company's first done move
 	model    seasonal.Model
 	why      string
 	profile  seasonal.Profile // as of Today; Flat when the run-rate is chosen
@@ -79,7 +79,20 @@ func demandHistory(d *data, c int64, today odoo.Date) *demand {
 			dm.products[pt.product] = s
 		}
 		s.Add(pt.day, pt.qty)
-		dm.total.Add(pt.day, pt.qty)
+	}
+	// The total the seasons are learnt on weighs each product by its
+	// first year's mean (data every backtest origin already knows), so a
+	// product of a few units a week, whose rounded quantities barely move
+	// with the seasons, counts as much as one sold by the thousand.
+	firstYear := dm.total.Start.AddDays(364)
+	for _, s := range dm.products {
+		mean := s.Sum(dm.total.Start, firstYear)
+		if mean <= 0 {
+			continue
+		}
+		for i, v := range s.Values {
+			dm.total.Add(s.Start.AddDays(i), v/mean)
+		}
 	}
 	return dm
 }
@@ -104,9 +117,28 @@ func (dm *demand) backtest(today odoo.Date) *seasonal.Table {
 				}
 				pairs = append(pairs, seasonal.Pair{Known: s, Actual: s})
 			}
-			return pairs, seasonal.Learn(dm.total, asOf)
+			return pairs, dm.productProfile(asOf)
 		}}
 	return b.Run()
+}
+
+// productProfile returns the profile a product's demand is forecast with
+// as of asOf: the month factors and weekdays of the company's total, damped
+// by how strongly the products follow them (seasonal.Response), without
+// the total's growth (it grows by products and customers added more than
+// by each product's demand: with it, the backtest's MAPE was 2 points
+// worse on the medium demo company).
+func (dm *demand) productProfile(asOf odoo.Date) seasonal.Profile {
+	p := seasonal.Learn(dm.total, asOf)
+	if !p.OK {
+		return p
+	}
+	p.Growth = 1
+	ss := make([]seasonal.Daily, 0, len(dm.products))
+	for _, s := range dm.products {
+		ss = append(ss, s)
+	}
+	return p.Damped(seasonal.Response(ss, p, asOf))
 }
 
 // demandFor returns the demand model of company c as of today: the
@@ -117,7 +149,7 @@ func demandFor(d *data, c int64, today odoo.Date) *demand {
 	dm.model, dm.why = dm.backtest(today).Choose()
 	dm.profile = seasonal.Flat()
 	if dm.model == seasonal.Seasonal {
-		dm.profile = seasonal.Learn(dm.total, today)
+		dm.profile = dm.productProfile(today)
 	}
 	return dm
 }

@@ -143,9 +143,9 @@ type stockout struct {
 	lead                int
 	daily, onHand       float64
 	inc, outgoing       float64
-	forecast, need      float64
-	needHigh            float64 // upper end of the 80% band of consumption over the lead time
-	seasonal            bool    // need is the seasonal forecast, not the average
+	forecast, need      float64 // need: average consumption over the lead time
+	expected, needHigh  float64 // forecast consumption over the lead time, and the upper end of its 80% band
+	seasonal            bool    // expected is the seasonal forecast, not the average
 	stockoutDays        float64
 	nextArrival         int // days from Today to the earliest open receipt (negative: overdue)
 	purchases, pickings []int64
@@ -158,10 +158,11 @@ type stockout struct {
 // the vendor lead time. A product with no consumption in the window is at
 // risk only when open deliveries already exceed stock and supply.
 //
-// With dm's seasonal model (a year and a month of history and a backtest
-// that prefers it) consumption over the lead time is its forecast instead
-// of the average; either way its 80% band's upper end is kept (needHigh)
-// for the days of cover if demand runs high.
+// The risk stays judged on the average (the rule the ground truth and the
+// reordering rules share); when it is, the run-out day comes from dm's
+// demand forecast, seasonal when a year and a month of history support it
+// and its backtest prefers it, and the upper end of its 80% band gives the
+// days of cover if demand runs high.
 func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint, dm *demand) (stockout, bool) {
 	lead, vendor, ok := a.leadTime(c, p, op)
 	if !ok || lead <= 0 {
@@ -181,13 +182,13 @@ func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint, dm *demand
 	}
 	r := stockout{p: p, company: c, op: op, vendor: vendor, lead: lead, daily: daily, onHand: s.onHand, outgoing: s.outgoing,
 		need: daily * float64(lead)}
-	r.needHigh = r.need
+	r.expected, r.needHigh = r.need, r.need
 	if dm != nil {
-		if need, spread, ok := dm.overLead(p.id, a.today, lead); ok {
+		if expected, spread, ok := dm.overLead(p.id, a.today, lead); ok {
 			if dm.model == seasonal.Seasonal {
-				r.need, r.seasonal = need, true
+				r.expected, r.seasonal = expected, true
 			}
-			r.needHigh = r.need + spread
+			r.needHigh = r.expected + spread
 		}
 	}
 	for i, x := range s.arrivals {
@@ -210,8 +211,8 @@ func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint, dm *demand
 	switch {
 	case r.forecast <= 0:
 		r.stockoutDays = 0
-	case r.seasonal && r.need > 0:
-		r.stockoutDays = r.forecast / (r.need / float64(lead))
+	case r.seasonal && r.expected > 0:
+		r.stockoutDays = r.forecast / (r.expected / float64(lead))
 	case daily > 0:
 		r.stockoutDays = r.forecast / daily
 	default:
@@ -314,7 +315,10 @@ func (a *run) stockoutInsight(r stockout) {
 	if !math.IsInf(r.stockoutDays, 0) {
 		facts["days_of_cover"] = fields.Round2(r.stockoutDays)
 	}
-	if r.needHigh > r.need {
+	if r.seasonal {
+		facts["forecast_need_over_lead"] = fields.Round2(r.expected)
+	}
+	if r.needHigh > r.expected {
 		facts["need_over_lead_high"] = fields.Round2(r.needHigh)
 		facts["days_of_cover_high_demand"] = fields.Round2(math.Max(0, r.forecast) / (r.needHigh / float64(r.lead)))
 	}
@@ -348,12 +352,13 @@ func (a *run) stockoutInsight(r stockout) {
 		title = fmt.Sprintf("%s runs out in %s; %s needs %d to deliver", r.p.label(), plural(int(math.Floor(r.stockoutDays)), "day", "days"), vendor, r.lead)
 		rate := fmt.Sprintf("the average %s a day of the last %d days", fmtQty(fields.Round2(r.daily)), a.window)
 		if r.seasonal {
-			rate = fmt.Sprintf("the %s a day forecast for the next %d days (this season's demand)", fmtQty(fields.Round2(r.need/float64(r.lead))), r.lead)
+			rate = fmt.Sprintf("the %s a day forecast for the next %d days (this season's demand; the average of the last %d days is %s)",
+				fmtQty(fields.Round2(r.expected/float64(r.lead))), r.lead, a.window, fmtQty(fields.Round2(r.daily)))
 		}
 		detail = fmt.Sprintf("%s: %.1f days at %s, so stock runs out around %s, "+
 			"but an order placed today arrives in %d days (%s short over the lead time).",
 			stock, r.stockoutDays, rate, when, r.lead, fmtQty(fields.Round2(r.need-r.forecast)))
-		if r.needHigh > r.need && r.forecast > 0 {
+		if r.needHigh > r.expected && r.forecast > 0 {
 			detail += fmt.Sprintf(" If demand runs at the top of its 80%% range (%s over the lead time), it lasts %.1f days.",
 				fmtQty(fields.Round2(r.needHigh)), r.forecast/(r.needHigh/float64(r.lead)))
 		}

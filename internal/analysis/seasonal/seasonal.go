@@ -251,3 +251,52 @@ func (p Profile) Weight(asOf, from, to odoo.Date) float64 {
 func (p Profile) Forecast(s Daily, asOf, from, to odoo.Date) float64 {
 	return p.Level(s, asOf) * p.Weight(asOf, from, to)
 }
+
+// Damped returns p with its month factors moved toward 1: beta 0 gives
+// no season, 1 the factors unchanged.
+func (p Profile) Damped(beta float64) Profile {
+	for i := range p.Month {
+		p.Month[i] = 1 + beta*(p.Month[i]-1)
+	}
+	return p
+}
+
+// Response measures how strongly the series, one by one, follow p's
+// month factors (learnt on their total): the least-squares slope, through
+// the origin, of a month's rate over its series' mean rate, minus 1, on
+// the month's factor minus 1, pooled over the series with MinMonths of
+// complete months up to asOf; clamped to 0..1, and 1 without data. A
+// business whose small products sell a few whole units a week sees its
+// seasons in the big ones: their total has them, each small one barely.
+func Response(ss []Daily, p Profile, asOf odoo.Date) float64 {
+	var sxy, sxx float64
+	for _, s := range ss {
+		months := monthTotals(s, asOf)
+		if len(months) < MinMonths {
+			continue
+		}
+		mean := 0.0
+		for k := range months {
+			w := 0.0
+			for d := months[k].first; !months[k].last.Before(d); d = d.AddDays(1) {
+				w += p.Weekday[d.In(time.UTC).Weekday()]
+			}
+			if w > 0 {
+				months[k].total /= w
+			}
+			mean += months[k].total / float64(len(months))
+		}
+		if mean <= 0 {
+			continue
+		}
+		for _, m := range months {
+			x := p.Month[m.month-1] - 1
+			sxy += x * (m.total/mean - 1)
+			sxx += x * x
+		}
+	}
+	if sxx == 0 {
+		return 1
+	}
+	return math.Min(1, math.Max(0, sxy/sxx))
+}
