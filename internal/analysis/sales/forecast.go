@@ -111,7 +111,7 @@ func forecastMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 	rr := metric(names[0], monthly, cur, c)
 	rr.Note = fmt.Sprintf("invoiced revenue per %d days, average of the last %d blocks", blockDays, k)
 	rev := metric(names[1], total, cur, c)
-	rev.Note = "invoiced revenue by the " + why + "; plus the weighted pipeline"
+	rev.Note = "invoiced revenue (" + why + ") plus the weighted pipeline"
 	res.Metrics = append(res.Metrics, rr, rev,
 		metric(names[2], math.Max(0, total-spread), cur, c),
 		metric(names[3], total+spread, cur, c))
