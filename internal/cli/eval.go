@@ -31,7 +31,8 @@ Runs the analyzers over --dataset DIR (from aicoo demo-data) or a company genera
 precision and recall, then "N passed, M failed" (a detector passes at 0.95 precision and recall).
 "aicoo eval forecast" backtests the 13-week cash forecast on the same company (weekly
 forecasts over the last year against what happened, per horizon, with the naive and
-run-rate baselines; docs/forecast.md). "aicoo eval nab --dataset DIR" scores the
+run-rate baselines), then the seasonal revenue (per month) and product demand (per week)
+forecasts against the naive, seasonal-naive and run-rate ones (docs/forecast.md). "aicoo eval nab --dataset DIR" scores the
 time-series anomaly detector on the Numenta Anomaly Benchmark in DIR (docs/anomaly.md).
 "aicoo eval ask [--data DIR]" asks the question set of docs/ask-eval.md through the chat
 with the configured model and counts the answers given, grounded and correct.`,
