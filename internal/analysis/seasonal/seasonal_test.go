@@ -160,3 +160,37 @@ func TestBacktest(t *testing.T) {
 		t.Errorf("300 days chose %v (%s), want the run-rate for lack of history", m, why)
 	}
 }
+
+// TestResponse: series with the total's seasons respond 1, series without
+// any 0, and a mix in between; Damped moves the factors accordingly.
+func TestResponse(t *testing.T) {
+	start := odoo.DateOf(time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC))
+	asOf := start.AddDays(730)
+	seasonalS := synthetic(start, 731, 0, 1)
+	flat := Daily{Start: start, Values: make([]float64, 731)}
+	for i := range flat.Values {
+		if wd := start.AddDays(i).In(time.UTC).Weekday(); wd != time.Saturday && wd != time.Sunday {
+			flat.Values[i] = 50
+		}
+	}
+	p := Learn(seasonalS, asOf)
+	tests := []struct {
+		name   string
+		ss     []Daily
+		lo, hi float64
+	}{
+		{"the same seasons", []Daily{seasonalS}, 0.9, 1},
+		{"no seasons", []Daily{flat}, 0, 0.1},
+		{"half and half", []Daily{seasonalS, flat}, 0.4, 0.6},
+		{"too short", []Daily{{Start: start, Values: flat.Values[:200]}}, 1, 1},
+	}
+	for _, tc := range tests {
+		if got := Response(tc.ss, p, asOf); got < tc.lo || got > tc.hi {
+			t.Errorf("%s: response %.3f, want %.2f to %.2f", tc.name, got, tc.lo, tc.hi)
+		}
+	}
+	d := p.Damped(0.5)
+	if math.Abs(d.Month[7]-(1+(p.Month[7]-1)/2)) > 1e-12 || d.Weekday != p.Weekday || p.Damped(0).Month != Flat().Month {
+		t.Errorf("Damped: %.3f from %.3f", d.Month, p.Month)
+	}
+}
