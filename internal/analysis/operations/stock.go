@@ -159,10 +159,10 @@ type stockout struct {
 // risk only when open deliveries already exceed stock and supply.
 //
 // The risk stays judged on the average (the rule the ground truth and the
-// reordering rules share); when it is, the run-out day comes from dm's
-// demand forecast, seasonal when a year and a month of history support it
-// and its backtest prefers it, and the upper end of its 80% band gives the
-// days of cover if demand runs high.
+// reordering rules share). The run-out day comes from dm's demand forecast
+// when it is seasonal (a year and a month of history, and a backtest that
+// prefers it), and the upper end of its 80% band gives the days of cover
+// if demand runs high.
 func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint, dm *demand) (stockout, bool) {
 	lead, vendor, ok := a.leadTime(c, p, op)
 	if !ok || lead <= 0 {
