@@ -13,7 +13,8 @@ import (
 func TestEvalForecastAndNAB(t *testing.T) {
 	t.Parallel()
 	code, out, errOut := run(t, nil, "eval", "forecast", "--size", "small", "--seed", "1", "--today", "2026-06-30")
-	if code != 0 || !strings.Contains(out, "beats both") || strings.Contains(out, "NO") {
+	cash, seasons, _ := strings.Cut(out, "revenue per month")
+	if code != 0 || !strings.Contains(cash, "beats both") || strings.Contains(cash, "NO") || !strings.Contains(seasons, "MAPE seasonal") {
 		t.Errorf("eval forecast: exit %d\n%s\n%s", code, out, errOut)
 	}
 	for _, tc := range []struct {

@@ -108,7 +108,12 @@
 //     revenue on the workday 2 days before Today (a revenue spike; one,
 //     whatever the size); high. Near miss: one of 0.15 of a normal week 12
 //     days before Today. Neither has an order, delivery or payment due
-//     before Today, so no other kind's truth moves (series.go).
+//     before Today, so no other kind's truth moves (series.go). With 50+
+//     orders a week (medium and large), also an orders drop: in the ISO
+//     week before Today's every second due sale order is not placed (the
+//     truth names the orders placed that week); high. Near miss: one in
+//     seven skipped in Today's week. The goods not ordered stay in stock,
+//     so the stock-out truth is computed on that stock.
 //
 // Problem counts grow with the size: Options.Size small plants about two of
 // each, medium four, large six.

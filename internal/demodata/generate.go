@@ -122,6 +122,7 @@ func Generate(ctx context.Context, opt Options) (*dataset.Dataset, *GroundTruth,
 			g.billTruth()
 			g.budgetTruth(lines)
 			g.seriesTruth()
+			g.dropTruth()
 		}},
 	}
 	for i, s := range finish {

@@ -13,6 +13,7 @@ type injections struct {
 	anomalousBill int64
 	stalls        []stallPlan
 	series        []*seriesInjection
+	drops         []*orderDrop
 }
 
 // stallPlan plans a lead that stops in stage on day reach; slow leads are

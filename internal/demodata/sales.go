@@ -64,6 +64,9 @@ func (g *gen) salesDay(d day) {
 		if c.nextOrder > d || d >= c.stopDay || d < c.firstOrder {
 			continue
 		}
+		if g.dropOrder(c, d) {
+			continue
+		}
 		g.placeOrder(r, c, d, 0, 0)
 		c.nextOrder = (d + day(math.Max(3, math.Round(c.gap*uniform(r, 0.6, 1.4))))).nextWorkday()
 		if chance(r, 0.06) {

@@ -53,6 +53,21 @@
 // before operations.stockout_critical_fraction (0.5) of the lead time, high
 // otherwise.
 //
+// Demand forecast (demand.go, docs/forecast.md "Revenue and demand"): the
+// daily consumption of each product over its whole history is forecast for
+// the lead time by internal/analysis/seasonal: the level of the last 91
+// days carried with the month-of-year factors of the company's total
+// consumption (each product weighed by its first year's mean), damped by
+// how strongly the products follow them, without the total's growth. It is
+// used when a year and a month of history support it and its weekly
+// backtest (DemandBacktests) has a lower MAPE than the moving average;
+// otherwise the average stands. The risk is still judged on the average
+// (the rule the reordering rules and the ground truth share); the forecast
+// gives the run-out day (facts days_of_cover, forecast_need_over_lead) and
+// the upper end of its 80% band (need_over_lead_high: weekly totals' sd ×
+// √(weeks + weeks²/13) × 1.2816) the days of cover if demand runs high
+// (days_of_cover_high_demand).
+//
 // # Suppliers
 //
 // A vendor receipt is a done incoming picking (picking type code incoming)

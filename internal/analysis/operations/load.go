@@ -151,8 +151,8 @@ func fetch(ctx context.Context, src analysis.Source, model string) ([]odoo.Recor
 }
 
 // load reads and decodes the records of every model the analyzer uses.
-// Done stock moves dated before since are read only for the product's
-// first stock date; their quantities are not needed.
+// Done stock moves are read whatever their age: the demand forecast
+// (demand.go) learns its seasons from their history.
 func load(ctx context.Context, src analysis.Source, since odoo.Date) (*data, error) {
 	d := &data{}
 	var dec decoder
@@ -186,7 +186,7 @@ func load(ctx context.Context, src analysis.Source, since odoo.Date) (*data, err
 	if err := d.loadProducts(get, &dec); err != nil {
 		return nil, err
 	}
-	if err := d.loadStock(get, &dec, since); err != nil {
+	if err := d.loadStock(get, &dec); err != nil {
 		return nil, err
 	}
 	if err := d.loadOrders(get, &dec); err != nil {
@@ -283,7 +283,7 @@ func (d *data) convert(qty float64, from, to int64) float64 {
 	return qty / ff * ft
 }
 
-func (d *data) loadStock(get getter, dec *decoder, since odoo.Date) error {
+func (d *data) loadStock(get getter, dec *decoder) error {
 	locs, ok, err := get("stock.location")
 	if err != nil || !ok {
 		return err
@@ -343,10 +343,6 @@ func (d *data) loadStock(get getter, dec *decoder, since odoo.Date) error {
 		m.product, m.company, m.date = dec.m2o(mm, r, "product_id"), dec.m2o(mm, r, "company_id"), dec.day(mm, r, "date")
 		// The purchase link tells vendor receipts apart, whatever their age.
 		m.picking, m.purchaseLine = dec.m2o(mm, r, "picking_id"), dec.m2o(mm, r, "purchase_line_id")
-		if m.state == "done" && m.date.Before(since) {
-			d.moves = append(d.moves, m) // for the first stock date only
-			continue
-		}
 		m.id, m.src, m.dst = r.ID(), dec.m2o(mm, r, "location_id"), dec.m2o(mm, r, "location_dest_id")
 		m.demand, m.inventory = dec.float(mm, r, "product_uom_qty"), dec.boolOr(mm, r, "is_inventory", false)
 		// The done quantity is quantity on 17+ and quantity_done on 16.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/seasonal"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -142,7 +143,9 @@ type stockout struct {
 	lead                int
 	daily, onHand       float64
 	inc, outgoing       float64
-	forecast, need      float64
+	forecast, need      float64 // need: average consumption over the lead time
+	expected, needHigh  float64 // forecast consumption over the lead time, and the upper end of its 80% band
+	seasonal            bool    // expected is the seasonal forecast, not the average
 	stockoutDays        float64
 	nextArrival         int // days from Today to the earliest open receipt (negative: overdue)
 	purchases, pickings []int64
@@ -154,7 +157,13 @@ type stockout struct {
 // Odoo's Forecasted quantity) is below the average daily consumption times
 // the vendor lead time. A product with no consumption in the window is at
 // risk only when open deliveries already exceed stock and supply.
-func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint) (stockout, bool) {
+//
+// The risk stays judged on the average (the rule the ground truth and the
+// reordering rules share). The run-out day comes from dm's demand forecast
+// when it is seasonal (a year and a month of history, and a backtest that
+// prefers it), and the upper end of its 80% band gives the days of cover
+// if demand runs high.
+func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint, dm *demand) (stockout, bool) {
 	lead, vendor, ok := a.leadTime(c, p, op)
 	if !ok || lead <= 0 {
 		return stockout{}, false
@@ -173,6 +182,15 @@ func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint) (stockout,
 	}
 	r := stockout{p: p, company: c, op: op, vendor: vendor, lead: lead, daily: daily, onHand: s.onHand, outgoing: s.outgoing,
 		need: daily * float64(lead)}
+	r.expected, r.needHigh = r.need, r.need
+	if dm != nil {
+		if expected, spread, ok := dm.overLead(p.id, a.today, lead); ok {
+			if dm.model == seasonal.Seasonal {
+				r.expected, r.seasonal = expected, true
+			}
+			r.needHigh = r.expected + spread
+		}
+	}
 	for i, x := range s.arrivals {
 		if i == 0 || x.day < r.nextArrival {
 			r.nextArrival = x.day
@@ -193,6 +211,8 @@ func (a *run) check(c int64, p *product, s *stockPos, op *orderpoint) (stockout,
 	switch {
 	case r.forecast <= 0:
 		r.stockoutDays = 0
+	case r.seasonal && r.expected > 0:
+		r.stockoutDays = r.forecast / (r.expected / float64(lead))
 	case daily > 0:
 		r.stockoutDays = r.forecast / daily
 	default:
@@ -228,6 +248,7 @@ func (a *run) stockFigures(c int64, pos map[pkey]*stockPos) {
 	}
 	sortInt64(ids)
 	empty := &stockPos{}
+	dm := demandFor(a.d, c, a.today)
 	for _, id := range ids {
 		p := a.d.products[id]
 		s := pos[pkey{c, id}]
@@ -246,7 +267,7 @@ func (a *run) stockFigures(c int64, pos map[pkey]*stockPos) {
 				manualShort = append(manualShort, id)
 			}
 		}
-		r, ok := a.check(c, p, s, op)
+		r, ok := a.check(c, p, s, op, dm)
 		if !ok {
 			continue
 		}
@@ -294,6 +315,13 @@ func (a *run) stockoutInsight(r stockout) {
 	if !math.IsInf(r.stockoutDays, 0) {
 		facts["days_of_cover"] = fields.Round2(r.stockoutDays)
 	}
+	if r.seasonal {
+		facts["forecast_need_over_lead"] = fields.Round2(r.expected)
+	}
+	if r.needHigh > r.expected {
+		facts["need_over_lead_high"] = fields.Round2(r.needHigh)
+		facts["days_of_cover_high_demand"] = fields.Round2(math.Max(0, r.forecast) / (r.needHigh / float64(r.lead)))
+	}
 	if len(r.purchases)+len(r.pickings) > 0 {
 		facts["next_receipt_in_days"] = float64(r.nextArrival)
 	}
@@ -322,9 +350,18 @@ func (a *run) stockoutInsight(r stockout) {
 	default:
 		when := a.today.AddDays(int(math.Floor(r.stockoutDays)))
 		title = fmt.Sprintf("%s runs out in %s; %s needs %d to deliver", r.p.label(), plural(int(math.Floor(r.stockoutDays)), "day", "days"), vendor, r.lead)
-		detail = fmt.Sprintf("%s: %.1f days at the average %s a day of the last %d days, so stock runs out around %s, "+
+		rate := fmt.Sprintf("the average %s a day of the last %d days", fmtQty(fields.Round2(r.daily)), a.window)
+		if r.seasonal {
+			rate = fmt.Sprintf("the %s a day forecast for the next %d days (this season's demand; the average of the last %d days is %s)",
+				fmtQty(fields.Round2(r.expected/float64(r.lead))), r.lead, a.window, fmtQty(fields.Round2(r.daily)))
+		}
+		detail = fmt.Sprintf("%s: %.1f days at %s, so stock runs out around %s, "+
 			"but an order placed today arrives in %d days (%s short over the lead time).",
-			stock, r.stockoutDays, fmtQty(fields.Round2(r.daily)), a.window, when, r.lead, fmtQty(fields.Round2(r.need-r.forecast)))
+			stock, r.stockoutDays, rate, when, r.lead, fmtQty(fields.Round2(r.need-r.forecast)))
+		if r.needHigh > r.expected && r.forecast > 0 {
+			detail += fmt.Sprintf(" If demand runs at the top of its 80%% range (%s over the lead time), it lasts %.1f days.",
+				fmtQty(fields.Round2(r.needHigh)), r.forecast/(r.needHigh/float64(r.lead)))
+		}
 	}
 	if r.op != nil && r.op.trigger == "manual" {
 		detail += " Its reordering rule is manual, so no order will be created automatically."

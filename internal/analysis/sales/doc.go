@@ -35,7 +35,12 @@
 // pipeline. The run-rate is the average untaxed invoiced revenue
 // (amount_untaxed_signed of posted customer invoices minus credit notes, by
 // invoice_date) per 30-day block over the last three blocks, times the
-// horizon in blocks. The weighted pipeline covers open deals whose
+// horizon in blocks; when a year and a month of invoicing support it and
+// the monthly backtest (RevenueBacktests: forecasts as of each past month
+// end from the invoices entered by then, horizons 1, 3 and 6 months) gives
+// the seasonal forecast of internal/analysis/seasonal a lower MAPE than the
+// run-rate, that forecast replaces it; the metric's note says which and
+// why (docs/forecast.md "Revenue and demand"). The weighted pipeline covers open deals whose
 // expected closing (date_deadline) is within the horizon, past or unset.
 // The interval is ± z (sales.forecast_z, 1.2816: 10th to 90th percentile)
 // standard deviations, the variance being the block-to-block variance of

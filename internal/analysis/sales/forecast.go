@@ -6,6 +6,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/fields"
+	"github.com/aicoo/aicoo/internal/analysis/seasonal"
 )
 
 // blockDays is the length of the blocks the invoiced run-rate is measured in.
@@ -40,7 +41,9 @@ func invoicedBlocks(env *analysis.Env, d *data, c int64) []float64 {
 }
 
 // forecastMetrics reports the revenue forecast of company c over the
-// horizon: the invoiced run-rate of the last 90 days carried forward plus
+// horizon: the invoiced run-rate of the last 90 days carried forward (or,
+// when a year of history supports it and the backtest prefers it, the
+// seasonal forecast of internal/analysis/seasonal) plus
 // the weighted revenue of open deals expected to close within the horizon
 // (or with no or a past expected closing date), with an interval from the
 // month-to-month spread of invoicing and the win/lose uncertainty of each
@@ -86,6 +89,10 @@ func forecastMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 	}
 	periods := horizon / blockDays
 	baseline := monthly * periods
+	seasonalBase, model, why := seasonalRevenue(env, d, c, int(horizon))
+	if model == seasonal.Seasonal {
+		baseline = seasonalBase
+	}
 	baseVar := 0.0
 	if len(blocks) >= 2 {
 		var mean float64
@@ -103,8 +110,9 @@ func forecastMetrics(env *analysis.Env, d *data, c int64, res *analysis.Result) 
 	spread := z * math.Sqrt(baseVar+pipeVar)
 	rr := metric(names[0], monthly, cur, c)
 	rr.Note = fmt.Sprintf("invoiced revenue per %d days, average of the last %d blocks", blockDays, k)
-	res.Metrics = append(res.Metrics, rr,
-		metric(names[1], total, cur, c),
+	rev := metric(names[1], total, cur, c)
+	rev.Note = "invoiced revenue (" + why + ") plus the weighted pipeline"
+	res.Metrics = append(res.Metrics, rr, rev,
 		metric(names[2], math.Max(0, total-spread), cur, c),
 		metric(names[3], total+spread, cur, c))
 }

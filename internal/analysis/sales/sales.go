@@ -118,7 +118,8 @@ type activity struct {
 type invoice struct {
 	company int64
 	day     odoo.Date
-	untaxed float64 // amount_untaxed_signed: company currency, credit notes negative
+	entered odoo.Date // create_date: an invoice backdated later was not known on its day
+	untaxed float64   // amount_untaxed_signed: company currency, credit notes negative
 }
 
 // data is everything the analyzer reads.
@@ -234,11 +235,20 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 	if err := loadActivities(ctx, env, d); err != nil {
 		return nil, false, err
 	}
-	moves, hasMoves, err := analysis.Optional(ctx, src, modelMove)
-	if err != nil {
+	if d.invoices, d.hasMoves, err = loadInvoices(ctx, src); err != nil {
 		return nil, false, err
 	}
-	d.hasMoves = hasMoves
+	return d, true, nil
+}
+
+// loadInvoices reads the posted customer invoices and credit notes. ok is
+// false when invoicing is not installed.
+func loadInvoices(ctx context.Context, src analysis.Source) ([]invoice, bool, error) {
+	moves, ok, err := analysis.Optional(ctx, src, modelMove)
+	if err != nil || !ok {
+		return nil, ok, err
+	}
+	var out []invoice
 	for _, m := range moves {
 		if t := fields.String(m, "move_type"); t != "out_invoice" && t != "out_refund" {
 			continue
@@ -250,9 +260,10 @@ func load(ctx context.Context, env *analysis.Env) (*data, bool, error) {
 		if day.IsZero() {
 			day = fields.Date(m, "date")
 		}
-		d.invoices = append(d.invoices, invoice{company: fields.M2OID(m, "company_id"), day: day, untaxed: fields.Float(m, "amount_untaxed_signed")})
+		out = append(out, invoice{company: fields.M2OID(m, "company_id"), day: day, entered: fields.Day(fields.Datetime(m, "create_date")),
+			untaxed: fields.Float(m, "amount_untaxed_signed")})
 	}
-	return d, true, nil
+	return out, true, nil
 }
 
 // classify returns the state of a deal: Odoo 19's won_status when present,
