@@ -16,7 +16,8 @@ type overviewPage struct {
 	Runs       []*store.JobRun
 	Sync       []*store.OdooSyncState
 	Figures    []figureCard
-	Charts     []template.HTML // the figure history, drawn (charts.go)
+	LowestCash []lowestCashCard // the 13-week forecast's lowest week
+	Charts     []template.HTML  // the figure history, drawn (charts.go)
 	Attention  *attentionView
 	// rendered is the page's content, rendered once per gathering.
 	rendered *overviewContent
@@ -45,6 +46,9 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 	if page.Figures, err = s.loadFigures(ctx, u.Role, page.Jobs); err != nil {
 		return nil, err
 	}
+	if page.LowestCash, err = s.loadLowestCash(ctx, u); err != nil {
+		return nil, err
+	}
 	if page.Sync, err = s.cfg.Store.OdooSyncStateList(ctx, conn.ID); err != nil {
 		return nil, err
 	}
@@ -58,13 +62,14 @@ func (s *Server) loadOverview(ctx context.Context, u *store.User) (*overviewPage
 }
 
 type overviewJSON struct {
-	Connection   string          `json:"connection"`
-	Figures      []figureCard    `json:"figures"`
-	OpenAlerts   int             `json:"open_alerts"`
-	ByPriority   map[string]int  `json:"open_alerts_by_priority"`
-	Attention    []attentionJSON `json:"attention"`
-	FailingJobs  int             `json:"failing_jobs"`
-	ModelsSynced int             `json:"models_synced"`
+	Connection   string           `json:"connection"`
+	Figures      []figureCard     `json:"figures"`
+	LowestCash   []lowestCashCard `json:"lowest_cash_13_weeks"`
+	OpenAlerts   int              `json:"open_alerts"`
+	ByPriority   map[string]int   `json:"open_alerts_by_priority"`
+	Attention    []attentionJSON  `json:"attention"`
+	FailingJobs  int              `json:"failing_jobs"`
+	ModelsSynced int              `json:"models_synced"`
 }
 
 func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
@@ -73,7 +78,10 @@ func (s *Server) apiOverview(w http.ResponseWriter, r *http.Request) {
 		s.apiServerError(w, r, err)
 		return
 	}
-	out := overviewJSON{Connection: page.Connection.Name, Figures: page.Figures, ByPriority: map[string]int{}}
+	out := overviewJSON{Connection: page.Connection.Name, Figures: page.Figures, LowestCash: page.LowestCash, ByPriority: map[string]int{}}
+	if out.LowestCash == nil {
+		out.LowestCash = []lowestCashCard{}
+	}
 	if out.Figures == nil {
 		out.Figures = []figureCard{}
 	}
