@@ -60,6 +60,10 @@ const (
 	ForecastHigh = "forecast.cash_high"
 )
 
+// Buckets is the number of aging buckets (finance.NumBuckets), so that a
+// reader of the points (package chartset) need not import the analyzer.
+const Buckets = finance.NumBuckets
+
 // ARBucket and APBucket return the metric of an aging bucket
 // (finance.BucketNotDue ... finance.BucketOver90).
 func ARBucket(b int) string { return arPrefix + finance.BucketNames[b] }

@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/chart"
+	"github.com/aicoo/aicoo/internal/chartset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/history"
 	"github.com/aicoo/aicoo/internal/store"
@@ -99,5 +101,51 @@ func TestRankedCharts(t *testing.T) {
 	}
 	if stagesChart(&areaResult{}) != nil {
 		t.Error("a stages chart without stages")
+	}
+}
+
+// TestHistoryChartAdditions: the dashboard's own part of the shared
+// history charts: each chart's link, and the cash trend only where there
+// is no forecast to show the way.
+func TestHistoryChartAdditions(t *testing.T) {
+	t.Parallel()
+	var pts []store.MetricPoint
+	for i, d := range []string{"2025-01-31", "2025-02-28", "2025-03-31", "2025-04-09"} {
+		pts = append(pts, store.MetricPoint{CompanyID: 1, Metric: history.Cash, Day: d, Value: float64(100 * (i + 1)), Unit: "EUR"})
+	}
+	withForecast := slices.Clone(pts)
+	for w := range 13 {
+		d := time.Date(2025, 4, 13, 0, 0, 0, 0, time.UTC).AddDate(0, 0, 7*w).Format(time.DateOnly)
+		for _, m := range []string{history.ForecastCash, history.ForecastLow, history.ForecastHigh} {
+			withForecast = append(withForecast, store.MetricPoint{CompanyID: 1, Metric: m, Day: d, Value: 500, Unit: "EUR"})
+		}
+	}
+	tests := []struct {
+		name   string
+		pts    []store.MetricPoint
+		chart  string
+		href   string
+		series []string
+	}{
+		{"cash, no forecast", pts, chartset.Cash, "/analytics/finance/cash", []string{"Cash", "Trend"}},
+		{"cash with forecast", withForecast, chartset.Cash, "/analytics/finance/cash", []string{"Cash", "Forecast"}},
+		{"monthly flow, no link", pts, chartset.Margin, "", []string{"Gross margin"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := (&chartSet{set: chartset.New(tt.pts, "")}).chart(tt.chart)
+			var names []string
+			for _, s := range c.Series {
+				names = append(names, s.Name)
+			}
+			if c.Href != tt.href || !slices.Equal(names, tt.series) {
+				t.Errorf("href %q, series %v; want %q, %v", c.Href, names, tt.href, tt.series)
+			}
+		})
+	}
+	// The trend is the least-squares line: here exactly the values.
+	c := (&chartSet{set: chartset.New(pts, "")}).chart(chartset.Cash)
+	if !slices.Equal(c.Series[1].Values, []float64{100, 200, 300, 400}) {
+		t.Errorf("trend %v", c.Series[1].Values)
 	}
 }
