@@ -283,7 +283,7 @@ func firstOfEachType(t *testing.T, ps []actions.Proposal) map[actions.Type]actio
 // markerCount counts the Odoo records of a type's model holding the marker.
 func (e *env) markerCount(t *testing.T, a *store.Action) int64 {
 	t.Helper()
-	info, err := actions.Info(actions.Type(a.ActionType))
+	info, err := actions.Builtin().Info(actions.Type(a.ActionType))
 	if err != nil {
 		t.Fatal(err)
 	}

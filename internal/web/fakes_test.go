@@ -54,7 +54,7 @@ func (f *testActions) one(ctx context.Context, op string, connectionID, id int64
 	if err != nil {
 		return nil, err
 	}
-	if !actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+	if !actions.Builtin().MayApprove(actions.Type(a.ActionType), actor.Role) {
 		return nil, fmt.Errorf("%w: role %q", actions.ErrForbidden, actor.Role)
 	}
 	f.record("%s %d by %s", op, id, actor.Username)
@@ -87,7 +87,7 @@ func (f *testActions) ApproveSimilar(ctx context.Context, connectionID int64, gr
 	}
 	res := &actions.BulkResult{Skipped: map[int64]string{}}
 	for _, a := range list {
-		if actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+		if actions.Builtin().MayApprove(actions.Type(a.ActionType), actor.Role) {
 			res.Approved = append(res.Approved, a.ID)
 		} else {
 			res.Skipped[a.ID] = "forbidden"
