@@ -82,9 +82,6 @@ type TypeInfo struct {
 
 var financeRoles = []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO}
 
-// Types returns every built-in action type, in display order (Builtin().Types()).
-func Types() []TypeInfo { return builtin.Types() }
-
 // Types returns every action type, in display order.
 func (ks *Kinds) Types() []TypeInfo {
 	out := make([]TypeInfo, len(ks.list))

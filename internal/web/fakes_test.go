@@ -100,7 +100,7 @@ func (f *testActions) Policies(ctx context.Context, connectionID int64) ([]actio
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []actions.Policy
-	for _, t := range actions.Types() {
+	for _, t := range actions.Builtin().Types() {
 		p, ok := f.pols[t.Type]
 		if !ok {
 			p = t.Default
@@ -115,7 +115,7 @@ func (f *testActions) SetPolicy(ctx context.Context, connectionID int64, actor a
 	if actor.Role != store.RoleAdmin {
 		return actions.ErrForbidden
 	}
-	if err := p.Validate(); err != nil {
+	if err := actions.Builtin().ValidatePolicy(p); err != nil {
 		return err
 	}
 	f.record("policy %s=%s by %s", p.Type, p.Mode, actor.Username)
