@@ -49,8 +49,8 @@ type app struct {
 	records *analysis.RecordCache
 	// cat and kinds are the app's registrations, built once at start and
 	// handed to every part that names areas or action types: the
-	// dashboard, the ask tools, the search, the briefings and the actions
-	// service.
+	// dashboard, the alert rules, the ask tools, the search, the
+	// briefings and the actions service.
 	cat   *analysis.Catalogue
 	kinds *actions.Kinds
 	// askReg is the tools the chat and MCP clients answer with.
@@ -136,7 +136,7 @@ func (a *app) startServices(logger *slog.Logger) error {
 		return err
 	}
 	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL(), Metrics: alertMetrics,
-		Channels: a.channels})
+		Catalogue: a.cat, Channels: a.channels})
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}
