@@ -24,7 +24,7 @@ const (
 	// JobRun starts a monitoring job now.
 	JobRun Perm = "jobs.run"
 	// ActionDecide approves, rejects and rolls back autonomous actions; the
-	// action type's roles (actions.MayApprove) narrow it further.
+	// action type's roles (Kinds.MayApprove) narrow it further.
 	ActionDecide Perm = "actions.decide"
 	// ActionPropose puts an action in the approval queue from a chat or an
 	// MCP client; the policy and the approvers decide what happens to it.

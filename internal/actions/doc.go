@@ -3,7 +3,7 @@
 //
 // # Types
 //
-// Six action types (Types), each with one Odoo operation and its inverse:
+// Six built-in action types (Builtin), each with one Odoo operation and its inverse:
 // a follow-up activity on an overdue invoice (mail.activity create /
 // unlink), an internal chatter note (message_post mail.mt_note /
 // mail.message unlink), a payment reminder (drafted in aicoo; sent on

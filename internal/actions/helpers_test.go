@@ -234,7 +234,7 @@ func (e *env) read(t *testing.T, model string, id int64, fields ...string) odoo.
 // setAll sets every type's policy (within its ceiling).
 func (e *env) setAll(t *testing.T, mode actions.Mode) {
 	t.Helper()
-	for _, info := range actions.Types() {
+	for _, info := range actions.Builtin().Types() {
 		m := mode
 		if m == actions.ModeAuto && info.Ceiling != actions.ModeAuto {
 			m = info.Ceiling
@@ -272,7 +272,7 @@ func firstOfEachType(t *testing.T, ps []actions.Proposal) map[actions.Type]actio
 			out[p.Type] = p
 		}
 	}
-	for _, info := range actions.Types() {
+	for _, info := range actions.Builtin().Types() {
 		if _, ok := out[info.Type]; !ok {
 			t.Fatalf("the demo company gives no %s proposal (%d proposals)", info.Type, len(ps))
 		}
@@ -283,7 +283,7 @@ func firstOfEachType(t *testing.T, ps []actions.Proposal) map[actions.Type]actio
 // markerCount counts the Odoo records of a type's model holding the marker.
 func (e *env) markerCount(t *testing.T, a *store.Action) int64 {
 	t.Helper()
-	info, err := actions.Info(actions.Type(a.ActionType))
+	info, err := actions.Builtin().Info(actions.Type(a.ActionType))
 	if err != nil {
 		t.Fatal(err)
 	}

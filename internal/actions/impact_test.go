@@ -188,7 +188,7 @@ func testImpact(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rates) != len(actions.Types()) {
+	if len(rates) != len(actions.Builtin().Types()) {
 		t.Fatalf("%d rates, want one per type", len(rates))
 	}
 	want := map[actions.Type]actions.ImpactRate{

@@ -63,8 +63,10 @@ func Builtin() *Kinds {
 	return &Kinds{list: []Kind{followUpActivity{}, chatterNote{}, paymentReminder{}, draftRFQ{}, dealMeeting{}, projectTask{}}}
 }
 
-// builtin are the types of the package-level functions (Types, Info,
-// MayApprove) and of a Service without Config.Kinds.
+// builtin are the types of a Service without Config.Kinds. Nothing else
+// reads them: whatever decides on an action (who sees it, its label, who
+// approves it, its policy) reads the Kinds it is given, so that a
+// registered type counts there too.
 var builtin = Builtin()
 
 // NewKinds returns the built-in types followed by extra, refusing a type

@@ -75,10 +75,10 @@ func TestNewKinds(t *testing.T) {
 		t.Fatal(err)
 	}
 	types := ks.Types()
-	if len(types) != len(Types())+1 || types[len(types)-1].Type != "pigeon" || !ks.MayApprove("pigeon", store.RoleCFO) {
+	if len(types) != len(Builtin().Types())+1 || types[len(types)-1].Type != "pigeon" || !ks.MayApprove("pigeon", store.RoleCFO) {
 		t.Fatalf("types %+v", types)
 	}
-	if MayApprove("pigeon", store.RoleCFO) {
+	if Builtin().MayApprove("pigeon", store.RoleCFO) {
 		t.Error("the built-in types know pigeon")
 	}
 }

@@ -181,7 +181,7 @@ func TestMeasureDemo(t *testing.T) {
 		return (d / time.Duration(n)).Round(10 * time.Microsecond).String()
 	}
 	var sum tally
-	for _, info := range actions.Types() {
+	for _, info := range actions.Builtin().Types() {
 		tl := by[string(info.Type)]
 		if tl == nil {
 			tl = &tally{}

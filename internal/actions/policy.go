@@ -40,13 +40,10 @@ type Policy struct {
 // ErrPolicy marks a policy that cannot be saved.
 var ErrPolicy = errors.New("actions: invalid policy")
 
-// Validate checks p for its type: a known mode no more permissive than the
-// type's ceiling, non-negative limits, well-formed quiet hours and a known
-// time zone.
-func (p Policy) Validate() error { return p.validateIn(builtin) }
-
-// validateIn is Validate against the types ks.
-func (p Policy) validateIn(ks *Kinds) error {
+// ValidatePolicy checks p for its type among ks: a known type, a known
+// mode no more permissive than the type's ceiling, non-negative limits,
+// well-formed quiet hours and a known time zone.
+func (ks *Kinds) ValidatePolicy(p Policy) error {
 	info, err := ks.Info(p.Type)
 	if err != nil {
 		return fmt.Errorf("%w: %w", ErrPolicy, err)
@@ -204,7 +201,7 @@ func (s *Service) SetPolicy(ctx context.Context, connectionID int64, actor Actor
 	if actor.Role != store.RoleAdmin {
 		return fmt.Errorf("%w: only admins change action policies (%s is %q)", ErrForbidden, actor.label(), actor.Role)
 	}
-	if err := p.validateIn(s.cfg.Kinds); err != nil {
+	if err := s.cfg.Kinds.ValidatePolicy(p); err != nil {
 		return err
 	}
 	return s.cfg.Store.InTx(ctx, func(tx *store.Store) error {

@@ -82,16 +82,6 @@ type TypeInfo struct {
 
 var financeRoles = []string{store.RoleAdmin, store.RoleCEO, store.RoleCFO}
 
-// Types returns every built-in action type, in display order.
-func Types() []TypeInfo { return builtin.Types() }
-
-// Info returns the description of the built-in type t.
-func Info(t Type) (TypeInfo, error) { return builtin.Info(t) }
-
-// MayApprove reports whether a person with role may approve actions of the
-// built-in type t.
-func MayApprove(t Type, role string) bool { return builtin.MayApprove(t, role) }
-
 // Types returns every action type, in display order.
 func (ks *Kinds) Types() []TypeInfo {
 	out := make([]TypeInfo, len(ks.list))

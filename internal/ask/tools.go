@@ -42,6 +42,10 @@ type Deps struct {
 	// Now is the clock ("this year", "overdue", default dates). Defaults
 	// to time.Now.
 	Now func() time.Time
+	// Kinds are the action types of the process (the actions service's
+	// Kinds): they label actions, say who approves them and so who sees
+	// them in the actions tool. Defaults to actions.Builtin().
+	Kinds *actions.Kinds
 	// Actions proposes actions for propose_action. When nil the tool is
 	// still offered and answers that proposing is not available here.
 	Actions Proposer
@@ -72,6 +76,9 @@ func NewTools(d Deps) (*Registry, error) {
 	}
 	if d.Now == nil {
 		d.Now = time.Now
+	}
+	if d.Kinds == nil {
+		d.Kinds = actions.Builtin()
 	}
 	t := &tools{d: d, schema: dataset.DefaultSchema()}
 	r := NewRegistry(d.Access)

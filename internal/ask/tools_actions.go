@@ -17,7 +17,8 @@ import (
 // proposable are the action types a person can propose from a question:
 // those whose parameters follow from the target record. Draft RFQs need a
 // vendor and a quantity the stock analysis computes; they are proposed by
-// it only.
+// it only. A type registered beyond the built-in ones (Deps.Kinds) is
+// proposed by its own analysis: this tool cannot fill its parameters.
 var proposable = []string{string(actions.TypeFollowUpActivity), string(actions.TypeChatterNote),
 	string(actions.TypePaymentReminder), string(actions.TypeDealMeeting), string(actions.TypeProjectTask)}
 
@@ -87,7 +88,7 @@ func (t *tools) proposeAction(ctx context.Context, c Caller, in json.RawMessage)
 	if err := decode(tool, in, &p); err != nil {
 		return nil, err
 	}
-	info, err := actions.Info(actions.Type(p.Type))
+	info, err := t.d.Kinds.Info(actions.Type(p.Type))
 	if err != nil || !contains(proposable, p.Type) {
 		return nil, inputErr(tool, "type must be one of %s", strings.Join(proposable, ", "))
 	}

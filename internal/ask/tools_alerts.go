@@ -189,7 +189,7 @@ func (t *tools) briefing(ctx context.Context, c Caller, in json.RawMessage) (*Ou
 	}
 	own := briefing.RoleForUser(c.Role)
 	role := cmp.Or(p.Role, own)
-	if _, ok := briefing.DefaultRoles()[role]; !ok {
+	if _, ok := briefing.DefaultRoles(t.d.Catalogue)[role]; !ok {
 		return nil, inputErr(tool, "role must be ceo, cfo, sales or ops")
 	}
 	if role != own && !t.d.Access.SeesEveryArea(c.Role) {
@@ -256,13 +256,13 @@ type actionItem struct {
 // canSeeAction mirrors the dashboard: roles that see every area see every
 // action, the others those they may decide on.
 func (t *tools) canSeeAction(role, typ string) bool {
-	return t.d.Access.SeesEveryArea(role) || actions.MayApprove(actions.Type(typ), role)
+	return t.d.Access.SeesEveryArea(role) || t.d.Kinds.MayApprove(actions.Type(typ), role)
 }
 
-func newActionItem(a *store.Action) actionItem {
+func (t *tools) newActionItem(a *store.Action) actionItem {
 	it := actionItem{ID: a.ID, Type: a.ActionType, Status: a.Status, Title: a.Description, Reasoning: a.Reasoning,
 		Amount: cents(a.Amount), TargetModel: a.TargetModel, TargetID: a.TargetID, CreatedAt: a.CreatedAt, ExpiresAt: a.ExpiresAt}
-	if info, err := actions.Info(actions.Type(a.ActionType)); err == nil {
+	if info, err := t.d.Kinds.Info(actions.Type(a.ActionType)); err == nil {
 		it.TypeLabel, it.Approvers = info.Label, info.Roles
 	}
 	return it
@@ -292,7 +292,7 @@ func (t *tools) listActions(ctx context.Context, c Caller, in json.RawMessage) (
 		return nil, inputErr(tool, "status must be pending, approved, executed, rolled_back, closed or all")
 	}
 	if p.Type != "" {
-		if _, err := actions.Info(actions.Type(p.Type)); err != nil {
+		if _, err := t.d.Kinds.Info(actions.Type(p.Type)); err != nil {
 			return nil, inputErr(tool, "%v", err)
 		}
 	}
@@ -315,7 +315,7 @@ func (t *tools) listActions(ctx context.Context, c Caller, in json.RawMessage) (
 		if len(items) == limit {
 			continue
 		}
-		it := newActionItem(a)
+		it := t.newActionItem(a)
 		items = append(items, it)
 		if len(out.Sources) < sourcesMax {
 			out.Sources = append(out.Sources, actionSources(it)...)

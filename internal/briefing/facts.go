@@ -161,8 +161,9 @@ func loadArea(ctx context.Context, s *store.Store, job *store.MonitoringJob, at 
 	return snaps, nil
 }
 
-// buildFacts gathers the bundle for a role at a time.
-func buildFacts(ctx context.Context, s *store.Store, conn *store.Connection, role Role, date string, at time.Time) (*Facts, error) {
+// buildFacts gathers the bundle for a role at a time, over the areas of
+// cat.
+func buildFacts(ctx context.Context, s *store.Store, cat *analysis.Catalogue, conn *store.Connection, role Role, date string, at time.Time) (*Facts, error) {
 	f := &Facts{Role: role.Name, Title: role.Title, Company: conn.Name, Date: date, AlertsByPrio: map[string]int{}}
 	jobs, err := s.MonitoringJobList(ctx, store.MonitoringJobListParams{ConnectionID: conn.ID})
 	if err != nil {
@@ -175,7 +176,7 @@ func buildFacts(ctx context.Context, s *store.Store, conn *store.Connection, rol
 		}
 	}
 	snaps := map[string][3]*snapshot{}
-	for _, area := range Areas {
+	for _, area := range cat.Areas() {
 		if !slices.Contains(role.Areas, area) && !roleNeedsArea(role, area) {
 			continue
 		}
@@ -192,11 +193,11 @@ func buildFacts(ctx context.Context, s *store.Store, conn *store.Connection, rol
 		}
 	}
 	for _, name := range role.Figures {
-		f.Figures = append(f.Figures, figureOf(name, snaps[areaOf(name)]))
+		f.Figures = append(f.Figures, figureOf(cat, name, snaps[areaOf(name)]))
 	}
 	for _, name := range forecastFigures {
 		if slices.Contains(role.Areas, areaOf(name)) {
-			if fig := figureOf(name, snaps[areaOf(name)]); fig.Available {
+			if fig := figureOf(cat, name, snaps[areaOf(name)]); fig.Available {
 				f.Forecasts = append(f.Forecasts, fig)
 			}
 		}
@@ -333,10 +334,10 @@ func action(kind string) string {
 	return "Look into: "
 }
 
-func figureOf(name string, snaps [3]*snapshot) Figure {
+func figureOf(cat *analysis.Catalogue, name string, snaps [3]*snapshot) Figure {
 	// Labels and good directions come from the analyzers' catalogue; a
 	// metric not catalogued shows its name.
-	info, ok := catalogue.Metric(name)
+	info, ok := cat.Metric(name)
 	if !ok {
 		info.Label = name
 	}

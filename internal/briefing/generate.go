@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/llm"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -31,6 +33,7 @@ type Config struct {
 // use.
 type Generator struct {
 	store    *store.Store
+	cat      *analysis.Catalogue
 	llm      *llm.Client // nil or disabled: template narratives
 	roles    map[string]Role
 	at       time.Duration
@@ -41,10 +44,14 @@ type Generator struct {
 
 // Options are a Generator's collaborators.
 type Options struct {
-	Store  *store.Store // required
-	LLM    *llm.Client  // optional
-	Logger *slog.Logger
-	Now    func() time.Time
+	Store *store.Store // required
+	// Catalogue names the areas a role may cover and labels the figures:
+	// the app's one catalogue (areas.Catalogue() with any registered
+	// area). Defaults to areas.Catalogue().
+	Catalogue *analysis.Catalogue
+	LLM       *llm.Client // optional
+	Logger    *slog.Logger
+	Now       func() time.Time
 }
 
 // New checks the roles and builds a Generator.
@@ -52,7 +59,10 @@ func New(cfg Config, opts Options) (*Generator, error) {
 	if opts.Store == nil {
 		return nil, errors.New("briefing: a store is required")
 	}
-	g := &Generator{store: opts.Store, llm: opts.LLM, roles: DefaultRoles(), at: cfg.At, now: opts.Now, logger: opts.Logger, renderer: NewRenderer()}
+	if opts.Catalogue == nil {
+		opts.Catalogue = areas.Catalogue()
+	}
+	g := &Generator{store: opts.Store, cat: opts.Catalogue, llm: opts.LLM, roles: DefaultRoles(opts.Catalogue), at: cfg.At, now: opts.Now, logger: opts.Logger, renderer: NewRenderer()}
 	if g.now == nil {
 		g.now = time.Now
 	}
@@ -86,7 +96,7 @@ func New(cfg Config, opts Options) (*Generator, error) {
 		g.roles[name] = r
 	}
 	for name, r := range g.roles {
-		if err := r.normalise(); err != nil {
+		if err := r.normalise(g.cat.Areas()); err != nil {
 			return nil, err
 		}
 		g.roles[name] = r
@@ -123,7 +133,7 @@ func (g *Generator) Build(ctx context.Context, connectionID int64, roleName stri
 	if endOfDay.Before(at) {
 		at = endOfDay
 	}
-	f, err := buildFacts(ctx, g.store, conn, role, date.Format(time.DateOnly), at)
+	f, err := buildFacts(ctx, g.store, g.cat, conn, role, date.Format(time.DateOnly), at)
 	if err != nil {
 		return nil, err
 	}

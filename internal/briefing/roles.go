@@ -4,15 +4,16 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
-// catalogue is the analyzers' catalogue: areas, and the metrics' labels.
+// catalogue labels the series of the stored-history charts (charts.go),
+// which draw built-in metrics only. Everything else (the areas a role may
+// cover, the figures' labels) reads the Generator's catalogue
+// (Options.Catalogue), so that a registered area counts there too.
 var catalogue = areas.Catalogue()
-
-// Areas are the analysis areas a role can cover.
-var Areas = catalogue.Areas()
 
 // Role says what one kind of reader sees.
 type Role struct {
@@ -34,14 +35,15 @@ type Role struct {
 	Charts []string `toml:"charts" json:"charts"`
 }
 
-// DefaultRoles are the four built-in roles. Their Charts are the one
+// DefaultRoles are the four built-in roles over the areas of cat; the CEO
+// covers every one of them, a registered area included. Their Charts are the one
 // table of which charts each role's email carries (docs/briefings.md
 // says why): the CEO sees cash and revenue, the CFO cash and how old the
 // receivables are, sales revenue and the deals won and lost, operations
 // the stock-out risk and late deliveries.
-func DefaultRoles() map[string]Role {
+func DefaultRoles(cat *analysis.Catalogue) map[string]Role {
 	return map[string]Role{
-		store.RoleCEO: {Name: store.RoleCEO, Title: "CEO briefing", Areas: Areas, Figures: []string{
+		store.RoleCEO: {Name: store.RoleCEO, Title: "CEO briefing", Areas: cat.Areas(), Figures: []string{
 			"finance.cash.position", "finance.cash.runway_days", "finance.ar.overdue", "sales.pipeline.weighted_revenue",
 			"sales.deals.won_revenue_30d", "operations.fulfillment.late_delivery_rate", "operations.stock.stockout_risk",
 			"customers.churn_risk.count",
@@ -74,7 +76,9 @@ func RoleForUser(userRole string) string {
 	return store.RoleCEO
 }
 
-func (r *Role) normalise() error {
+// normalise fills the defaults of r and checks it against areas, the
+// areas of the catalogue.
+func (r *Role) normalise(areas []string) error {
 	if r.Name == "" {
 		return fmt.Errorf("briefing: a role needs a name")
 	}
@@ -85,8 +89,8 @@ func (r *Role) normalise() error {
 		return fmt.Errorf("briefing: role %q covers no area", r.Name)
 	}
 	for _, a := range r.Areas {
-		if !slices.Contains(Areas, a) {
-			return fmt.Errorf("briefing: role %q: unknown area %q (want one of %v)", r.Name, a, Areas)
+		if !slices.Contains(areas, a) {
+			return fmt.Errorf("briefing: role %q: unknown area %q (want one of %v)", r.Name, a, areas)
 		}
 	}
 	if r.MinPriority == "" {

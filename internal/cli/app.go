@@ -47,6 +47,12 @@ type app struct {
 	creds   *credentials
 	// records shares decoded synced records between the analyses.
 	records *analysis.RecordCache
+	// cat and kinds are the app's registrations, built once at start and
+	// handed to every part that names areas or action types: the
+	// dashboard, the alert rules, the ask tools, the search, the
+	// briefings and the actions service.
+	cat   *analysis.Catalogue
+	kinds *actions.Kinds
 	// askReg is the tools the chat and MCP clients answer with.
 	askReg    *ask.Registry
 	actions   *actions.Service
@@ -130,14 +136,14 @@ func (a *app) startServices(logger *slog.Logger) error {
 		return err
 	}
 	a.alerts = alerts.New(a.store, alerts.Config{Notifier: outboxNotifier{a}, Logger: logger, BaseURL: a.cfg.PublicURL(), Metrics: alertMetrics,
-		Channels: a.channels})
+		Catalogue: a.cat, Channels: a.channels})
 	if a.llm, err = newLLM(a.cfg, a.store, logger); err != nil {
 		return err
 	}
-	if a.briefer, err = newBriefer(a.cfg, a.store, a.llm, logger); err != nil {
+	if a.briefer, err = newBriefer(a.cfg, a.store, a.cat, a.llm, logger); err != nil {
 		return err
 	}
-	if a.askReg, err = a.newAskRegistry(areas.Catalogue()); err != nil {
+	if a.askReg, err = a.newAskRegistry(); err != nil {
 		return err
 	}
 	a.chat, err = newChat(a.cfg, a.store, a.llm, a.askReg, logger, a.metrics)
@@ -201,7 +207,8 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		return nil, err
 	}
 	creds := &credentials{}
-	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: newRecordCache(cfg)}
+	a := &app{cfg: cfg, logger: logger, store: s, metrics: prometheus.NewRegistry(), creds: creds, now: time.Now, records: newRecordCache(cfg),
+		cat: areas.Catalogue(), kinds: actions.Builtin()}
 	a.migrated.Store(true)
 	a.metrics.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	conn, err := a.ensureConnection(ctx)
@@ -222,7 +229,7 @@ func startApp(ctx context.Context, cfg *config.Config, logger *slog.Logger) (*ap
 		return nil, err
 	}
 	a.actions, err = actions.New(actions.Config{
-		Store: s, Logger: logger,
+		Store: s, Logger: logger, Kinds: a.kinds,
 		OdooFunc: func(ctx context.Context, connectionID int64) (actions.Odoo, error) {
 			return a.odooFor(ctx, connectionID)
 		},
@@ -408,16 +415,17 @@ func serveHTTP(ctx context.Context, logger *slog.Logger, addr string, h http.Han
 
 // newAskRegistry builds the ask tool registry of the app: the chat and the
 // MCP endpoint answer with it. Proposals go through the app's actions
-// service, briefings through its generator; extra are the tools of the
-// services the dashboard shares (the search, the cash forecast).
-func (a *app) newAskRegistry(cat *analysis.Catalogue, extra ...ask.Tool) (*ask.Registry, error) {
+// service, briefings through its generator, and both name the app's
+// areas and action types; extra are the tools of the services the
+// dashboard shares (the search, the cash forecast).
+func (a *app) newAskRegistry(extra ...ask.Tool) (*ask.Registry, error) {
 	var br ask.Briefer
 	// The briefing tool writes from the template: a question must not
 	// spend a model call on a briefing (the chat's own call reads it).
-	if g, err := newBriefer(a.cfg, a.store, nil, slog.New(slog.DiscardHandler)); err == nil {
+	if g, err := newBriefer(a.cfg, a.store, a.cat, nil, slog.New(slog.DiscardHandler)); err == nil {
 		br = g
 	}
-	reg, err := askTools(a.store, cat, lazyProposer{a}, br, a.records)
+	reg, err := askTools(a.store, a.cat, a.kinds, lazyProposer{a}, br, a.records)
 	if err != nil {
 		return nil, err
 	}
@@ -436,12 +444,13 @@ func (l lazyProposer) Propose(ctx context.Context, connectionID int64, p actions
 }
 
 // askTools is the one place the tools of the ask registry are chosen,
-// checked against the catalogue's permission table. Without a proposer
+// checked against the catalogue's permission table, and labelling and
+// showing actions by kinds (who approves a type sees its actions). Without a proposer
 // (a command without the actions service) propose_action says proposing
 // is not available there; without a cache the record tools read the
 // store.
-func askTools(s *store.Store, cat *analysis.Catalogue, prop ask.Proposer, br ask.Briefer, cache *analysis.RecordCache) (*ask.Registry, error) {
-	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Now: time.Now, Actions: prop, Briefings: br, Cache: cache})
+func askTools(s *store.Store, cat *analysis.Catalogue, kinds *actions.Kinds, prop ask.Proposer, br ask.Briefer, cache *analysis.RecordCache) (*ask.Registry, error) {
+	return ask.NewTools(ask.Deps{Store: s, Access: access.New(cat), Catalogue: cat, Kinds: kinds, Now: time.Now, Actions: prop, Briefings: br, Cache: cache})
 }
 
 // mcpConfig is the MCP server's configuration over reg: metric resources

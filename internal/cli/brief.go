@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"time"
+
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 )
 
 func briefCommand() command {
@@ -47,7 +49,7 @@ Figures come from the latest analyses in the store; run "aicoo demo" or "aicoo s
 				if err != nil {
 					return err
 				}
-				g, err := newBriefer(cfg, s, model, logger)
+				g, err := newBriefer(cfg, s, areas.Catalogue(), model, logger)
 				if err != nil {
 					return err
 				}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/askeval"
@@ -28,7 +29,7 @@ func evalAsk(ctx context.Context, e *env, open func(context.Context, *env) (*ops
 			"set llm.provider (anthropic, with llm.api_key, or openai with llm.base_url for a local server)")
 	}
 	cat := areas.Catalogue()
-	reg, err := askTools(o.s, cat, nil, nil, nil)
+	reg, err := askTools(o.s, cat, actions.Builtin(), nil, nil, nil)
 	if err != nil {
 		return err
 	}

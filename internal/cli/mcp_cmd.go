@@ -10,6 +10,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/auth"
@@ -55,7 +56,7 @@ Over HTTP the dashboard serves the same at /mcp with "Authorization: Bearer <tok
 				}
 				logger := newLogger(o.cfg, e.stderr)
 				cat := areas.Catalogue()
-				reg, err := askTools(o.s, cat, nil, nil, nil)
+				reg, err := askTools(o.s, cat, actions.Builtin(), nil, nil, nil)
 				if err != nil {
 					return err
 				}

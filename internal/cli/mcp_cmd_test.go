@@ -11,6 +11,7 @@ import (
 
 	"github.com/modelcontextprotocol/go-sdk/mcp"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/store"
@@ -51,7 +52,7 @@ func TestMCPCommandServesStdio(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	reg, err := askTools(s, areas.Catalogue(), nil, nil, nil)
+	reg, err := askTools(s, areas.Catalogue(), actions.Builtin(), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

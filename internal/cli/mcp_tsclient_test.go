@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/demodata"
@@ -148,7 +149,7 @@ func TestMCPTypeScriptClientOnASyncedCompany(t *testing.T) {
 	}
 	t.Cleanup(func() { s.Close() })
 	cat := areas.Catalogue()
-	reg, err := askTools(s, cat, nil, nil, nil)
+	reg, err := askTools(s, cat, actions.Builtin(), nil, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

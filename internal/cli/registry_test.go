@@ -3,12 +3,14 @@ package cli
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -18,13 +20,16 @@ import (
 	"github.com/aicoo/aicoo/internal/alerts"
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
+	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/auth"
+	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/jobs"
 	"github.com/aicoo/aicoo/internal/notify"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/odoo/domain"
 	"github.com/aicoo/aicoo/internal/pipeline"
+	"github.com/aicoo/aicoo/internal/search"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/web"
 )
@@ -146,8 +151,8 @@ func (truckService) Rollback(context.Context, actions.Odoo, *store.Action) error
 
 // TestFakeRegistrations: an area, a channel and an action type declared
 // in this file appear in the rules, the permissions, the dashboard's pages
-// and API, personal preferences, the channel settings and the action
-// policies.
+// and API, personal preferences, the channel settings, the action
+// policies, the ask tools, the search and the briefings.
 func TestFakeRegistrations(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
@@ -181,7 +186,7 @@ func TestFakeRegistrations(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &app{cfg: &cfg, store: s, outbox: ob, channels: chans, now: time.Now}
+	a := &app{cfg: &cfg, store: s, outbox: ob, channels: chans, now: time.Now, cat: cat, kinds: kinds, actions: svc}
 	dash, err := web.New(web.Config{Store: s, Catalogue: cat, ChannelKinds: chans, ActionKinds: kinds, Rules: eng, Actions: svc,
 		Channels: channelTester{a}, Version: "test"})
 	if err != nil {
@@ -353,4 +358,87 @@ func TestFakeRegistrations(t *testing.T) {
 	expect("a policy beyond the type's ceiling", code, body, http.StatusBadRequest, `at most \"approve\"`)
 	code, body = do("root", "POST", "/api/v1/actions/policies", jsonType, `{"type": "truck_service", "mode": "never"}`)
 	expect("a policy within the ceiling", code, body, http.StatusOK)
+
+	// The ask tools and the search, built by the app over its kinds: ops
+	// approves truck services and so sees the action; sales does not.
+	reg, err := a.newAskRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	searcher := newSearchService(a, nil)
+	t.Cleanup(searcher.Wait)
+	for _, tt := range []struct {
+		user string
+		sees bool
+	}{{"olga", true}, {"sam", false}} {
+		u, err := s.UserByUsername(ctx, conn.ID, tt.user)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := ask.Caller{UserID: u.ID, Username: u.Username, Role: u.Role, ConnectionID: conn.ID, Via: "test"}
+		out, err := reg.Call(ctx, c, "actions", json.RawMessage(`{"type": "truck_service"}`))
+		if err != nil {
+			t.Fatalf("the actions tool for %s: %v", tt.user, err)
+		}
+		data, err := json.Marshal(out.Data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []string{`"total":1`, `"type":"truck_service"`, `"type_label":"Book a truck service"`, `"approver_roles":["admin","ops"]`}
+		if !tt.sees {
+			want = []string{`"total":0`}
+		}
+		for _, w := range want {
+			if !strings.Contains(string(data), w) {
+				t.Errorf("the actions tool for %s: no %s in %s", tt.user, w, data)
+			}
+		}
+		res, err := searcher.Search(ctx, search.Query{ConnectionID: conn.ID, Role: u.Role, Text: "truck service"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := slices.ContainsFunc(res, func(r search.Result) bool {
+			return r.Kind == search.KindAction.String() && strings.Contains(r.Label, "Book a service for truck 7")
+		})
+		if found != tt.sees {
+			t.Errorf("the search for %s finds the truck service: %t, want %t (%+v)", tt.user, found, tt.sees, res)
+		}
+	}
+	// propose_action fills the parameters of the built-in types from a
+	// record; a registered type is proposed by its own analysis.
+	root, err := s.UserByUsername(ctx, conn.ID, "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = reg.Call(ctx, ask.Caller{UserID: root.ID, Username: "root", Role: root.Role, ConnectionID: conn.ID, Via: "test"}, "propose_action",
+		json.RawMessage(`{"type": "truck_service", "target": {"model": "fleet.vehicle", "id": 7}, "reason": "idle for 9 days"}`))
+	if err == nil || !strings.Contains(err.Error(), "type must be one of") || strings.Contains(err.Error(), "truck_service,") {
+		t.Errorf("propose_action of a truck service: %v", err)
+	}
+
+	// The briefing: the CEO covers every area of the app's catalogue, so
+	// the fleet finding is among the recommendations; over the built-in
+	// catalogue it is not.
+	for _, tt := range []struct {
+		cat  *analysis.Catalogue
+		want bool
+	}{{cat, true}, {areas.Catalogue(), false}} {
+		g, err := newBriefer(a.cfg, s, tt.cat, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := g.Build(ctx, conn.ID, store.RoleCEO, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := slices.ContainsFunc(b.Facts.Recommendations, func(it briefing.Item) bool {
+			return it.Area == "fleet" && strings.Contains(it.Text, "Truck 7 idle for 9 days")
+		})
+		if got != tt.want {
+			t.Errorf("the CEO briefing over %d areas recommends the fleet finding: %t, want %t (%+v)", len(tt.cat.Areas()), got, tt.want, b.Facts.Recommendations)
+		}
+		if tt.want && !strings.Contains(b.Markdown, "Truck 7 idle for 9 days") {
+			t.Errorf("the CEO briefing: %s", b.Markdown)
+		}
+	}
 }

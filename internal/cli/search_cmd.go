@@ -100,10 +100,10 @@ func printSearch(w io.Writer, odooURL, q string, res []search.Result, asJSON boo
 	return tw.Flush()
 }
 
-// newSearchService returns the smart search over the app's store.
+// newSearchService returns the smart search over the app's store, areas
+// and action types.
 func newSearchService(a *app, logger *slog.Logger) *search.Service {
-	cat := areas.Catalogue()
-	return search.New(search.Config{Store: a.store, Access: access.New(cat), Catalogue: cat, Logger: logger})
+	return search.New(search.Config{Store: a.store, Access: access.New(a.cat), Catalogue: a.cat, Kinds: a.kinds, Logger: logger})
 }
 
 // warmSearch builds the index of every connection in the background and

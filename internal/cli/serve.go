@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/cashplan"
 	"github.com/aicoo/aicoo/internal/config"
 	"github.com/aicoo/aicoo/internal/mcpserver"
@@ -103,14 +102,14 @@ func serve(ctx context.Context, e *env, cfg *config.Config, dashboard bool, prep
 			a.stop(context.Background())
 			return err
 		}
-		c := mcpConfig(cfg, a.askReg, areas.Catalogue(), logger)
+		c := mcpConfig(cfg, a.askReg, a.cat, logger)
 		mcpCfg, asker = &c, a.chat
 	}
 	srv, err := web.New(web.Config{
 		Store: a.store, Logger: logger, Gatherer: a.metrics, Checks: a.checks(), Version: version,
 		Secure: strings.HasPrefix(cfg.PublicURL(), "https://"), OpsOnly: !dashboard,
 		AlertActions: alertActions{a}, Jobs: a.engine, Odoo: connectionTester{a}, Broker: a.webBroker, Inbox: a.broker,
-		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions, ActionKinds: a.actions.Kinds(),
+		Briefings: a.briefer, BriefingAt: briefingAt(cfg), Rules: a.alerts, Actions: a.actions, Catalogue: a.cat, ActionKinds: a.kinds,
 		Impact: actionImpact{a.actions}, Channels: channelTester{a}, ChannelKinds: a.channels, CashPlan: plans, Search: searcher,
 		Ask: asker, Records: a.records,
 		SetupToken: string(cfg.Server.SetupToken), MetricsToken: string(cfg.Server.MetricsToken), TrustedProxies: proxies,

@@ -14,6 +14,7 @@ import (
 	"github.com/riverqueue/river/rivertype"
 
 	"github.com/aicoo/aicoo/internal/alerts"
+	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/chat"
@@ -54,9 +55,9 @@ func briefingAt(cfg *config.Config) time.Duration {
 	return time.Duration(at.Hour())*time.Hour + time.Duration(at.Minute())*time.Minute
 }
 
-// newBriefer builds the briefing generator.
-func newBriefer(cfg *config.Config, s *store.Store, model *llm.Client, logger *slog.Logger) (*briefing.Generator, error) {
-	return briefing.New(briefing.Config{At: briefingAt(cfg)}, briefing.Options{Store: s, LLM: model, Logger: logger})
+// newBriefer builds the briefing generator over the catalogue cat.
+func newBriefer(cfg *config.Config, s *store.Store, cat *analysis.Catalogue, model *llm.Client, logger *slog.Logger) (*briefing.Generator, error) {
+	return briefing.New(briefing.Config{At: briefingAt(cfg)}, briefing.Options{Store: s, Catalogue: cat, LLM: model, Logger: logger})
 }
 
 // odooDiscuss adapts app.odooFor to the Discuss channel.

@@ -42,13 +42,17 @@ var (
 // aicooListMax bounds the alerts and actions indexed (the newest).
 const aicooListMax = 5000
 
-// roleSet computes the role bits of documents for one permission table.
+// roleSet computes the role bits of documents for one permission table
+// and the action types' approvers.
 type roleSet struct {
 	table *access.Table
 	roles []string
+	kinds *actions.Kinds
 }
 
-func newRoleSet(t *access.Table) roleSet { return roleSet{table: t, roles: t.Roles()} }
+func newRoleSet(t *access.Table, kinds *actions.Kinds) roleSet {
+	return roleSet{table: t, roles: t.Roles(), kinds: kinds}
+}
 
 // bit returns the role's bit, or 0 for an unknown role.
 func (rs roleSet) bit(role string) uint32 {
@@ -79,7 +83,7 @@ func (rs roleSet) areas(areas ...string) uint32 {
 func (rs roleSet) action(t string) uint32 {
 	var m uint32
 	for i, r := range rs.roles {
-		if rs.table.Can(r, access.View) && (rs.table.SeesEveryArea(r) || actions.MayApprove(actions.Type(t), r)) {
+		if rs.table.Can(r, access.View) && (rs.table.SeesEveryArea(r) || rs.kinds.MayApprove(actions.Type(t), r)) {
 			m |= 1 << i
 		}
 	}
@@ -422,7 +426,7 @@ func buildAicoo(ctx context.Context, st Store, conn int64, rs roleSet, cat *anal
 	}
 	for _, a := range acts {
 		what := a.ActionType
-		if info, err := actions.Info(actions.Type(a.ActionType)); err == nil {
+		if info, err := rs.kinds.Info(actions.Type(a.ActionType)); err == nil {
 			what = info.Label
 		}
 		desc := a.Description

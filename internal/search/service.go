@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/access"
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
 )
 
@@ -52,7 +53,11 @@ type Config struct {
 	Store     Store
 	Access    *access.Table
 	Catalogue *analysis.Catalogue
-	Logger    *slog.Logger
+	// Kinds are the action types of the process: they label the actions
+	// found and say which roles approve, and so see, each. Defaults to
+	// actions.Builtin().
+	Kinds  *actions.Kinds
+	Logger *slog.Logger
 	// CheckEvery is how often a search looks whether the connection's sync
 	// state changed. AicooFresh is how long the index of alerts, figures
 	// and actions is used before it is rebuilt.
@@ -98,7 +103,10 @@ func New(cfg Config) *Service {
 	if cfg.NowFunc == nil {
 		cfg.NowFunc = time.Now
 	}
-	return &Service{cfg: cfg, roles: newRoleSet(cfg.Access), conns: map[int64]*connIndex{}}
+	if cfg.Kinds == nil {
+		cfg.Kinds = actions.Builtin()
+	}
+	return &Service{cfg: cfg, roles: newRoleSet(cfg.Access, cfg.Kinds), conns: map[int64]*connIndex{}}
 }
 
 // Query is one search.

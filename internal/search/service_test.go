@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/access"
+	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/ask"
 	"github.com/aicoo/aicoo/internal/demodata"
@@ -309,7 +310,7 @@ func TestServiceWatch(t *testing.T) {
 func TestBuildRecordsMaxDocs(t *testing.T) {
 	st := storetest.Open(t, store.SQLite)
 	conn := load(t, st, company(t, demodata.SizeSmall))
-	rs := newRoleSet(access.New(areas.Catalogue()))
+	rs := newRoleSet(access.New(areas.Catalogue()), actions.Builtin())
 	ix, full, err := buildRecords(context.Background(), st, conn, rs, 50)
 	if err != nil || !full || ix.Len() != 50 {
 		t.Fatalf("max 50: %v, full %v, %d documents", err, full, ix.Len())

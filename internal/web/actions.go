@@ -21,7 +21,7 @@ import (
 
 // ActionService decides on autonomous actions, rolls them back and keeps
 // their policies. *actions.Service implements it; it checks the actor's
-// role itself (actions.MayApprove; only admins change a policy) and audits
+// role itself (Kinds.MayApprove; only admins change a policy) and audits
 // every change.
 type ActionService interface {
 	Approve(ctx context.Context, connectionID, actionID int64, actor actions.Actor) (*store.Action, error)

@@ -54,7 +54,7 @@ func (f *testActions) one(ctx context.Context, op string, connectionID, id int64
 	if err != nil {
 		return nil, err
 	}
-	if !actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+	if !actions.Builtin().MayApprove(actions.Type(a.ActionType), actor.Role) {
 		return nil, fmt.Errorf("%w: role %q", actions.ErrForbidden, actor.Role)
 	}
 	f.record("%s %d by %s", op, id, actor.Username)
@@ -87,7 +87,7 @@ func (f *testActions) ApproveSimilar(ctx context.Context, connectionID int64, gr
 	}
 	res := &actions.BulkResult{Skipped: map[int64]string{}}
 	for _, a := range list {
-		if actions.MayApprove(actions.Type(a.ActionType), actor.Role) {
+		if actions.Builtin().MayApprove(actions.Type(a.ActionType), actor.Role) {
 			res.Approved = append(res.Approved, a.ID)
 		} else {
 			res.Skipped[a.ID] = "forbidden"
@@ -100,7 +100,7 @@ func (f *testActions) Policies(ctx context.Context, connectionID int64) ([]actio
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []actions.Policy
-	for _, t := range actions.Types() {
+	for _, t := range actions.Builtin().Types() {
 		p, ok := f.pols[t.Type]
 		if !ok {
 			p = t.Default
@@ -115,7 +115,7 @@ func (f *testActions) SetPolicy(ctx context.Context, connectionID int64, actor a
 	if actor.Role != store.RoleAdmin {
 		return actions.ErrForbidden
 	}
-	if err := p.Validate(); err != nil {
+	if err := actions.Builtin().ValidatePolicy(p); err != nil {
 		return err
 	}
 	f.record("policy %s=%s by %s", p.Type, p.Mode, actor.Username)

@@ -221,7 +221,7 @@ func New(cfg Config) (*Server, error) {
 	}
 	v := newVocab(cfg.Catalogue, cfg.ActionKinds)
 	if cfg.Search == nil {
-		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: v.grants, Catalogue: v.cat, Logger: cfg.Logger})
+		cfg.Search = search.New(search.Config{Store: cfg.Store, Access: v.grants, Catalogue: v.cat, Kinds: cfg.ActionKinds, Logger: cfg.Logger})
 	}
 	if cfg.ChannelKinds == nil {
 		cfg.ChannelKinds = notify.Unconfigured()
