@@ -60,7 +60,7 @@ const opsDays = 30
 // buildCharts draws the role's charts as of the briefing's date, leaving
 // out those without values. jobs are the connection's analysis jobs by
 // area.
-func buildCharts(ctx context.Context, s *store.Store, connectionID int64, names []string, jobs map[string]*store.MonitoringJob, date string, at time.Time) ([]chart.Chart, error) {
+func buildCharts(ctx context.Context, s *store.Store, cat *analysis.Catalogue, connectionID int64, names []string, jobs map[string]*store.MonitoringJob, date string, at time.Time) ([]chart.Chart, error) {
 	var (
 		hs  *chartset.Set
 		ops *opsSeries
@@ -80,7 +80,7 @@ func buildCharts(ctx context.Context, s *store.Store, connectionID int64, names 
 		case ChartStock, ChartLateDeliveries:
 			if ops == nil {
 				var err error
-				if ops, err = loadOps(ctx, s, jobs["operations"], at); err != nil {
+				if ops, err = loadOps(ctx, s, cat, jobs["operations"], at); err != nil {
 					return nil, err
 				}
 			}
@@ -108,6 +108,7 @@ func loadHistory(ctx context.Context, s *store.Store, connectionID int64, date s
 // opsSeries is the operations analysis' metrics as of the end of each of
 // the last opsDays days (the latest result at that time; nil for none).
 type opsSeries struct {
+	cat    *analysis.Catalogue // labels the series
 	labels []string
 	snaps  []*snapshot
 }
@@ -115,8 +116,8 @@ type opsSeries struct {
 // loadOps reads the operations results of the last opsDays days: the
 // latest at the end of each day, at at for the last. Each result is
 // decoded once, however many days it stands for.
-func loadOps(ctx context.Context, s *store.Store, job *store.MonitoringJob, at time.Time) (*opsSeries, error) {
-	ops := &opsSeries{}
+func loadOps(ctx context.Context, s *store.Store, cat *analysis.Catalogue, job *store.MonitoringJob, at time.Time) (*opsSeries, error) {
+	ops := &opsSeries{cat: cat}
 	decoded := map[int64]*snapshot{}
 	for i := opsDays - 1; i >= 0; i-- {
 		t := at
@@ -154,7 +155,7 @@ func loadOps(ctx context.Context, s *store.Store, job *store.MonitoringJob, at t
 // series returns a metric's daily values, NaN where not computed or not
 // available.
 func (o *opsSeries) series(metric string) chart.Series {
-	info, ok := catalogue.Metric(metric)
+	info, ok := o.cat.Metric(metric)
 	if !ok {
 		info.Label = metric
 	}

@@ -269,7 +269,7 @@ func buildFacts(ctx context.Context, s *store.Store, cat *analysis.Catalogue, co
 	if err := addDecisions(ctx, s, conn.ID, f); err != nil {
 		return nil, err
 	}
-	if f.Charts, err = buildCharts(ctx, s, conn.ID, role.Charts, byArea, date, at); err != nil {
+	if f.Charts, err = buildCharts(ctx, s, cat, conn.ID, role.Charts, byArea, date, at); err != nil {
 		return nil, err
 	}
 	return f, nil

@@ -5,15 +5,8 @@ import (
 	"slices"
 
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
-
-// catalogue labels the series of the stored-history charts (charts.go),
-// which draw built-in metrics only. Everything else (the areas a role may
-// cover, the figures' labels) reads the Generator's catalogue
-// (Options.Catalogue), so that a registered area counts there too.
-var catalogue = areas.Catalogue()
 
 // Role says what one kind of reader sees.
 type Role struct {
