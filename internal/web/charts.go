@@ -326,6 +326,8 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 		if sal {
 			list = append(list, cs.revenueChart())
 		}
+	case "operations":
+		list = append(list, cs.stockValueChart())
 	case "expenses":
 		list = append(list, cs.monthlyChart("chart-expenses", "Operating expenses by month", "Expense accounts, salaries left out", history.Expenses, "Expenses", ""))
 	}
