@@ -17,7 +17,7 @@ var analyzedModels = []string{
 	"account.payment", "account.payment.term", "aicoo.budget", "crossovered.budget", "crossovered.budget.lines", "account.budget.post",
 	"budget.analytic", "budget.line", "account.analytic.account", "account.analytic.line", "hr.employee", "hr.expense.sheet", "product.category",
 	"product.supplierinfo", "project.project", "project.task.type", "res.users", "stock.location",
-	"stock.picking.type", "stock.warehouse", "uom.uom", "mail.activity.type", "helpdesk.team", "helpdesk.stage",
+	"stock.picking.type", "stock.valuation.layer", "stock.warehouse", "uom.uom", "mail.activity.type", "helpdesk.team", "helpdesk.stage",
 }
 
 // syncModels is what aicoo syncs: the sync's default models and fields,

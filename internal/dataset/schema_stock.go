@@ -152,6 +152,25 @@ func stockModels(b *schemaBuilder) {
 		m2o("warehouse_id", "Warehouse", "stock.warehouse"),
 		companyField(required),
 	)
+	// stock_account's valuation layers: one per valued stock move (and per
+	// revaluation), whose value summed up to a date is the stock value at
+	// that date. Odoo 19 removed the model (odoo/odoo#222169): the value
+	// lives on stock.move and manual revaluations are product.value records.
+	b.add("stock.valuation.layer", "Stock Valuation Layer", "stock_account", modelOpts{recName: "product_id", order: "create_date, id", maxV: 18,
+		note: "16-18 only: 19 keeps the value on stock.move (odoo/odoo#222169)"},
+		companyField(required, ro),
+		m2o("product_id", "Product", "product.product", required, ro),
+		float("quantity", "Quantity", ro, note("signed: positive into stock, negative out, in the product's unit")),
+		m2o("currency_id", "Currency", "res.currency", notStored, computed("related company_id.currency_id")),
+		monetary("unit_cost", "Unit Value", ro, note("company currency")),
+		monetary("value", "Total Value", ro, note("signed, company currency: the stock value at a date is the sum of the layers created up to it")),
+		float("remaining_qty", "Remaining Qty", ro, note("incoming layers: what FIFO/AVCO has not consumed yet; standard price leaves it at quantity")),
+		monetary("remaining_value", "Remaining Value", ro),
+		char("description", "Description", ro, note("the move's reference and the product's name")),
+		m2o("stock_valuation_layer_id", "Linked To", "stock.valuation.layer", ro),
+		m2o("stock_move_id", "Stock Move", "stock.move", ro),
+		m2o("account_move_id", "Journal Entry", "account.move", ro, note("set only with automated (real-time) valuation")),
+	)
 	b.add("stock.quant", "Quants", "stock", modelOpts{recName: "product_id", order: "id"},
 		m2o("product_id", "Product", "product.product", required),
 		m2o("location_id", "Location", "stock.location", required),

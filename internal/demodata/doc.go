@@ -36,7 +36,10 @@
 // outstanding receipts/payments account and their invoice is in_payment.
 // Bank and cash balances are the opening balances plus the matched payments.
 // Expense reports are not posted to the ledger, and purchases are expensed
-// when billed (no perpetual stock valuation).
+// when billed (no perpetual stock valuation). On Odoo 16-18 every done move
+// of a storable product has its stock.valuation.layer (signed quantity at
+// the product's standard price, which never changes), so the layers give
+// the stock value at any date without journal entries; 19 has no layers.
 //
 // # Problems and their rules
 //

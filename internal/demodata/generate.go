@@ -106,6 +106,7 @@ func Generate(ctx context.Context, opt Options) (*dataset.Dataset, *GroundTruth,
 			g.finishAccounting()
 			g.collections()
 			g.finishStock()
+			g.valuationLayers()
 			g.finishCRM()
 			g.finishPartners()
 			g.calibrateCash()

@@ -378,3 +378,76 @@ func TestOrderConsistency(t *testing.T) {
 		}
 	}
 }
+
+// TestValuationLayers checks that every done move of a storable product has
+// one layer with its signed quantity valued at the product's cost, that
+// the layers of a product add up to its quant, and that Odoo 19, which has
+// no stock.valuation.layer, gets none.
+func TestValuationLayers(t *testing.T) {
+	t.Parallel()
+	forEachScenario(t, func(t *testing.T, ds *dataset.Dataset, _ *GroundTruth) {
+		cost := map[int64]float64{}
+		tmplStorable := map[int64]bool{}
+		for _, p := range ds.Records("product.template") {
+			tmplStorable[p.ID()] = p.Bool("is_storable")
+		}
+		for _, p := range ds.Records("product.product") {
+			if tmplStorable[p.M2O("product_tmpl_id")] {
+				cost[p.ID()] = p.Float("standard_price")
+			}
+		}
+		internal := map[int64]bool{}
+		for _, l := range ds.Records("stock.location") {
+			internal[l.ID()] = l.Str("usage") == "internal"
+		}
+		byMove := map[int64]dataset.Record{}
+		qty := map[int64]float64{}
+		var prev string
+		for _, l := range ds.Records("stock.valuation.layer") {
+			if _, dup := byMove[l.M2O("stock_move_id")]; dup {
+				t.Errorf("move %d has two layers", l.M2O("stock_move_id"))
+			}
+			byMove[l.M2O("stock_move_id")] = l
+			qty[l.M2O("product_id")] += l.Float("quantity")
+			if c := cost[l.M2O("product_id")]; c100(l.Float("value")) != c100(l.Float("quantity")*c) || l.Float("unit_cost") != c {
+				t.Errorf("layer %d: value %v, unit cost %v, want quantity %v x cost %v", l.ID(), l.Float("value"), l.Float("unit_cost"), l.Float("quantity"), c)
+			}
+			if l.Str("create_date") < prev {
+				t.Errorf("layer %d created %s, before the previous layer's %s", l.ID(), l.Str("create_date"), prev)
+			}
+			prev = l.Str("create_date")
+		}
+		done := 0
+		for _, m := range ds.Records("stock.move") {
+			if m.Str("state") != "done" || cost[m.M2O("product_id")] == 0 {
+				continue
+			}
+			done++
+			l, ok := byMove[m.ID()]
+			if !ok {
+				continue
+			}
+			want := m.Float("quantity")
+			if internal[m.M2O("location_id")] {
+				want = -want
+			}
+			if l.Float("quantity") != want || l.Str("create_date") != m.Str("date") {
+				t.Errorf("move %d: layer quantity %v at %s, want %v at %s", m.ID(), l.Float("quantity"), l.Str("create_date"), want, m.Str("date"))
+			}
+		}
+		if dataset.MajorVersion(ds.Meta.OdooVersion) >= 19 {
+			if n := ds.Len("stock.valuation.layer"); n != 0 {
+				t.Errorf("Odoo %s: %d layers, want none", ds.Meta.OdooVersion, n)
+			}
+			return
+		}
+		if done == 0 || len(byMove) != done {
+			t.Errorf("%d layers for %d done moves of storable products", len(byMove), done)
+		}
+		for _, q := range ds.Records("stock.quant") {
+			if math.Abs(qty[q.M2O("product_id")]-q.Float("quantity")) > 1e-9 {
+				t.Errorf("product %d: layers hold %v, quant %v", q.M2O("product_id"), qty[q.M2O("product_id")], q.Float("quantity"))
+			}
+		}
+	})
+}

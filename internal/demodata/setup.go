@@ -57,7 +57,7 @@ const companyName = "Nordwind Industrial Supply GmbH"
 // modules returns the installed Odoo modules.
 func (g *gen) modules() []string {
 	m := []string{"account", "account_budget", "aicoo", "analytic", "base", "calendar", "contacts", "crm", "hr", "hr_expense", "mail", "product", "project",
-		"purchase", "purchase_stock", "sale", "sale_management", "sale_stock", "sales_team", "stock", "uom"}
+		"purchase", "purchase_stock", "sale", "sale_management", "sale_stock", "sales_team", "stock", "stock_account", "uom"}
 	if !g.opt.NoHelpdesk {
 		m = append(m, "helpdesk")
 	}

@@ -2,6 +2,9 @@ package demodata
 
 import (
 	"math/rand/v2"
+	"sort"
+
+	"github.com/aicoo/aicoo/internal/dataset"
 )
 
 // picking is a delivery or receipt with its moves.
@@ -217,5 +220,52 @@ func (g *gen) finishStock() {
 			p.quant["reserved_quantity"] = p.onHand - free[p]
 			p.quant["available_quantity"] = free[p]
 		}
+	}
+}
+
+// valuationLayers writes a stock.valuation.layer for every done move of a
+// storable product, as Odoo 16-18's stock_account does at validation (19
+// has no layers: the value is on the move). Goods are valued at their
+// standard price, which stays p.cost for the whole history, so a layer's
+// value is its signed quantity times that cost, and the layers of a product
+// add up to its quant. The opening inventory moves give the opening layers.
+// The accounts still expense purchases when billed (manual valuation): the
+// layers carry no journal entry. Nothing else reads them, so no other
+// record or truth moves.
+func (g *gen) valuationLayers() {
+	if dataset.MajorVersion(g.opt.OdooVersion) >= 19 {
+		return
+	}
+	goods := make(map[int64]*product, len(g.goods))
+	for _, p := range g.goods {
+		goods[p.id] = p
+	}
+	var done []Record
+	for _, m := range g.ds.Records("stock.move") {
+		if m.Str("state") == "done" && goods[m.M2O("product_id")] != nil {
+			done = append(done, m)
+		}
+	}
+	// Layers are created when their move is validated: ids follow time.
+	sort.SliceStable(done, func(i, j int) bool { return done[i].Str("date") < done[j].Str("date") })
+	for _, m := range done {
+		p := goods[m.M2O("product_id")]
+		qty, _ := m["quantity"].(float64)
+		src, dst := m.M2O("location_id"), m.M2O("location_dest_id")
+		remaining := 0.0
+		switch {
+		case dst == g.ref.locStock && src != g.ref.locStock:
+			remaining = qty // standard price consumes no incoming layer
+		case src == g.ref.locStock && dst != g.ref.locStock:
+			qty = -qty
+		default:
+			continue // not in or out of the valued stock
+		}
+		value := f2(qty * p.cost)
+		rec := Record{"company_id": g.ref.company, "product_id": p.id, "quantity": qty, "currency_id": g.ref.eur, "unit_cost": p.cost,
+			"value": value, "remaining_qty": remaining, "remaining_value": f2(remaining * p.cost),
+			"description": m.Str("reference") + " - " + p.name, "stock_valuation_layer_id": false, "stock_move_id": m.ID(),
+			"account_move_id": false}
+		g.add("stock.valuation.layer", stamp(rec, m.Str("date"), g.ref.warehouse))
 	}
 }

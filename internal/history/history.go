@@ -2,7 +2,8 @@
 // Odoo records, so the day aicoo connects it already shows two years:
 // cash, receivables and payables with their aging, overdue receivables and
 // DSO as of each day of the last 90 days and each month end before that,
-// and revenue, gross margin, expenses, new pipeline and won/lost deals per
+// the stock value (Odoo 16-18's valuation layers) on the same days, and
+// revenue, gross margin, expenses, new pipeline and won/lost deals per
 // month. The figures use the analyzers' own definitions (package finance's
 // Ledger, package sales's deals), so today's point equals the live figure.
 //
@@ -21,6 +22,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
+	"github.com/aicoo/aicoo/internal/analysis/operations"
 	"github.com/aicoo/aicoo/internal/analysis/sales"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
@@ -35,8 +37,11 @@ const (
 	APTotal   = "finance.ap.total"
 	APOverdue = "finance.ap.overdue"
 	DSO       = "finance.dso_days"
-	arPrefix  = "finance.ar."
-	apPrefix  = "finance.ap."
+	// StockValue is the stock value from the valuation layers (Odoo
+	// 16-18; none on 19, which removed them).
+	StockValue = operations.StockValue
+	arPrefix   = "finance.ar."
+	apPrefix   = "finance.ap."
 )
 
 // Flows per month, keyed by the month's first day.
@@ -155,6 +160,11 @@ func Compute(ctx context.Context, src analysis.Source, o Options) ([]store.Metri
 		}
 		out = append(out, fc...)
 	}
+	sv, err := stockValues(ctx, src, ledger, o)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, sv...)
 	deals, ok, err := sales.LoadDeals(ctx, src)
 	if err != nil {
 		return nil, fmt.Errorf("history: %w", err)
@@ -167,6 +177,40 @@ func Compute(ctx context.Context, src analysis.Source, o Options) ([]store.Metri
 			currency = func(cid int64) string { return cur[cid] }
 		}
 		out = append(out, pipeline(deals, currency, o)...)
+	}
+	return out, nil
+}
+
+// stockValues returns the stock value as of each day of o from o.From,
+// for the companies with valuation layers, in company currency; none when
+// the layers are not available.
+func stockValues(ctx context.Context, src analysis.Source, l *finance.Ledger, o Options) ([]store.MetricPoint, error) {
+	v, ok, err := operations.LoadValuation(ctx, src)
+	if err != nil {
+		return nil, fmt.Errorf("history: %w", err)
+	}
+	if !ok {
+		return nil, nil
+	}
+	currency := func(int64) string { return "" }
+	if l != nil {
+		currency = l.Currency
+	} else if cur, err := fields.Currencies(ctx, src); err == nil {
+		currency = func(cid int64) string { return cur[cid] }
+	}
+	var days []odoo.Date
+	for _, d := range Days(o) {
+		if o.From.IsZero() || !d.Before(o.From) {
+			days = append(days, d)
+		}
+	}
+	series := v.Series(days)
+	var out []store.MetricPoint
+	for _, cid := range v.Companies() {
+		cur := currency(cid)
+		for i, d := range days {
+			out = append(out, point(cid, StockValue, d, series[cid][i], cur))
+		}
 	}
 	return out, nil
 }

@@ -30,6 +30,7 @@ var changeModels = []struct {
 	{"account.account", nil, nil},
 	{"crm.lead", nil, []string{"create_date", "date_open", "date_closed"}},
 	{"crm.stage", nil, nil},
+	{"stock.valuation.layer", nil, []string{"create_date"}},
 }
 
 // Updater keeps a connection's stored history up to date.
@@ -71,7 +72,7 @@ type Report struct {
 //   - otherwise, from the earliest of: the first of the month of the
 //     earliest date of a record synced since the last update (an entry's
 //     or journal item's accounting or invoice date, an opportunity's
-//     creation or closing date; a changed account, journal or stage, or a
+//     creation or closing date, a valuation layer's creation; a changed account, journal or stage, or a
 //     changed record without a date, means everything), and the day after
 //     the last day computed. Monthly flows are keyed by their month's
 //     first day, so the whole month of a change is recomputed;

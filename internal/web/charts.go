@@ -140,6 +140,8 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 		if sal {
 			list = append(list, cs.chart(chartset.Revenue))
 		}
+	case "operations":
+		list = append(list, cs.stockValueChart())
 	case "expenses":
 		list = append(list, cs.chart(chartset.Expenses))
 	}

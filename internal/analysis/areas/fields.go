@@ -62,6 +62,7 @@ var fields = map[string][]string{
 	"stock.picking":              {"company_id", "create_date", "date_deadline", "date_done", "location_dest_id", "location_id", "name", "partner_id", "picking_type_code", "picking_type_id", "sale_id", "scheduled_date", "state", "user_id", "write_date"},
 	"stock.picking.type":         {"code", "company_id", "create_date", "name", "sequence", "write_date"},
 	"stock.quant":                {"company_id", "create_date", "location_id", "product_id", "quantity", "write_date"},
+	"stock.valuation.layer":      {"company_id", "create_date", "currency_id", "product_id", "quantity", "value", "write_date"},
 	"stock.warehouse.orderpoint": {"company_id", "create_date", "location_id", "name", "product_id", "product_max_qty", "product_min_qty", "supplier_id", "trigger", "write_date"},
 	"uom.uom":                    {"create_date", "factor", "name", "write_date"},
 }

@@ -85,7 +85,10 @@ func demandHistory(d *data, c int64, today odoo.Date) *demand {
 	// product of a few units a week, whose rounded quantities barely move
 	// with the seasons, counts as much as one sold by the thousand.
 	firstYear := dm.total.Start.AddDays(364)
-	for _, s := range dm.products {
+	// In product order: float sums in map order differ in the last digits
+	// from run to run, and the analyses must give the same figures.
+	for _, id := range dm.productIDs() {
+		s := dm.products[id]
 		mean := s.Sum(dm.total.Start, firstYear)
 		if mean <= 0 {
 			continue
@@ -97,15 +100,21 @@ func demandHistory(d *data, c int64, today odoo.Date) *demand {
 	return dm
 }
 
-// backtest forecasts, as of every seventh day back from today with
-// MinMonths of history, the demand of each product consumed in the
-// LevelDays before, for the weeks after, and scores the forecasts.
-func (dm *demand) backtest(today odoo.Date) *seasonal.Table {
+// productIDs returns the ids of the products with consumption, ascending.
+func (dm *demand) productIDs() []int64 {
 	ids := make([]int64, 0, len(dm.products))
 	for id := range dm.products {
 		ids = append(ids, id)
 	}
 	sort.Slice(ids, func(i, j int) bool { return ids[i] < ids[j] })
+	return ids
+}
+
+// backtest forecasts, as of every seventh day back from today with
+// MinMonths of history, the demand of each product consumed in the
+// LevelDays before, for the weeks after, and scores the forecasts.
+func (dm *demand) backtest(today odoo.Date) *seasonal.Table {
+	ids := dm.productIDs()
 	b := seasonal.Backtest{Title: fmt.Sprintf("product demand per week, company %d", dm.company), Unit: "units", Period: seasonal.Week,
 		Horizons: DemandHorizons, Today: today, Origins: seasonal.WeekOrigins(dm.total.Start, today),
 		Input: func(asOf odoo.Date) ([]seasonal.Pair, seasonal.Profile) {
@@ -135,8 +144,8 @@ func (dm *demand) productProfile(asOf odoo.Date) seasonal.Profile {
 	}
 	p.Growth = 1
 	ss := make([]seasonal.Daily, 0, len(dm.products))
-	for _, s := range dm.products {
-		ss = append(ss, s)
+	for _, id := range dm.productIDs() {
+		ss = append(ss, dm.products[id])
 	}
 	return p.Damped(seasonal.Response(ss, p, asOf))
 }

@@ -2,6 +2,7 @@
 // stock-out risk, supplier reliability, fulfillment and bottlenecks. Every
 // figure is computed per company (res.company) from synced records of
 // stock.quant, stock.move, stock.picking, stock.warehouse.orderpoint,
+// stock.valuation.layer (16-18),
 // product.product/template, product.supplierinfo, purchase.order(.line),
 // sale.order and project.task. Quantities are in the product's unit of
 // measure (moves in another unit are converted with uom.uom factor, as
@@ -42,6 +43,12 @@
 //     product_min_qty; manual_rules_short: those whose forecast is below
 //     the minimum while the rule's trigger is manual (nothing will reorder).
 //   - out_of_stock: consumed products with nothing on hand.
+//   - value (operations.stock.value, value.go): the sum of value of the
+//     company's stock.valuation.layer records created up to Today, in
+//     company currency, as Odoo 16-18's inventory valuation adds them up.
+//     Unavailable with a note where the model is missing (Odoo 19 keeps
+//     the value on stock.move; stock_account not installed). LoadValuation
+//     gives the same sum as of any day to internal/history.
 //
 // Detector stockout_risk (Refs product.product, one insight per product and
 // company): the forecast is below average daily consumption times the

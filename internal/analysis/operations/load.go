@@ -114,6 +114,12 @@ type data struct {
 	saleValues map[pkey]*saleValue
 	tasks      []task
 	taskStages map[int64]taskStage
+	// valuation is nil when stock.valuation.layer is unavailable;
+	// valueToday is its stock value as of Today per company, in the
+	// currency of currencies.
+	valuation  *Valuation
+	valueToday map[int64]float64
+	currencies map[int64]string
 
 	stock, purchase, sale, project bool
 }

@@ -2,10 +2,12 @@ package operations
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"sort"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/analysis/fields"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -123,6 +125,15 @@ func (Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 	if err != nil {
 		return nil, err
 	}
+	if d.valuation, _, err = LoadValuation(ctx, env.Source); err != nil {
+		return nil, err
+	}
+	if d.valuation != nil {
+		d.valueToday = d.valuation.AsOf(env.Today)
+		if d.currencies, err = fields.Currencies(ctx, env.Source); err != nil {
+			return nil, fmt.Errorf("operations: %w", err)
+		}
+	}
 	a := &run{env: env, today: env.Today, d: d, res: &analysis.Result{Area: "operations"},
 		window:           window,
 		minHistory:       max(1, intThreshold(env, ThresholdMinHistory, MinHistoryDaysDefault)),
@@ -171,6 +182,11 @@ func (Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 	for _, p := range a.pickingsSorted {
 		seen[p.company] = true
 	}
+	if d.valuation != nil {
+		for _, c := range d.valuation.Companies() {
+			seen[c] = true
+		}
+	}
 	companies := d.companyList(seen)
 	var pos map[pkey]*stockPos
 	if d.stock {
@@ -180,6 +196,7 @@ func (Analyzer) Analyze(ctx context.Context, env *analysis.Env) (*analysis.Resul
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		a.valueFigure(c)
 		if !d.stock {
 			a.unavailable(c, "stock module not installed", "operations.stock.stockout_risk", "operations.suppliers.on_time_rate",
 				"operations.fulfillment.late_delivery_rate", "operations.fulfillment.backlog_pickings")
