@@ -48,6 +48,10 @@ const (
 	// WonRevenue is the expected revenue of the deals won by month, the
 	// last 24 months.
 	WonRevenue = "won_revenue"
+	// StockValue is the value of the stock on hand (Odoo 16-18's
+	// valuation layers) at each month end and today; empty without
+	// layers (Odoo 19, stock_account not installed).
+	StockValue = "stock_value"
 )
 
 // builders are the charts by name.
@@ -68,6 +72,10 @@ var builders = map[string]func(*Set) chart.Chart{
 	Expenses: func(s *Set) chart.Chart {
 		return s.Monthly(Spec{ID: "chart-expenses", Title: "Operating expenses by month", Note: "Expense accounts, salaries left out",
 			Metric: history.Expenses, Name: "Expenses"}, 24)
+	},
+	StockValue: func(s *Set) chart.Chart {
+		return s.MonthEndLine(Spec{ID: "chart-stock-value", Title: "Stock value over 24 months",
+			Note: "Value of the stock on hand from the valuation layers, at each month end and today", Metric: history.StockValue, Name: "Stock value"})
 	},
 	WonRevenue: func(s *Set) chart.Chart {
 		return s.Monthly(Spec{ID: "chart-won-revenue", Title: "Revenue of the deals won by month", Note: "Expected revenue of the opportunities closed won",

@@ -31,12 +31,13 @@ func (s *Server) loadChartSet(ctx context.Context, connectionID int64) (*chartSe
 
 // chartLinks are where a chart leads to: the page with its figures.
 var chartLinks = map[string]struct{ href, text string }{
-	chartset.Cash:    {metricPath("finance", "finance.cash.position"), "Cash position in detail"},
-	chartset.ARAging: {metricPath("finance", "finance.ar.overdue"), "Overdue receivables in detail"},
-	chartset.APAging: {metricPath("finance", "finance.ap.total"), "Payables in detail"},
-	chartset.Revenue: {"/analytics/sales", "Sales analysis"},
-	chartset.Deals:   {metricPath("sales", "sales.pipeline.count"), "Pipeline in detail"},
-	chartset.DSO:     {metricPath("finance", "finance.dso_days"), "DSO in detail"},
+	chartset.Cash:       {metricPath("finance", "finance.cash.position"), "Cash position in detail"},
+	chartset.ARAging:    {metricPath("finance", "finance.ar.overdue"), "Overdue receivables in detail"},
+	chartset.APAging:    {metricPath("finance", "finance.ap.total"), "Payables in detail"},
+	chartset.Revenue:    {"/analytics/sales", "Sales analysis"},
+	chartset.Deals:      {metricPath("sales", "sales.pipeline.count"), "Pipeline in detail"},
+	chartset.DSO:        {metricPath("finance", "finance.dso_days"), "DSO in detail"},
+	chartset.StockValue: {metricPath("operations", "operations.stock.value"), "Stock value in detail"},
 }
 
 // chart returns the named chart (a chartset name) with its link; the
@@ -141,7 +142,7 @@ func (s *Server) historyCharts(ctx context.Context, u *store.User, area string) 
 			list = append(list, cs.chart(chartset.Revenue))
 		}
 	case "operations":
-		list = append(list, cs.stockValueChart())
+		list = append(list, cs.chart(chartset.StockValue))
 	case "expenses":
 		list = append(list, cs.chart(chartset.Expenses))
 	}
