@@ -335,6 +335,15 @@ func (c *Chart) lines(w *svg, x func(int) float64, y func(float64) float64) {
 
 // bars draws stacked or grouped bars.
 func (c *Chart) bars(w *svg, x func(int) float64, y func(float64) float64, slot float64) {
+	c.eachBar(x, y, slot, func(i, k int, v, x0, top, width, height float64) {
+		w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
+			f(x0), f(top), f(width), f(height), Color(k), esc(c.hover(c.Series[k].Name, i, v)))
+	})
+}
+
+// eachBar calls draw with the box of every bar, stacked or grouped: the
+// one geometry of the SVG and the PNG bars.
+func (c *Chart) eachBar(x func(int) float64, y func(float64) float64, slot float64, draw func(i, k int, v, x0, top, width, height float64)) {
 	bw := slot * 0.75
 	if c.Kind == Grouped && len(c.Series) > 1 {
 		bw = slot * 0.8 / float64(len(c.Series))
@@ -362,8 +371,7 @@ func (c *Chart) bars(w *svg, x func(int) float64, y func(float64) float64, slot 
 				from, to = 0, v
 			}
 			top, bottom := y(math.Max(from, to)), y(math.Min(from, to))
-			w.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"><title>%s</title></rect>`,
-				f(x0), f(top), f(math.Max(bw-0.5, 0.5)), f(math.Max(bottom-top, 0.5)), Color(k), esc(c.hover(c.Series[k].Name, i, v)))
+			draw(i, k, v, x0, top, math.Max(bw-0.5, 0.5), math.Max(bottom-top, 0.5))
 		}
 	}
 }

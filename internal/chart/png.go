@@ -312,36 +312,9 @@ func (c *Chart) pngLines(cv *canvas, x func(int) float64, y func(float64) float6
 
 // pngBars draws stacked or grouped bars.
 func (c *Chart) pngBars(cv *canvas, x func(int) float64, y func(float64) float64, slot float64) {
-	bw := slot * 0.75
-	if c.Kind == Grouped && len(c.Series) > 1 {
-		bw = slot * 0.8 / float64(len(c.Series))
-	}
-	for i := range c.Labels {
-		var pos, neg float64
-		for k := range c.Series {
-			v := c.Series[k].value(i)
-			if !finite(v) || v == 0 {
-				continue
-			}
-			var bx, from, to float64
-			switch c.Kind {
-			case Stacked:
-				bx = x(i) - bw/2
-				if v > 0 {
-					from, to = pos, pos+v
-					pos = to
-				} else {
-					from, to = neg, neg+v
-					neg = to
-				}
-			default:
-				bx = x(i) - float64(len(c.Series))*bw/2 + float64(k)*bw
-				from, to = 0, v
-			}
-			top, bottom := y(math.Max(from, to)), y(math.Min(from, to))
-			cv.rect(bx, top, bx+math.Max(bw-0.5, 0.5), top+math.Max(bottom-top, 0.5), hexColor(Color(k), 0xff))
-		}
-	}
+	c.eachBar(x, y, slot, func(_, k int, _, x0, top, width, height float64) {
+		cv.rect(x0, top, x0+width, top+height, hexColor(Color(k), 0xff))
+	})
 }
 
 // pngHorizontal draws one row per label with its bars from the left.
