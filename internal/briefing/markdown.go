@@ -5,6 +5,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -65,7 +66,7 @@ func templateNarrative(f *Facts) string {
 		}
 		parts = append(parts, fmt.Sprintf("%d open %s attention (%s).", f.AlertsOpen, noun, strings.Join(byPrio, ", ")))
 		if len(f.Alerts) > 0 {
-			parts = append(parts, fmt.Sprintf("Most urgent: %s.", mdEscape(strings.TrimSuffix(f.Alerts[0].Text, "."))))
+			parts = append(parts, fmt.Sprintf("Most urgent: %s.", mdEscape(areas.Amounts(strings.TrimSuffix(f.Alerts[0].Text, ".")))))
 		}
 	}
 	if len(f.Missing) > 0 {
@@ -102,9 +103,9 @@ func Markdown(f *Facts, narrative string) string {
 		b.WriteString("Nothing open.\n")
 	}
 	for _, it := range f.Alerts {
-		fmt.Fprintf(&b, "- **%s** · %s", strings.ToUpper(it.Priority[:1])+it.Priority[1:], link(it.Text, it.URL()))
+		fmt.Fprintf(&b, "- **%s** · %s", strings.ToUpper(it.Priority[:1])+it.Priority[1:], link(areas.Amounts(it.Text), it.URL()))
 		if it.Detail != "" {
-			fmt.Fprintf(&b, ": %s", mdEscape(it.Detail))
+			fmt.Fprintf(&b, ": %s", mdEscape(areas.Amounts(it.Detail)))
 		}
 		b.WriteString("\n")
 	}
@@ -114,7 +115,7 @@ func Markdown(f *Facts, narrative string) string {
 	if f.DecisionsWaiting > 0 {
 		b.WriteString("\n## Decisions waiting\n\n")
 		for _, it := range f.Decisions {
-			fmt.Fprintf(&b, "- %s\n", mdEscape(it.Text))
+			fmt.Fprintf(&b, "- %s\n", mdEscape(areas.Amounts(it.Text)))
 		}
 		if more := f.DecisionsWaiting - len(f.Decisions); more > 0 {
 			fmt.Fprintf(&b, "- and %d more in the approval center.\n", more)
@@ -135,7 +136,7 @@ func Markdown(f *Facts, narrative string) string {
 		b.WriteString("No finding calls for action today.\n")
 	}
 	for i, it := range f.Recommendations {
-		fmt.Fprintf(&b, "%d. %s\n", i+1, link(it.Text, it.URL()))
+		fmt.Fprintf(&b, "%d. %s\n", i+1, link(areas.Amounts(it.Text), it.URL()))
 	}
 	return b.String()
 }

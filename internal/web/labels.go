@@ -114,36 +114,17 @@ func (v *vocab) groupLabel(key string) string {
 	return v.actionTypeLabel(typ) + " (" + strings.ToLower(v.kindLabel(kind)) + ")"
 }
 
-// plainAmount is an amount written by an analyzer without thousands
-// separators, followed by its currency: "2941.97 EUR".
-var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
-
 // prose formats the amounts in an analyzer's or the actions' text for
 // people ("2941.97 EUR" reads "2,941.97 EUR") and names action types in
 // words.
 func (v *vocab) prose(s string) string {
-	s = plainAmount.ReplaceAllStringFunc(s, func(m string) string {
-		p := plainAmount.FindStringSubmatch(m)
-		return thousandsInt(p[1]) + p[2] + " " + p[3]
-	})
+	s = areas.Amounts(s)
 	if strings.Contains(s, "_") {
 		for _, t := range v.actionKeys {
 			s = strings.ReplaceAll(s, t, `"`+v.actionTypeLabel(t)+`"`)
 		}
 	}
 	return s
-}
-
-// thousandsInt puts separators into a string of digits.
-func thousandsInt(digits string) string {
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 // actionTypeKeys lists the action types of ks, longest first so that no

@@ -2,6 +2,7 @@ package areas
 
 import (
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -236,4 +237,31 @@ func MetricNames(byKey map[string]analysis.Metric) []string {
 		}
 	}
 	return out
+}
+
+// plainAmount is an amount as the analyzers write it in their texts:
+// "2941.97 EUR", four digits or more before the point.
+var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
+
+// Amounts puts thousands separators into the amounts of an analyzer's or
+// an action's text for people: "2941.97 EUR" reads "2,941.97 EUR". The
+// stored texts keep the plain form, which the grounding of a model's
+// words reads.
+func Amounts(s string) string {
+	return plainAmount.ReplaceAllStringFunc(s, func(m string) string {
+		p := plainAmount.FindStringSubmatch(m)
+		return thousandsInt(p[1]) + p[2] + " " + p[3]
+	})
+}
+
+// thousandsInt groups a string of digits by three.
+func thousandsInt(digits string) string {
+	var b strings.Builder
+	for i, c := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
