@@ -40,8 +40,10 @@ type metricJSON struct {
 	Available bool           `json:"available"`
 	Note      string         `json:"note,omitempty"`
 	Refs      []analysis.Ref `json:"refs"`
-	// Href is the metric's page (linkMetrics sets it).
-	Href string `json:"-"`
+	// Href is the metric's page and Label its name for people, its
+	// record named (linkMetrics sets them).
+	Href  string `json:"-"`
+	Label string `json:"label,omitempty"`
 }
 
 var errNoAnalysis = errors.New("web: no analysis yet")
@@ -285,9 +287,11 @@ func (s *Server) loadMetricDetail(ctx context.Context, u *store.User, area strin
 					companies[m.CompanyID] = true
 				}
 			}
-			if d.Href, err = s.metricHref(ctx, u.ConnectionID, area, key, m, len(companies) > 1); err != nil {
+			var record string
+			if d.Href, record, err = s.metricHref(ctx, u.ConnectionID, area, key, m, len(companies) > 1); err != nil {
 				return nil, err
 			}
+			d.Metric.Label = s.namedLabel(key, record)
 		}
 		d.History = append(d.History, metricPoint{At: res.ScheduledAt, Value: m.Value, Available: m.Available})
 	}

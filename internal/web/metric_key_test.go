@@ -38,6 +38,8 @@ func TestMetricAddresses(t *testing.T) {
 		"/analytics/finance/overdue-receivables":                                "48,734",
 		"/analytics/finance/overdue-receivables?company=2":                      "222",
 		"/analytics/finance/overdue-receivables/alpen-industrieservice-kg-1205": "3,456",
+		// The page names the customer, not its id.
+		"/analytics/finance/overdue-receivables/alpen-industrieservice-kg-1205?company=1": "<h1>Overdue receivables — Alpen Industrieservice KG</h1>",
 		// The id decides: a renamed customer's old address still works.
 		"/analytics/finance/overdue-receivables/alpen-gmbh-1205": "3,456",
 	} {
@@ -68,7 +70,7 @@ func TestMetricAddresses(t *testing.T) {
 	}
 	page := readAll(t, f.do(t, store.RoleCFO, "GET", "/analytics/finance", ""))
 	for _, want := range []string{`href="/analytics/finance/overdue-receivables?company=2"`,
-		`href="/analytics/finance/overdue-receivables/alpen-industrieservice-kg-1205?company=1"`} {
+		`href="/analytics/finance/overdue-receivables/alpen-industrieservice-kg-1205?company=1">Overdue receivables — Alpen Industrieservice KG</a>`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("area page lacks %s", want)
 		}

@@ -27,7 +27,7 @@ func metricPath(area, name string) string { return areas.MetricPath(area, name, 
 // metricHref is the page of the metric stored under key in area: with its
 // company when multi, and for a per-record metric with the record's name
 // read from the synced records of its references.
-func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key string, m analysis.Metric, multi bool) (string, error) {
+func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key string, m analysis.Metric, multi bool) (href, record string, err error) {
 	name := m.Name
 	if name == "" {
 		name, _, _ = strings.Cut(key, "@")
@@ -36,7 +36,6 @@ func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key s
 	if multi {
 		company = m.CompanyID
 	}
-	record := ""
 	if _, _, id, ok := areas.SplitRecord(name); ok {
 		for _, ref := range m.Refs {
 			if !slices.Contains(ref.IDs, id) {
@@ -44,13 +43,29 @@ func (s *Server) metricHref(ctx context.Context, connectionID int64, area, key s
 			}
 			n, err := s.recordName(ctx, connectionID, ref.Model, id)
 			if err != nil {
-				return "", fmt.Errorf("web: name of %s %d: %w", ref.Model, id, err)
+				return "", "", fmt.Errorf("web: name of %s %d: %w", ref.Model, id, err)
 			}
 			record = n
 			break
 		}
 	}
-	return areas.MetricPath(area, name, company, record), nil
+	return areas.MetricPath(area, name, company, record), record, nil
+}
+
+// namedLabel is the label of the metric key for people with its record
+// named ("Overdue receivables — Alpen Industrieservice KG" rather than
+// "— partner 1205"), the label alone when record is "".
+func (v *vocab) namedLabel(key, record string) string {
+	label := v.metricLabel(key)
+	base, rest, ok := strings.Cut(label, " — ")
+	if record == "" || !ok {
+		return label
+	}
+	company := ""
+	if i := strings.Index(rest, " (company "); i >= 0 {
+		company = rest[i:]
+	}
+	return base + " — " + record + company
 }
 
 // multiCompany reports whether an area's metrics come from several
@@ -75,11 +90,11 @@ func multiCompany(ms []metricJSON) bool {
 func (s *Server) linkMetrics(ctx context.Context, connectionID int64, area string, ms []metricJSON, multi bool) error {
 	for i := range ms {
 		m := analysis.Metric{Name: ms[i].Name, CompanyID: ms[i].CompanyID, Refs: ms[i].Refs}
-		href, err := s.metricHref(ctx, connectionID, area, ms[i].Key, m, multi)
+		href, record, err := s.metricHref(ctx, connectionID, area, ms[i].Key, m, multi)
 		if err != nil {
 			return err
 		}
-		ms[i].Href = href
+		ms[i].Href, ms[i].Label = href, s.namedLabel(ms[i].Key, record)
 	}
 	return nil
 }
