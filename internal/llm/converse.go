@@ -6,8 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-
-	"github.com/aicoo/aicoo/internal/store"
 )
 
 // ToolSpec is a tool offered to a model: its name, what it does and the
@@ -141,51 +139,21 @@ func (c *Client) Converse(ctx context.Context, call ConverseCall) (*ConverseResu
 	}
 	conv := Conversation{Model: model, System: call.System, Tools: call.Tools, Messages: call.Messages, MaxTokens: call.MaxTokens}
 	start := c.now()
-	var (
-		usage    Usage
-		reply    *ToolReply
-		attempts int
-	)
-	for attempts = 1; ; attempts++ {
-		actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	var reply *ToolReply
+	usage, attempts, err := c.withRetries(ctx, call.Feature, model, func(actx context.Context) (Usage, bool, error) {
+		var err error
 		reply, err = tp.Converse(actx, conv, onText)
-		cancel()
-		if reply != nil {
-			usage.add(reply.Usage)
+		if reply == nil {
+			return Usage{}, !streamed, err
 		}
-		if err == nil || streamed {
-			break
-		}
-		wait, retry := c.retryWait(ctx, err, attempts)
-		if !retry {
-			break
-		}
-		c.logger.Warn("llm call failed, retrying", "feature", call.Feature, "model", model, "attempt", attempts, "wait", wait, "error", err)
-		if serr := c.sleep(ctx, wait); serr != nil {
-			err = fmt.Errorf("%w (while waiting to retry: %w)", err, serr)
-			break
-		}
-	}
+		return reply.Usage, !streamed, err
+	})
 	dur := c.now().Sub(start)
 	res := &ConverseResult{Model: model, Usage: usage, Cost: price.Cost(usage), Attempts: attempts}
-	entry := store.AIUsageParams{
-		ConnectionID: call.ConnectionID, Feature: call.Feature, Provider: c.provider.Name(), Model: model,
-		InputTokens: usage.InputTokens, OutputTokens: usage.OutputTokens, CacheReadTokens: usage.CacheReadTokens,
-		CacheWriteTokens: usage.CacheWriteTokens, Cost: res.Cost, Duration: dur, Success: err == nil,
-	}
 	if err == nil && strings.TrimSpace(reply.Text) == "" && len(reply.ToolCalls) == 0 {
 		err = fmt.Errorf("llm: %s: %s returned neither text nor tool calls (stop reason %q)", call.Feature, c.provider.Name(), reply.StopReason)
-		entry.Success = false
 	}
-	if err != nil {
-		entry.Error = err.Error()
-	}
-	// The ledger is written even when the caller's context is done: the
-	// tokens were spent.
-	if _, lerr := c.ledger.AIUsageInsert(context.WithoutCancel(ctx), entry); lerr != nil {
-		return nil, errors.Join(err, fmt.Errorf("llm: record usage: %w", lerr))
-	}
-	if err != nil {
+	if err := c.recordUsage(ctx, call.ConnectionID, call.Feature, model, usage, res.Cost, dur, err); err != nil {
 		return nil, err
 	}
 	res.Text, res.ToolCalls, res.StopReason = reply.Text, reply.ToolCalls, reply.StopReason

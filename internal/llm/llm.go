@@ -294,51 +294,21 @@ func (c *Client) Complete(ctx context.Context, call Call) (*Result, error) {
 	}
 
 	start := c.now()
-	var (
-		usage    Usage
-		reply    *Reply
-		attempts int
-	)
-	for attempts = 1; ; attempts++ {
-		actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	var reply *Reply
+	usage, attempts, err := c.withRetries(ctx, call.Feature, model, func(actx context.Context) (Usage, bool, error) {
+		var err error
 		reply, err = c.provider.Send(actx, Message{Model: model, System: call.System, Prompt: call.Prompt, MaxTokens: call.MaxTokens})
-		cancel()
-		if reply != nil {
-			usage.add(reply.Usage)
+		if reply == nil {
+			return Usage{}, true, err
 		}
-		if err == nil {
-			break
-		}
-		wait, retry := c.retryWait(ctx, err, attempts)
-		if !retry {
-			break
-		}
-		c.logger.Warn("llm call failed, retrying", "feature", call.Feature, "model", model, "attempt", attempts, "wait", wait, "error", err)
-		if serr := c.sleep(ctx, wait); serr != nil {
-			err = fmt.Errorf("%w (while waiting to retry: %w)", err, serr)
-			break
-		}
-	}
+		return reply.Usage, true, err
+	})
 	dur := c.now().Sub(start)
 	res := &Result{Model: model, Usage: usage, Cost: price.Cost(usage), Attempts: attempts, Duration: dur}
-	entry := store.AIUsageParams{
-		ConnectionID: call.ConnectionID, Feature: call.Feature, Provider: c.provider.Name(), Model: model,
-		InputTokens: usage.InputTokens, OutputTokens: usage.OutputTokens, CacheReadTokens: usage.CacheReadTokens,
-		CacheWriteTokens: usage.CacheWriteTokens, Cost: res.Cost, Duration: dur, Success: err == nil,
-	}
 	if err == nil && strings.TrimSpace(reply.Text) == "" {
 		err = fmt.Errorf("llm: %s: %s returned no text (stop reason %q)", call.Feature, c.provider.Name(), reply.StopReason)
-		entry.Success = false
 	}
-	if err != nil {
-		entry.Error = err.Error()
-	}
-	// The ledger is written even when the caller's context is done: the
-	// tokens were spent.
-	if _, lerr := c.ledger.AIUsageInsert(context.WithoutCancel(ctx), entry); lerr != nil {
-		return nil, errors.Join(err, fmt.Errorf("llm: record usage: %w", lerr))
-	}
-	if err != nil {
+	if err := c.recordUsage(ctx, call.ConnectionID, call.Feature, model, usage, res.Cost, dur, err); err != nil {
 		return nil, err
 	}
 	res.Text = reply.Text
@@ -348,8 +318,6 @@ func (c *Client) Complete(ctx context.Context, call Call) (*Result, error) {
 	return res, nil
 }
 
-// retryWait decides whether to retry after attempt n failed with err, and
-// how long to wait first.
 // route checks what every call needs (a positive token bound, a model
 // routed for the use, its price) and the connection's monthly budget, and
 // returns the model and its price.
@@ -368,6 +336,51 @@ func (c *Client) route(ctx context.Context, connectionID int64, feature, use str
 	return model, price, c.checkBudget(ctx, connectionID)
 }
 
+// withRetries runs one provider call, each attempt bounded by the
+// configured timeout, retrying as retryWait allows while once says the
+// attempt may be repeated (a conversation whose text was already streamed
+// may not). It returns the usage of every attempt, which is spent even
+// when an attempt fails.
+func (c *Client) withRetries(ctx context.Context, feature, model string, once func(context.Context) (Usage, bool, error)) (usage Usage, attempts int, err error) {
+	for attempts = 1; ; attempts++ {
+		actx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+		u, repeatable, aerr := once(actx)
+		cancel()
+		usage.add(u)
+		if err = aerr; err == nil || !repeatable {
+			return usage, attempts, err
+		}
+		wait, retry := c.retryWait(ctx, err, attempts)
+		if !retry {
+			return usage, attempts, err
+		}
+		c.logger.Warn("llm call failed, retrying", "feature", feature, "model", model, "attempt", attempts, "wait", wait, "error", err)
+		if serr := c.sleep(ctx, wait); serr != nil {
+			return usage, attempts, fmt.Errorf("%w (while waiting to retry: %w)", err, serr)
+		}
+	}
+}
+
+// recordUsage writes a call's tokens, cost and outcome to the ledger, even
+// when the caller's context is done: the tokens were spent. It returns
+// callErr, joined with the ledger's error when writing failed.
+func (c *Client) recordUsage(ctx context.Context, connectionID int64, feature, model string, usage Usage, cost float64, dur time.Duration, callErr error) error {
+	entry := store.AIUsageParams{
+		ConnectionID: connectionID, Feature: feature, Provider: c.provider.Name(), Model: model,
+		InputTokens: usage.InputTokens, OutputTokens: usage.OutputTokens, CacheReadTokens: usage.CacheReadTokens,
+		CacheWriteTokens: usage.CacheWriteTokens, Cost: cost, Duration: dur, Success: callErr == nil,
+	}
+	if callErr != nil {
+		entry.Error = callErr.Error()
+	}
+	if _, lerr := c.ledger.AIUsageInsert(context.WithoutCancel(ctx), entry); lerr != nil {
+		return errors.Join(callErr, fmt.Errorf("llm: record usage: %w", lerr))
+	}
+	return callErr
+}
+
+// retryWait decides whether to retry after attempt n failed with err, and
+// how long to wait first.
 func (c *Client) retryWait(ctx context.Context, err error, n int) (time.Duration, bool) {
 	if n >= c.cfg.MaxAttempts || ctx.Err() != nil {
 		return 0, false
