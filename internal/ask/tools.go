@@ -15,6 +15,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/briefing"
 	"github.com/aicoo/aicoo/internal/dataset"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -146,26 +147,7 @@ func cents(x float64) float64 {
 }
 
 // money formats an amount for people: thousands separated, two decimals.
-func money(x float64, currency string) string {
-	neg := x < 0
-	s := fmt.Sprintf("%.2f", math.Abs(cents(x)))
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String() + "." + frac
-	if neg {
-		out = "-" + out
-	}
-	if currency != "" {
-		out += " " + currency
-	}
-	return out
-}
+func money(x float64, currency string) string { return numfmt.Money(cents(x), currency) }
 
 // parseDay reads "YYYY-MM-DD"; empty gives def.
 func parseDay(tool, name, s string, def time.Time) (time.Time, error) {

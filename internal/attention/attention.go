@@ -29,6 +29,7 @@ package attention
 import (
 	"cmp"
 	"fmt"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"math"
 	"slices"
 	"strings"
@@ -226,25 +227,7 @@ func Rank(items []Item) []Item {
 
 // Money formats an amount with thousands separators, two decimals and the
 // currency code: "34,456.00 EUR".
-func Money(v float64, cur string) string {
-	s := fmt.Sprintf("%.2f", math.Abs(v))
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && s != "0.00" {
-		b.WriteByte('-')
-	}
-	for i, c := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	b.WriteString("." + frac)
-	if cur != "" {
-		b.WriteString(" " + cur)
-	}
-	return b.String()
-}
+func Money(v float64, cur string) string { return numfmt.Money(v, cur) }
 
 // plural writes "1 day", "3 days", or for unit "-day" the adjective "20-day".
 func plural(n float64, unit string) string {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/chart"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -402,17 +403,4 @@ func changeText(cur, prev float64, unit string) string {
 	return text
 }
 
-func thousands(v float64) string {
-	s := fmt.Sprintf("%.0f", math.Abs(v))
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if v < 0 && s != "0" {
-		return "-" + b.String()
-	}
-	return b.String()
-}
+func thousands(v float64) string { return numfmt.Number(v, 0) }

@@ -11,7 +11,7 @@ import (
 	"github.com/aicoo/aicoo/internal/access"
 	"github.com/aicoo/aicoo/internal/analysis/forecast"
 	"github.com/aicoo/aicoo/internal/ask"
-	"github.com/aicoo/aicoo/internal/chart"
+	"github.com/aicoo/aicoo/internal/numfmt"
 )
 
 // toolSchema is the input of the cash_forecast tool.
@@ -156,4 +156,4 @@ func Tool(svc *Service) ask.Tool {
 }
 
 // num writes a rounded amount with thousands separators.
-func num(v float64) string { return chart.Number(v, 0) }
+func num(v float64) string { return numfmt.Number(v, 0) }

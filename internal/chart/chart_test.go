@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aicoo/aicoo/internal/chart"
+	"github.com/aicoo/aicoo/internal/numfmt"
 )
 
 // wellFormed parses s as XML and returns the text of every <title>.
@@ -112,8 +113,8 @@ func TestNumber(t *testing.T) {
 		{320.84999999999997, 2, "320.85"}, {1.036179887e+07, 0, "10,361,799"}, {-0.001, 0, "0"}, {math.NaN(), 0, "–"},
 	}
 	for _, tc := range cases {
-		if got := chart.Number(tc.v, tc.dec); got != tc.want {
-			t.Errorf("Number(%v, %d) = %q, want %q", tc.v, tc.dec, got, tc.want)
+		if got := numfmt.Number(tc.v, tc.dec); got != tc.want {
+			t.Errorf("numfmt.Number(%v, %d) = %q, want %q", tc.v, tc.dec, got, tc.want)
 		}
 	}
 	for _, tc := range []struct {

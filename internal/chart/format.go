@@ -2,53 +2,26 @@ package chart
 
 import (
 	"math"
-	"strconv"
-	"strings"
-)
 
-// Number formats v with thousands separators and the given decimals (no
-// float artefacts, no exponent): 1234567.891 with 0 decimals is
-// "1,234,567".
-func Number(v float64, decimals int) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	p := math.Pow10(decimals)
-	s := strconv.FormatFloat(math.Round(math.Abs(v)*p)/p, 'f', decimals, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if v < 0 && strings.Trim(s, "0.") != "" {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if frac != "" {
-		b.WriteByte('.')
-		b.WriteString(frac)
-	}
-	return b.String()
-}
+	"github.com/aicoo/aicoo/internal/numfmt"
+)
 
 // Value formats a value with its unit for people: money and counts without
 // decimals, days with none, ratios as percentages.
 func Value(v float64, unit string) string {
 	switch unit {
 	case "":
-		return Number(v, 0)
+		return numfmt.Number(v, 0)
 	case "count":
-		return Number(v, 0)
+		return numfmt.Number(v, 0)
 	case "days":
-		return Number(v, 0) + " days"
+		return numfmt.Number(v, 0) + " days"
 	case "ratio":
-		return Number(v*100, 1) + "%"
+		return numfmt.Number(v*100, 1) + "%"
 	case "percent":
-		return Number(v, 1) + "%"
+		return numfmt.Number(v, 1) + "%"
 	}
-	return Number(v, 0) + " " + unit
+	return numfmt.Number(v, 0) + " " + unit
 }
 
 // tick formats an axis tick compactly: whole numbers with separators, and
@@ -56,16 +29,16 @@ func Value(v float64, unit string) string {
 // precision.
 func tick(v, step float64, unit string) string {
 	if unit == "ratio" {
-		return Number(v*100, decimalsOf(step*100)) + "%"
+		return numfmt.Number(v*100, decimalsOf(step*100)) + "%"
 	}
 	a := math.Abs(v)
 	switch {
 	case a >= 1e6 && math.Mod(step, 1e5) == 0:
-		return Number(v/1e6, decimalsOf(step/1e6)) + "M"
+		return numfmt.Number(v/1e6, decimalsOf(step/1e6)) + "M"
 	case a >= 1e4 && math.Mod(step, 1e3) == 0:
-		return Number(v/1e3, 0) + "k"
+		return numfmt.Number(v/1e3, 0) + "k"
 	}
-	return Number(v, decimalsOf(step))
+	return numfmt.Number(v, decimalsOf(step))
 }
 
 // decimalsOf returns the decimals a tick step needs (0 for whole steps).

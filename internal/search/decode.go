@@ -3,6 +3,7 @@ package search
 import (
 	"bytes"
 	"encoding/json"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"strconv"
 	"strings"
 )
@@ -148,32 +149,7 @@ type namedRec struct {
 	IsWon    bool     `json:"is_won"`
 }
 
-// money writes an amount for people: "1,234.50 EUR".
-func money(v float64, currency string) string {
-	neg := v < 0
-	if neg {
-		v = -v
-	}
-	s := strconv.FormatFloat(v, 'f', 2, 64)
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	b.WriteByte('.')
-	b.WriteString(frac)
-	if currency != "" {
-		b.WriteByte(' ')
-		b.WriteString(currency)
-	}
-	return b.String()
-}
+func money(v float64, currency string) string { return numfmt.Money(v, currency) }
 
 // day keeps the date of an Odoo date or datetime ("2026-10-01 09:00:00").
 func day(s text) string {

@@ -10,6 +10,7 @@ import (
 	"github.com/aicoo/aicoo/internal/chart"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/history"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
@@ -83,7 +84,7 @@ func TestStockValueChart(t *testing.T) {
 			}
 			html := string(c.HTML())
 			for _, want := range []string{"Stock value over 24 months", "<table>",
-				"<title>Jun 2023: " + chart.Number(first.Value, 0) + " EUR</title>", `href="/analytics/operations/stock-value"`} {
+				"<title>Jun 2023: " + numfmt.Number(first.Value, 0) + " EUR</title>", `href="/analytics/operations/stock-value"`} {
 				if !strings.Contains(html, want) {
 					t.Errorf("chart lacks %q", want)
 				}

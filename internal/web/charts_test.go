@@ -10,10 +10,10 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/chart"
 	"github.com/aicoo/aicoo/internal/chartset"
 	"github.com/aicoo/aicoo/internal/demodata"
 	"github.com/aicoo/aicoo/internal/history"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
 )
@@ -52,7 +52,7 @@ func TestOverviewCharts(t *testing.T) {
 	for _, want := range []string{
 		`id="chart-cash"`, `id="chart-ar-aging"`, `id="chart-revenue"`, `id="chart-deals"`,
 		// The first point is the month end 24 months back, with its value.
-		"<title>Cash, Jun 2023: " + chart.Number(first[0].Value, 0) + " EUR</title>",
+		"<title>Cash, Jun 2023: " + numfmt.Number(first[0].Value, 0) + " EUR</title>",
 		"Forecast range (80%)",
 		`href="/analytics/finance/cash"`,
 		"Show the figures as a table",

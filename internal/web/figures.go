@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -266,28 +267,13 @@ func formatMetric(m metricValue) string {
 	return thousands(math.Round(m.Value)) + " " + m.Unit
 }
 
+// thousands formats v for people: whole numbers without decimals, others
+// with two.
 func thousands(v float64) string {
-	neg := v < 0
-	s := fmt.Sprintf("%.0f", math.Abs(v))
-	if v != math.Trunc(v) {
-		s = fmt.Sprintf("%.2f", math.Abs(v))
+	if v == math.Trunc(v) {
+		return numfmt.Number(v, 0)
 	}
-	intPart, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	for i, c := range intPart {
-		if i > 0 && (len(intPart)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := b.String()
-	if frac != "" {
-		out += "." + frac
-	}
-	if neg {
-		out = "-" + out
-	}
-	return out
+	return numfmt.Number(v, 2)
 }
 
 // change describes cur against prev, and whether that is better or worse

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/numfmt"
 )
 
 // Metric pages are addressed by words, not by stored keys. The page of a
@@ -250,18 +251,10 @@ var plainAmount = regexp.MustCompile(`\b(\d{4,})(\.\d{2})? ([A-Z]{3})\b`)
 func Amounts(s string) string {
 	return plainAmount.ReplaceAllStringFunc(s, func(m string) string {
 		p := plainAmount.FindStringSubmatch(m)
-		return thousandsInt(p[1]) + p[2] + " " + p[3]
-	})
-}
-
-// thousandsInt groups a string of digits by three.
-func thousandsInt(digits string) string {
-	var b strings.Builder
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
+		v, err := strconv.ParseFloat(p[1]+p[2], 64)
+		if err != nil {
+			return m
 		}
-		b.WriteRune(c)
-	}
-	return b.String()
+		return numfmt.Number(v, max(len(p[2])-1, 0)) + " " + p[3]
+	})
 }
