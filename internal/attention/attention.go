@@ -70,7 +70,7 @@ type Item struct {
 // Assess computes the stake of a finding of kind about subject from its
 // facts.
 func Assess(kind, subject string, f map[string]float64, cur string) Stake {
-	m := func(v float64) string { return Money(v, cur) }
+	m := func(v float64) string { return numfmt.Money(v, cur) }
 	var s Stake
 	switch kind {
 	case "overdue_invoice":
@@ -224,10 +224,6 @@ func Rank(items []Item) []Item {
 	})
 	return out
 }
-
-// Money formats an amount with thousands separators, two decimals and the
-// currency code: "34,456.00 EUR".
-func Money(v float64, cur string) string { return numfmt.Money(v, cur) }
 
 // plural writes "1 day", "3 days", or for unit "-day" the adjective "20-day".
 func plural(n float64, unit string) string {

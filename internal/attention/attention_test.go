@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/attention"
+	"github.com/aicoo/aicoo/internal/numfmt"
 )
 
 func near(a, b float64) bool { return math.Abs(a-b) < 0.01 }
@@ -98,7 +99,7 @@ func TestMoney(t *testing.T) {
 	}{
 		{0, "EUR", "0.00 EUR"}, {1234567.891, "USD", "1,234,567.89 USD"}, {-1000, "", "-1,000.00"}, {320.84999999999997, "EUR", "320.85 EUR"}, {-0.001, "EUR", "0.00 EUR"},
 	} {
-		if got := attention.Money(tc.v, tc.cur); got != tc.want {
+		if got := numfmt.Money(tc.v, tc.cur); got != tc.want {
 			t.Errorf("Money(%v, %q) = %q, want %q", tc.v, tc.cur, got, tc.want)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 
 	"github.com/aicoo/aicoo/internal/actions"
 	"github.com/aicoo/aicoo/internal/analysis"
-	"github.com/aicoo/aicoo/internal/attention"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -631,14 +631,14 @@ func (s *Server) actionRows(ctx context.Context, u *store.User, list []actionJSO
 		company := cur[0]
 		switch {
 		case a.Facts["amount_residual_signed"] != 0:
-			row.Money = attention.Money(a.Facts["amount_residual_signed"], company)
+			row.Money = numfmt.Money(a.Facts["amount_residual_signed"], company)
 			if docCur != "" && docCur != company {
-				row.Money += " (" + attention.Money(a.Facts["amount_residual"], docCur) + ")"
+				row.Money += " (" + numfmt.Money(a.Facts["amount_residual"], docCur) + ")"
 			}
 		case a.Amount != 0 && (docCur == "" || docCur == company):
-			row.Money = attention.Money(a.Amount, company)
+			row.Money = numfmt.Money(a.Amount, company)
 		case a.Amount != 0:
-			row.Money = attention.Money(a.Amount, docCur)
+			row.Money = numfmt.Money(a.Amount, docCur)
 		}
 		row.Lines = factLines(a.Facts, company, docCur)
 		row.Preview = actionPreview(a.Parameters)

@@ -12,8 +12,8 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
-	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/chart"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
 )
@@ -99,13 +99,13 @@ func (s *Server) loadBudgetSection(ctx context.Context, u *store.User) (*budgetS
 	sec := &budgetSection{AsOf: asOf}
 	for _, l := range lines {
 		row := budgetRow{Name: l.Name, Target: l.Target, Period: periodLabel(l.From, l.To), Status: periodStatus(l.From, l.To, today),
-			Planned: attention.Money(l.Planned, l.Currency), Actual: attention.Money(l.Actual, l.Currency),
+			Planned: numfmt.Money(l.Planned, l.Currency), Actual: numfmt.Money(l.Actual, l.Currency),
 			Used: fmt.Sprintf("%.0f%%", l.Used()*100), Over: l.Overrun()}
 		if row.Over {
 			sec.Over++
-			row.Remaining = "over by " + attention.Money(-l.Remaining(), l.Currency)
+			row.Remaining = "over by " + numfmt.Money(-l.Remaining(), l.Currency)
 		} else {
-			row.Remaining = attention.Money(l.Remaining(), l.Currency)
+			row.Remaining = numfmt.Money(l.Remaining(), l.Currency)
 		}
 		for _, ref := range l.Refs {
 			switch {

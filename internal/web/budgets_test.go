@@ -9,9 +9,9 @@ import (
 
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
-	"github.com/aicoo/aicoo/internal/attention"
 	"github.com/aicoo/aicoo/internal/dataset"
 	"github.com/aicoo/aicoo/internal/demodata"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/odoo"
 	"github.com/aicoo/aicoo/internal/store"
 	"github.com/aicoo/aicoo/internal/store/storetest"
@@ -85,8 +85,8 @@ func testBudgetTable(t *testing.T, version, model, field string, sign float64, a
 		}
 		row := table[i:]
 		row = row[:strings.Index(row, "</tr>")]
-		if !strings.Contains(row, `data-label="Planned" class="num">`+attention.Money(p, "EUR")+`<`) {
-			t.Errorf("line %d: plan %s not in %s", id, attention.Money(p, "EUR"), row)
+		if !strings.Contains(row, `data-label="Planned" class="num">`+numfmt.Money(p, "EUR")+`<`) {
+			t.Errorf("line %d: plan %s not in %s", id, numfmt.Money(p, "EUR"), row)
 		}
 	}
 	for _, want := range []string{`id="chart-budget"`, "Expenses against budget", "<title>Planned, ", "<title>Actual, ", "over by ", "(running)", "(ended)",

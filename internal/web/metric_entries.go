@@ -12,7 +12,7 @@ import (
 	"github.com/aicoo/aicoo/internal/analysis"
 	"github.com/aicoo/aicoo/internal/analysis/areas"
 	"github.com/aicoo/aicoo/internal/analysis/finance"
-	"github.com/aicoo/aicoo/internal/attention"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/odoo"
 )
 
@@ -153,11 +153,11 @@ func (s *Server) openEntries(ctx context.Context, connectionID int64, d *metricD
 			continue
 		}
 		row := entryRow{Number: e.Name, Partner: e.Partner, InvoiceDate: e.InvoiceDate.String(), Due: e.Due.String(),
-			Days: max(e.DaysOverdue, 0), Amount: attention.Money(e.Residual, cur), Residual: e.Residual, ResidualCur: e.ResidualCurrency,
+			Days: max(e.DaysOverdue, 0), Amount: numfmt.Money(e.Residual, cur), Residual: e.Residual, ResidualCur: e.ResidualCurrency,
 			Currency: cur, URL: odooLink(odooURL, "account.move", e.MoveID), invoiceDate: e.InvoiceDate, dueDate: e.Due}
 		if e.Currency != "" && e.Currency != cur {
 			row.DocumentCurr = e.Currency
-			row.AmountDocument = attention.Money(e.ResidualCurrency, e.Currency)
+			row.AmountDocument = numfmt.Money(e.ResidualCurrency, e.Currency)
 		}
 		if row.Number == "" {
 			row.Number = "entry " + strconv.FormatInt(e.MoveID, 10)
@@ -189,7 +189,7 @@ func entryTableOf(r *http.Request, d *metricDetail, rows []entryRow, pg page, so
 		total += row.Residual
 	}
 	total = roundCents(total)
-	t.Total = attention.Money(total, d.Metric.Unit)
+	t.Total = numfmt.Money(total, d.Metric.Unit)
 	t.Differs = total != roundCents(d.Metric.Value)
 	link := func(q url.Values) string { return r.URL.Path + "?" + q.Encode() }
 	q := r.URL.Query()

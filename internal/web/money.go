@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/aicoo/aicoo/internal/attention"
+	"github.com/aicoo/aicoo/internal/numfmt"
 )
 
 // factLine is one of a finding's figures in words: "Amount unpaid" and
@@ -60,12 +60,12 @@ func factLines(facts map[string]float64, companyCur, docCur string) []factLine {
 		text := thousands(v)
 		switch {
 		case moneyFacts[k]:
-			text = attention.Money(v, companyCur)
+			text = numfmt.Money(v, companyCur)
 			if twin, ok := documentFact[k]; ok && docCur != "" && docCur != companyCur {
-				text += " (" + attention.Money(facts[twin], docCur) + ")"
+				text += " (" + numfmt.Money(facts[twin], docCur) + ")"
 			}
 		case k == "amount_residual":
-			text = attention.Money(v, docCur)
+			text = numfmt.Money(v, docCur)
 		case strings.HasSuffix(k, "_rate") || k == "probability" && v <= 1:
 			text = strconv.FormatFloat(v*100, 'f', 1, 64) + "%"
 		}

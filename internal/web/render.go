@@ -3,7 +3,6 @@ package web
 import (
 	"bytes"
 	"fmt"
-	"github.com/aicoo/aicoo/internal/attention"
 	"html/template"
 	"math"
 	"net/http"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/aicoo/aicoo/internal/analysis"
+	"github.com/aicoo/aicoo/internal/numfmt"
 	"github.com/aicoo/aicoo/internal/store"
 )
 
@@ -64,7 +64,7 @@ var funcs = template.FuncMap{
 	"idFact": func(k string) bool { return strings.HasSuffix(k, "_id") },
 	"count":  func(n int64) string { return thousands(float64(n)) },
 	// money formats an amount with its currency: "34,456.00 EUR".
-	"money": attention.Money,
+	"money": numfmt.Money,
 	// dict builds the argument of a shared template: dict "Key" value ...
 	"dict": func(kv ...any) map[string]any {
 		m := make(map[string]any, len(kv)/2)
